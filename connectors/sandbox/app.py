@@ -1,0 +1,97 @@
+"""Assemble a sandbox: an agency's routes wrapped in fault injection and the rate limit.
+
+Every sandbox also gets ``POST /_sandbox/people`` (add or replace people, canonical scenario
+format, so tests can change an agency's records and watch the hub's sync pick it up) and
+``GET /_sandbox/info``. Unknown paths and methods, and any unexpected error, answer in the
+agency's own error shape; nothing answers a bare 500 page.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+from starlette.applications import Starlette
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from connectors.sandbox.data import SandboxData
+from connectors.sandbox.faults import ErrorRenderer, FaultInjection, FaultSettings
+from connectors.sandbox.ratelimit import RateLimit
+from schema.scenario.models import Person
+
+log = logging.getLogger("pmihub.sandbox")
+
+
+@dataclass
+class SandboxConfig:
+    """What a sandbox is told at start: its credentials and limits.
+
+    ``credentials`` holds the agency's own names (client_id/client_secret, api_key,
+    cons_id/secret/user_key); the embassy also needs ``certs_dir``.
+    """
+
+    credentials: Mapping[str, str] = field(default_factory=dict)
+    max_page_size: int = 500
+    max_batch: int = 500
+    certs_dir: Path | None = None
+    faults: FaultSettings = field(default_factory=FaultSettings)
+
+
+def build_sandbox(
+    *,
+    name: str,
+    routes: Sequence[BaseRoute],
+    data: SandboxData,
+    config: SandboxConfig,
+    render_error: ErrorRenderer,
+    garbage: Callable[[], Response],
+    client_key: Callable[[Headers], str],
+) -> Starlette:
+    async def upsert_people(request: Request) -> Response:
+        try:
+            body = json.loads(await request.body())
+            items = body if isinstance(body, list) else [body]
+            people = [Person.model_validate(item) for item in items]
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return JSONResponse({"error": "body must be JSON"}, status_code=400)
+        except ValidationError as exc:
+            errors = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+            return JSONResponse({"error": "invalid person", "details": errors}, status_code=400)
+        return JSONResponse({"upserted": data.upsert(people), "version": data.version})
+
+    async def info(request: Request) -> Response:
+        people = sum(1 for _ in data.people())
+        return JSONResponse({"agency": name, "people": people, "version": data.version})
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(exc.status_code, "BAD_REQUEST")
+        return render_error(exc.status_code, code, str(exc.detail))
+
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("sandbox %s failed on %s", name, request.url.path)
+        return render_error(500, "INTERNAL_ERROR", "Internal server error")
+
+    app = Starlette(
+        routes=[
+            *routes,
+            Route("/_sandbox/people", upsert_people, methods=["POST"]),
+            Route("/_sandbox/info", info, methods=["GET"]),
+        ],
+        exception_handlers={HTTPException: http_error, Exception: unexpected},
+    )
+    app.state.data = data
+    app.state.config = config
+    app.add_middleware(RateLimit, settings=config.faults, client_key=client_key,
+                       render_error=render_error)
+    app.add_middleware(FaultInjection, settings=config.faults, render_error=render_error,
+                       garbage=garbage)
+    return app

@@ -1,0 +1,223 @@
+"""The records connectors produce: one shape for every agency, whatever its dialect.
+
+Connectors map each agency's native answer into these frozen dataclasses, each carrying its
+provenance; the hub merges them into the GraphQL view and the protection engine reads them.
+Raw agency payloads never travel past a connector.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from schema.enums import (
+    CaseKind,
+    CaseStatus,
+    ClaimStatus,
+    LicenseStatus,
+    PlacementScheme,
+    PlacementStatus,
+    Program,
+    ProtectionPhase,
+    Sector,
+    Severity,
+    Sex,
+)
+
+
+class RecordKind(StrEnum):
+    PERSON = "PERSON"
+    PLACEMENT = "PLACEMENT"
+    LICENSE = "LICENSE"
+    MEMBERSHIP = "MEMBERSHIP"
+    CONSULAR_REPORT = "CONSULAR_REPORT"
+    ENDORSEMENT = "ENDORSEMENT"
+    CASE = "CASE"
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    agency: str  # an Agency value, or a further agency's code
+    system: str  # e.g. "SISKOP2MI"
+    record_id: str  # the agency's own key for the record
+    fetched_at: datetime
+    stale: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CrossRef:
+    """An identifier a record holds besides its own key: its secondary keys or another agency's.
+
+    ``CrossRef("KEMNAKER", "LOCAL_ID", "AK1-2024-000123")`` on a P2MI record says SISKOP2MI
+    knows this person's AK/1 number; ``CrossRef("P2MI", "PLACEMENT_ID", "PL-...")`` on an
+    embassy record says the mission endorsed that placement's contract. Two records holding
+    the same (agency, key, value) belong to one person.
+    """
+
+    agency: str  # whose identifier it is
+    key: str  # a connectors.kit.base.LookupKey value
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class PassportRecord:
+    number: str
+    issued_on: date | None = None
+    expires_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRecord:
+    name: str
+    relation: str | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    """One agency's record of a person: what identity resolution links."""
+
+    agency: str
+    local_id: str
+    name: str
+    provenance: Provenance
+    nik: str | None = None
+    birth_date: date | None = None
+    sex: Sex | None = None
+    passports: tuple[PassportRecord, ...] = ()
+    phone: str | None = None
+    address: str | None = None
+    next_of_kin: ContactRecord | None = None
+    cross_refs: tuple[CrossRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EmployerRecord:
+    name: str
+    country: str
+    city: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementRecord:
+    placement_id: str
+    pmi_id: str
+    status: PlacementStatus
+    scheme: PlacementScheme
+    destination_country: str
+    occupation: str
+    sector: Sector
+    provenance: Provenance
+    card_number: str | None = None
+    employer: EmployerRecord | None = None
+    agency_license: str | None = None
+    agency_name: str | None = None  # as P2MI knows it; the licence status comes from Kemnaker
+    contract_start: date | None = None
+    contract_end: date | None = None
+    orientation_completed: bool | None = None
+    departed_on: date | None = None
+    returned_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LicenseRecord:
+    """A placement company's licence (SIP3MI) as Kemnaker holds it."""
+
+    license_number: str
+    name: str
+    status: LicenseStatus
+    provenance: Provenance
+    phone: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageRecord:
+    program: Program
+    phase: ProtectionPhase
+    start: date
+    end: date
+
+    def active_on(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True, slots=True)
+class ContributionRecord:
+    period: str
+    amount: int
+    paid_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRecord:
+    program: Program
+    status: ClaimStatus
+    submitted_on: date
+    amount: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipRecord:
+    """One BPJS Ketenagakerjaan membership (one KPJ number)."""
+
+    kpj: str
+    provenance: Provenance
+    coverages: tuple[CoverageRecord, ...] = ()
+    contributions: tuple[ContributionRecord, ...] = ()
+    claims: tuple[ClaimRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MissionRecord:
+    code: str
+    name: str
+    city: str
+    country: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConsularReportRecord:
+    """One lapor diri (self-report) at a mission."""
+
+    reported_on: date
+    provenance: Provenance
+    mission: MissionRecord | None = None
+    address: str | None = None
+    last_contact_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EndorsementRecord:
+    """A placement contract endorsed (verified) by the labour attaché at a mission."""
+
+    placement_id: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRecord:
+    id: str
+    kind: CaseKind
+    status: CaseStatus
+    severity: Severity
+    opened_at: datetime
+    summary: str
+    provenance: Provenance
+    mission: MissionRecord | None = None
+    agencies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSet:
+    """Everything one agency returned about one of its person records."""
+
+    person: PersonRecord
+    placements: tuple[PlacementRecord, ...] = ()
+    memberships: tuple[MembershipRecord, ...] = ()
+    reports: tuple[ConsularReportRecord, ...] = ()
+    endorsements: tuple[EndorsementRecord, ...] = ()
+    cases: tuple[CaseRecord, ...] = ()
