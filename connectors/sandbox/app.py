@@ -2,14 +2,17 @@
 
 Every sandbox also gets ``POST /_sandbox/people`` (add or replace people, canonical scenario
 format, so tests can change an agency's records and watch the hub's sync pick it up) and
-``GET /_sandbox/info``. Unknown paths and methods, and any unexpected error, answer in the
-agency's own error shape; nothing answers a bare 500 page.
+``GET /_sandbox/info``, and ``GET /_sandbox/stats`` counting the agency calls it answered by
+method and path (``DELETE`` resets), which the batching tests and benchmarks read.
+Unknown paths and methods, and any unexpected error, answer in the agency's own error shape;
+nothing answers a bare 500 page.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +24,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from connectors.sandbox.data import SandboxData
 from connectors.sandbox.faults import ErrorRenderer, FaultInjection, FaultSettings
@@ -67,9 +71,16 @@ def build_sandbox(
             return JSONResponse({"error": "invalid person", "details": errors}, status_code=400)
         return JSONResponse({"upserted": data.upsert(people), "version": data.version})
 
+    calls: Counter[str] = Counter()
+
     async def info(request: Request) -> Response:
         people = sum(1 for _ in data.people())
         return JSONResponse({"agency": name, "people": people, "version": data.version})
+
+    async def stats(request: Request) -> Response:
+        if request.method == "DELETE":
+            calls.clear()
+        return JSONResponse({"calls": dict(calls), "total": sum(calls.values())})
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
@@ -85,6 +96,7 @@ def build_sandbox(
             *routes,
             Route("/_sandbox/people", upsert_people, methods=["POST"]),
             Route("/_sandbox/info", info, methods=["GET"]),
+            Route("/_sandbox/stats", stats, methods=["GET", "DELETE"]),
         ],
         exception_handlers={HTTPException: http_error, Exception: unexpected},
     )
@@ -92,6 +104,20 @@ def build_sandbox(
     app.state.config = config
     app.add_middleware(RateLimit, settings=config.faults, client_key=client_key,
                        render_error=render_error)
+    app.add_middleware(CallCounter, calls=calls)
     app.add_middleware(FaultInjection, settings=config.faults, render_error=render_error,
                        garbage=garbage)
     return app
+
+
+class CallCounter:
+    """Counts agency calls (not ``/_sandbox/`` ones) by ``METHOD path``."""
+
+    def __init__(self, app: ASGIApp, calls: Counter[str]) -> None:
+        self.app = app
+        self.calls = calls
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith("/_sandbox/"):
+            self.calls[f"{scope['method']} {scope['path']}"] += 1
+        await self.app(scope, receive, send)
