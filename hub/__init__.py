@@ -1,0 +1,1 @@
+"""The gateway: app assembly, request pipeline, crosswalk, protection, storage, CLI."""
