@@ -1,0 +1,55 @@
+"""Identifier keys of a person record, as keyed digests (pseudonymisation, UU 27/2022)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from schema.identifiers import normalize_passport
+from schema.records import PersonRecord
+
+NIK = "NIK"
+PASSPORT = "PASSPORT"
+
+# How much a shared key says, strongest first: the method a link is recorded with.
+STRENGTH = {NIK: 3, "AGENCY_ID": 2, PASSPORT: 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Pseudonymizer:
+    """HMAC-SHA256 under the hub's pseudonym key (``HUB_PSEUDONYM_KEY``)."""
+
+    key: bytes
+
+    def digest(self, kind: str, value: str) -> str:
+        message = f"{kind}\x1f{value}".encode()
+        return hmac.new(self.key, message, hashlib.sha256).hexdigest()
+
+
+def key_kind_method(kind: str) -> str:
+    """The MatchMethod a link through a key of this kind is recorded with."""
+    return kind if kind in (NIK, PASSPORT) else "AGENCY_ID"
+
+
+def record_keys(record: PersonRecord) -> list[tuple[str, str]]:
+    """(kind, plain value) pairs the record can be found and linked by."""
+    keys: list[tuple[str, str]] = [(f"{record.agency}:LOCAL_ID", record.local_id)]
+    if record.nik:
+        keys.append((NIK, record.nik))
+    keys.extend((PASSPORT, normalize_passport(p.number)) for p in record.passports)
+    keys.extend((f"{ref.agency}:{ref.key}", ref.value) for ref in record.cross_refs)
+    return sorted(set(keys))
+
+
+def fingerprint(record: PersonRecord) -> str:
+    """A digest of what identity resolution reads from a record, to skip unchanged ones."""
+    parts = [
+        record.nik or "",
+        record.name,
+        record.birth_date.isoformat() if record.birth_date else "",
+        record.sex or "",
+        *sorted(normalize_passport(p.number) for p in record.passports),
+        *sorted(f"{r.agency}:{r.key}:{r.value}" for r in record.cross_refs),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()

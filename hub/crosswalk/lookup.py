@@ -1,0 +1,79 @@
+"""Read side of the crosswalk: worker ids to agency records, identifiers to worker ids."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import tuple_
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from hub.crosswalk.keys import Pseudonymizer
+from hub.crosswalk.linker import Link
+from hub.crosswalk.tables import AgencyRecordRow, RecordKeyRow, WorkerRow
+
+MAX_MERGE_HOPS = 32
+
+
+class CrosswalkReader:
+    def __init__(self, engine: Engine, pseudonymizer: Pseudonymizer) -> None:
+        self.engine = engine
+        self.pseudo = pseudonymizer
+
+    def canonical(self, worker_ids: Sequence[str]) -> dict[str, str]:
+        """Each known id mapped to the id that now holds its records; unknown ids absent."""
+        out: dict[str, str] = {}
+        with Session(self.engine) as s:
+            pending = {wid: wid for wid in worker_ids}
+            for _ in range(MAX_MERGE_HOPS):
+                if not pending:
+                    break
+                rows = s.exec(select(WorkerRow).where(col(WorkerRow.id).in_(set(pending.values()))))
+                by_id = {row.id: row for row in rows}
+                nxt: dict[str, str] = {}
+                for original, current in pending.items():
+                    row = by_id.get(current)
+                    if row is None:
+                        continue
+                    if row.merged_into is None:
+                        out[original] = current
+                    else:
+                        nxt[original] = row.merged_into
+                pending = nxt
+        return out
+
+    def links(self, worker_ids: Sequence[str]) -> dict[str, list[Link]]:
+        """The agency records of each (canonical) worker id, in one query."""
+        found: dict[str, list[Link]] = defaultdict(list)
+        if not worker_ids:
+            return found
+        with Session(self.engine) as s:
+            rows = s.exec(
+                select(AgencyRecordRow)
+                .where(col(AgencyRecordRow.worker_id).in_(set(worker_ids)))
+                .order_by(col(AgencyRecordRow.agency), col(AgencyRecordRow.local_id))
+            )
+            for row in rows:
+                found[row.worker_id].append(
+                    Link(row.agency, row.local_id, row.method, row.confidence)
+                )
+        return found
+
+    def find(self, kind: str, values: Sequence[str]) -> dict[str, str]:
+        """Worker ids of the records holding each identifier value (kind: NIK, PASSPORT,
+        ``AGENCY:KEY``); values no record holds are absent."""
+        digests = {self.pseudo.digest(kind, value): value for value in values}
+        if not digests:
+            return {}
+        with Session(self.engine) as s:
+            rows = s.exec(
+                select(RecordKeyRow.digest, AgencyRecordRow.worker_id)
+                .join(
+                    AgencyRecordRow,
+                    tuple_(col(AgencyRecordRow.agency), col(AgencyRecordRow.local_id))
+                    == tuple_(col(RecordKeyRow.agency), col(RecordKeyRow.local_id)),
+                )
+                .where(col(RecordKeyRow.kind) == kind, col(RecordKeyRow.digest).in_(digests))
+            ).all()
+        return {digests[digest]: worker for digest, worker in rows}

@@ -1,0 +1,121 @@
+"""The hub's settings, read once from the environment and passed down.
+
+Connectors are configured per agency: ``HUB_CONNECTORS`` lists ``name=package`` pairs (the
+four agencies by default); for each name, ``HUB_AGENCY_<NAME>_URL`` is its base URL,
+``HUB_AGENCY_<NAME>_BATCH_SIZE`` and ``HUB_AGENCY_<NAME>_TIMEOUT`` tune it, and every other
+``HUB_AGENCY_<NAME>_<KEY>`` is a credential handed to the connector as ``key`` (lower case):
+``HUB_AGENCY_KEMNAKER_CLIENT_SECRET`` becomes ``credentials["client_secret"]``. Adding an agency
+is one package under connectors/ and one entry in ``HUB_CONNECTORS``.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from hub.storage.db import database_url
+
+DEFAULT_CONNECTORS = (
+    "kemnaker=connectors.kemnaker,p2mi=connectors.p2mi,"
+    "bpjs=connectors.bpjs,embassy=connectors.embassy"
+)
+DEV_PSEUDONYM_KEY = "pmihub-development-only-pseudonym-key"  # development mode only
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class AgencySettings:
+    name: str
+    package: str
+    base_url: str
+    credentials: Mapping[str, str] = field(default_factory=dict)
+    batch_size: int = 100
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    env: str
+    database_url: str
+    pseudonym_key: bytes
+    agencies: tuple[AgencySettings, ...]
+    max_batch_ids: int = 1000
+    environ: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def dev(self) -> bool:
+        return self.env == "dev"
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        mode = env.get("HUB_ENV", "production")
+        key = env.get("HUB_PSEUDONYM_KEY")
+        if not key:
+            if mode not in ("dev", "test"):
+                raise SettingsError(
+                    "HUB_PSEUDONYM_KEY is required outside HUB_ENV=dev: it keys the digests "
+                    "the crosswalk stores instead of NIKs and passport numbers"
+                )
+            warnings.warn("HUB_PSEUDONYM_KEY not set: using the development key", stacklevel=2)
+            key = DEV_PSEUDONYM_KEY
+        return cls(
+            env=mode,
+            database_url=database_url(env),
+            pseudonym_key=key.encode(),
+            agencies=tuple(_agencies(env)),
+            max_batch_ids=_int(env, "HUB_MAX_BATCH_IDS", 1000),
+            environ=env,
+        )
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < 1:
+        raise SettingsError(f"{name} must be at least 1")
+    return value
+
+
+def _agencies(env: Mapping[str, str]) -> list[AgencySettings]:
+    agencies = []
+    for entry in env.get("HUB_CONNECTORS", DEFAULT_CONNECTORS).split(","):
+        name, sep, package = entry.strip().partition("=")
+        if not sep or not name or not package:
+            raise SettingsError(f"HUB_CONNECTORS entry {entry!r} is not name=package")
+        prefix = f"HUB_AGENCY_{name.upper()}_"
+        url = env.get(prefix + "URL")
+        if not url:
+            raise SettingsError(f"{prefix}URL is required for connector {name!r}")
+        reserved = {"URL", "BATCH_SIZE", "TIMEOUT"}
+        credentials = {
+            key.removeprefix(prefix).lower(): value
+            for key, value in env.items()
+            if key.startswith(prefix) and key.removeprefix(prefix) not in reserved
+        }
+        timeout_raw = env.get(prefix + "TIMEOUT", "10")
+        try:
+            timeout = float(timeout_raw)
+        except ValueError:
+            raise SettingsError(f"{prefix}TIMEOUT must be seconds, got {timeout_raw!r}") from None
+        agencies.append(
+            AgencySettings(
+                name=name,
+                package=package,
+                base_url=url,
+                credentials=credentials,
+                batch_size=_int(env, prefix + "BATCH_SIZE", 100),
+                timeout=timeout,
+            )
+        )
+    return agencies

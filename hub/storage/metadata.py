@@ -1,0 +1,12 @@
+"""Import every module that defines hub tables, so SQLModel.metadata holds them all."""
+
+from __future__ import annotations
+
+import importlib
+
+TABLE_MODULES = ("hub.crosswalk.tables",)
+
+
+def load_tables() -> None:
+    for module in TABLE_MODULES:
+        importlib.import_module(module)
