@@ -102,11 +102,13 @@ def build_sandbox(
     )
     app.state.data = data
     app.state.config = config
-    app.add_middleware(RateLimit, settings=config.faults, client_key=client_key,
-                       render_error=render_error)
+    app.add_middleware(
+        RateLimit, settings=config.faults, client_key=client_key, render_error=render_error
+    )
     app.add_middleware(CallCounter, calls=calls)
-    app.add_middleware(FaultInjection, settings=config.faults, render_error=render_error,
-                       garbage=garbage)
+    app.add_middleware(
+        FaultInjection, settings=config.faults, render_error=render_error, garbage=garbage
+    )
     return app
 
 

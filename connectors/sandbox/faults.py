@@ -128,4 +128,3 @@ class FaultInjection:
         if self.on_change is not None:
             self.on_change(self.settings)
         return JSONResponse(asdict(self.settings))
-

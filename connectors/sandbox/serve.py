@@ -43,7 +43,11 @@ class LoopbackServer:
         if not self.port:
             self.port = free_port(self.host)
         config = uvicorn.Config(
-            self.app, host=self.host, port=self.port, log_level="warning", lifespan="auto",
+            self.app,
+            host=self.host,
+            port=self.port,
+            log_level="warning",
+            lifespan="auto",
             **self.ssl,
         )
         self._server = uvicorn.Server(config)

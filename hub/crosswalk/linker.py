@@ -81,8 +81,12 @@ class Linker:
             s.add(WorkerRow(id=worker_id, created_at=now))
             method = MatchMethod.NIK if nik else MatchMethod.AGENCY_ID
         row = existing or AgencyRecordRow(
-            agency=record.agency, local_id=record.local_id, worker_id=worker_id,
-            method=method, fingerprint=fp, updated_at=now,
+            agency=record.agency,
+            local_id=record.local_id,
+            worker_id=worker_id,
+            method=method,
+            fingerprint=fp,
+            updated_at=now,
         )
         row.worker_id, row.method, row.fingerprint, row.updated_at = worker_id, method, fp, now
         row.confidence = 1.0
@@ -117,9 +121,10 @@ class Linker:
                 continue
             worker = canonical_id(s, other.worker_id)
             best = found.get(worker)
-            if best is None or STRENGTH[key_kind_method(row.kind)] > STRENGTH[
-                key_kind_method(best)
-            ]:
+            if (
+                best is None
+                or STRENGTH[key_kind_method(row.kind)] > STRENGTH[key_kind_method(best)]
+            ):
                 found[worker] = row.kind
         return found
 

@@ -112,12 +112,7 @@ def _json_path(loc: tuple[Any, ...], singles: set[tuple[int, str]]) -> str:
             parts.append(f"[{item}]")
         else:
             parts.append(f".{item}")
-        if (
-            position >= 2
-            and loc[0] == "people"
-            and position == 2
-            and (loc[1], item) in singles
-        ):
+        if position >= 2 and loc[0] == "people" and position == 2 and (loc[1], item) in singles:
             skip_next = True  # the block was one record, not a list: no index in its path
     return "".join(parts)
 
@@ -203,8 +198,10 @@ def _person_issues(
             start, end = placement.contractStart, placement.contractEnd
             if start and end and end < start:
                 yield ScenarioIssue(f"{where}.contractEnd", "contract ends before it starts")
-            if placement.returnedOn and placement.departedOn and (
-                placement.returnedOn < placement.departedOn
+            if (
+                placement.returnedOn
+                and placement.departedOn
+                and (placement.returnedOn < placement.departedOn)
             ):
                 yield ScenarioIssue(f"{where}.returnedOn", "returned before departing")
             if placement.agencyLicense is not None and placement.agencyLicense not in licences:

@@ -19,7 +19,8 @@ def run() -> None:
         _migrate(connection)
         return
     engine = engine_from_config(
-        config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.",
+        config.get_section(config.config_ini_section, {}),
+        prefix="sqlalchemy.",
         poolclass=pool.NullPool,
     )
     with engine.begin() as conn:
@@ -28,7 +29,9 @@ def run() -> None:
 
 def _migrate(connection: object) -> None:
     context.configure(
-        connection=connection, target_metadata=target_metadata, render_as_batch=True,
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
         compare_type=True,
     )
     with context.begin_transaction():

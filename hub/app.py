@@ -1,0 +1,145 @@
+"""Build the hub's Starlette app: ``/graphql``, ``/healthz``, ``/readyz``."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import httpx
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from connectors.kit.base import Connector
+from hub.graphql.context import HubContext
+from hub.graphql.schema import build_schema
+from hub.registry import build_connectors
+from hub.service import Hub
+from hub.settings import Settings
+from hub.storage import make_engine
+from hub.storage.migrate import upgrade
+
+log = logging.getLogger("pmihub.app")
+
+
+class HubGraphQL(GraphQL):
+    """The GraphQL endpoint: a fresh context per request, typed codes on every error."""
+
+    def __init__(self, hub_ref: dict[str, Hub], **kwargs: Any) -> None:
+        super().__init__(build_schema(), **kwargs)
+        self.hub_ref = hub_ref
+
+    async def get_context(self, request: Any, response: Any) -> HubContext:  # type: ignore[override]
+        return HubContext(hub=self.hub_ref["hub"], request=request)
+
+    async def process_result(  # type: ignore[override]
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        data: GraphQLHTTPResponse = {"data": result.data}
+        if result.errors:
+            data["errors"] = [typed_error(e) for e in result.errors]
+        if result.extensions:
+            data["extensions"] = result.extensions
+        return data
+
+
+def typed_error(error: Any) -> dict[str, Any]:
+    """The error as JSON, with ``extensions.code`` always set and internals never shown."""
+    formatted: dict[str, Any] = error.formatted
+    extensions = dict(formatted.get("extensions") or {})
+    if "code" not in extensions:
+        original = getattr(error, "original_error", None)
+        if original is not None:
+            formatted = {
+                "message": "Kesalahan internal / Internal error",
+                "locations": formatted.get("locations"),
+                "path": formatted.get("path"),
+            }
+            extensions = {"code": "INTERNAL_SERVER_ERROR"}
+        elif formatted.get("message", "").startswith("Syntax Error"):
+            extensions["code"] = "GRAPHQL_PARSE_FAILED"
+        else:
+            extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
+    formatted["extensions"] = extensions
+    return {k: v for k, v in formatted.items() if v is not None}
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+    connectors: Mapping[str, Connector] | None = None,
+    migrate: bool = True,
+) -> Starlette:
+    """The hub. ``transports`` (by connector name) or ready ``connectors`` let tests run the
+    agencies in-process; by default connectors talk HTTP to the configured base URLs."""
+    settings = settings or Settings.from_environ()
+    hub_ref: dict[str, Hub] = {}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url)
+        if migrate:
+            upgrade(engine)
+        built = connectors or build_connectors(settings.agencies, transports)
+        hub = Hub(settings=settings, engine=engine, connectors=built)
+        hub_ref["hub"] = hub
+        app.state.hub = hub
+        try:
+            yield
+        finally:
+            await hub.aclose()
+            engine.dispose()
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        hub = hub_ref.get("hub")
+        if hub is None:
+            return JSONResponse({"status": "starting"}, status_code=503)
+        try:
+            with hub.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            database = "ok"
+        except Exception as exc:  # the probe reports; it must not fail
+            log.warning("database not ready: %s", type(exc).__name__)
+            database = "unavailable"
+        checks = await hub.health()
+        answering = sum(1 for c in checks if c.ok)
+        if database != "ok" or answering == 0:
+            status, code = "down", 503
+        elif answering < len(checks):
+            status, code = "degraded", 200
+        else:
+            status, code = "ok", 200
+        body = {
+            "status": status,
+            "database": database,
+            "agencies": {
+                c.agency: {"ok": c.ok, "latencyMs": c.latency_ms, "message": c.message}
+                for c in checks
+            },
+        }
+        return JSONResponse(body, status_code=code)
+
+    graphql = HubGraphQL(
+        hub_ref,
+        graphql_ide="graphiql" if settings.dev else None,
+        allow_queries_via_get=False,
+    )
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )

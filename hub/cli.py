@@ -1,0 +1,154 @@
+"""``pmihub``: generate populations, run sandboxes, migrate, sync, serve and demo the hub."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from schema.scenario import ScenarioError
+
+app = typer.Typer(
+    name="pmihub",
+    help="PMI Hub: one view of each Indonesian migrant worker's protection status.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+SANDBOXES = ("kemnaker", "p2mi", "bpjs", "embassy")
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option(help="Where to write the scenario JSON.")],
+    people: Annotated[int, typer.Option(min=1, help="How many people.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same bytes.")] = 2026,
+    as_of: Annotated[
+        str | None, typer.Option(help="Evaluation date YYYY-MM-DD (default: the hub clock).")
+    ] = None,
+) -> None:
+    """Generate a realistic synthetic PMI population (a scenario file, SCENARIO.md)."""
+    from schema.clock import today
+    from schema.population import generate as run_generate
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else today()
+    except ValueError:
+        raise fail(f"--as-of must be YYYY-MM-DD, got {as_of!r}") from None
+    stats = run_generate(out, people=people, seed=seed, as_of=day)
+    typer.echo(f"wrote {out}: {stats}")
+
+
+@app.command()
+def sandbox(
+    agency: Annotated[str, typer.Option(help="kemnaker, p2mi, bpjs or embassy.")],
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")],
+    scenario: Annotated[
+        Path | None, typer.Option(help="Scenario file (default: generated 10,000 people).")
+    ] = None,
+    certs: Annotated[
+        Path | None, typer.Option(help="Embassy only: directory for the mTLS certificates.")
+    ] = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+) -> None:
+    """Run one agency sandbox: that agency's API, in its own dialect, over a scenario."""
+    from hub.sandboxes import run_sandbox
+
+    if agency not in SANDBOXES:
+        raise fail(f"--agency must be one of {', '.join(SANDBOXES)}")
+    try:
+        run_sandbox(agency, port=port, host=host, scenario=scenario, certs=certs)
+    except ScenarioError as exc:
+        raise fail(str(exc)) from None
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the hub database (HUB_DATABASE_URL) to the latest schema."""
+    from hub.storage import database_url, make_engine
+    from hub.storage.migrate import upgrade
+
+    url = database_url()
+    upgrade(make_engine(url))
+    typer.echo("database is up to date")
+
+
+@app.command()
+def sync(
+    follow: Annotated[bool, typer.Option(help="Keep polling the feeds for new changes.")] = False,
+    interval: Annotated[float, typer.Option(help="Seconds between polls with --follow.")] = 5.0,
+) -> None:
+    """Link the agencies' person records into the crosswalk from their changes feeds."""
+    from hub.runtime import run_sync
+
+    ok = asyncio.run(run_sync(follow=follow, interval=interval, echo=typer.echo))
+    if not ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Run the hub (GraphQL at /graphql) under uvicorn."""
+    import uvicorn
+
+    from hub.app import create_app
+    from hub.settings import Settings, SettingsError
+
+    try:
+        settings = Settings.from_environ()
+    except SettingsError as exc:
+        raise fail(f"configuration error: {exc}") from None
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def demo(
+    scenario: Annotated[Path | None, typer.Option(help="Serve this scenario instead.")] = None,
+    people: Annotated[int, typer.Option(min=1, help="Generated population size.")] = 10_000,
+    port: Annotated[int, typer.Option(help="Hub port.")] = 8000,
+    kemnaker_port: Annotated[int, typer.Option(help="Kemnaker sandbox port.")] = 8101,
+    p2mi_port: Annotated[int, typer.Option(help="P2MI sandbox port.")] = 8102,
+    bpjs_port: Annotated[int, typer.Option(help="BPJS sandbox port.")] = 8103,
+    embassy_port: Annotated[int, typer.Option(help="Embassy sandbox port.")] = 8104,
+    directory: Annotated[Path, typer.Option("--dir", help="Where the demo keeps its files.")] = (
+        Path(".demo")
+    ),
+) -> None:
+    """Start the four sandboxes and the hub with a population, sync, and print how to use it."""
+    from hub.demo import Demo
+
+    ports = {
+        "kemnaker": kemnaker_port,
+        "p2mi": p2mi_port,
+        "bpjs": bpjs_port,
+        "embassy": embassy_port,
+    }
+    try:
+        Demo(directory, hub_port=port, ports=ports, people=people, scenario=scenario).run()
+    except ScenarioError as exc:
+        raise fail(str(exc)) from None
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

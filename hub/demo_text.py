@@ -1,0 +1,66 @@
+"""What ``pmihub demo`` prints: addresses, credentials, and a query to paste."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from hub.crosswalk import AgencyRecordRow
+
+EXAMPLE_QUERY = """query OneWorker($id: ID!) {
+  worker(id: $id) {
+    id
+    identity { nik fullName otherNames birthDate originProvince
+               passports { number expiresOn } links { agency localId matchMethod } }
+    placements { placementId status destinationCountry occupation contractEnd
+                 contractEndorsed employer { name city }
+                 agency { name licenseStatus } provenance { agency system recordId } }
+    socialSecurity { kpj coverages { program phase start end active } }
+    consular { reported mission { name } lastContactOn }
+    cases { id kind status severity summary agencies }
+    sources { agency state fetchedAt }
+  }
+}"""
+
+
+def showcase_worker(engine: Engine, agencies: list[str]) -> str | None:
+    """A worker known to every agency, to show all four at once."""
+    with Session(engine) as session:
+        row = session.exec(
+            select(AgencyRecordRow.worker_id)
+            .group_by(col(AgencyRecordRow.worker_id))
+            .having(func.count(func.distinct(col(AgencyRecordRow.agency))) == len(agencies))
+            .order_by(col(AgencyRecordRow.worker_id))
+            .limit(1)
+        ).first()
+    return row
+
+
+def banner(endpoints: dict[str, str], directory: Path, worker_id: str | None) -> str:
+    hub = endpoints["hub"]
+    lines = [
+        "",
+        "PMI Hub demo",
+        f"  GraphiQL      {hub}/graphql",
+        f"  health        {hub}/healthz   {hub}/readyz",
+    ]
+    lines += [f"  sandbox {name:9} {url}" for name, url in endpoints.items() if name != "hub"]
+    lines += [
+        f"  endpoints     {directory / 'endpoints.json'}",
+        f"  credentials   {directory / 'credentials.json'}",
+        "",
+        "Example query (paste into GraphiQL, variables below):",
+        EXAMPLE_QUERY,
+        f'{{"id": "{worker_id}"}}' if worker_id else "(no worker is known to all agencies)",
+        "",
+        "With curl:",
+        f"  curl -s {hub}/graphql -H 'content-type: application/json' \\",
+        '    -d \'{"query": "{ worker(id: \\"' + (worker_id or "wk_...") + '\\") '
+        "{ identity { fullName } sources { agency state } } }\"}'",
+        "",
+        "Ctrl-C stops everything.",
+    ]
+    return "\n".join(lines)

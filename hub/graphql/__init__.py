@@ -1,0 +1,1 @@
+"""The GraphQL API: Query, Worker and the schema assembly."""

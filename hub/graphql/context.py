@@ -1,0 +1,56 @@
+"""The per-request context: fresh DataLoaders for every request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.dataloader import DataLoader
+
+from connectors.kit.errors import ConnectorError
+from hub.crosswalk import Link
+from hub.graphql.errors import source_error
+from hub.service import Hub
+from hub.view.loaders import license_loader, record_loader
+from schema.clock import today
+from schema.records import LicenseRecord, RecordSet
+
+
+@dataclass
+class HubContext:
+    hub: Hub
+    request: Any = None
+    today: date = field(default_factory=today)
+    soft_errors: list[GraphQLError] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        hub = self.hub
+        self.records: dict[str, DataLoader[str, RecordSet | None]] = {
+            code: record_loader(connector, hub.stats) for code, connector in hub.connectors.items()
+        }
+        registry = hub.license_registry
+        self.licenses: DataLoader[str, LicenseRecord | None] | None = (
+            license_loader(registry, hub.stats) if registry is not None else None
+        )
+        self.workers: DataLoader[str, tuple[str, list[Link]] | None] = DataLoader(
+            load_fn=self._load_workers
+        )
+        self._noted: set[tuple[str, tuple[str | int, ...]]] = set()
+
+    async def _load_workers(self, ids: list[str]) -> list[tuple[str, list[Link]] | None]:
+        canonical = self.hub.crosswalk.canonical(ids)
+        links = self.hub.crosswalk.links(list(set(canonical.values())))
+        out: list[tuple[str, list[Link]] | None] = []
+        for worker_id in ids:
+            current = canonical.get(worker_id)
+            out.append((current, links.get(current, [])) if current else None)
+        return out
+
+    def note(self, exc: ConnectorError, path: list[str | int]) -> None:
+        """Report a source failure that did not null the field (partial data)."""
+        key = (exc.agency, tuple(path))
+        if key not in self._noted:
+            self._noted.add(key)
+            self.soft_errors.append(source_error(exc, path))

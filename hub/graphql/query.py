@@ -1,0 +1,131 @@
+"""Query: find workers by hub id or by the agencies' identifiers."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import TYPE_CHECKING
+
+import strawberry
+from strawberry.types import Info
+
+from hub.graphql.errors import bad_input
+from hub.graphql.lookup import find_by_identifier
+from hub.graphql.worker import Worker, load_worker
+from schema.enums import SourceState
+from schema.graphql import types as t
+from schema.identifiers import (
+    is_valid_kpj,
+    is_valid_nik,
+    is_valid_passport,
+    is_valid_pmi_id,
+    normalize_passport,
+)
+
+if TYPE_CHECKING:
+    from hub.graphql.context import HubContext
+
+WORKER_ID = re.compile(r"^wk_[0-9a-f]{20}$")
+
+
+def check_worker_id(worker_id: str) -> str:
+    if not WORKER_ID.match(worker_id):
+        raise bad_input(
+            "ID pekerja tidak sah (format wk_ diikuti 20 karakter heksadesimal)",
+            "Malformed worker id (expected wk_ followed by 20 hex characters)",
+            "id",
+        )
+    return worker_id
+
+
+def check_nik(nik: str) -> str:
+    if not is_valid_nik(nik):
+        raise bad_input(
+            "NIK tidak sah: 16 digit dengan kode wilayah dan tanggal lahir yang benar",
+            "Invalid NIK: 16 digits with a valid region code and birth date",
+            "nik",
+        )
+    return nik
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="One worker by the hub's opaque id; null when unknown.")
+    async def worker(self, info: Info, id: strawberry.ID) -> Worker | None:
+        return await load_worker(info.context, check_worker_id(str(id)))
+
+    @strawberry.field(description="One worker by exactly one agency identifier.")
+    async def worker_by(
+        self,
+        info: Info,
+        nik: str | None = None,
+        passport: str | None = None,
+        kpj: str | None = None,
+        pmi_id: str | None = None,
+    ) -> Worker | None:
+        given = {
+            k: v
+            for k, v in {"nik": nik, "passport": passport, "kpj": kpj, "pmiId": pmi_id}.items()
+            if v is not None
+        }
+        if len(given) != 1:
+            raise bad_input(
+                "Berikan tepat satu pengenal: nik, passport, kpj atau pmiId",
+                "Give exactly one identifier: nik, passport, kpj or pmiId",
+            )
+        ((name, value),) = given.items()
+        if name == "nik":
+            check_nik(value)
+        elif name == "passport":
+            if not is_valid_passport(value):
+                raise bad_input("Nomor paspor tidak sah", "Invalid passport number", "passport")
+            value = normalize_passport(value)
+        elif name == "kpj":
+            if not is_valid_kpj(value):
+                raise bad_input("KPJ harus 11 digit", "KPJ must be 11 digits", "kpj")
+        elif not is_valid_pmi_id(value):
+            raise bad_input("ID PMI tidak sah", "Invalid ID PMI", "pmiId")
+        ctx: HubContext = info.context
+        worker_id = await find_by_identifier(ctx, name, [value])
+        found = worker_id.get(value)
+        return await load_worker(ctx, found) if found else None
+
+    @strawberry.field(description="A batch of workers by hub id, same order; null where unknown.")
+    async def workers(self, info: Info, ids: list[strawberry.ID]) -> list[Worker | None]:
+        ctx: HubContext = info.context
+        _check_batch(len(ids), ctx.hub.settings.max_batch_ids, "ids")
+        checked = [check_worker_id(str(i)) for i in ids]
+        return list(await asyncio.gather(*(load_worker(ctx, i) for i in checked)))
+
+    @strawberry.field(description="A batch of workers by NIK, same order; null where unknown.")
+    async def workers_by_nik(self, info: Info, niks: list[str]) -> list[Worker | None]:
+        ctx: HubContext = info.context
+        _check_batch(len(niks), ctx.hub.settings.max_batch_ids, "niks")
+        checked = [check_nik(n) for n in niks]
+        found = await find_by_identifier(ctx, "nik", checked)
+        return list(await asyncio.gather(*(load_worker(ctx, found.get(n)) for n in checked)))
+
+    @strawberry.field(description="Each agency's state as the hub sees it.")
+    async def sources(self, info: Info) -> list[t.SourceHealth]:
+        ctx: HubContext = info.context
+        out = []
+        for health in await ctx.hub.health():
+            stats = ctx.hub.stats.of(health.agency)
+            out.append(
+                t.SourceHealth(
+                    agency=t.AgencyEnum(health.agency),
+                    state=SourceState.OK if health.ok else SourceState.UNAVAILABLE,
+                    breaker_open=False,
+                    latency_ms_p50=stats.p50 if stats.p50 is not None else health.latency_ms,
+                )
+            )
+        return out
+
+
+def _check_batch(size: int, limit: int, argument: str) -> None:
+    if size > limit:
+        raise bad_input(
+            f"Paling banyak {limit} pengenal per permintaan",
+            f"At most {limit} identifiers per request",
+            argument,
+        )

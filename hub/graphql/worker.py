@@ -1,0 +1,120 @@
+"""The Worker entity: one migrant worker, one view across agencies."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import strawberry
+from strawberry.types import Info
+
+from connectors.kit.errors import ConnectorError
+from hub.graphql.errors import source_error
+from hub.view import sections
+from hub.view.worker_view import AgencyResult, WorkerView
+from schema.graphql import types as t
+from schema.records import LicenseRecord, RecordKind
+
+if TYPE_CHECKING:
+    from hub.graphql.context import HubContext
+
+
+def _path(info: Info) -> list[str | int]:
+    return list(info.path.as_list())
+
+
+@strawberry.federation.type(
+    keys=["id"], description="One migrant worker, one view across agencies."
+)
+class Worker:
+    id: strawberry.ID
+    view: strawberry.Private[WorkerView]
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Worker | None:
+        # Called once per representation: the crosswalk loader batches them into one query.
+        return await load_worker(info.context, str(id))
+
+    async def _results(
+        self, info: Info, kind: RecordKind, *, partial: bool
+    ) -> dict[str, AgencyResult]:
+        """Results of the agencies holding ``kind``. A failed agency nulls the section unless
+        ``partial``, where the others still answer and the failure is reported beside."""
+        ctx: HubContext = info.context
+        results = await self.view.agencies(ctx.hub.agencies_with(kind))
+        failed = [r for r in results.values() if r.error is not None]
+        if failed and (not partial or len(failed) == len(results)):
+            raise source_error(failed[0].error)  # type: ignore[arg-type]
+        for r in failed:
+            ctx.note(r.error, _path(info))  # type: ignore[arg-type]
+        return {code: r for code, r in results.items() if r.error is None}
+
+    @strawberry.field
+    async def identity(self, info: Info) -> t.Identity | None:
+        results = await self._results(info, RecordKind.PERSON, partial=True)
+        return sections.build_identity(
+            results.values(), self.view.links, info.context.hub.regencies
+        )
+
+    @strawberry.field
+    async def placements(self, info: Info) -> list[t.Placement] | None:
+        ctx: HubContext = info.context
+        results = await self._results(info, RecordKind.PLACEMENT, partial=False)
+        sets = [s for r in results.values() for s in r.sets]
+        numbers = sorted({p.agency_license for s in sets for p in s.placements if p.agency_license})
+        licenses: dict[str, LicenseRecord | None] | None = {}
+        if numbers and ctx.licenses is not None:
+            try:
+                found = await ctx.licenses.load_many(numbers)
+                licenses = dict(zip(numbers, found, strict=True))
+            except ConnectorError as exc:
+                licenses = None
+                ctx.note(exc, _path(info))
+        endorsing = await self.view.agencies(ctx.hub.agencies_with(RecordKind.ENDORSEMENT))
+        endorsements: dict[str, list] | None = {}
+        for code, result in endorsing.items():
+            if result.error is not None:
+                endorsements = None
+                ctx.note(result.error, _path(info))
+                break
+            endorsements[code] = result.sets  # type: ignore[index]
+        return sections.build_placements(sets, licenses, endorsements)
+
+    @strawberry.field
+    async def social_security(self, info: Info) -> t.SocialSecurity | None:
+        results = await self._results(info, RecordKind.MEMBERSHIP, partial=False)
+        sets = [s for r in results.values() for s in r.sets]
+        return sections.build_social_security(sets, info.context.today)
+
+    @strawberry.field
+    async def consular(self, info: Info) -> t.ConsularRecord | None:
+        results = await self._results(info, RecordKind.CONSULAR_REPORT, partial=False)
+        return sections.build_consular(results.values())
+
+    @strawberry.field
+    async def cases(self, info: Info) -> list[t.Case] | None:
+        results = await self._results(info, RecordKind.CASE, partial=True)
+        return sections.build_cases(results.values())
+
+    @strawberry.field
+    async def sources(self, info: Info) -> list[t.SourceStatus]:
+        ctx: HubContext = info.context
+        results = await self.view.agencies(list(ctx.hub.connectors))
+        return [
+            t.SourceStatus(
+                agency=t.AgencyEnum(code),
+                state=result.state,
+                fetched_at=result.fetched_at,
+                message=result.error.code if result.error is not None else None,
+            )
+            for code, result in results.items()
+        ]
+
+
+async def load_worker(ctx: HubContext, worker_id: str | None) -> Worker | None:
+    if worker_id is None:
+        return None
+    found = await ctx.workers.load(worker_id)
+    if found is None:
+        return None
+    canonical, links = found
+    return Worker(id=strawberry.ID(canonical), view=WorkerView(canonical, links, ctx.records))

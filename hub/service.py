@@ -1,0 +1,56 @@
+"""The hub's long-lived services: connectors, crosswalk, statistics; one per process."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Engine
+
+from connectors.kit.base import Connector, Health, LicenseRegistry
+from hub.crosswalk import CrosswalkReader, Pseudonymizer
+from hub.graphql.upstream import UpstreamStats
+from hub.settings import Settings
+from schema.records import RecordKind
+
+
+@dataclass
+class Hub:
+    settings: Settings
+    engine: Engine
+    connectors: Mapping[str, Connector]
+    regencies: Mapping[str, str] = field(default_factory=dict)
+    stats: UpstreamStats = field(default_factory=UpstreamStats)
+
+    def __post_init__(self) -> None:
+        self.pseudonymizer = Pseudonymizer(self.settings.pseudonym_key)
+        self.crosswalk = CrosswalkReader(self.engine, self.pseudonymizer)
+        self._kinds = {
+            kind: [code for code, c in self.connectors.items() if kind in c.record_kinds]
+            for kind in RecordKind
+        }
+
+    def agencies_with(self, kind: RecordKind) -> list[str]:
+        return self._kinds[kind]
+
+    @property
+    def license_registry(self) -> Connector | None:
+        for code in self._kinds[RecordKind.LICENSE]:
+            connector = self.connectors[code]
+            if isinstance(connector, LicenseRegistry):
+                return connector
+        return None
+
+    async def health(self) -> list[Health]:
+        async def one(connector: Connector) -> Health:
+            try:
+                return await asyncio.wait_for(connector.health(), timeout=5)
+            except Exception as exc:  # a health probe must never break the probe page
+                return Health(connector.agency, ok=False, message=type(exc).__name__)
+
+        return list(await asyncio.gather(*(one(c) for c in self.connectors.values())))
+
+    async def aclose(self) -> None:
+        for connector in self.connectors.values():
+            await connector.aclose()

@@ -1,0 +1,59 @@
+"""Per-request DataLoaders: one per connector, batching local ids into upstream calls."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from strawberry.dataloader import DataLoader
+
+from connectors.kit.base import Connector, LicenseRegistry
+from connectors.kit.errors import AgencyRejected, ConnectorError
+from hub.graphql.upstream import UpstreamStats
+from schema.enums import SourceState
+from schema.records import LicenseRecord, RecordSet
+
+
+def _state_of(exc: ConnectorError) -> SourceState:
+    return SourceState.DENIED if isinstance(exc, AgencyRejected) else SourceState.UNAVAILABLE
+
+
+def record_loader(connector: Connector, stats: UpstreamStats) -> DataLoader[str, RecordSet | None]:
+    """``RecordSetsByLocalIdLoader``: everything an agency holds per local id."""
+
+    async def load(local_ids: list[str]) -> Sequence[RecordSet | BaseException | None]:
+        started = time.perf_counter()
+        try:
+            found = await connector.fetch(local_ids)
+        except ConnectorError as exc:
+            stats.of(connector.agency).record(_ms(started), _state_of(exc), exc.code)
+            return [exc] * len(local_ids)
+        stats.of(connector.agency).record(_ms(started), SourceState.OK)
+        return [found.get(local_id) for local_id in local_ids]
+
+    return DataLoader(load_fn=load, max_batch_size=connector.batch_size)
+
+
+def license_loader(
+    connector: Connector, stats: UpstreamStats
+) -> DataLoader[str, LicenseRecord | None] | None:
+    """``LicensesByNumberLoader`` over the connector that answers licences, if any."""
+    if not isinstance(connector, LicenseRegistry):
+        return None
+    registry: LicenseRegistry = connector
+
+    async def load(numbers: list[str]) -> Sequence[LicenseRecord | BaseException | None]:
+        started = time.perf_counter()
+        try:
+            found = await registry.licenses(numbers)
+        except ConnectorError as exc:
+            stats.of(connector.agency).record(_ms(started), _state_of(exc), exc.code)
+            return [exc] * len(numbers)
+        stats.of(connector.agency).record(_ms(started), SourceState.OK)
+        return [found.get(number) for number in numbers]
+
+    return DataLoader(load_fn=load, max_batch_size=connector.batch_size)
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000

@@ -1,0 +1,1 @@
+"""GraphQL types over the records (SCHEMA.graphql); the hub adds Worker and Query."""
