@@ -71,7 +71,7 @@ class Linker:
         }
         now = datetime.now(UTC)
         if existing is not None and existing.method == MatchMethod.MANUAL:
-            worker_id, method = canonical_id(s, existing.worker_id), existing.method
+            worker_id, method = canonical_id(s, existing.worker_id), str(existing.method)
         elif compatible:
             worker_id = max(compatible, key=lambda w: (STRENGTH[key_kind_method(compatible[w])], w))
             method = key_kind_method(compatible[worker_id])
@@ -79,7 +79,8 @@ class Linker:
         else:
             worker_id = new_worker_id()
             s.add(WorkerRow(id=worker_id, created_at=now))
-            method = MatchMethod.NIK if nik else MatchMethod.AGENCY_ID
+            s.flush()  # the worker row must exist before a record refers to it
+            method = str(MatchMethod.NIK if nik else MatchMethod.AGENCY_ID)
         row = existing or AgencyRecordRow(
             agency=record.agency,
             local_id=record.local_id,
