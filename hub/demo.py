@@ -39,6 +39,7 @@ class Demo:
     scenario: Path | None = None
     seed: int = 2026
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    hub_env: dict[str, str] = field(default_factory=dict)
 
     # -- files -------------------------------------------------------------------------
 
@@ -58,6 +59,18 @@ class Demo:
             partial = self.scenario_path.with_suffix(".partial")
             generate(partial, people=self.people, seed=self.seed, as_of=today())
             partial.replace(self.scenario_path)
+
+    def reset_if_scenario_changed(self) -> None:
+        """hub.db and its sync cursors belong to one scenario: start afresh on another."""
+        state = self.directory / "state.json"
+        source = self.scenario_path.resolve()
+        stat = source.stat()
+        current = {"scenario": str(source), "size": stat.st_size, "mtime": stat.st_mtime}
+        if state.exists() and json.loads(state.read_text()) == current:
+            return
+        for suffix in ("", "-wal", "-shm"):
+            (self.directory / f"hub.db{suffix}").unlink(missing_ok=True)
+        state.write_text(json.dumps(current))
 
     def credentials(self) -> dict[str, Any]:
         path = self.directory / "credentials.json"
@@ -145,36 +158,41 @@ class Demo:
 
     # -- the run -------------------------------------------------------------------------
 
-    def run(self) -> None:
+    def start(self, *, quiet: bool = False) -> str | None:
+        """Start the sandboxes, sync, start the hub; return a worker known everywhere."""
         self.directory.mkdir(parents=True, exist_ok=True)
         self.prepare_scenario()
+        self.reset_if_scenario_changed()
         creds = self.credentials()
         certs = self.certificates()
         (self.directory / "endpoints.json").write_text(json.dumps(self.endpoints(), indent=2))
+        for name, port in self.ports.items():
+            env = {
+                f"SANDBOX_{name.upper()}_{k.upper()}": v for k, v in creds["agencies"][name].items()
+            }
+            args = [
+                "sandbox",
+                "--agency",
+                name,
+                "--port",
+                str(port),
+                "--scenario",
+                str(self.scenario_path),
+            ]
+            if name == "embassy":
+                args += ["--certs", str(self.directory / "certs")]
+            self.spawn(args, env)
+        for port in self.ports.values():
+            self.wait_for_port(port)
+        self.hub_env = self.hub_environ(creds, certs)
+        worker_id = asyncio.run(self.sync(self.hub_env, quiet=quiet))
+        self.spawn(["serve", "--port", str(self.hub_port)], self.hub_env)
+        self.wait_for_port(self.hub_port)
+        return worker_id
+
+    def run(self) -> None:
         try:
-            for name, port in self.ports.items():
-                env = {
-                    f"SANDBOX_{name.upper()}_{k.upper()}": v
-                    for k, v in creds["agencies"][name].items()
-                }
-                args = [
-                    "sandbox",
-                    "--agency",
-                    name,
-                    "--port",
-                    str(port),
-                    "--scenario",
-                    str(self.scenario_path),
-                ]
-                if name == "embassy":
-                    args += ["--certs", str(self.directory / "certs")]
-                self.spawn(args, env)
-            for port in self.ports.values():
-                self.wait_for_port(port)
-            hub_env = self.hub_environ(creds, certs)
-            worker_id = asyncio.run(self.sync(hub_env))
-            self.spawn(["serve", "--port", str(self.hub_port)], hub_env)
-            self.wait_for_port(self.hub_port)
+            worker_id = self.start()
             print(banner(self.endpoints(), self.directory, worker_id), flush=True)
             print("ready", flush=True)
             while all(p.poll() is None for p in self.processes):
@@ -185,7 +203,11 @@ class Demo:
         finally:
             self.stop()
 
-    async def sync(self, env: dict[str, str]) -> str | None:
+    @property
+    def hub_pid(self) -> int:
+        return self.processes[-1].pid
+
+    async def sync(self, env: dict[str, str], *, quiet: bool = False) -> str | None:
         from hub.crosswalk import Pseudonymizer
         from hub.demo_text import showcase_worker
         from hub.registry import build_connectors
@@ -201,11 +223,12 @@ class Demo:
         try:
             started = time.perf_counter()
             report = await sync_all(engine, Pseudonymizer(settings.pseudonym_key), connectors)
-            print(
-                f"synced {report.records:,} agency records in "
-                f"{time.perf_counter() - started:.1f} s",
-                flush=True,
-            )
+            if not quiet:
+                print(
+                    f"synced {report.records:,} agency records in "
+                    f"{time.perf_counter() - started:.1f} s",
+                    flush=True,
+                )
             return showcase_worker(engine, list(connectors))
         finally:
             for connector in connectors.values():

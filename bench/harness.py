@@ -1,0 +1,63 @@
+"""Shared bench plumbing: a demo stack on free ports, timing, the hub's CPU time."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from connectors.sandbox.serve import free_port
+from hub.demo import Demo
+
+
+@contextmanager
+def demo_stack(people: int = 10_000) -> Iterator[Demo]:
+    """Four sandboxes and one hub (one uvicorn worker), each its own process, synced."""
+    with tempfile.TemporaryDirectory(prefix="pmihub-bench-") as directory:
+        ports = {name: free_port() for name in ("kemnaker", "p2mi", "bpjs", "embassy")}
+        demo = Demo(Path(directory), hub_port=free_port(), ports=ports, people=people)
+        try:
+            demo.showcase = demo.start(quiet=True)  # type: ignore[attr-defined]
+            yield demo
+        finally:
+            demo.stop()
+
+
+def sandbox_client(demo: Demo, agency: str) -> httpx.Client:
+    """A client for a sandbox's /_sandbox endpoints (the embassy's needs the mTLS cert)."""
+    url = demo.endpoints()[agency]
+    if agency != "embassy":
+        return httpx.Client(base_url=url, timeout=30)
+    from connectors.kit.auth.mtls import client_ssl_context
+
+    certs = demo.certificates()
+    context = client_ssl_context(certs["ca_cert"], certs["client_cert"], certs["client_key"])
+    return httpx.Client(base_url=url, timeout=30, verify=context)
+
+
+def set_faults(demo: Demo, **faults: object) -> None:
+    for agency in demo.ports:
+        with sandbox_client(demo, agency) as client:
+            client.post("/_sandbox/faults", json=faults).raise_for_status()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
+def percentile(values: list[float], q: float) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def scratch() -> Path:
+    return Path(tempfile.gettempdir())
