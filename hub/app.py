@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import httpx
+from cross_web import HTTPException
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
@@ -35,6 +37,25 @@ class HubGraphQL(GraphQL):
     def __init__(self, hub_ref: dict[str, Hub], **kwargs: Any) -> None:
         super().__init__(build_schema(), **kwargs)
         self.hub_ref = hub_ref
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await super().__call__(scope, receive, send)
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as exc:
+            response = JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": f"Permintaan tidak sah / Bad request: {exc.reason}",
+                            "extensions": {"code": "BAD_REQUEST"},
+                        }
+                    ]
+                },
+                status_code=exc.status_code,
+            )
+        await response(scope, receive, send)
 
     async def get_context(self, request: Any, response: Any) -> HubContext:  # type: ignore[override]
         return HubContext(hub=self.hub_ref["hub"], request=request)

@@ -1,0 +1,114 @@
+"""A real stack on loopback: the four sandboxes and the hub as uvicorn servers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from connectors.kit.auth.mtls import generate_certificates
+from connectors.sandbox.serve import LoopbackServer
+from hub.app import create_app
+from hub.crosswalk import Pseudonymizer
+from hub.registry import build_connectors
+from hub.sandboxes import SANDBOX_MODULES, build_sandbox_app, sandbox_credentials
+from hub.settings import Settings
+from hub.storage import make_engine
+from hub.storage.migrate import upgrade
+from hub.sync import sync_all
+from schema.scenario import Scenario
+
+AGENCIES = tuple(SANDBOX_MODULES)
+
+
+@dataclass
+class Stack:
+    hub_url: str
+    sandboxes: dict[str, LoopbackServer]
+    environ: dict[str, str]
+    certs: dict[str, str]
+    servers: list[LoopbackServer] = field(default_factory=list)
+
+    def graphql(self, query: str, variables: dict[str, Any] | None = None, **kw: Any) -> Any:
+        response = httpx.post(
+            f"{self.hub_url}/graphql",
+            json={"query": query, "variables": variables or {}},
+            timeout=30,
+            **kw,
+        )
+        return response
+
+    def sandbox(self, agency: str) -> httpx.Client:
+        verify: Any = True
+        if agency == "embassy":
+            from connectors.kit.auth.mtls import client_ssl_context
+
+            verify = client_ssl_context(
+                self.certs["ca_cert"], self.certs["client_cert"], self.certs["client_key"]
+            )
+        return httpx.Client(base_url=self.sandboxes[agency].url, verify=verify, timeout=10)
+
+
+def hub_environ(
+    sandboxes: dict[str, LoopbackServer], certs: dict[str, str], database_url: str
+) -> dict[str, str]:
+    env = {
+        "HUB_ENV": "test",
+        "HUB_DATABASE_URL": database_url,
+        "HUB_PSEUDONYM_KEY": "e2e-pseudonym-key",
+    }
+    for agency, server in sandboxes.items():
+        prefix = f"HUB_AGENCY_{agency.upper()}_"
+        env[prefix + "URL"] = server.url
+        values = dict(sandbox_credentials(agency, {}))
+        if agency == "embassy":
+            values = dict(certs)
+        for key, value in values.items():
+            env[prefix + key.upper()] = value
+    return env
+
+
+@contextmanager
+def running_stack(scenario: Scenario, directory: Path) -> Iterator[Stack]:
+    paths = generate_certificates(directory / "certs")
+    certs = {
+        "ca_cert": str(paths.ca_cert),
+        "client_cert": str(paths.client_cert),
+        "client_key": str(paths.client_key),
+    }
+    sandboxes: dict[str, LoopbackServer] = {}
+    try:
+        for agency in AGENCIES:
+            app, ssl = build_sandbox_app(
+                agency, scenario, sandbox_credentials(agency, {}), directory / "certs"
+            )
+            sandboxes[agency] = LoopbackServer(app, ssl=ssl).start()
+        env = hub_environ(sandboxes, certs, f"sqlite:///{directory / 'hub.db'}")
+        settings = Settings.from_environ(env)
+        asyncio.run(_sync(settings))
+        hub = LoopbackServer(create_app(settings)).start()
+        stack = Stack(hub.url, sandboxes, env, certs, [*sandboxes.values(), hub])
+        yield stack
+    finally:
+        for server in [*sandboxes.values()]:
+            server.stop()
+        if "stack" in locals():
+            stack.servers[-1].stop()
+
+
+async def _sync(settings: Settings) -> None:
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    connectors = build_connectors(settings.agencies)
+    try:
+        report = await sync_all(engine, Pseudonymizer(settings.pseudonym_key), connectors)
+        assert report.ok, report
+    finally:
+        for connector in connectors.values():
+            await connector.aclose()
+        engine.dispose()
