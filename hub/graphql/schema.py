@@ -51,8 +51,8 @@ def build_schema(**kwargs: Any) -> HubSchema:
         query=Query,
         types=[Worker],
         extensions=[
-            ParserCache(maxsize=1024),
-            ValidationCache(maxsize=1024),
+            lambda: ParserCache(maxsize=1024),
+            lambda: ValidationCache(maxsize=1024),
             PartialResults,
         ],
         **kwargs,

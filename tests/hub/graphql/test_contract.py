@@ -1,0 +1,64 @@
+"""The served schema keeps the contract's names and shapes, and docs/ holds its export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from graphql import (
+    GraphQLEnumType,
+    GraphQLObjectType,
+)
+from graphql import (
+    build_schema as build_sdl,
+)
+
+from hub.graphql.export import TARGET, sdl
+from hub.graphql.schema import build_schema
+
+CONTRACT = Path(__file__).resolve().parents[3].parent / "shared" / "SCHEMA.graphql"
+
+
+def served():  # type: ignore[no-untyped-def]
+    return build_schema()._schema
+
+
+def contract():  # type: ignore[no-untyped-def]
+    if not CONTRACT.exists():
+        pytest.skip(f"the shared contract is not beside the project ({CONTRACT})")
+    return build_sdl(CONTRACT.read_text())
+
+
+def test_docs_export_is_current() -> None:
+    assert TARGET.read_text() == sdl(), "run: python -m hub.graphql.export"
+
+
+def test_every_served_contract_type_has_the_contract_fields_with_the_same_types() -> None:
+    ours, theirs = served(), contract()
+    checked = 0
+    for name, their_type in theirs.type_map.items():
+        our_type = ours.type_map.get(name)
+        if name.startswith("__") or our_type is None:
+            continue
+        if isinstance(their_type, GraphQLObjectType) and name not in ("Query", "Mutation"):
+            for field_name, field in their_type.fields.items():
+                assert field_name in our_type.fields, f"{name}.{field_name} missing"
+                assert str(our_type.fields[field_name].type) == str(field.type), (
+                    f"{name}.{field_name}: {our_type.fields[field_name].type} != {field.type}"
+                )
+                checked += 1
+        if isinstance(their_type, GraphQLEnumType):
+            assert set(their_type.values) <= set(our_type.values), name
+    assert checked > 80
+
+
+def test_served_queries_match_the_contract_signatures() -> None:
+    ours, theirs = served(), contract()
+    for name, field in ours.query_type.fields.items():
+        if name.startswith("_") or name not in theirs.query_type.fields:
+            continue
+        theirs_field = theirs.query_type.fields[name]
+        assert str(field.type) == str(theirs_field.type), name
+        assert {a: str(t.type) for a, t in field.args.items()} == {
+            a: str(t.type) for a, t in theirs_field.args.items()
+        }, name
