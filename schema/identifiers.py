@@ -14,10 +14,12 @@ from datetime import date
 
 from schema.enums import Sex
 
-NIK_RE = re.compile(r"^\d{16}$")
-KPJ_RE = re.compile(r"^\d{11}$")
-PASSPORT_RE = re.compile(r"^[A-Z]{1,2}\d{6,8}$")
-PMI_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9./-]{2,63}$")
+# ASCII digits only and whole-string matches: ``\d`` would admit other scripts' digits and
+# ``$`` a trailing newline.
+NIK_RE = re.compile(r"[0-9]{16}")
+KPJ_RE = re.compile(r"[0-9]{11}")
+PASSPORT_RE = re.compile(r"[A-Z]{1,2}[0-9]{6,8}")
+PMI_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9./-]{2,63}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +36,7 @@ class NikParts:
 
 def parse_nik(nik: str) -> NikParts | None:
     """Split a NIK into its parts, or None when it cannot be a NIK."""
-    if not NIK_RE.match(nik):
+    if not NIK_RE.fullmatch(nik):
         return None
     day, month, year2 = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     sex = Sex.MALE
@@ -73,12 +75,16 @@ def nik_for(region6: str, birth_date: date, sex: Sex, serial: int) -> str:
 
 
 def mask_nik(nik: str) -> str:
-    """``3201**********0007``: region kept, birth date and most of the serial hidden."""
-    return nik[:4] + "*" * 10 + nik[-2:] if len(nik) == 16 else "*" * len(nik)
+    """``3201********0007``: province and regency kept, district and birth date hidden.
+
+    SCHEMA.graphql's example shows ten stars, which would make 18 characters; the mask keeps
+    the NIK's 16.
+    """
+    return nik[:4] + "*" * 8 + nik[-4:] if len(nik) == 16 else "*" * len(nik)
 
 
 def is_valid_kpj(kpj: str) -> bool:
-    return bool(KPJ_RE.match(kpj))
+    return bool(KPJ_RE.fullmatch(kpj))
 
 
 def normalize_passport(number: str) -> str:
@@ -86,8 +92,8 @@ def normalize_passport(number: str) -> str:
 
 
 def is_valid_passport(number: str) -> bool:
-    return bool(PASSPORT_RE.match(normalize_passport(number)))
+    return bool(PASSPORT_RE.fullmatch(normalize_passport(number)))
 
 
 def is_valid_pmi_id(pmi_id: str) -> bool:
-    return bool(PMI_ID_RE.match(pmi_id))
+    return bool(PMI_ID_RE.fullmatch(pmi_id))
