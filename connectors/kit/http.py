@@ -27,6 +27,8 @@ def agency_errors(agency: str) -> Iterator[None]:
         raise AgencyTimeout(agency, f"no answer in time ({type(exc).__name__})") from exc
     except httpx.TransportError as exc:
         raise AgencyUnavailable(agency, f"cannot reach the agency ({type(exc).__name__})") from exc
+    except httpx.HTTPError as exc:  # decoding errors, redirect loops: the answer is unusable
+        raise BadResponse(agency, f"unusable answer ({type(exc).__name__})") from exc
 
 
 def retry_after_seconds(value: str | None) -> float | None:

@@ -29,7 +29,7 @@ def decode_cursor(cursor: str | None) -> int | None:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
     prefix, _, number = raw.partition(":")
-    if prefix != "seq" or not number.isdigit():
+    if prefix != "seq" or not (number.isascii() and number.isdigit() and len(number) <= 18):
         return None
     return int(number)
 

@@ -1,0 +1,1 @@
+"""Connector kit: the protocol, errors, HTTP translation and auth pieces."""
