@@ -38,8 +38,7 @@ class Stack:
         response = httpx.post(
             f"{self.hub_url}/graphql",
             json={"query": query, "variables": variables or {}},
-            timeout=30,
-            **kw,
+            **{"timeout": 30, **kw},
         )
         return response
 
@@ -55,9 +54,13 @@ class Stack:
 
 
 def hub_environ(
-    sandboxes: dict[str, LoopbackServer], certs: dict[str, str], database_url: str
+    sandboxes: dict[str, LoopbackServer],
+    certs: dict[str, str],
+    database_url: str,
+    extra: dict[str, str] | None = None,
 ) -> dict[str, str]:
     env = {
+        **(extra or {}),
         "HUB_ENV": "test",
         "HUB_DATABASE_URL": database_url,
         "HUB_PSEUDONYM_KEY": "e2e-pseudonym-key",
@@ -74,7 +77,9 @@ def hub_environ(
 
 
 @contextmanager
-def running_stack(scenario: Scenario, directory: Path) -> Iterator[Stack]:
+def running_stack(
+    scenario: Scenario, directory: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[Stack]:
     paths = generate_certificates(directory / "certs")
     certs = {
         "ca_cert": str(paths.ca_cert),
@@ -88,17 +93,17 @@ def running_stack(scenario: Scenario, directory: Path) -> Iterator[Stack]:
                 agency, scenario, sandbox_credentials(agency, {}), directory / "certs"
             )
             sandboxes[agency] = LoopbackServer(app, ssl=ssl).start()
-        env = hub_environ(sandboxes, certs, f"sqlite:///{directory / 'hub.db'}")
+        env = hub_environ(sandboxes, certs, f"sqlite:///{directory / 'hub.db'}", extra_env)
         settings = Settings.from_environ(env)
         asyncio.run(_sync(settings))
         hub = LoopbackServer(create_app(settings)).start()
-        stack = Stack(hub.url, sandboxes, env, certs, [*sandboxes.values(), hub])
-        yield stack
+        try:
+            yield Stack(hub.url, sandboxes, env, certs, [*sandboxes.values(), hub])
+        finally:
+            hub.stop()  # first: its connectors close their keep-alive connections
     finally:
-        for server in [*sandboxes.values()]:
+        for server in sandboxes.values():
             server.stop()
-        if "stack" in locals():
-            stack.servers[-1].stop()
 
 
 async def _sync(settings: Settings) -> None:
