@@ -62,9 +62,8 @@ async def sync_agency(
         while True:
             page = await connector.changes(cursor, page_size)
             with Session(engine) as session:
-                linker = Linker(session, pseudo)
-                for record in page.records:
-                    report.changed += linker.link(record).changed
+                outcomes = Linker(session, pseudo).link_many(page.records)
+                report.changed += sum(o.changed for o in outcomes)
                 row = session.get(SyncCursorRow, connector.agency) or SyncCursorRow(
                     agency=connector.agency, cursor="", updated_at=datetime.now(UTC)
                 )

@@ -55,9 +55,7 @@ async def find_by_identifier(ctx: HubContext, name: str, values: Sequence[str]) 
             continue
     if records:
         with Session(ctx.hub.engine) as session:
-            linker = Linker(session, ctx.hub.pseudonymizer)
-            for record in records:
-                linker.link(record)
+            Linker(session, ctx.hub.pseudonymizer).link_many(records)
             session.commit()
         found.update(ctx.hub.crosswalk.find(kind, missing))
     return found

@@ -14,6 +14,7 @@ on a person, ``registeredOn`` on the Kemnaker block, ``complaints`` items, and
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated
 
@@ -42,11 +43,16 @@ from schema.enums import (
     Sex,
 )
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})"
+)
+
 
 def _iso_date(value: object) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
-    if not isinstance(value, str) or len(value) != 10:
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
         raise ValueError("expected an ISO 8601 date, YYYY-MM-DD")
     try:
         return date.fromisoformat(value)
@@ -58,6 +64,8 @@ def _iso_datetime(value: object) -> datetime:
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, str):
+        if not _DATETIME.fullmatch(value):
+            raise ValueError("expected an ISO 8601 date-time, YYYY-MM-DDThh:mm[:ss]±hh:mm")
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError as exc:

@@ -1,0 +1,368 @@
+"""Destinations: placement weights, sectors, contract lengths, cities and the missions serving them.
+
+Weights are the 2024 placements by destination (DOMAIN.md §2: Hong Kong 99,168, Taiwan
+84,306, Malaysia 50,917, Japan 12,653, Singapore 10,781; Korea 10,090 through G to G; Saudi
+Arabia 6,310 from 2023). The remaining 23,209 placements of 2024 are spread over Brunei,
+Macau, the Gulf, Turkey and Europe by assumption. Sector mixes per destination are
+assumptions tuned so that the overall mix meets the published job figures (targets.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schema.population._tables import Weighted
+
+
+@dataclass(frozen=True, slots=True)
+class MissionInfo:
+    code: str
+    name: str
+    city: str
+    country: str
+    utc_offset: str
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    country: str
+    placements: int  # weight: placements a year
+    sectors: Weighted[str]
+    months: Weighted[int]  # contract length
+    cities: Weighted[tuple[str, str]]  # (city, mission code)
+    g2g: float  # share of placements through G to G
+    independent: float  # share of the rest placed as individual workers
+    phone_prefix: str  # country calling code and mobile prefix
+    phone_digits: int
+
+
+MISSIONS: tuple[MissionInfo, ...] = (
+    MissionInfo("HKG", "KJRI Hong Kong", "Hong Kong", "HK", "+08:00"),
+    MissionInfo("TPE", "KDEI Taipei", "Taipei", "TW", "+08:00"),
+    MissionInfo("KUL", "KBRI Kuala Lumpur", "Kuala Lumpur", "MY", "+08:00"),
+    MissionInfo("JHB", "KJRI Johor Bahru", "Johor Bahru", "MY", "+08:00"),
+    MissionInfo("PEN", "KJRI Penang", "George Town", "MY", "+08:00"),
+    MissionInfo("KCH", "KJRI Kuching", "Kuching", "MY", "+08:00"),
+    MissionInfo("BKI", "KJRI Kota Kinabalu", "Kota Kinabalu", "MY", "+08:00"),
+    MissionInfo("TWU", "Konsulat RI Tawau", "Tawau", "MY", "+08:00"),
+    MissionInfo("SIN", "KBRI Singapura", "Singapore", "SG", "+08:00"),
+    MissionInfo("BWN", "KBRI Bandar Seri Begawan", "Bandar Seri Begawan", "BN", "+08:00"),
+    MissionInfo("SEL", "KBRI Seoul", "Seoul", "KR", "+09:00"),
+    MissionInfo("TYO", "KBRI Tokyo", "Tokyo", "JP", "+09:00"),
+    MissionInfo("OSA", "KJRI Osaka", "Osaka", "JP", "+09:00"),
+    MissionInfo("RUH", "KBRI Riyadh", "Riyadh", "SA", "+03:00"),
+    MissionInfo("JED", "KJRI Jeddah", "Jeddah", "SA", "+03:00"),
+    MissionInfo("AUH", "KBRI Abu Dhabi", "Abu Dhabi", "AE", "+04:00"),
+    MissionInfo("DXB", "KJRI Dubai", "Dubai", "AE", "+04:00"),
+    MissionInfo("DOH", "KBRI Doha", "Doha", "QA", "+03:00"),
+    MissionInfo("KWI", "KBRI Kuwait City", "Kuwait City", "KW", "+03:00"),
+    MissionInfo("MCT", "KBRI Muscat", "Muscat", "OM", "+04:00"),
+    MissionInfo("BAH", "KBRI Manama", "Manama", "BH", "+03:00"),
+    MissionInfo("AMM", "KBRI Amman", "Amman", "JO", "+03:00"),
+    MissionInfo("ANK", "KBRI Ankara", "Ankara", "TR", "+03:00"),
+    MissionInfo("IST", "KJRI Istanbul", "Istanbul", "TR", "+03:00"),
+    MissionInfo("WAW", "KBRI Warsawa", "Warsaw", "PL", "+01:00"),
+    MissionInfo("BER", "KBRI Berlin", "Berlin", "DE", "+01:00"),
+    MissionInfo("FRA", "KJRI Frankfurt", "Frankfurt", "DE", "+01:00"),
+    MissionInfo("ROM", "KBRI Roma", "Rome", "IT", "+01:00"),
+)
+MISSION_OFFSET = {m.code: m.utc_offset for m in MISSIONS}
+
+_GULF_SECTORS = (
+    ("DOMESTIC", 50),
+    ("HOSPITALITY", 25),
+    ("CONSTRUCTION", 10),
+    ("OTHER", 10),
+    ("CARE", 5),
+)
+_TWO_YEARS = Weighted(((24, 90), (12, 8), (6, 2)))
+
+
+def _d(
+    country: str,
+    placements: int,
+    sectors: tuple[tuple[str, float], ...],
+    cities: tuple[tuple[str, str, float], ...],
+    phone: tuple[str, int],
+    *,
+    months: Weighted[int] = _TWO_YEARS,
+    g2g: float = 0.0,
+    independent: float = 0.085,
+) -> Destination:
+    return Destination(
+        country,
+        placements,
+        Weighted(sectors),
+        months,
+        Weighted(tuple(((city, mission), weight) for city, mission, weight in cities)),
+        g2g,
+        independent,
+        phone[0],
+        phone[1],
+    )
+
+
+DESTINATIONS: tuple[Destination, ...] = (
+    _d(
+        "HK",
+        99_168,
+        (("DOMESTIC", 70), ("CARE", 24), ("OTHER", 6)),
+        (
+            ("Kowloon", "HKG", 4),
+            ("Sha Tin", "HKG", 2),
+            ("Tsuen Wan", "HKG", 2),
+            ("Tuen Mun", "HKG", 2),
+            ("Yuen Long", "HKG", 1),
+            ("Wan Chai", "HKG", 1),
+            ("Causeway Bay", "HKG", 1),
+            ("Tseung Kwan O", "HKG", 1),
+        ),
+        ("+852", 8),
+    ),
+    _d(
+        "TW",
+        84_306,
+        (
+            ("CARE", 27),
+            ("MANUFACTURING", 43),
+            ("FISHERIES_SEA", 12),
+            ("DOMESTIC", 5),
+            ("CONSTRUCTION", 6),
+            ("OTHER", 7),
+        ),
+        (
+            ("Taipei", "TPE", 3),
+            ("New Taipei", "TPE", 3),
+            ("Taoyuan", "TPE", 3),
+            ("Taichung", "TPE", 3),
+            ("Tainan", "TPE", 2),
+            ("Kaohsiung", "TPE", 2),
+            ("Changhua", "TPE", 1),
+            ("Pingtung", "TPE", 1),
+        ),
+        ("+8869", 8),
+        months=Weighted(((36, 85), (24, 10), (12, 5))),
+    ),
+    _d(
+        "MY",
+        50_917,
+        (
+            ("PLANTATION", 50),
+            ("MANUFACTURING", 25),
+            ("DOMESTIC", 9),
+            ("CONSTRUCTION", 10),
+            ("HOSPITALITY", 4),
+            ("OTHER", 2),
+        ),
+        (
+            ("Kuala Lumpur", "KUL", 3),
+            ("Shah Alam", "KUL", 2),
+            ("Klang", "KUL", 2),
+            ("Penang", "PEN", 2),
+            ("Johor Bahru", "JHB", 3),
+            ("Muar", "JHB", 1),
+            ("Kota Kinabalu", "BKI", 2),
+            ("Sandakan", "BKI", 2),
+            ("Tawau", "TWU", 2),
+            ("Lahad Datu", "TWU", 2),
+            ("Kuching", "KCH", 1),
+            ("Miri", "KCH", 1),
+        ),
+        ("+601", 9),
+    ),
+    _d(
+        "JP",
+        12_653,
+        (
+            ("MANUFACTURING", 45),
+            ("CARE", 20),
+            ("CONSTRUCTION", 12),
+            ("FISHERIES_SEA", 8),
+            ("HOSPITALITY", 8),
+            ("PLANTATION", 7),
+        ),
+        (
+            ("Tokyo", "TYO", 2),
+            ("Yokohama", "TYO", 2),
+            ("Saitama", "TYO", 1),
+            ("Ibaraki", "TYO", 1),
+            ("Nagoya", "OSA", 2),
+            ("Osaka", "OSA", 2),
+            ("Kobe", "OSA", 1),
+            ("Hiroshima", "OSA", 1),
+        ),
+        ("+8190", 8),
+        months=Weighted(((36, 60), (12, 25), (60, 15))),
+        g2g=0.025,
+        independent=0.2,
+    ),
+    _d(
+        "SG",
+        10_781,
+        (("DOMESTIC", 80), ("CARE", 5), ("MANUFACTURING", 8), ("HOSPITALITY", 7)),
+        (("Singapore", "SIN", 1),),
+        ("+659", 7),
+    ),
+    _d(
+        "KR",
+        10_090,
+        (("MANUFACTURING", 85), ("FISHERIES_SEA", 10), ("CONSTRUCTION", 3), ("PLANTATION", 2)),
+        (
+            ("Ansan", "SEL", 3),
+            ("Hwaseong", "SEL", 2),
+            ("Gimhae", "SEL", 2),
+            ("Changwon", "SEL", 1),
+            ("Busan", "SEL", 2),
+            ("Incheon", "SEL", 1),
+            ("Cheonan", "SEL", 1),
+        ),
+        ("+8210", 8),
+        months=Weighted(((36, 90), (12, 10))),
+        g2g=1.0,
+        independent=0.0,
+    ),
+    _d(
+        "SA",
+        6_310,
+        (("DOMESTIC", 60), ("HOSPITALITY", 15), ("CONSTRUCTION", 10), ("OTHER", 10), ("CARE", 5)),
+        (
+            ("Riyadh", "RUH", 3),
+            ("Dammam", "RUH", 1),
+            ("Jeddah", "JED", 3),
+            ("Mecca", "JED", 1),
+            ("Medina", "JED", 1),
+            ("Taif", "JED", 1),
+        ),
+        ("+9665", 8),
+    ),
+    _d(
+        "BN",
+        7_000,
+        (
+            ("DOMESTIC", 45),
+            ("CONSTRUCTION", 20),
+            ("HOSPITALITY", 15),
+            ("PLANTATION", 10),
+            ("OTHER", 10),
+        ),
+        (("Bandar Seri Begawan", "BWN", 3), ("Kuala Belait", "BWN", 1)),
+        ("+6738", 6),
+    ),
+    _d(
+        "MO",
+        1_100,
+        (("DOMESTIC", 85), ("CARE", 10), ("HOSPITALITY", 5)),
+        (("Macau", "HKG", 1),),
+        ("+8536", 7),
+    ),
+    _d(
+        "AE",
+        3_500,
+        _GULF_SECTORS,
+        (("Abu Dhabi", "AUH", 2), ("Al Ain", "AUH", 1), ("Dubai", "DXB", 3), ("Sharjah", "DXB", 1)),
+        ("+9715", 8),
+    ),
+    _d("QA", 2_500, _GULF_SECTORS, (("Doha", "DOH", 1),), ("+9743", 7)),
+    _d("KW", 1_600, _GULF_SECTORS, (("Kuwait City", "KWI", 1),), ("+9656", 7)),
+    _d("OM", 1_200, _GULF_SECTORS, (("Muscat", "MCT", 1),), ("+9689", 7)),
+    _d("BH", 600, _GULF_SECTORS, (("Manama", "BAH", 1),), ("+9733", 7)),
+    _d("JO", 300, _GULF_SECTORS, (("Amman", "AMM", 1),), ("+9627", 8)),
+    _d(
+        "TR",
+        1_800,
+        (("HOSPITALITY", 40), ("DOMESTIC", 20), ("MANUFACTURING", 20), ("OTHER", 20)),
+        (("Ankara", "ANK", 1), ("Istanbul", "IST", 2), ("Antalya", "IST", 1)),
+        ("+905", 9),
+    ),
+    _d(
+        "PL",
+        2_200,
+        (("MANUFACTURING", 40), ("HOSPITALITY", 30), ("PLANTATION", 15), ("CONSTRUCTION", 15)),
+        (("Warsaw", "WAW", 2), ("Wroclaw", "WAW", 1), ("Poznan", "WAW", 1)),
+        ("+485", 8),
+    ),
+    _d(
+        "DE",
+        600,
+        (("CARE", 80), ("HOSPITALITY", 20)),
+        (
+            ("Berlin", "BER", 1),
+            ("Hamburg", "BER", 1),
+            ("Frankfurt", "FRA", 1),
+            ("Munich", "FRA", 1),
+        ),
+        ("+4915", 9),
+        months=Weighted(((36, 80), (24, 20))),
+        g2g=0.19,
+    ),
+    _d(
+        "IT",
+        800,
+        (("HOSPITALITY", 50), ("CARE", 30), ("OTHER", 20)),
+        (("Rome", "ROM", 1), ("Milan", "ROM", 1)),
+        ("+393", 9),
+    ),
+)
+BY_COUNTRY = {d.country: d for d in DESTINATIONS}
+PLACEMENT_DESTINATIONS: Weighted[Destination] = Weighted(
+    tuple((d, float(d.placements)) for d in DESTINATIONS)
+)
+# Where workers known only to a mission are: Malaysia and the Gulf above all (assumption;
+# DOMAIN.md §3: undocumented status dominates the missions' cases).
+UNDOCUMENTED_DESTINATIONS: Weighted[Destination] = Weighted(
+    tuple(
+        (BY_COUNTRY[code], weight)
+        for code, weight in (
+            ("MY", 45),
+            ("SA", 18),
+            ("TW", 8),
+            ("KR", 6),
+            ("AE", 5),
+            ("KW", 3),
+            ("QA", 3),
+            ("HK", 3),
+            ("SG", 3),
+            ("JO", 2),
+            ("OM", 2),
+            ("BN", 2),
+        )
+    )
+)
+
+OCCUPATIONS: dict[str, Weighted[str]] = {
+    "DOMESTIC": Weighted(
+        (("Domestic worker", 6), ("Housemaid", 3), ("Penata laksana rumah tangga", 1))
+    ),
+    "CARE": Weighted((("Caregiver", 7), ("Caretaker", 2), ("Nurse aide", 1))),
+    "MANUFACTURING": Weighted(
+        (
+            ("Factory operator", 5),
+            ("Production operator", 3),
+            ("Welder", 1),
+            ("Machine operator", 1),
+        )
+    ),
+    "PLANTATION": Weighted(
+        (("Plantation worker", 5), ("Palm oil harvester", 3), ("Farm worker", 2))
+    ),
+    "CONSTRUCTION": Weighted(
+        (("Construction worker", 5), ("Carpenter", 2), ("Scaffolder", 1), ("Bricklayer", 2))
+    ),
+    "FISHERIES_SEA": Weighted((("Fishing crew", 6), ("Deckhand", 3), ("Ship's cook", 1))),
+    "HOSPITALITY": Weighted(
+        (("Waiter", 3), ("Housekeeping attendant", 3), ("Cook", 2), ("Spa therapist", 2))
+    ),
+    "OTHER": Weighted((("Driver", 3), ("Cleaner", 3), ("Gardener", 2), ("Security guard", 2))),
+}
+
+# Women's share by sector (assumption; household and care work is done mostly by women).
+FEMALE_SHARE: dict[str, float] = {
+    "DOMESTIC": 0.98,
+    "CARE": 0.9,
+    "PLANTATION": 0.3,
+    "MANUFACTURING": 0.35,
+    "CONSTRUCTION": 0.03,
+    "FISHERIES_SEA": 0.02,
+    "HOSPITALITY": 0.45,
+    "OTHER": 0.4,
+}

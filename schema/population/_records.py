@@ -1,0 +1,304 @@
+"""What Kemnaker, P2MI and BPJS Ketenagakerjaan know of a planned person, in their own words."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from schema.population._destinations import OCCUPATIONS
+from schema.population._employers import employer_name
+from schema.population._names import spell
+from schema.population._tables import Weighted
+from schema.population.targets import (
+    BPJS_FOR_PMI_FROM,
+    DEATH_ABROAD_BENEFIT,
+    EXTRA_MONTH_CONTRIBUTION,
+    POST_COVERAGE_DAYS,
+    PRE_CONTRIBUTION,
+    PRE_COVERAGE_MONTHS,
+    RATES,
+    SISKOTKLN_CLOSED,
+    placement_contribution,
+)
+
+if TYPE_CHECKING:
+    from schema.population._factory import Factory
+    from schema.population._plan import Placement, Plan
+
+_BPJS_FROM = date.toordinal(BPJS_FOR_PMI_FROM)
+_SISKOTKLN_CLOSED = date.toordinal(SISKOTKLN_CLOSED)
+_COMPLAINT_KINDS = Weighted(
+    (
+        ("WAGE_DISPUTE", 40),
+        ("ABUSE", 10),
+        ("REPATRIATION", 15),
+        ("OTHER", 25),
+        ("TRAFFICKING", 5),
+        ("ILLNESS", 5),
+    )
+)
+_COMPLAINT_SEVERITY = Weighted((("LOW", 3), ("MEDIUM", 5), ("HIGH", 2)))
+_COMPLAINTS = {
+    "WAGE_DISPUTE": ("Gaji tidak dibayar tiga bulan", "Potongan gaji melebihi perjanjian"),
+    "ABUSE": ("Mengalami kekerasan dari majikan", "Tidak diberi hari libur"),
+    "REPATRIATION": ("Minta dipulangkan", "Kontrak habis, tiket pulang tidak diberikan"),
+    "OTHER": ("Biaya penempatan melebihi ketentuan", "Dokumen ditahan agensi"),
+    "TRAFFICKING": ("Diduga korban perdagangan orang", "Direkrut calo tanpa izin"),
+    "ILLNESS": ("Sakit dan tidak mendapat pengobatan", "Perlu perawatan, majikan menolak"),
+}
+_STATUS = Weighted((("OPEN", 30), ("IN_PROGRESS", 30), ("CLOSED", 40)))
+_CLAIM_STATUS = Weighted((("SUBMITTED", 3), ("VERIFIED", 2), ("PAID", 4), ("REJECTED", 1)))
+_JHT_AMOUNTS = (50_000, 100_000, 150_000, 200_000, 300_000, 600_000)
+
+
+def kemnaker_record(f: Factory, p: Plan) -> dict[str, Any] | None:
+    r = f.r
+    if p.kind == "KEMNAKER_ONLY":
+        registered = p.anchor
+    elif p.kind == "EMBASSY_ONLY":
+        if r() >= 0.12:
+            return None
+        registered = p.anchor - 30 - int(r() * 300)
+    else:
+        if r() >= 0.93:
+            return None
+        registered = p.placements[0].reg - int(r() * 60)
+    year = f.cal.year(registered)
+    record: dict[str, Any] = {"jobSeekerId": f"AK1-{year}-{f.ids.seq('AK1', year):06d}"}
+    name = spell(p.tokens, p.father, p.muslim, p.female, "KEMNAKER", r)
+    if name != p.name:
+        record["nameAs"] = name
+    swapped = f.swapped_birth_date(p.dob, 0.01)
+    if swapped:
+        record["birthDateAs"] = swapped
+    record["registeredOn"] = f.day(registered)
+    return record
+
+
+def _placement(f: Factory, p: Plan, pl: Placement) -> dict[str, Any]:
+    r, day, ids, dest = f.r, f.day, f.ids, pl.dest
+    year = f.cal.year(pl.reg)
+    pl.pid = f"PL-{year}-{ids.seq('PL', year):07d}"
+    out: dict[str, Any] = {"placementId": pl.pid}
+    region = p.regency.code
+    if pl.departed is not None or (pl.status == "READY" and r() < 0.5):
+        old = pl.departed is not None and pl.departed < _SISKOTKLN_CLOSED
+        card = "KTKLN" if old else "EPMI"
+        out["cardNumber"] = f"{card}-{region}-{ids.seq(card, region):07d}"
+    out["status"] = pl.status
+    out["scheme"] = pl.scheme
+    out["country"] = dest.country
+    out["occupation"] = OCCUPATIONS[pl.sector].pick(r())
+    out["sector"] = pl.sector
+    if pl.licence is not None:
+        out["agencyLicense"] = pl.licence
+    if pl.status != "REGISTERED" or r() < 0.7:
+        employer = {
+            "name": employer_name(dest.country, pl.sector, pl.spsk, r),
+            "country": dest.country,
+            "city": pl.city,
+        }
+        if r() < 0.5:
+            digits = dest.phone_digits
+            employer["phone"] = f"{dest.phone_prefix}{int(r() * 10**digits):0{digits}d}"
+        out["employer"] = employer
+    out["contractStart"] = day(pl.start)
+    out["contractEnd"] = day(pl.end)
+    if pl.orientation is not None:
+        out["orientationCompleted"] = pl.orientation
+    if pl.departed is not None:
+        out["departedOn"] = day(pl.departed)
+    if pl.returned is not None:
+        out["returnedOn"] = day(pl.returned)
+    return out
+
+
+def p2mi_records(f: Factory, p: Plan) -> list[dict[str, Any]]:
+    """One SISKOP2MI record; sometimes also the old SISKOTKLN one, keyed by the old passport."""
+    r, placements = f.r, p.placements
+    items = [_placement(f, p, pl) for pl in placements]
+    first = placements[0]
+    split = (
+        len(placements) >= 2
+        and first.departed is not None
+        and first.departed < _SISKOTKLN_CLOSED
+        and r() < RATES["old SISKOTKLN record kept beside the new one (of eligible)"]
+    )
+    groups = (
+        [(placements[:1], items[:1], True), (placements[1:], items[1:], False)]
+        if split
+        else [(placements, items, False)]
+    )
+    records = []
+    for group, group_items, old in groups:
+        year = f.cal.year(group[0].reg)
+        record: dict[str, Any] = {
+            "pmiId": f"PMI-{p.regency.code}-{year}-{f.ids.seq('PMI', year):07d}"
+        }
+        name = spell(p.tokens, p.father, p.muslim, p.female, "P2MI", r)
+        if name != p.name:
+            record["nameAs"] = name
+        if not old and r() < 0.005:  # an age "adjusted" by the agency (Ombudsman 2017)
+            record["birthDateAs"] = f.day(f.cal.add_years(p.dob, -1 - int(r() * 3)))
+        if old:
+            record["nikKnown"] = False
+            passport = p.passport_at(group[0].reg)
+            if passport is not None:
+                record["passportKnown"] = passport
+        record["placements"] = group_items
+        records.append(record)
+    latest = placements[-1]
+    if latest.departed is not None and r() < RATES["P2MI complaint (of departed)"]:
+        records[-1]["complaints"] = [_complaint(f, latest, latest.departed)]
+    return records
+
+
+def _complaint(f: Factory, pl: Placement, departed: int) -> dict[str, Any]:
+    r, A = f.r, f.as_of
+    stop = min(A, pl.returned + 60 if pl.returned is not None else A)
+    filed = departed + int(r() * (stop - departed + 1))
+    year = f.cal.year(filed)
+    kind = _COMPLAINT_KINDS.pick(r())
+    texts = _COMPLAINTS[kind]
+    return {
+        "id": f"ADU-{year}-{f.ids.seq('ADU', year):06d}",
+        "kind": kind,
+        "status": _STATUS.pick(r()),
+        "severity": _COMPLAINT_SEVERITY.pick(r()),
+        "filedOn": f.day(filed),
+        "summary": texts[int(r() * len(texts))],
+    }
+
+
+def _bpjs_mode(f: Factory, p: Plan) -> str:
+    u, kind = f.r(), p.kind
+    if kind in ("WORKING", "DEPARTED"):
+        never = RATES["BPJS never enrolled (of abroad)"]
+        pre = never + RATES["BPJS paid only before departure (of abroad)"]
+        return "NONE" if u < never else "PRE_ONLY" if u < pre else "FULL"
+    if kind == "RETURNED":
+        return "NONE" if u < 0.1 else "FULL"
+    limit = {"READY": 0.15, "REGISTERED": 0.5, "CANCELLED": 0.4}.get(kind, 1.0)
+    return "NONE" if u < limit else "PRE"
+
+
+class _Cover:
+    """Coverages and contributions of one KPJ."""
+
+    __slots__ = ("claims", "contributions", "coverages")
+
+    def __init__(self) -> None:
+        self.coverages: list[dict[str, Any]] = []
+        self.contributions: list[dict[str, Any]] = []
+        self.claims: list[dict[str, Any]] = []
+
+
+def bpjs_records(f: Factory, p: Plan, cases: list[tuple[str, int]]) -> list[dict[str, Any]]:
+    if not p.placements:
+        return []
+    r, A, day, months_after = f.r, f.as_of, f.day, f.cal.add_months
+    latest = p.placements[-1]
+    mode = _bpjs_mode(f, p)
+    covers: list[tuple[int, _Cover]] = []  # (first payment, cover) per KPJ
+
+    def cover_for(paid: int, fresh: bool) -> _Cover:
+        if fresh or not covers:
+            covers.append((paid, _Cover()))
+        return covers[-1][1]
+
+    def cover(c: _Cover, phase: str, start: int, end: int, jht: bool = False) -> None:
+        s, e = day(start), day(end)
+        for program in ("JKK", "JKM", "JHT") if jht else ("JKK", "JKM"):
+            c.coverages.append({"program": program, "phase": phase, "start": s, "end": e})
+
+    def pay(c: _Cover, paid: int, amount: int) -> None:
+        text = day(paid)
+        c.contributions.append({"period": text[:7], "amount": amount, "paidOn": text})
+
+    for pl in p.placements:
+        is_latest = pl is latest
+        if (is_latest and mode == "NONE") or (not is_latest and r() < 0.1):
+            continue
+        if is_latest and mode in ("PRE", "PRE_ONLY"):
+            paid = pl.reg + int(r() * min(20, max(1, A - pl.reg)))
+            c = cover_for(paid, bool(covers) and r() < 0.3)
+            end = months_after(paid, PRE_COVERAGE_MONTHS) - 1
+            if pl.departed is not None:
+                end = min(end, pl.departed - 1)
+            cover(c, "PRE_PLACEMENT", paid, max(end, paid))
+            pay(c, paid, PRE_CONTRIBUTION)
+            if pl.status == "CANCELLED" and r() < 0.25:
+                c.claims.append(
+                    {
+                        "program": "JKK",
+                        "status": _CLAIM_STATUS.pick(r()),
+                        "submittedOn": day(min(A, paid + 60 + int(r() * 90))),
+                    }
+                )
+            continue
+        departed = pl.departed
+        if departed is None or departed < _BPJS_FROM:
+            continue
+        paid = max(pl.reg, departed - 5 - int(r() * 40))
+        c = cover_for(
+            paid,
+            is_latest
+            and bool(covers)
+            and r() < RATES["two KPJ numbers (of people with two BPJS-era placements)"],
+        )
+        jht = r() < RATES["JHT enrolled (of covered placements)"]
+        if is_latest and departed > paid:
+            cover(c, "PRE_PLACEMENT", paid, departed - 1)
+        original_end = pl.end0 if pl.end0 is not None else pl.end
+        cover(c, "PLACEMENT", departed, months_after(original_end, 1), jht)
+        pay(c, paid, PRE_CONTRIBUTION + placement_contribution(pl.months))
+        if jht:
+            amount = _JHT_AMOUNTS[int(r() * len(_JHT_AMOUNTS))]
+            for month in range(3):
+                pay(c, min(A, months_after(departed, month) + 5), amount)
+        if pl.end0 is not None and pl.ext_paid:
+            cover(c, "PLACEMENT", pl.end0 + 1, months_after(pl.end, 1))
+            pay(c, min(A, pl.end0 - int(r() * 30)), EXTRA_MONTH_CONTRIBUTION * pl.ext_months)
+        if pl.returned is not None and is_latest:
+            cover(c, "POST_PLACEMENT", pl.returned, pl.returned + POST_COVERAGE_DAYS - 1)
+            if jht and r() < 0.5:
+                c.claims.append(
+                    {
+                        "program": "JHT",
+                        "status": _CLAIM_STATUS.pick(r()),
+                        "submittedOn": day(min(A, pl.returned + 7 + int(r() * 60))),
+                        "amount": amount * pl.months,
+                    }
+                )
+        if is_latest:
+            for kind, opened in cases:
+                program = "JKM" if kind == "DEATH" else "JKK"
+                if kind in ("DEATH", "ACCIDENT", "ILLNESS") and opened < A:
+                    paid_out = (
+                        DEATH_ABROAD_BENEFIT
+                        if kind == "DEATH"
+                        else (1_000_000 * (2 + int(r() * 48)))
+                    )
+                    c.claims.append(
+                        {
+                            "program": program,
+                            "status": _CLAIM_STATUS.pick(r()),
+                            "submittedOn": day(opened + 1 + int(r() * (A - opened))),
+                            "amount": paid_out,
+                        }
+                    )
+    records = []
+    for first_paid, c in covers:
+        record: dict[str, Any] = {"kpj": f.ids.kpj(f.cal.year(first_paid))}
+        name = spell(p.tokens, p.father, p.muslim, p.female, "BPJS", r)
+        if name != p.name:
+            record["nameAs"] = name
+        swapped = f.swapped_birth_date(p.dob, 0.02)
+        if swapped:
+            record["birthDateAs"] = swapped
+        record["coverages"] = c.coverages
+        record["contributions"] = c.contributions
+        if c.claims:
+            record["claims"] = c.claims
+        records.append(record)
+    return records
