@@ -13,6 +13,7 @@ from hub.crosswalk import CrosswalkReader, Pseudonymizer
 from hub.graphql.upstream import UpstreamStats
 from hub.settings import Settings
 from schema.records import RecordKind
+from schema.regions import regency_names
 
 
 @dataclass
@@ -20,7 +21,7 @@ class Hub:
     settings: Settings
     engine: Engine
     connectors: Mapping[str, Connector]
-    regencies: Mapping[str, str] = field(default_factory=dict)
+    regencies: Mapping[str, str] = field(default_factory=regency_names)
     stats: UpstreamStats = field(default_factory=UpstreamStats)
 
     def __post_init__(self) -> None:

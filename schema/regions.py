@@ -50,3 +50,10 @@ PROVINCES: dict[str, str] = {
 
 def province_of(nik: str | None) -> str | None:
     return PROVINCES.get(nik[:2]) if nik else None
+
+
+def regency_names() -> dict[str, str]:
+    """Regency and city names by four-digit code, for the sending regions the hub knows."""
+    from schema.population._regions import REGENCIES  # the generator's table of real codes
+
+    return {regency.code: regency.name for regency in REGENCIES}

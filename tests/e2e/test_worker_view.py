@@ -36,6 +36,7 @@ def test_worker_known_to_all_four_agencies(stack: Stack) -> None:
     identity = worker["identity"]
     assert identity["birthDate"] == "1990-08-05" and identity["sex"] == "FEMALE"
     assert identity["originProvince"] == "Jawa Timur"
+    assert identity["originRegency"] == "Kediri"
     assert {identity["fullName"], *identity["otherNames"]} >= {
         "Siti Aminah Binti Sahroni",
         "SITI AMINAH BT SAHRONI",
