@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 
 from connectors.kit.base import Connector, Health, LicenseRegistry
+from hub.cache import TtlCache
 from hub.crosswalk import CrosswalkReader, Pseudonymizer
 from hub.graphql.upstream import UpstreamStats
 from hub.settings import Settings
-from schema.records import RecordKind
+from schema.records import LicenseRecord, RecordKind
 from schema.regions import regency_names
 
 
@@ -25,6 +26,7 @@ class Hub:
     stats: UpstreamStats = field(default_factory=UpstreamStats)
 
     def __post_init__(self) -> None:
+        self.licenses: TtlCache[str, LicenseRecord] = TtlCache(self.settings.license_cache_seconds)
         self.pseudonymizer = Pseudonymizer(self.settings.pseudonym_key)
         self.crosswalk = CrosswalkReader(self.engine, self.pseudonymizer)
         self._kinds = {

@@ -45,6 +45,7 @@ class Settings:
     pseudonym_key: bytes
     agencies: tuple[AgencySettings, ...]
     max_batch_ids: int = 1000
+    license_cache_seconds: float = 300.0
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -70,6 +71,7 @@ class Settings:
             pseudonym_key=key.encode(),
             agencies=tuple(_agencies(env)),
             max_batch_ids=_int(env, "HUB_MAX_BATCH_IDS", 1000),
+            license_cache_seconds=float(_int(env, "HUB_LICENSE_CACHE_SECONDS", 300)),
             environ=env,
         )
 

@@ -32,7 +32,7 @@ class HubContext:
         }
         registry = hub.license_registry
         self.licenses: DataLoader[str, LicenseRecord | None] | None = (
-            license_loader(registry, hub.stats) if registry is not None else None
+            license_loader(registry, hub.stats, hub.licenses) if registry is not None else None
         )
         self.workers: DataLoader[str, tuple[str, list[Link]] | None] = DataLoader(
             load_fn=self._load_workers

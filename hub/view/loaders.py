@@ -9,6 +9,7 @@ from strawberry.dataloader import DataLoader
 
 from connectors.kit.base import Connector, LicenseRegistry
 from connectors.kit.errors import AgencyRejected, ConnectorError
+from hub.cache import TtlCache
 from hub.graphql.upstream import UpstreamStats
 from schema.enums import SourceState
 from schema.records import LicenseRecord, RecordSet
@@ -35,22 +36,28 @@ def record_loader(connector: Connector, stats: UpstreamStats) -> DataLoader[str,
 
 
 def license_loader(
-    connector: Connector, stats: UpstreamStats
+    connector: Connector, stats: UpstreamStats, cache: TtlCache[str, LicenseRecord]
 ) -> DataLoader[str, LicenseRecord | None] | None:
-    """``LicensesByNumberLoader`` over the connector that answers licences, if any."""
+    """``LicensesByNumberLoader`` over the connector that answers licences, if any, through
+    the hub's licence cache."""
     if not isinstance(connector, LicenseRegistry):
         return None
     registry: LicenseRegistry = connector
 
     async def load(numbers: list[str]) -> Sequence[LicenseRecord | BaseException | None]:
-        started = time.perf_counter()
-        try:
-            found = await registry.licenses(numbers)
-        except ConnectorError as exc:
-            stats.of(connector.agency).record(_ms(started), _state_of(exc), exc.code)
-            return [exc] * len(numbers)
-        stats.of(connector.agency).record(_ms(started), SourceState.OK)
-        return [found.get(number) for number in numbers]
+        cached: dict[str, LicenseRecord] = cache.get_many(numbers)
+        missing = [n for n in numbers if n not in cached]
+        if missing:
+            started = time.perf_counter()
+            try:
+                found = await registry.licenses(missing)
+            except ConnectorError as exc:
+                stats.of(connector.agency).record(_ms(started), _state_of(exc), exc.code)
+                return [cached.get(n, exc) for n in numbers]
+            stats.of(connector.agency).record(_ms(started), SourceState.OK)
+            cache.put_many(dict(found))
+            cached.update(found)
+        return [cached.get(number) for number in numbers]
 
     return DataLoader(load_fn=load, max_batch_size=connector.batch_size)
 

@@ -1,0 +1,17 @@
+"""Every rule the engine runs, in documentation order, and the engine's own notices."""
+
+from __future__ import annotations
+
+from hub.protection.rules import cases, consular, contract, licence, procedure, social_security
+from hub.protection.rules.sources import NOTICES, SOURCE_STALE, SOURCE_UNAVAILABLE
+
+RULES = (
+    *procedure.RULES,
+    *licence.RULES,
+    *contract.RULES,
+    *social_security.RULES,
+    *consular.RULES,
+    *cases.RULES,
+)
+
+__all__ = ["NOTICES", "RULES", "SOURCE_STALE", "SOURCE_UNAVAILABLE"]

@@ -1,0 +1,90 @@
+"""Open cases at the missions and complaints at P2MI, in every phase.
+
+A case found is a fact whatever else could not be read, so these rules run on every agency
+that answered (``partial``); an agency that did not answer still makes the verdict incomplete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hub.protection import labels
+from hub.protection.facts import EMBASSY, P2MI
+from hub.protection.rule import Context, Hit, rule
+from hub.protection.text import Text
+from schema.enums import CaseStatus, Severity
+from schema.records import CaseRecord
+
+CONDITION_TAIL = (
+    " Cases count in every phase and are read from every agency that answered, even when "
+    "another could not be read."
+)
+
+
+def is_critical(case: CaseRecord, ctx: Context) -> bool:
+    return case.severity == Severity.CRITICAL or case.kind in ctx.config.critical_case_kinds
+
+
+def _params(case: CaseRecord) -> dict[str, object]:
+    mission = case.mission
+    where = Text(mission.name, mission.name) if mission else labels.agency(case.provenance.agency)
+    return {
+        "kind": labels.CASE_KINDS[case.kind],
+        "where": where,
+        "opened": case.opened_at.date(),
+        "status": labels.CASE_STATUSES[case.status],
+    }
+
+
+@rule(
+    code="CRITICAL_CASE",
+    severity=Severity.CRITICAL,
+    basis="UU 18/2017 Art. 21 (consular help, legal aid and repatriation during placement); "
+    "Permenaker 4/2023 (JKM and JKK benefits)",
+    condition="A case at a mission or a complaint at P2MI is OPEN or IN_PROGRESS and either "
+    "has severity CRITICAL or is of a kind treated as an emergency ({c.critical_case_kinds})."
+    + CONDITION_TAIL,
+    message=Text(
+        "Kasus darurat ({kind}) di {where} sejak {opened}; status: {status}.",
+        "Emergency case ({kind}) at {where} since {opened}; status: {status}.",
+    ),
+    action=Text(
+        "Segera koordinasikan dengan fungsi pelindungan WNI di perwakilan dan hubungi keluarga; "
+        "untuk kematian atau kecelakaan kerja, siapkan klaim JKM/JKK BPJS Ketenagakerjaan.",
+        "Coordinate at once with the mission's citizen-protection desk and contact the family; "
+        "for a death or a work accident, prepare the BPJS Ketenagakerjaan JKM/JKK claim.",
+    ),
+    needs=(P2MI, EMBASSY),
+    partial=True,
+)
+def critical_case(ctx: Context) -> Iterator[Hit]:
+    for case in ctx.facts.cases:
+        if case.status != CaseStatus.CLOSED and is_critical(case, ctx):
+            yield Hit(_params(case), (case.provenance,))
+
+
+@rule(
+    code="OPEN_CASE",
+    severity=Severity.MEDIUM,
+    basis="UU 18/2017 Art. 21 (consular help and legal aid during placement) and Art. 24 "
+    "(unpaid rights after return)",
+    condition="A case at a mission or a complaint at P2MI is OPEN or IN_PROGRESS and is not "
+    "critical (see CRITICAL_CASE)." + CONDITION_TAIL,
+    message=Text(
+        "Kasus terbuka ({kind}) di {where} sejak {opened}; status: {status}.",
+        "Open case ({kind}) at {where} since {opened}; status: {status}.",
+    ),
+    action=Text(
+        "Tindak lanjuti kasus bersama {where} sampai selesai.",
+        "Follow the case up with {where} until it is resolved.",
+    ),
+    needs=(P2MI, EMBASSY),
+    partial=True,
+)
+def open_case(ctx: Context) -> Iterator[Hit]:
+    for case in ctx.facts.cases:
+        if case.status != CaseStatus.CLOSED and not is_critical(case, ctx):
+            yield Hit(_params(case), (case.provenance,))
+
+
+RULES = (critical_case, open_case)
