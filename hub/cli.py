@@ -97,6 +97,26 @@ def sync(
 
 
 @app.command()
+def status(
+    nik: Annotated[str | None, typer.Option(help="The worker's NIK.")] = None,
+    worker_id: Annotated[str | None, typer.Option("--id", help="The hub's worker id.")] = None,
+    lang: Annotated[str, typer.Option(help="ID (Bahasa Indonesia) or EN.")] = "ID",
+) -> None:
+    """Print one worker's protection verdict, for officers without the console."""
+    from hub.runtime import StatusError, worker_status
+
+    if lang.upper() not in ("ID", "EN"):
+        raise fail("--lang harus ID atau EN / --lang must be ID or EN")
+    try:
+        text = asyncio.run(worker_status(nik=nik, worker_id=worker_id, lang=lang.upper()))
+    except StatusError as exc:
+        raise fail(str(exc)) from None
+    if text is None:
+        raise fail("Pekerja tidak ditemukan / Worker not found", code=1)
+    typer.echo(text)
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from hub.crosswalk import Pseudonymizer
+from hub.graphql.query import WORKER_ID
 from hub.registry import build_connectors
 from hub.settings import Settings
 from hub.storage import make_engine
@@ -36,4 +37,42 @@ async def run_sync(
     finally:
         for connector in connectors.values():
             await connector.aclose()
+        engine.dispose()
+
+
+class StatusError(ValueError):
+    """Bad input to ``pmihub status``; the message is for people, in both languages."""
+
+
+async def worker_status(*, nik: str | None, worker_id: str | None, lang: str = "ID") -> str | None:
+    """One worker's verdict as terminal text; None when no agency knows the worker."""
+    from hub.graphql.context import HubContext
+    from hub.graphql.lookup import find_by_identifier
+    from hub.graphql.worker import load_worker
+    from hub.protection import render_verdict
+    from hub.service import Hub
+    from hub.view.verdict import verdict_for
+    from schema.identifiers import is_valid_nik
+
+    if (nik is None) == (worker_id is None):
+        raise StatusError("Berikan --nik atau --id (satu saja) / Give --nik or --id (one of them)")
+    if nik is not None and not is_valid_nik(nik):
+        raise StatusError("NIK tidak sah / Invalid NIK")
+    if worker_id is not None and not WORKER_ID.fullmatch(worker_id):
+        raise StatusError("ID pekerja tidak sah / Malformed worker id")
+    settings = Settings.from_environ()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    hub = Hub(settings=settings, engine=engine, connectors=build_connectors(settings.agencies))
+    try:
+        ctx = HubContext(hub=hub)
+        if nik is not None:
+            worker_id = (await find_by_identifier(ctx, "nik", [nik])).get(nik)
+        worker = await load_worker(ctx, worker_id)
+        if worker is None:
+            return None
+        verdict = await verdict_for(ctx, worker.view, lambda exc: None)
+        return f"{worker.id}\n" + render_verdict(verdict, lang)
+    finally:
+        await hub.aclose()
         engine.dispose()

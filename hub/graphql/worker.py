@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 import strawberry
 from strawberry.types import Info
 
-from connectors.kit.errors import ConnectorError
 from hub.graphql.errors import source_error
+from hub.graphql.protection import ProtectionStatus
 from hub.view import sections
+from hub.view.verdict import load_licenses, verdict_for
 from hub.view.worker_view import AgencyResult, WorkerView
 from schema.graphql import types as t
-from schema.records import LicenseRecord, RecordKind
+from schema.records import RecordKind, RecordSet
 
 if TYPE_CHECKING:
     from hub.graphql.context import HubContext
@@ -60,24 +61,24 @@ class Worker:
         ctx: HubContext = info.context
         results = await self._results(info, RecordKind.PLACEMENT, partial=False)
         sets = [s for r in results.values() for s in r.sets]
-        numbers = sorted({p.agency_license for s in sets for p in s.placements if p.agency_license})
-        licenses: dict[str, LicenseRecord | None] | None = {}
-        if numbers and ctx.licenses is not None:
-            try:
-                found = await ctx.licenses.load_many(numbers)
-                licenses = dict(zip(numbers, found, strict=True))
-            except ConnectorError as exc:
-                licenses = None
-                ctx.note(exc, _path(info))
+        licenses = await load_licenses(ctx, sets, lambda exc: ctx.note(exc, _path(info)))
         endorsing = await self.view.agencies(ctx.hub.agencies_with(RecordKind.ENDORSEMENT))
-        endorsements: dict[str, list] | None = {}
+        endorsements: dict[str, list[RecordSet]] | None = {}
         for code, result in endorsing.items():
             if result.error is not None:
                 endorsements = None
                 ctx.note(result.error, _path(info))
                 break
-            endorsements[code] = result.sets  # type: ignore[index]
+            endorsements[code] = result.sets
         return sections.build_placements(sets, licenses, endorsements)
+
+    @strawberry.field
+    async def protection(self, info: Info) -> ProtectionStatus | None:
+        """The verdict over every agency's records; a source that failed makes it
+        incomplete (never PROTECTED) and is named in the findings."""
+        ctx: HubContext = info.context
+        verdict = await verdict_for(ctx, self.view, lambda exc: ctx.note(exc, _path(info)))
+        return ProtectionStatus.of(verdict)
 
     @strawberry.field
     async def social_security(self, info: Info) -> t.SocialSecurity | None:

@@ -34,6 +34,11 @@ WORKER_FIELDS = f"""
     mission {{ code name city country }}
     {PROVENANCE}
   }}
+  protection {{
+    level phase complete evaluatedAt rulesVersion
+    findings {{ code severity message messageEn: message(lang: EN) action
+               actionEn: action(lang: EN) evidence {{ agency system recordId }} }}
+  }}
   sources {{ agency state fetchedAt message }}
 """
 

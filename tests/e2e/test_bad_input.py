@@ -118,3 +118,6 @@ def test_an_agency_answering_garbage_nulls_only_its_section(
     }
     bpjs = next(s for s in worker["sources"] if s["agency"] == "BPJS_KETENAGAKERJAAN")
     assert bpjs["state"] == "UNAVAILABLE"
+    protection = worker["protection"]
+    assert protection["complete"] is False and protection["level"] != "PROTECTED"
+    assert "SOURCE_UNAVAILABLE" in {f["code"] for f in protection["findings"]}

@@ -82,6 +82,17 @@ def test_worker_known_to_all_four_agencies(stack: Stack) -> None:
     assert cases["HKG-2026-0042"]["mission"]["code"] == "HKG"
     assert cases["ADU-2026-000311"]["agencies"] == ["P2MI"]
 
+    protection = worker["protection"]
+    assert protection["complete"] is True and protection["phase"] == "PLACEMENT"
+    assert protection["level"] == "AT_RISK"
+    codes = {f["code"]: f for f in protection["findings"]}
+    assert "OPEN_CASE" in codes and "JHT_NOT_ENROLLED" in codes
+    assert "BPJS_NOT_ENROLLED" not in codes and "CONTRACT_NOT_ENDORSED" not in codes
+    open_case = codes["OPEN_CASE"]
+    assert open_case["message"] != open_case["messageEn"]
+    assert {e["agency"] for e in open_case["evidence"]} <= {"EMBASSY", "P2MI"}
+    assert "3506124508900003" not in str(protection) and "Siti" not in str(protection)
+
 
 def test_undocumented_worker_known_only_to_the_embassy(stack: Stack) -> None:
     worker = data(stack.graphql(BY_PASSPORT, {"p": "B7654321"}))["workerBy"]
@@ -97,6 +108,9 @@ def test_undocumented_worker_known_only_to_the_embassy(stack: Stack) -> None:
     assert worker["consular"]["mission"]["code"] == "KUL"
     (case,) = worker["cases"]
     assert (case["kind"], case["severity"]) == ("DETENTION", "CRITICAL")
+    protection = worker["protection"]
+    assert protection["level"] == "EMERGENCY" and protection["complete"] is True
+    assert {"NOT_IN_SISKOP2MI", "CRITICAL_CASE"} <= {f["code"] for f in protection["findings"]}
 
 
 def test_returned_worker_with_post_placement_cover(stack: Stack) -> None:

@@ -1,0 +1,56 @@
+"""``ProtectionStatus`` and ``Finding``: the engine's verdict as the API shows it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from hub.protection import Finding as EngineFinding
+from hub.protection import Verdict
+from schema.graphql import types as t
+
+
+@strawberry.type
+class Finding:
+    code: str
+    severity: t.Severity  # type: ignore[valid-type]
+    evidence: list[t.Provenance]
+    finding: strawberry.Private[EngineFinding]
+
+    @strawberry.field
+    def message(self, lang: t.Lang = t.Lang.ID) -> str:
+        return self.finding.message_in(lang.value)
+
+    @strawberry.field
+    def action(self, lang: t.Lang = t.Lang.ID) -> str | None:
+        return self.finding.action_in(lang.value)
+
+
+@strawberry.type
+class ProtectionStatus:
+    level: t.ProtectionLevel  # type: ignore[valid-type]
+    phase: t.ProtectionPhase  # type: ignore[valid-type]
+    complete: bool
+    findings: list[Finding]
+    evaluated_at: dt.datetime
+    rules_version: str
+
+    @classmethod
+    def of(cls, verdict: Verdict) -> ProtectionStatus:
+        return cls(
+            level=verdict.level,
+            phase=verdict.phase,
+            complete=verdict.complete,
+            findings=[
+                Finding(
+                    code=f.code,
+                    severity=f.severity,
+                    evidence=[t.Provenance.of(p) for p in f.evidence],
+                    finding=f,
+                )
+                for f in verdict.findings
+            ],
+            evaluated_at=verdict.evaluated_at,
+            rules_version=verdict.rules_version,
+        )

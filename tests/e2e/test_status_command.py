@@ -1,0 +1,45 @@
+"""``pmihub status``: one worker's verdict in the terminal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.e2e.stack import Stack
+
+pytestmark = pytest.mark.e2e
+
+
+def status(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **stack.environ}
+    return subprocess.run(
+        [sys.executable, "-m", "hub.cli", "status", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_status_by_nik_prints_the_verdict_in_both_languages(stack: Stack) -> None:
+    # a worker about to leave for a household in Saudi Arabia, orientation not done
+    indonesian = status(stack, "--nik", "3174055011000004")
+    english = status(stack, "--nik", "3174055011000004", "--lang", "EN")
+    assert indonesian.returncode == 0, indonesian.stderr
+    for code in ("MORATORIUM_DESTINATION", "ORIENTATION_MISSING", "BPJS_COVERAGE_ENDS_SOON"):
+        assert code in indonesian.stdout and code in english.stdout
+    assert "PRE_PLACEMENT" in english.stdout or "pre-placement" in english.stdout.lower()
+    assert indonesian.stdout != english.stdout
+    assert "3174055011000004" not in indonesian.stdout  # the verdict never repeats the NIK
+
+
+def test_status_refuses_bad_input_and_says_when_nobody_knows_the_worker(stack: Stack) -> None:
+    bad = status(stack, "--nik", "123")
+    assert bad.returncode == 2 and "NIK tidak sah / Invalid NIK" in bad.stderr
+    both = status(stack, "--nik", "3329095203950002", "--id", "wk_" + "0" * 20)
+    assert both.returncode == 2
+    unknown = status(stack, "--id", "wk_" + "0" * 20)
+    assert unknown.returncode == 1 and "Worker not found" in unknown.stderr
