@@ -162,6 +162,12 @@ def throughput(demo: Demo, seconds: float, concurrency: int = 32) -> None:
     )
 
 
+def run(demo: Demo, requests: int = 200, seconds: float = 10.0) -> None:
+    fan_out(demo, requests)
+    batch(demo)
+    throughput(demo, seconds)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.gateway")
     parser.add_argument("--people", type=int, default=10_000)
@@ -169,9 +175,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args(argv)
     with demo_stack(args.people) as demo:
-        fan_out(demo, args.requests)
-        batch(demo)
-        throughput(demo, args.seconds)
+        run(demo, args.requests, args.seconds)
 
 
 if __name__ == "__main__":
