@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
+from sqlalchemy import select as sa_select
 from sqlalchemy import tuple_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -24,22 +25,27 @@ class CrosswalkReader:
     def canonical(self, worker_ids: Sequence[str]) -> dict[str, str]:
         """Each known id mapped to the id that now holds its records; unknown ids absent."""
         out: dict[str, str] = {}
-        with Session(self.engine) as s:
+        worker = WorkerRow.__table__  # type: ignore[attr-defined]
+        with self.engine.connect() as connection:  # Core, not the ORM: this is the hot path
             pending = {wid: wid for wid in worker_ids}
             for _ in range(MAX_MERGE_HOPS):
                 if not pending:
                     break
-                rows = s.exec(select(WorkerRow).where(col(WorkerRow.id).in_(set(pending.values()))))
-                by_id = {row.id: row for row in rows}
+                rows = connection.execute(
+                    sa_select(worker.c.id, worker.c.merged_into).where(
+                        worker.c.id.in_(set(pending.values()))
+                    )
+                )
+                by_id = {row[0]: row[1] for row in rows}
                 nxt: dict[str, str] = {}
                 for original, current in pending.items():
-                    row = by_id.get(current)
-                    if row is None:
+                    if current not in by_id:
                         continue
-                    if row.merged_into is None:
+                    merged_into = by_id[current]
+                    if merged_into is None:
                         out[original] = current
                     else:
-                        nxt[original] = row.merged_into
+                        nxt[original] = merged_into
                 pending = nxt
         return out
 
@@ -48,16 +54,21 @@ class CrosswalkReader:
         found: dict[str, list[Link]] = defaultdict(list)
         if not worker_ids:
             return found
-        with Session(self.engine) as s:
-            rows = s.exec(
-                select(AgencyRecordRow)
-                .where(col(AgencyRecordRow.worker_id).in_(set(worker_ids)))
-                .order_by(col(AgencyRecordRow.agency), col(AgencyRecordRow.local_id))
-            )
-            for row in rows:
-                found[row.worker_id].append(
-                    Link(row.agency, row.local_id, row.method, row.confidence)
+        record = AgencyRecordRow.__table__  # type: ignore[attr-defined]
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa_select(
+                    record.c.worker_id,
+                    record.c.agency,
+                    record.c.local_id,
+                    record.c.method,
+                    record.c.confidence,
                 )
+                .where(record.c.worker_id.in_(set(worker_ids)))
+                .order_by(record.c.agency, record.c.local_id)
+            )
+            for worker_id, agency, local_id, method, confidence in rows:
+                found[worker_id].append(Link(agency, local_id, method, confidence))
         return found
 
     def find(self, kind: str, values: Sequence[str]) -> dict[str, str]:
