@@ -1,0 +1,179 @@
+"""Demo registrations: one client per agency, the console frontend, an embassy officer, a worker.
+
+Each agency client holds the scopes its mandate needs (docs/auth.md has the table):
+
+- Kemnaker licenses placement companies and keeps the job-seeker registry: it verifies
+  placements (identity, NIK, placements, protection verdict).
+- P2MI places and protects workers and takes complaints: everything but emergency and audit.
+- BPJS Ketenagakerjaan processes claims: identity, NIK, placements (coverage windows follow
+  them), social security.
+- The embassies (Kemlu) protect workers abroad: every read but audit, cases, and emergency.
+
+``register_demo`` is idempotent: given the credentials it returned before, it keeps the same
+secrets and passwords, so ``.demo/credentials.json`` stays valid across restarts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from auth.clients import add_client
+from auth.hashing import new_secret
+from auth.keys import KeyStore
+from auth.scopes import READ_SCOPES, Scope
+from auth.server import OAUTH_PREFIX
+from auth.settings import AuthSettings
+from auth.users import add_user
+
+S = Scope
+AGENCY_CLIENTS: dict[str, tuple[str, str, frozenset[str]]] = {
+    "kemnaker-system": (
+        "Kementerian Ketenagakerjaan (SIAPkerja)",
+        "KEMNAKER",
+        frozenset({S.WORKER_IDENTITY_READ, S.WORKER_NIK_READ, S.PLACEMENT_READ, S.PROTECTION_READ}),
+    ),
+    "p2mi-system": (
+        "KP2MI / BP2MI (SISKOP2MI)",
+        "P2MI",
+        frozenset(
+            {
+                S.WORKER_IDENTITY_READ,
+                S.WORKER_NIK_READ,
+                S.WORKER_CONTACT_READ,
+                S.PLACEMENT_READ,
+                S.SOCIAL_SECURITY_READ,
+                S.CONSULAR_READ,
+                S.CASE_READ,
+                S.CASE_WRITE,
+                S.PROTECTION_READ,
+            }
+        ),
+    ),
+    "bpjs-system": (
+        "BPJS Ketenagakerjaan",
+        "BPJS_KETENAGAKERJAAN",
+        frozenset(
+            {S.WORKER_IDENTITY_READ, S.WORKER_NIK_READ, S.PLACEMENT_READ, S.SOCIAL_SECURITY_READ}
+        ),
+    ),
+    "embassy-system": (
+        "Kemlu / Perwakilan RI (Peduli WNI)",
+        "EMBASSY",
+        frozenset(READ_SCOPES - {S.AUDIT_READ} | {S.CASE_WRITE, S.EMERGENCY}),
+    ),
+}
+CONSOLE_CLIENT = "console-frontend"
+CONSOLE_SCOPES = frozenset(READ_SCOPES | {S.CASE_WRITE, S.EMERGENCY, S.SELF})
+OFFICER = "petugas.kbri"
+OFFICER_SCOPES = frozenset(READ_SCOPES | {S.CASE_WRITE, S.EMERGENCY})
+WORKER = "pekerja.demo"
+
+
+def register_demo(
+    engine: Engine,
+    settings: AuthSettings,
+    *,
+    worker_id: str | None = None,
+    previous: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Register the demo clients and users; the credentials to write to .demo/credentials.json.
+
+    ``worker_id`` is the hub worker the demo worker signs in as (no worker user without it).
+    """
+    KeyStore(engine, settings).ensure_key()
+    old_clients = dict((previous or {}).get("clients", {}))
+    old_users = dict((previous or {}).get("users", {}))
+    base = settings.local_issuer + OAUTH_PREFIX
+    clients: dict[str, Any] = {}
+    for client_id, (name, agency, scopes) in AGENCY_CLIENTS.items():
+        _, secret = add_client(
+            engine,
+            client_id=client_id,
+            name=name,
+            agency=agency,
+            scopes=scopes,
+            grant_types=["client_credentials"],
+            replace=True,
+            secret=old_clients.get(client_id, {}).get("client_secret"),
+        )
+        clients[client_id] = {
+            "client_id": client_id,
+            "client_secret": secret,
+            "agency": agency,
+            "grant_types": ["client_credentials"],
+            "scopes": sorted(scopes),
+        }
+    add_client(
+        engine,
+        client_id=CONSOLE_CLIENT,
+        name="PMI Hub Console",
+        agency="PMIHUB",
+        scopes=CONSOLE_SCOPES,
+        grant_types=["authorization_code", "refresh_token"],
+        redirect_uris=[settings.console_redirect_uri],
+        public=True,
+        replace=True,
+    )
+    clients[CONSOLE_CLIENT] = {
+        "client_id": CONSOLE_CLIENT,
+        "public": True,
+        "redirect_uri": settings.console_redirect_uri,
+        "grant_types": ["authorization_code", "refresh_token"],
+        "code_challenge_method": "S256",
+        "scopes": sorted(CONSOLE_SCOPES),
+    }
+    users = {"embassy-officer": _user(engine, OFFICER, old_users.get("embassy-officer"))}
+    if worker_id is not None:
+        users["worker"] = _user(engine, WORKER, old_users.get("worker"), worker_id=worker_id)
+    return {
+        "issuer": settings.local_issuer,
+        "token_endpoint": f"{base}/token",
+        "authorization_endpoint": f"{base}/authorize",
+        "audience": settings.audience,
+        "clients": clients,
+        "users": users,
+    }
+
+
+def _user(
+    engine: Engine, username: str, old: Mapping[str, Any] | None, *, worker_id: str | None = None
+) -> dict[str, Any]:
+    password = (old or {}).get("password") or new_secret(12)
+    if worker_id is None:
+        user = add_user(
+            engine,
+            username=username,
+            password=password,
+            display_name="Petugas Pelindungan KBRI (demo)",
+            role="officer",
+            agency="EMBASSY",
+            scopes=OFFICER_SCOPES,
+            replace=True,
+        )
+    else:
+        user = add_user(
+            engine,
+            username=username,
+            password=password,
+            display_name="Pekerja Migran (demo)",
+            role="worker",
+            agency="",
+            scopes=[S.SELF],
+            worker_id=worker_id,
+            replace=True,
+        )
+    entry: dict[str, Any] = {
+        "username": user.username,
+        "password": password,
+        "role": user.role,
+        "scopes": sorted(user.scopes),
+    }
+    if user.worker_id:
+        entry["worker_id"] = user.worker_id
+    return entry
+
+
+__all__ = ["AGENCY_CLIENTS", "CONSOLE_CLIENT", "OFFICER", "WORKER", "register_demo"]

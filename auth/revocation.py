@@ -1,0 +1,90 @@
+"""Revoked tokens: access tokens by ``jti`` (RFC 7009) and refresh token families.
+
+Revoking a refresh token family (on reuse, on revocation, on disabling a client) also revokes
+the unexpired access tokens issued with it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from auth.models import OAuthClientRow, RefreshTokenRow, RevokedTokenRow
+
+
+class Revocations:
+    def __init__(self, engine: Engine, *, clock: Callable[[], float] = time.time) -> None:
+        self.engine = engine
+        self.clock = clock
+
+    def refused(self, jti: str, client_id: str) -> str | None:
+        """``"revoked"`` or ``"client_disabled"`` when a token must be refused, else None."""
+        with Session(self.engine) as session:
+            if session.get(RevokedTokenRow, jti) is not None:
+                return "revoked"
+            client = session.get(OAuthClientRow, client_id)
+        if client is not None and client.disabled:
+            return "client_disabled"
+        return None
+
+    def revoke_access(self, jti: str, client_id: str, expires_at: int, reason: str) -> None:
+        now = self._now()
+        expiry = datetime.fromtimestamp(expires_at, UTC)
+        if expiry <= now:
+            return  # already dead; nothing to remember
+        with Session(self.engine) as session:
+            if session.get(RevokedTokenRow, jti) is not None:
+                return
+            session.add(
+                RevokedTokenRow(
+                    jti=jti, client_id=client_id, expires_at=expiry, revoked_at=now, reason=reason
+                )
+            )
+            try:
+                session.commit()
+            except IntegrityError:  # revoked concurrently: the same outcome
+                session.rollback()
+
+    def revoke_family(self, family_id: str, reason: str) -> int:
+        """Revoke every refresh token of a family and its live access tokens; how many."""
+        return self._revoke_where(col(RefreshTokenRow.family_id) == family_id, reason)
+
+    def revoke_client(self, client_id: str, reason: str) -> int:
+        return self._revoke_where(col(RefreshTokenRow.client_id) == client_id, reason)
+
+    def prune(self) -> int:
+        """Forget revocations of tokens that have expired anyway."""
+        with Session(self.engine) as session:
+            result = session.exec(
+                delete(RevokedTokenRow).where(col(RevokedTokenRow.expires_at) <= self._now())
+            )
+            session.commit()
+            return int(result.rowcount or 0)
+
+    def _revoke_where(self, condition: object, reason: str) -> int:
+        now = self._now()
+        with Session(self.engine) as session:
+            rows = session.exec(select(RefreshTokenRow).where(condition)).all()
+            access = [(r.access_jti, r.client_id, r.access_expires_at) for r in rows]
+            session.exec(
+                update(RefreshTokenRow)
+                .where(condition)
+                .where(col(RefreshTokenRow.revoked_at).is_(None))
+                .values(revoked_at=now)
+            )
+            session.commit()
+        for jti, client_id, expires in access:
+            self.revoke_access(jti, client_id, int(expires.timestamp()), reason)
+        return len(rows)
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), UTC)
+
+
+__all__ = ["Revocations"]

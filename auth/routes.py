@@ -1,0 +1,231 @@
+"""HTTP routes of the authorization server, for the hub to mount.
+
+``oauth_routes(server)`` gives ``/oauth/{authorize,token,revoke,introspect,jwks}`` and
+``/.well-known/oauth-authorization-server`` (RFC 8414). ``/oauth/authorize`` is the demo-mode
+login page; outside demo mode it answers 404 (officers use the external identity provider).
+authlib's core is synchronous, so its calls (database, scrypt) run in the thread pool.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from authlib.oauth2.rfc6749 import InvalidRequestError, OAuth2Error
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+
+from auth.login import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    CsrfGuard,
+    LoginThrottle,
+    login_page,
+    message_page,
+)
+from auth.oauth_request import HubOAuth2Request, read_oauth_request
+from auth.server import METADATA_PATH, OAUTH_PREFIX, HubAuthorizationServer
+from auth.users import authenticate_user
+
+log = logging.getLogger("pmihub.auth")
+Handler = Callable[[Request], Awaitable[Response]]
+_UNAVAILABLE = {
+    "error": "temporarily_unavailable",
+    "error_description": "Layanan otorisasi sementara tidak tersedia / "
+    "The authorization service is temporarily unavailable",
+}
+
+
+class OAuthHandlers:
+    def __init__(self, server: HubAuthorizationServer) -> None:
+        self.server = server
+        self.guard = CsrfGuard(server.settings.key_secret)
+        self.throttle = LoginThrottle()
+
+    async def token(self, request: Request) -> Response:
+        return await self._endpoint(request, self.server.create_token_response)
+
+    async def revoke(self, request: Request) -> Response:
+        return await self._endpoint(
+            request, lambda r: self.server.create_endpoint_response("revocation", r)
+        )
+
+    async def introspect(self, request: Request) -> Response:
+        return await self._endpoint(
+            request, lambda r: self.server.create_endpoint_response("introspection", r)
+        )
+
+    async def jwks(self, request: Request) -> Response:
+        document = await run_in_threadpool(self.server.keys.jwks)
+        return JSONResponse(document, headers={"Cache-Control": "public, max-age=300"})
+
+    async def metadata(self, request: Request) -> Response:
+        return JSONResponse(
+            self.server.metadata(), headers={"Cache-Control": "public, max-age=300"}
+        )
+
+    async def authorize(self, request: Request) -> Response:
+        if not self.server.settings.demo:
+            return message_page(
+                404,
+                ("Tidak tersedia", "Not available"),
+                (
+                    "Halaman masuk hanya ada dalam mode demo; gunakan penyedia identitas",
+                    "The login page exists only in demo mode; use the identity provider",
+                ),
+            )
+        try:
+            oauth = await read_oauth_request(request)
+        except OAuth2Error as error:
+            return self._authorize_error(None, error)
+        try:
+            grant = await run_in_threadpool(self.server.get_consent_grant, oauth)
+        except OAuth2Error as error:
+            return self._authorize_error(oauth, error)
+        except ValueError as exc:  # authlib refusing to build an error from odd input
+            return self._authorize_error(None, _unreadable(exc))
+        except SQLAlchemyError as exc:
+            return self._unavailable(exc)
+        if request.method == "GET":
+            return self._login(request, oauth, grant, error=None)
+        return await self._sign_in(request, oauth, grant)
+
+    async def _sign_in(self, request: Request, oauth: HubOAuth2Request, grant: Any) -> Response:
+        form = oauth.form
+        if not self.guard.check(request.cookies.get(CSRF_COOKIE), form.get(CSRF_FIELD)):
+            return message_page(
+                400,
+                ("Sesi masuk tidak sah", "Sign-in session is not valid"),
+                (
+                    "Mulai lagi dari aplikasi yang meminta akses",
+                    "Start again from the application asking for access",
+                ),
+            )
+        if form.get("action") == "deny":
+            return await self._respond(oauth, grant, None)
+        username = form.get("username", "").strip().lower()
+        if self.throttle.blocked(username):
+            text = ("Terlalu banyak percobaan; tunggu 5 menit", "Too many attempts; wait 5 minutes")
+            return self._login(request, oauth, grant, error=text, status_code=429)
+        try:
+            user = await run_in_threadpool(
+                authenticate_user, self.server.engine, username, form.get("password", "")
+            )
+        except SQLAlchemyError as exc:
+            return self._unavailable(exc)
+        if user is None:
+            self.throttle.failed(username)
+            text = ("Nama pengguna atau kata sandi salah", "Wrong user name or password")
+            return self._login(request, oauth, grant, error=text, status_code=401)
+        self.throttle.succeeded(username)
+        response = await self._respond(oauth, grant, user)
+        response.delete_cookie(CSRF_COOKIE, path=_cookie_path(request))
+        return response
+
+    async def _respond(self, oauth: HubOAuth2Request, grant: Any, user: Any) -> Response:
+        try:
+            response: Response = await run_in_threadpool(
+                self.server.create_authorization_response, oauth, user, grant
+            )
+        except SQLAlchemyError as exc:
+            return self._unavailable(exc)
+        return response
+
+    def _login(
+        self,
+        request: Request,
+        oauth: HubOAuth2Request,
+        grant: Any,
+        *,
+        error: tuple[str, str] | None,
+        status_code: int = 200,
+    ) -> Response:
+        nonce = request.cookies.get(CSRF_COOKIE) if error else None
+        nonce = nonce or self.guard.new_nonce()
+        response = login_page(
+            action=request.url.path,
+            client_name=grant.client.name,
+            scopes=(grant.request.scope or "").split(),
+            params=oauth.payload.data,
+            csrf_token=self.guard.token_for(nonce),
+            error=error,
+            username=oauth.form.get("username", "") if error else "",
+            status_code=status_code,
+        )
+        response.set_cookie(
+            CSRF_COOKIE,
+            nonce,
+            max_age=600,
+            path=_cookie_path(request),
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
+        return response
+
+    def _authorize_error(self, oauth: HubOAuth2Request | None, error: OAuth2Error) -> Response:
+        if error.redirect_uri and oauth is not None:
+            return self.server.handle_error_response(oauth, error)  # back to the client
+        # no trustworthy redirect URI (unknown client, unregistered URI): tell the person here
+        return message_page(
+            400,
+            ("Permintaan masuk tidak sah", "Invalid sign-in request"),
+            (f"Kode galat: {error.error}", f"{error.error}: {error.description or ''}"),
+        )
+
+    async def _endpoint(self, request: Request, call: Callable[[Any], Response]) -> Response:
+        try:
+            oauth = await read_oauth_request(request)
+        except OAuth2Error as error:
+            return self.server.handle_error_response(None, error)
+        try:
+            response: Response = await run_in_threadpool(call, oauth)
+        except ValueError as exc:  # authlib refusing to build an error from odd input
+            return self.server.handle_error_response(oauth, _unreadable(exc))
+        except SQLAlchemyError as exc:
+            return self._unavailable(exc)
+        return response
+
+    def _unavailable(self, exc: Exception) -> Response:
+        log.error("auth database error: %s", type(exc).__name__)
+        return JSONResponse(_UNAVAILABLE, status_code=503, headers={"Cache-Control": "no-store"})
+
+
+def _unreadable(exc: ValueError) -> OAuth2Error:
+    log.warning("unreadable OAuth request: %s", type(exc).__name__)
+    return InvalidRequestError("The request has unreadable parameters.")
+
+
+def _cookie_path(request: Request) -> str:
+    return request.url.path.rsplit("/", 1)[0] or "/"
+
+
+def oauth_routes(server: HubAuthorizationServer) -> list[BaseRoute]:
+    """The routes to add to the hub's Starlette app (``/oauth/...`` and the metadata)."""
+    h = OAuthHandlers(server)
+    return [
+        Mount(
+            OAUTH_PREFIX,
+            routes=[
+                Route("/authorize", h.authorize, methods=["GET", "POST"]),
+                Route("/token", h.token, methods=["POST"]),
+                Route("/revoke", h.revoke, methods=["POST"]),
+                Route("/introspect", h.introspect, methods=["POST"]),
+                Route("/jwks", h.jwks, methods=["GET"]),
+            ],
+        ),
+        Route(METADATA_PATH, h.metadata, methods=["GET"]),
+    ]
+
+
+def create_auth_app(server: HubAuthorizationServer) -> Starlette:
+    """The authorization server alone, as an ASGI app (tests, or running it separately)."""
+    return Starlette(routes=oauth_routes(server))
+
+
+__all__ = ["OAuthHandlers", "create_auth_app", "oauth_routes"]

@@ -1,0 +1,163 @@
+"""OAuth scopes of the hub: names, what each unlocks, and descriptions in Indonesian and English.
+
+A field a token may not see resolves to null with ``FORBIDDEN`` naming the scope (enforced by
+the GraphQL layer); ``unlocks`` names the GraphQL parts each scope opens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Scope(StrEnum):
+    WORKER_IDENTITY_READ = "worker.identity:read"
+    WORKER_NIK_READ = "worker.nik:read"
+    WORKER_CONTACT_READ = "worker.contact:read"
+    PLACEMENT_READ = "placement:read"
+    SOCIAL_SECURITY_READ = "social_security:read"
+    CONSULAR_READ = "consular:read"
+    CASE_READ = "case:read"
+    CASE_WRITE = "case:write"
+    PROTECTION_READ = "protection:read"
+    AUDIT_READ = "audit:read"
+    EMERGENCY = "emergency"
+    SELF = "self"
+    IDENTITY_ADMIN = "identity:admin"
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeInfo:
+    scope: Scope
+    text_id: str
+    text_en: str
+    unlocks: tuple[str, ...]
+
+
+_INFO = (
+    ScopeInfo(
+        Scope.WORKER_IDENTITY_READ,
+        "Membaca identitas pekerja (NIK tersamarkan)",
+        "Read a worker's identity (NIK masked)",
+        ("Worker.identity", "Query.workerBy", "Query.searchWorkers"),
+    ),
+    ScopeInfo(
+        Scope.WORKER_NIK_READ,
+        "Melihat NIK lengkap",
+        "See the full NIK",
+        ("Identity.nik (unmasked)",),
+    ),
+    ScopeInfo(
+        Scope.WORKER_CONTACT_READ,
+        "Membaca kontak darurat / keluarga",
+        "Read next of kin and contacts",
+        ("Identity.nextOfKin",),
+    ),
+    ScopeInfo(
+        Scope.PLACEMENT_READ,
+        "Membaca penempatan, pemberi kerja, dan P3MI",
+        "Read placements, employers and placement agencies",
+        ("Worker.placements",),
+    ),
+    ScopeInfo(
+        Scope.SOCIAL_SECURITY_READ,
+        "Membaca kepesertaan BPJS Ketenagakerjaan",
+        "Read BPJS Ketenagakerjaan membership",
+        ("Worker.socialSecurity",),
+    ),
+    ScopeInfo(
+        Scope.CONSULAR_READ,
+        "Membaca data konsuler (lapor diri)",
+        "Read consular records (lapor diri)",
+        ("Worker.consular",),
+    ),
+    ScopeInfo(
+        Scope.CASE_READ,
+        "Membaca kasus",
+        "Read cases",
+        ("Worker.cases", "Subscription.caseEvents"),
+    ),
+    ScopeInfo(
+        Scope.CASE_WRITE,
+        "Membuka dan memperbarui kasus",
+        "Open and update cases",
+        ("Mutation.openCase", "Mutation.updateCaseStatus"),
+    ),
+    ScopeInfo(
+        Scope.PROTECTION_READ,
+        "Membaca status pelindungan",
+        "Read the protection verdict",
+        ("Worker.protection",),
+    ),
+    ScopeInfo(
+        Scope.AUDIT_READ,
+        "Membaca jejak audit",
+        "Read the audit trail",
+        ("audit trail queries",),
+    ),
+    ScopeInfo(
+        Scope.EMERGENCY,
+        "Akses darurat (break-glass), selalu dicatat",
+        "Emergency break-glass access, always recorded",
+        ("Mutation.breakGlass", "purpose EMERGENCY"),
+    ),
+    ScopeInfo(
+        Scope.SELF,
+        "Pekerja membaca datanya sendiri",
+        "A worker reads their own record",
+        ("the worker's own Worker record", "purpose SELF_SERVICE"),
+    ),
+    ScopeInfo(
+        Scope.IDENTITY_ADMIN,
+        "Mengelola keterkaitan identitas (crosswalk)",
+        "Administer identity links (crosswalk)",
+        ("crosswalk administration",),
+    ),
+)
+
+SCOPES: dict[Scope, ScopeInfo] = {info.scope: info for info in _INFO}
+ALL_SCOPES: frozenset[str] = frozenset(str(s) for s in Scope)
+READ_SCOPES: frozenset[str] = frozenset(s for s in ALL_SCOPES if s.endswith(":read"))
+
+
+class UnknownScope(ValueError):
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = tuple(sorted(names))
+        super().__init__(f"unknown scope(s): {', '.join(self.names)}")
+
+
+def parse_scopes(text: str | Iterable[str] | None) -> frozenset[str]:
+    """Scope names from a space-separated string or an iterable; unknown names raise."""
+    if text is None:
+        return frozenset()
+    names = frozenset(text.split() if isinstance(text, str) else text)
+    unknown = names - ALL_SCOPES
+    if unknown:
+        raise UnknownScope(unknown)
+    return names
+
+
+def known_scopes(text: str | Iterable[str] | None) -> frozenset[str]:
+    """Only the hub's scope names (tokens from an external IdP carry others too)."""
+    if text is None:
+        return frozenset()
+    names = text.split() if isinstance(text, str) else text
+    return frozenset(names) & ALL_SCOPES
+
+
+def scope_string(scopes: Iterable[str]) -> str:
+    return " ".join(sorted(scopes))
+
+
+__all__ = [
+    "ALL_SCOPES",
+    "READ_SCOPES",
+    "SCOPES",
+    "Scope",
+    "ScopeInfo",
+    "UnknownScope",
+    "known_scopes",
+    "parse_scopes",
+    "scope_string",
+]

@@ -1,0 +1,113 @@
+"""Turning a bearer token into a ``Principal``: the verifier protocol and the hub's own verifier.
+
+Two verifiers fit the protocol: ``LocalVerifier`` (tokens the hub's /oauth server issued, keys
+from the database, revocation checked) and ``auth.external.ExternalVerifier`` (an external
+identity provider, keys from its JWKS). ``build_verifier`` picks one from the settings.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import httpx
+from sqlalchemy.engine import Engine
+
+from auth.errors import InvalidToken, TokenReason
+from auth.keys import KeyStore
+from auth.principal import Principal, self_worker
+from auth.purpose import resolve
+from auth.revocation import Revocations
+from auth.scopes import known_scopes
+from auth.settings import AuthSettings
+from auth.tokens import LOCAL_ALGORITHMS, check_claims, check_signature, read_header
+
+
+class Verifier(Protocol):
+    """Checks an access token and returns its claims, or raises ``InvalidToken``."""
+
+    async def verify(self, token: str) -> dict[str, Any]: ...
+
+
+class LocalVerifier:
+    def __init__(
+        self,
+        keys: KeyStore,
+        settings: AuthSettings,
+        revocations: Revocations | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.keys = keys
+        self.settings = settings
+        self.revocations = revocations
+        self.clock = clock
+
+    async def verify(self, token: str) -> dict[str, Any]:
+        return self.verify_sync(token)
+
+    def verify_sync(self, token: str, *, check_revoked: bool = True) -> dict[str, Any]:
+        header = read_header(
+            token, algorithms=LOCAL_ALGORITHMS, token_types=self.settings.token_types
+        )
+        key = self.keys.verification_key(header["kid"])
+        if key is None:
+            raise InvalidToken(TokenReason.UNKNOWN_KEY)
+        if key.alg != header["alg"]:
+            raise InvalidToken(TokenReason.UNSUPPORTED_ALGORITHM)
+        claims = check_signature(token, key.key, key.alg)
+        check_claims(
+            claims,
+            issuer=self.settings.local_issuer,
+            audience=self.settings.audience,
+            now=self.clock(),
+            leeway=self.settings.leeway,
+        )
+        if check_revoked and self.revocations is not None:
+            refused = self.revocations.refused(claims["jti"], claims["client_id"])
+            if refused is not None:
+                raise InvalidToken(TokenReason(refused))
+        return claims
+
+
+def principal_from_claims(claims: dict[str, Any], purpose_header: str | None = None) -> Principal:
+    """The principal of verified ``claims``; the purpose resolved as ``auth.purpose`` says."""
+    scopes = known_scopes(claims.get("scope"))
+    subject = claims["sub"]
+    agency = claims.get("agency")
+    return Principal(
+        client_id=claims["client_id"],
+        subject=subject,
+        scopes=scopes,
+        token_id=claims["jti"],
+        issuer=claims["iss"],
+        expires_at=int(claims["exp"]),
+        agency=agency if isinstance(agency, str) else None,
+        purpose=resolve(claims.get("purpose"), purpose_header, scopes),
+        worker_id=self_worker(subject, scopes),
+        claims=dict(claims),
+    )
+
+
+def build_verifier(
+    settings: AuthSettings,
+    engine: Engine,
+    http: httpx.AsyncClient | None = None,
+    *,
+    keys: KeyStore | None = None,
+) -> Verifier:
+    """The external IdP's verifier when ``HUB_AUTH_ISSUER`` is set, else the hub's own.
+
+    ``http`` is the long-lived client the external verifier fetches the JWKS with.
+    """
+    if settings.external:
+        from auth.external import ExternalVerifier
+
+        if http is None:
+            raise ValueError("an httpx.AsyncClient is required for an external issuer")
+        return ExternalVerifier(settings, http)
+    return LocalVerifier(keys or KeyStore(engine, settings), settings, Revocations(engine))
+
+
+__all__ = ["LocalVerifier", "Verifier", "build_verifier", "principal_from_claims"]
