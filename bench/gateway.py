@@ -33,9 +33,14 @@ BATCH_QUERY = EXAMPLE_QUERY.replace(
 ).replace("worker(id: $id)", "workers(ids: $ids)")
 
 
-async def _hub_latencies(url: str, worker_id: str, n: int) -> list[float]:
+def hub_headers(demo: Demo) -> dict[str, str]:
+    """What every query needs: a demo client's token and a declared purpose."""
+    return {"Authorization": f"Bearer {demo.access_token()}", "X-Purpose": "EMERGENCY"}
+
+
+async def _hub_latencies(url: str, worker_id: str, n: int, headers: dict[str, str]) -> list[float]:
     out = []
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with httpx.AsyncClient(timeout=30, headers=headers) as client:
         payload = {"query": EXAMPLE_QUERY, "variables": {"id": worker_id}}
         for _ in range(n):
             started = time.perf_counter()
@@ -77,8 +82,9 @@ def fan_out(demo: Demo, n: int) -> None:
     set_faults(demo, latencyMs=20)
     try:
         upstream = asyncio.run(_upstream_latencies(demo, worker_id, n))
-        asyncio.run(_hub_latencies(f"{demo.endpoints()['hub']}/graphql", worker_id, 5))
-        hub = asyncio.run(_hub_latencies(f"{demo.endpoints()['hub']}/graphql", worker_id, n))
+        url, headers = f"{demo.endpoints()['hub']}/graphql", hub_headers(demo)
+        asyncio.run(_hub_latencies(url, worker_id, 5, headers))
+        hub = asyncio.run(_hub_latencies(url, worker_id, n, headers))
     finally:
         set_faults(demo, latencyMs=0)
     p50s = {code: statistics.median(times) for code, times in upstream.items()}
@@ -113,6 +119,7 @@ def batch(demo: Demo) -> None:
     response = httpx.post(
         f"{demo.endpoints()['hub']}/graphql",
         json={"query": BATCH_QUERY, "variables": {"ids": list(ids)}},
+        headers=hub_headers(demo),
         timeout=120,
     )
     wall = time.perf_counter() - started
@@ -127,12 +134,14 @@ def batch(demo: Demo) -> None:
         print(f"  {agency:9} upstream calls {calls} (expected data calls: {expected})")
 
 
-async def _throughput(url: str, worker_id: str, seconds: float, concurrency: int) -> int:
+async def _throughput(
+    url: str, worker_id: str, seconds: float, concurrency: int, headers: dict[str, str]
+) -> int:
     payload = {"query": EXAMPLE_QUERY, "variables": {"id": worker_id}}
     done = 0
     deadline = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+    async with httpx.AsyncClient(timeout=30, limits=limits, headers=headers) as client:
 
         async def run() -> None:
             nonlocal done
@@ -148,10 +157,11 @@ async def _throughput(url: str, worker_id: str, seconds: float, concurrency: int
 def throughput(demo: Demo, seconds: float, concurrency: int = 32) -> None:
     url = f"{demo.endpoints()['hub']}/graphql"
     worker_id = demo.showcase  # type: ignore[attr-defined]
-    asyncio.run(_throughput(url, worker_id, 2, concurrency))  # warm-up
+    headers = hub_headers(demo)
+    asyncio.run(_throughput(url, worker_id, 2, concurrency, headers))  # warm-up
     cpu_before = cpu_seconds(demo.hub_pid)
     started = time.perf_counter()
-    count = asyncio.run(_throughput(url, worker_id, seconds, concurrency))
+    count = asyncio.run(_throughput(url, worker_id, seconds, concurrency, headers))
     wall = time.perf_counter() - started
     cpu = cpu_seconds(demo.hub_pid) - cpu_before
     print(

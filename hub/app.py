@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
@@ -19,7 +20,14 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from auth.errors import AuthError
+from auth.routes import oauth_routes
+from auth.server import HubAuthorizationServer
+from auth.settings import AuthSettings
+from auth.starlette import authenticate, error_response
+from auth.verify import build_verifier
 from connectors.kit.base import Connector
+from connectors.sandbox.ratelimit import TokenBucket
 from hub.graphql.context import HubContext
 from hub.graphql.schema import build_schema
 from hub.registry import build_connectors
@@ -34,31 +42,51 @@ log = logging.getLogger("pmihub.app")
 class HubGraphQL(GraphQL):
     """The GraphQL endpoint: a fresh context per request, typed codes on every error."""
 
-    def __init__(self, hub_ref: dict[str, Hub], **kwargs: Any) -> None:
-        super().__init__(build_schema(), **kwargs)
+    def __init__(self, hub_ref: dict[str, Any], settings: Settings, **kwargs: Any) -> None:
+        super().__init__(build_schema(dev=settings.dev, max_cost=settings.max_query_cost), **kwargs)
         self.hub_ref = hub_ref
+        self.limiter = ClientRateLimit(settings.rate_limit_per_second, settings.rate_limit_burst)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await super().__call__(scope, receive, send)
+        request = Request(scope=scope, receive=receive)
         try:
-            response = await self.run(Request(scope=scope, receive=receive))
+            response = await self.handle(request)
         except HTTPException as exc:
-            response = JSONResponse(
-                {
-                    "errors": [
-                        {
-                            "message": f"Permintaan tidak sah / Bad request: {exc.reason}",
-                            "extensions": {"code": "BAD_REQUEST"},
-                        }
-                    ]
-                },
-                status_code=exc.status_code,
-            )
+            response = _error(exc.status_code, "BAD_REQUEST", "Permintaan tidak sah", exc.reason)
         await response(scope, receive, send)
 
+    async def handle(self, request: Request) -> Response:
+        if (
+            request.method == "GET"
+            and self.graphql_ide
+            and "text/html" in request.headers.get("accept", "")
+        ):
+            return await self.run(request)  # the GraphiQL page (dev only); it POSTs its queries
+        if request.method != "POST":
+            return _error(
+                405,
+                "METHOD_NOT_ALLOWED",
+                "Gunakan POST dengan badan JSON",
+                "Use POST with a JSON body",
+            )
+        try:
+            principal = await authenticate(request, self.hub_ref["verifier"])
+        except AuthError as exc:
+            return error_response(exc)
+        wait = self.limiter.take(principal.client_id)
+        if wait:
+            response = _error(429, "RATE_LIMITED", "Terlalu banyak permintaan", "Too many requests")
+            response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+            return response
+        request.state.principal = principal
+        return await self.run(request)
+
     async def get_context(self, request: Any, response: Any) -> HubContext:  # type: ignore[override]
-        return HubContext(hub=self.hub_ref["hub"], request=request)
+        return HubContext(
+            hub=self.hub_ref["hub"], principal=request.state.principal, request=request
+        )
 
     async def process_result(  # type: ignore[override]
         self, request: Request, result: ExecutionResult
@@ -69,6 +97,23 @@ class HubGraphQL(GraphQL):
         if result.extensions:
             data["extensions"] = result.extensions
         return data
+
+
+def _error(status: int, code: str, message_id: str, message_en: str) -> JSONResponse:
+    body = {"errors": [{"message": f"{message_id} / {message_en}", "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status)
+
+
+class ClientRateLimit:
+    """A token bucket per OAuth client: 429 with Retry-After past the rate."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, burst
+        self.buckets: dict[str, TokenBucket] = {}
+
+    def take(self, client_id: str) -> float:
+        bucket = self.buckets.setdefault(client_id, TokenBucket(self.rate, self.burst))
+        return bucket.take()
 
 
 def typed_error(error: Any) -> dict[str, Any]:
@@ -102,13 +147,18 @@ def create_app(
     """The hub. ``transports`` (by connector name) or ready ``connectors`` let tests run the
     agencies in-process; by default connectors talk HTTP to the configured base URLs."""
     settings = settings or Settings.from_environ()
-    hub_ref: dict[str, Hub] = {}
+    engine = make_engine(settings.database_url)
+    auth_settings = AuthSettings.from_environ(settings.environ)
+    auth_server = HubAuthorizationServer(engine, auth_settings)
+    hub_ref: dict[str, Any] = {}
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        engine = make_engine(settings.database_url)
         if migrate:
             upgrade(engine)
+        auth_server.keys.ensure_key()
+        http = httpx.AsyncClient(timeout=10)  # the external identity provider's JWKS, if any
+        hub_ref["verifier"] = build_verifier(auth_settings, engine, http, keys=auth_server.keys)
         built = connectors or build_connectors(settings.agencies, transports)
         hub = Hub(settings=settings, engine=engine, connectors=built)
         hub_ref["hub"] = hub
@@ -117,6 +167,7 @@ def create_app(
             yield
         finally:
             await hub.aclose()
+            await http.aclose()
             engine.dispose()
 
     async def healthz(request: Request) -> Response:
@@ -153,6 +204,7 @@ def create_app(
 
     graphql = HubGraphQL(
         hub_ref,
+        settings,
         graphql_ide="graphiql" if settings.dev else None,
         allow_queries_via_get=False,
     )
@@ -161,6 +213,7 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *oauth_routes(auth_server),
         ],
         lifespan=lifespan,
     )

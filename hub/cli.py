@@ -101,14 +101,22 @@ def status(
     nik: Annotated[str | None, typer.Option(help="The worker's NIK.")] = None,
     worker_id: Annotated[str | None, typer.Option("--id", help="The hub's worker id.")] = None,
     lang: Annotated[str, typer.Option(help="ID (Bahasa Indonesia) or EN.")] = "ID",
+    purpose: Annotated[
+        str, typer.Option(help="Purpose of use: EMERGENCY, CASE_HANDLING, CLAIM_PROCESSING, ...")
+    ] = "EMERGENCY",
 ) -> None:
     """Print one worker's protection verdict, for officers without the console."""
+    from auth.purpose import Purpose
     from hub.runtime import StatusError, worker_status
 
     if lang.upper() not in ("ID", "EN"):
         raise fail("--lang harus ID atau EN / --lang must be ID or EN")
+    if purpose.upper() not in {p.value for p in Purpose}:
+        raise fail("Tujuan tidak dikenal / Unknown purpose")
     try:
-        text = asyncio.run(worker_status(nik=nik, worker_id=worker_id, lang=lang.upper()))
+        text = asyncio.run(
+            worker_status(nik=nik, worker_id=worker_id, lang=lang.upper(), purpose=purpose.upper())
+        )
     except StatusError as exc:
         raise fail(str(exc)) from None
     if text is None:
@@ -148,7 +156,7 @@ def demo(
     ),
 ) -> None:
     """Start the four sandboxes and the hub with a population, sync, and print how to use it."""
-    from hub.demo import Demo
+    from hub.demo import Demo, DemoError
 
     ports = {
         "kemnaker": kemnaker_port,
@@ -160,6 +168,17 @@ def demo(
         Demo(directory, hub_port=port, ports=ports, people=people, scenario=scenario).run()
     except ScenarioError as exc:
         raise fail(str(exc)) from None
+    except DemoError as exc:
+        raise fail(str(exc), code=1) from None
+
+
+def _mount_auth_commands() -> None:
+    from auth.cli import auth_cli
+
+    app.add_typer(auth_cli)
+
+
+_mount_auth_commands()
 
 
 def main() -> None:

@@ -26,6 +26,14 @@ from schema.scenario import load_scenario
 HOST = "127.0.0.1"
 
 
+class DemoError(RuntimeError):
+    """The demo cannot start; the message says why, in Indonesian and English."""
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _secret() -> str:
     return secrets.token_urlsafe(24)
 
@@ -40,6 +48,8 @@ class Demo:
     seed: int = 2026
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
     hub_env: dict[str, str] = field(default_factory=dict)
+    auth: dict[str, Any] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. the bench lifts rate limits
 
     # -- files -------------------------------------------------------------------------
 
@@ -110,9 +120,11 @@ class Demo:
     def hub_environ(self, creds: dict[str, Any], certs: dict[str, str]) -> dict[str, str]:
         env = {
             "HUB_ENV": "dev",
+            "HUB_PUBLIC_URL": f"http://{HOST}:{self.hub_port}",
             "HUB_DATABASE_URL": f"sqlite:///{(self.directory / 'hub.db').resolve()}",
             "HUB_PSEUDONYM_KEY": creds["hub"]["pseudonym_key"],
         }
+        env.update(self.extra_env)
         urls = self.endpoints()
         for name in self.ports:
             prefix = f"HUB_AGENCY_{name.upper()}_"
@@ -138,28 +150,49 @@ class Demo:
         while time.monotonic() < deadline:
             for process in self.processes:
                 if process.poll() is not None:
-                    raise RuntimeError(f"a demo process exited early (status {process.returncode})")
+                    raise DemoError(
+                        f"Sebuah proses demo berhenti / A demo process exited early "
+                        f"(status {process.returncode})"
+                    )
             with socket.socket() as sock:
                 sock.settimeout(0.2)
                 if sock.connect_ex((HOST, port)) == 0:
                     return
             time.sleep(0.1)
-        raise RuntimeError(f"nothing answered on port {port} within {timeout:.0f} s")
+        raise DemoError(f"Port {port} tidak menjawab / Nothing answered on port {port}")
 
     def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+        # A second Ctrl-C or SIGTERM while stopping must not leave children behind.
+        previous = {
+            sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)
+        }
+        try:
+            for process in self.processes:
+                if process.poll() is None:
+                    os.killpg(process.pid, signal.SIGTERM)
+            for process in self.processes:
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
     # -- the run -------------------------------------------------------------------------
 
+    def check_ports_free(self) -> None:
+        for port in [*self.ports.values(), self.hub_port]:
+            with socket.socket() as sock:
+                if sock.connect_ex((HOST, port)) == 0:
+                    raise DemoError(
+                        f"Port {port} sudah dipakai (demo lain masih berjalan?) / "
+                        f"Port {port} is already in use (another demo still running?)"
+                    )
+
     def start(self, *, quiet: bool = False) -> str | None:
         """Start the sandboxes, sync, start the hub; return a worker known everywhere."""
+        self.check_ports_free()
         self.directory.mkdir(parents=True, exist_ok=True)
         self.prepare_scenario()
         self.reset_if_scenario_changed()
@@ -186,22 +219,60 @@ class Demo:
             self.wait_for_port(port)
         self.hub_env = self.hub_environ(creds, certs)
         worker_id = asyncio.run(self.sync(self.hub_env, quiet=quiet))
+        creds["auth"] = self.register_clients(worker_id, creds.get("auth"))
+        path = self.directory / "credentials.json"
+        path.write_text(json.dumps(creds, indent=2))
+        path.chmod(0o600)
+        self.auth = creds["auth"]
         self.spawn(["serve", "--port", str(self.hub_port)], self.hub_env)
         self.wait_for_port(self.hub_port)
         return worker_id
 
     def run(self) -> None:
+        # SIGTERM (a supervisor, `kill`) stops the demo as cleanly as Ctrl-C does.
+        signal.signal(signal.SIGTERM, _interrupt)
         try:
             worker_id = self.start()
-            print(banner(self.endpoints(), self.directory, worker_id), flush=True)
+            print(banner(self.endpoints(), self.directory, worker_id, self.auth), flush=True)
             print("ready", flush=True)
             while all(p.poll() is None for p in self.processes):
                 time.sleep(0.5)
-            raise RuntimeError("a demo process stopped unexpectedly")
+            raise DemoError("Sebuah proses demo berhenti / A demo process stopped unexpectedly")
         except KeyboardInterrupt:
             print("\nstopping ...", flush=True)
         finally:
             self.stop()
+
+    def register_clients(self, worker_id: str | None, previous: Any) -> dict[str, Any]:
+        """One OAuth client per agency, the console frontend, an embassy officer and a worker
+        (signing in as ``worker_id``); the same secrets as last time when there was one."""
+        from auth.demo import register_demo
+        from auth.settings import AuthSettings
+        from hub.settings import Settings
+        from hub.storage import make_engine
+
+        env = {**os.environ, **self.hub_env}
+        engine = make_engine(Settings.from_environ(env).database_url)
+        try:
+            return register_demo(
+                engine, AuthSettings.from_environ(env), worker_id=worker_id, previous=previous
+            )
+        finally:
+            engine.dispose()
+
+    def access_token(self, client: str = "embassy-system") -> str:
+        """A token for a demo client, by client credentials at the hub's token endpoint."""
+        import httpx
+
+        secret = self.auth["clients"][client]["client_secret"]
+        response = httpx.post(
+            f"{self.endpoints()['hub']}/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(client, secret),
+            timeout=10,
+        )
+        response.raise_for_status()
+        return str(response.json()["access_token"])
 
     @property
     def hub_pid(self) -> int:

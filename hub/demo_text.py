@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
@@ -39,18 +40,36 @@ def showcase_worker(engine: Engine, agencies: list[str]) -> str | None:
     return row
 
 
-def banner(endpoints: dict[str, str], directory: Path, worker_id: str | None) -> str:
+def banner(
+    endpoints: dict[str, str], directory: Path, worker_id: str | None, auth: dict[str, Any]
+) -> str:
     hub = endpoints["hub"]
     lines = [
         "",
         "PMI Hub demo",
-        f"  GraphiQL      {hub}/graphql",
+        f"  GraphiQL      {hub}/graphql   (add the headers below in its Headers tab)",
         f"  health        {hub}/healthz   {hub}/readyz",
+        f"  OAuth         {hub}/.well-known/oauth-authorization-server",
     ]
     lines += [f"  sandbox {name:9} {url}" for name, url in endpoints.items() if name != "hub"]
     lines += [
         f"  endpoints     {directory / 'endpoints.json'}",
         f"  credentials   {directory / 'credentials.json'}",
+        "",
+        "Demo credentials (also in credentials.json):",
+    ]
+    for name, client in auth.get("clients", {}).items():
+        secret = client.get("client_secret", "(public client, PKCE S256)")
+        lines.append(f"  {name:17} {secret}   scopes: {' '.join(client['scopes'])}")
+    for role, user in auth.get("users", {}).items():
+        lines.append(f"  user {user['username']:12} password {user['password']}   ({role})")
+    lines += [
+        "",
+        "A token for scripts (client credentials), and the headers every query needs:",
+        f"  TOKEN=$(curl -s {hub}/oauth/token -u embassy-system:<secret above> \\",
+        "          -d grant_type=client_credentials | python3 -c 'import json,sys; "
+        'print(json.load(sys.stdin)["access_token"])\')',
+        "  Authorization: Bearer $TOKEN      X-Purpose: EMERGENCY",
         "",
         "Example query (paste into GraphiQL, variables below):",
         EXAMPLE_QUERY,
@@ -58,6 +77,7 @@ def banner(endpoints: dict[str, str], directory: Path, worker_id: str | None) ->
         "",
         "With curl:",
         f"  curl -s {hub}/graphql -H 'content-type: application/json' \\",
+        "    -H \"Authorization: Bearer $TOKEN\" -H 'X-Purpose: EMERGENCY' \\",
         '    -d \'{"query": "{ worker(id: \\"' + (worker_id or "wk_...") + '\\") '
         "{ identity { fullName } sources { agency state } } }\"}'",
         "",

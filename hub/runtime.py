@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from hub.crosswalk import Pseudonymizer
 from hub.graphql.query import WORKER_ID
@@ -44,7 +45,29 @@ class StatusError(ValueError):
     """Bad input to ``pmihub status``; the message is for people, in both languages."""
 
 
-async def worker_status(*, nik: str | None, worker_id: str | None, lang: str = "ID") -> str | None:
+def operator_principal(purpose: str) -> Any:
+    """Who ``pmihub status`` reads as: the operator at the hub's own console, with every read
+    scope (they hold the database already) and a declared purpose."""
+    import getpass
+
+    from auth.principal import Principal
+    from auth.purpose import Purpose
+    from auth.scopes import READ_SCOPES
+
+    return Principal(
+        client_id="pmihub-cli",
+        subject=getpass.getuser(),
+        scopes=frozenset(READ_SCOPES),
+        token_id="cli",  # noqa: S106 - an identifier, not a secret: the CLI holds no token
+        issuer="pmihub-cli",
+        expires_at=0,
+        purpose=Purpose(purpose),
+    )
+
+
+async def worker_status(
+    *, nik: str | None, worker_id: str | None, lang: str = "ID", purpose: str = "EMERGENCY"
+) -> str | None:
     """One worker's verdict as terminal text; None when no agency knows the worker."""
     from hub.graphql.context import HubContext
     from hub.graphql.lookup import find_by_identifier
@@ -65,7 +88,7 @@ async def worker_status(*, nik: str | None, worker_id: str | None, lang: str = "
     upgrade(engine)
     hub = Hub(settings=settings, engine=engine, connectors=build_connectors(settings.agencies))
     try:
-        ctx = HubContext(hub=hub)
+        ctx = HubContext(hub=hub, principal=operator_principal(purpose))
         if nik is not None:
             worker_id = (await find_by_identifier(ctx, "nik", [nik])).get(nik)
         worker = await load_worker(ctx, worker_id)

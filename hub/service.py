@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 
+from auth.breakglass import BreakGlassService
+from auth.settings import AuthSettings
 from connectors.kit.base import Connector, Health, LicenseRegistry
 from hub.cache import TtlCache
 from hub.crosswalk import CrosswalkReader, Pseudonymizer
@@ -26,6 +28,8 @@ class Hub:
     stats: UpstreamStats = field(default_factory=UpstreamStats)
 
     def __post_init__(self) -> None:
+        self.auth = AuthSettings.from_environ(self.settings.environ)
+        self.breakglass = BreakGlassService(self.engine, minutes=self.auth.break_glass_minutes)
         self.licenses: TtlCache[str, LicenseRecord] = TtlCache(self.settings.license_cache_seconds)
         self.pseudonymizer = Pseudonymizer(self.settings.pseudonym_key)
         self.crosswalk = CrosswalkReader(self.engine, self.pseudonymizer)

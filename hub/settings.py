@@ -46,6 +46,9 @@ class Settings:
     agencies: tuple[AgencySettings, ...]
     max_batch_ids: int = 1000
     license_cache_seconds: float = 300.0
+    max_query_cost: int = 10_000
+    rate_limit_per_second: float = 100.0
+    rate_limit_burst: int = 200
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -72,6 +75,9 @@ class Settings:
             agencies=tuple(_agencies(env)),
             max_batch_ids=_int(env, "HUB_MAX_BATCH_IDS", 1000),
             license_cache_seconds=float(_int(env, "HUB_LICENSE_CACHE_SECONDS", 300)),
+            max_query_cost=_int(env, "HUB_MAX_QUERY_COST", 10_000),
+            rate_limit_per_second=float(_int(env, "HUB_RATE_LIMIT_PER_SECOND", 100)),
+            rate_limit_burst=_int(env, "HUB_RATE_LIMIT_BURST", 200),
             environ=env,
         )
 

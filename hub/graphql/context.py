@@ -9,6 +9,9 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 
+from auth.access import Access
+from auth.breakglass import BreakGlass
+from auth.principal import Principal
 from connectors.kit.errors import ConnectorError
 from hub.crosswalk import Link
 from hub.graphql.errors import source_error
@@ -21,6 +24,7 @@ from schema.records import LicenseRecord, RecordSet
 @dataclass
 class HubContext:
     hub: Hub
+    principal: Principal
     request: Any = None
     today: date = field(default_factory=today)
     soft_errors: list[GraphQLError] = field(default_factory=list)
@@ -38,6 +42,16 @@ class HubContext:
             load_fn=self._load_workers
         )
         self._noted: set[tuple[str, tuple[str | int, ...]]] = set()
+        self.grants: DataLoader[str, BreakGlass | None] = DataLoader(load_fn=self._load_grants)
+
+    async def _load_grants(self, worker_ids: list[str]) -> list[BreakGlass | None]:
+        found = self.hub.breakglass.active_for(self.principal, worker_ids)
+        return [found.get(worker_id) for worker_id in worker_ids]
+
+    async def access(self, worker_id: str) -> Access:
+        """What this request's principal may see of one worker (one grant lookup per batch)."""
+        grant = await self.grants.load(worker_id)
+        return Access(self.principal, worker_id, grant)
 
     async def _load_workers(self, ids: list[str]) -> list[tuple[str, list[Link]] | None]:
         canonical = self.hub.crosswalk.canonical(ids)

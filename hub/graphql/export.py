@@ -15,7 +15,7 @@ HEADER = (
 
 
 def sdl() -> str:
-    return HEADER + build_schema().as_str() + "\n"
+    return HEADER + build_schema(dev=True).as_str() + "\n"
 
 
 def main() -> None:

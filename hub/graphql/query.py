@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from hub.graphql.errors import bad_input
+from hub.graphql.guard import require_purpose
 from hub.graphql.lookup import find_by_identifier
 from hub.graphql.worker import Worker, load_worker
 from schema.enums import SourceState
@@ -49,9 +50,18 @@ def check_nik(nik: str) -> str:
 
 
 @strawberry.type
+class Principal:
+    client_id: str
+    subject: str | None
+    scopes: list[str]
+    purpose: str | None
+
+
+@strawberry.type
 class Query:
     @strawberry.field(description="One worker by the hub's opaque id; null when unknown.")
     async def worker(self, info: Info, id: strawberry.ID) -> Worker | None:
+        require_purpose(info.context)
         return await load_worker(info.context, check_worker_id(str(id)))
 
     @strawberry.field(description="One worker by exactly one agency identifier.")
@@ -63,6 +73,7 @@ class Query:
         kpj: str | None = None,
         pmi_id: str | None = None,
     ) -> Worker | None:
+        require_purpose(info.context)
         given = {
             k: v
             for k, v in {"nik": nik, "passport": passport, "kpj": kpj, "pmiId": pmi_id}.items()
@@ -93,6 +104,7 @@ class Query:
     @strawberry.field(description="A batch of workers by hub id, same order; null where unknown.")
     async def workers(self, info: Info, ids: list[strawberry.ID]) -> list[Worker | None]:
         ctx: HubContext = info.context
+        require_purpose(ctx)
         _check_batch(len(ids), ctx.hub.settings.max_batch_ids, "ids")
         checked = [check_worker_id(str(i)) for i in ids]
         return list(await asyncio.gather(*(load_worker(ctx, i) for i in checked)))
@@ -100,10 +112,21 @@ class Query:
     @strawberry.field(description="A batch of workers by NIK, same order; null where unknown.")
     async def workers_by_nik(self, info: Info, niks: list[str]) -> list[Worker | None]:
         ctx: HubContext = info.context
+        require_purpose(ctx)
         _check_batch(len(niks), ctx.hub.settings.max_batch_ids, "niks")
         checked = [check_nik(n) for n in niks]
         found = await find_by_identifier(ctx, "nik", checked)
         return list(await asyncio.gather(*(load_worker(ctx, found.get(n)) for n in checked)))
+
+    @strawberry.field(description="Who is asking, as the hub sees the access token.")
+    def me(self, info: Info) -> Principal:
+        principal = info.context.principal
+        return Principal(
+            client_id=principal.client_id,
+            subject=principal.subject,
+            scopes=sorted(principal.scopes),
+            purpose=principal.purpose.value if principal.purpose else None,
+        )
 
     @strawberry.field(description="Each agency's state as the hub sees it.")
     async def sources(self, info: Info) -> list[t.SourceHealth]:

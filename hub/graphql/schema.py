@@ -8,9 +8,20 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from hub.graphql.limits import QueryCost
+from hub.graphql.mutation import Mutation
 from hub.graphql.query import Query
 from hub.graphql.worker import Worker
 
@@ -46,14 +57,30 @@ class HubSchema(strawberry.federation.Schema):
                 )
 
 
-def build_schema(**kwargs: Any) -> HubSchema:
+def build_schema(
+    *,
+    dev: bool = False,
+    max_depth: int = 12,
+    max_aliases: int = 30,
+    max_tokens: int = 4000,
+    max_cost: int = 10_000,
+) -> HubSchema:
+    """The hub's schema. Outside dev, introspection and "did you mean" suggestions are off."""
+    extensions: list[Any] = [
+        lambda: MaxTokensLimiter(max_token_count=max_tokens),
+        lambda: ParserCache(maxsize=1024),
+        lambda: QueryDepthLimiter(max_depth=max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+        lambda: ValidationCache(maxsize=1024),
+        lambda: QueryCost(max_cost),
+        PartialResults,
+    ]
+    if not dev:
+        extensions.insert(2, DisableIntrospection)
     return HubSchema(
         query=Query,
+        mutation=Mutation,
         types=[Worker],
-        extensions=[
-            lambda: ParserCache(maxsize=1024),
-            lambda: ValidationCache(maxsize=1024),
-            PartialResults,
-        ],
-        **kwargs,
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=not dev),
     )

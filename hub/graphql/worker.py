@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING
 import strawberry
 from strawberry.types import Info
 
+from auth.access import SECTION_SCOPES
+from auth.errors import Forbidden
 from hub.graphql.errors import source_error
+from hub.graphql.guard import auth_error, check_section, require_purpose
 from hub.graphql.protection import ProtectionStatus
 from hub.view import sections
 from hub.view.verdict import load_licenses, verdict_for
@@ -23,6 +26,14 @@ def _path(info: Info) -> list[str | int]:
     return list(info.path.as_list())
 
 
+def _requested(info: Info, name: str) -> bool:
+    return any(
+        getattr(child, "name", None) == name
+        for field in info.selected_fields
+        for child in field.selections
+    )
+
+
 @strawberry.federation.type(
     keys=["id"], description="One migrant worker, one view across agencies."
 )
@@ -33,6 +44,7 @@ class Worker:
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Worker | None:
         # Called once per representation: the crosswalk loader batches them into one query.
+        require_purpose(info.context)
         return await load_worker(info.context, str(id))
 
     async def _results(
@@ -51,13 +63,26 @@ class Worker:
 
     @strawberry.field
     async def identity(self, info: Info) -> t.Identity | None:
+        ctx: HubContext = info.context
+        await check_section(ctx, str(self.id), "identity")
         results = await self._results(info, RecordKind.PERSON, partial=True)
-        return sections.build_identity(
-            results.values(), self.view.links, info.context.hub.regencies
-        )
+        identity = sections.build_identity(results.values(), self.view.links, ctx.hub.regencies)
+        if identity is None:
+            return None
+        access = await ctx.access(str(self.id))
+        if identity.nik:
+            identity.nik = access.nik(identity.nik)
+        if not access.section("nextOfKin"):
+            identity.next_of_kin = None
+            if _requested(info, "nextOfKin"):
+                ctx.soft_errors.append(
+                    auth_error(Forbidden(SECTION_SCOPES["nextOfKin"]), [*_path(info), "nextOfKin"])
+                )
+        return identity
 
     @strawberry.field
     async def placements(self, info: Info) -> list[t.Placement] | None:
+        await check_section(info.context, str(self.id), "placements")
         ctx: HubContext = info.context
         results = await self._results(info, RecordKind.PLACEMENT, partial=False)
         sets = [s for r in results.values() for s in r.sets]
@@ -76,23 +101,27 @@ class Worker:
     async def protection(self, info: Info) -> ProtectionStatus | None:
         """The verdict over every agency's records; a source that failed makes it
         incomplete (never PROTECTED) and is named in the findings."""
+        await check_section(info.context, str(self.id), "protection")
         ctx: HubContext = info.context
         verdict = await verdict_for(ctx, self.view, lambda exc: ctx.note(exc, _path(info)))
         return ProtectionStatus.of(verdict)
 
     @strawberry.field
     async def social_security(self, info: Info) -> t.SocialSecurity | None:
+        await check_section(info.context, str(self.id), "socialSecurity")
         results = await self._results(info, RecordKind.MEMBERSHIP, partial=False)
         sets = [s for r in results.values() for s in r.sets]
         return sections.build_social_security(sets, info.context.today)
 
     @strawberry.field
     async def consular(self, info: Info) -> t.ConsularRecord | None:
+        await check_section(info.context, str(self.id), "consular")
         results = await self._results(info, RecordKind.CONSULAR_REPORT, partial=False)
         return sections.build_consular(results.values())
 
     @strawberry.field
     async def cases(self, info: Info) -> list[t.Case] | None:
+        await check_section(info.context, str(self.id), "cases")
         results = await self._results(info, RecordKind.CASE, partial=True)
         return sections.build_cases(results.values())
 
@@ -112,10 +141,14 @@ class Worker:
 
 
 async def load_worker(ctx: HubContext, worker_id: str | None) -> Worker | None:
+    """The worker, or None when unknown, or when a ``self`` principal asks for anyone else
+    (answered exactly as for a worker that does not exist)."""
     if worker_id is None:
         return None
     found = await ctx.workers.load(worker_id)
     if found is None:
         return None
     canonical, links = found
+    if not ctx.principal.may_read_worker(canonical):
+        return None
     return Worker(id=strawberry.ID(canonical), view=WorkerView(canonical, links, ctx.records))

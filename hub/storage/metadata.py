@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-TABLE_MODULES = ("hub.crosswalk.tables",)
+TABLE_MODULES = ("hub.crosswalk.tables", "auth.models")
 
 
 def load_tables() -> None:

@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 
+from auth.demo import register_demo
+from auth.settings import AuthSettings
 from connectors.kit.auth.mtls import generate_certificates
 from connectors.sandbox.serve import LoopbackServer
 from hub.app import create_app
@@ -32,15 +34,42 @@ class Stack:
     sandboxes: dict[str, LoopbackServer]
     environ: dict[str, str]
     certs: dict[str, str]
+    credentials: dict[str, Any] = field(default_factory=dict)
     servers: list[LoopbackServer] = field(default_factory=list)
+    _tokens: dict[tuple[str, str | None], str] = field(default_factory=dict)
 
-    def graphql(self, query: str, variables: dict[str, Any] | None = None, **kw: Any) -> Any:
-        response = httpx.post(
+    def token(self, client: str = "embassy-system", scope: str | None = None) -> str:
+        """An access token for a demo client, by client credentials at the hub's /oauth."""
+        if (client, scope) not in self._tokens:
+            secret = self.credentials["clients"][client]["client_secret"]
+            data = {"grant_type": "client_credentials", **({"scope": scope} if scope else {})}
+            response = httpx.post(
+                f"{self.hub_url}/oauth/token", data=data, auth=(client, secret), timeout=10
+            )
+            response.raise_for_status()
+            self._tokens[(client, scope)] = response.json()["access_token"]
+        return self._tokens[(client, scope)]
+
+    def graphql(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        client: str = "embassy-system",
+        scope: str | None = None,
+        purpose: str | None = "EMERGENCY",
+        token: str | None = None,
+        **kw: Any,
+    ) -> Any:
+        headers = {"Authorization": f"Bearer {token or self.token(client, scope)}"}
+        if purpose:
+            headers["X-Purpose"] = purpose
+        return httpx.post(
             f"{self.hub_url}/graphql",
             json={"query": query, "variables": variables or {}},
+            headers={**headers, **kw.pop("headers", {})},
             **{"timeout": 30, **kw},
         )
-        return response
 
     def sandbox(self, agency: str) -> httpx.Client:
         verify: Any = True
@@ -96,9 +125,12 @@ def running_stack(
         env = hub_environ(sandboxes, certs, f"sqlite:///{directory / 'hub.db'}", extra_env)
         settings = Settings.from_environ(env)
         asyncio.run(_sync(settings))
+        engine = make_engine(settings.database_url)
+        credentials = register_demo(engine, AuthSettings.from_environ(env))
+        engine.dispose()
         hub = LoopbackServer(create_app(settings)).start()
         try:
-            yield Stack(hub.url, sandboxes, env, certs, [*sandboxes.values(), hub])
+            yield Stack(hub.url, sandboxes, env, certs, credentials, [*sandboxes.values(), hub])
         finally:
             hub.stop()  # first: its connectors close their keep-alive connections
     finally:

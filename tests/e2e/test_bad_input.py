@@ -68,7 +68,8 @@ def test_more_than_a_thousand_ids_is_refused(stack: Stack) -> None:
 def test_malformed_graphql_gets_a_typed_error(
     stack: Stack, body: dict[str, Any], code: str
 ) -> None:
-    response = httpx.post(f"{stack.hub_url}/graphql", json=body, timeout=10)
+    headers = {"Authorization": f"Bearer {stack.token()}", "X-Purpose": "EMERGENCY"}
+    response = httpx.post(f"{stack.hub_url}/graphql", json=body, headers=headers, timeout=10)
     assert codes(response) == [code]
     assert "Traceback" not in response.text
 
@@ -85,9 +86,30 @@ def test_malformed_graphql_gets_a_typed_error(
 def test_broken_http_bodies_get_a_typed_json_error(
     stack: Stack, content: bytes, headers: dict[str, str]
 ) -> None:
+    headers = {**headers, "Authorization": f"Bearer {stack.token()}"}
     response = httpx.post(f"{stack.hub_url}/graphql", content=content, headers=headers)
     assert 400 <= response.status_code < 500
     assert codes(response) == ["BAD_REQUEST"]
+
+
+def test_no_token_or_a_broken_one_reads_nothing(stack: Stack) -> None:
+    before = upstream_calls(stack)
+    body = {"query": BY_NIK, "variables": {"nik": "3506124508900003"}}
+    for headers in ({}, {"Authorization": "Bearer not-a-jwt"}, {"Authorization": "Basic eDp5"}):
+        response = httpx.post(f"{stack.hub_url}/graphql", json=body, headers=headers)
+        assert response.status_code == 401
+        assert "data" not in response.json() or response.json()["data"] is None
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert upstream_calls(stack) == before
+
+
+def test_a_query_by_get_is_refused(stack: Stack) -> None:
+    response = httpx.get(
+        f"{stack.hub_url}/graphql",
+        params={"query": 'mutation { breakGlass(workerId: "x", reason: "y") { id } }'},
+        headers={"Authorization": f"Bearer {stack.token()}"},
+    )
+    assert response.status_code == 405 and codes(response) == ["METHOD_NOT_ALLOWED"]
 
 
 @pytest.fixture

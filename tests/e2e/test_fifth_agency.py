@@ -16,8 +16,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from auth.demo import register_demo
+from auth.settings import AuthSettings
 from connectors.sandbox.serve import free_port
 from hub.settings import DEFAULT_CONNECTORS
+from hub.storage import make_engine
 from tests.conftest import FIXTURES
 from tests.e2e.stack import Stack
 
@@ -45,6 +48,18 @@ def test_a_fifth_agency_plugs_in_by_configuration(stack: Stack, tmp_path: Path) 
     sync = subprocess.run([*cli, "sync"], env=env, capture_output=True, text=True, timeout=120)
     assert sync.returncode == 0, sync.stderr
     assert "IMIGRASI" in sync.stdout
+    engine = make_engine(env["HUB_DATABASE_URL"])
+    register_demo(engine, AuthSettings.from_environ(env))
+    engine.dispose()
+    issued = subprocess.run(
+        [*cli, "token", "--client", "embassy-system", "--purpose", "EMERGENCY"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert issued.returncode == 0, issued.stderr
+    token = issued.stdout.strip().splitlines()[-1]
     port = free_port()
     hub = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env)
     try:
@@ -56,7 +71,11 @@ def test_a_fifth_agency_plugs_in_by_configuration(stack: Stack, tmp_path: Path) 
             except httpx.TransportError:
                 time.sleep(0.05)
         # when
-        response = httpx.post(url, json={"query": QUERY, "variables": {"nik": "3525146102930001"}})
+        response = httpx.post(
+            url,
+            json={"query": QUERY, "variables": {"nik": "3525146102930001"}},
+            headers={"Authorization": f"Bearer {token}"},
+        )
         # then the new agency's record is linked and reported like the others
         worker = response.json()["data"]["workerBy"]
         sources = {s["agency"]: s["state"] for s in worker["sources"]}

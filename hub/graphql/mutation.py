@@ -1,0 +1,54 @@
+"""Mutations: break-glass access (cases come with the emergency console issue)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import strawberry
+from strawberry.types import Info
+
+from auth.errors import AuthError
+from hub.graphql.errors import hub_error
+from hub.graphql.guard import auth_error, require_purpose
+from hub.graphql.query import check_worker_id
+
+if TYPE_CHECKING:
+    from hub.graphql.context import HubContext
+
+
+@strawberry.type
+class BreakGlassGrant:
+    id: strawberry.ID
+    worker_id: strawberry.ID
+    expires_at: dt.datetime
+    reason: str
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        description="Lift field scopes for one worker for a limited time (scope: emergency). "
+        "The reason must be substantive; every grant is recorded for review."
+    )
+    async def break_glass(
+        self, info: Info, worker_id: strawberry.ID, reason: str
+    ) -> BreakGlassGrant:
+        ctx: HubContext = info.context
+        require_purpose(ctx)
+        wanted = check_worker_id(str(worker_id))
+        canonical = ctx.hub.crosswalk.canonical([wanted]).get(wanted)
+        if canonical is None:
+            raise hub_error(
+                "NOT_FOUND", "Pekerja tidak ditemukan", "No such worker", argument="workerId"
+            )
+        try:
+            grant = ctx.hub.breakglass.open(ctx.principal, canonical, reason)
+        except AuthError as exc:
+            raise auth_error(exc) from None
+        return BreakGlassGrant(
+            id=strawberry.ID(grant.id),
+            worker_id=strawberry.ID(grant.worker_id),
+            expires_at=grant.expires_at,
+            reason=grant.reason,
+        )

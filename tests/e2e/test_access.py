@@ -1,0 +1,182 @@
+"""Scopes on every section, the masked NIK, purpose, self tokens, break-glass and query limits,
+end to end through the hub's own OAuth server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from auth.server import HubAuthorizationServer
+from auth.settings import AuthSettings
+from hub.storage import make_engine
+from tests.e2e.queries import BY_ID, BY_NIK
+from tests.e2e.stack import AGENCIES, Stack
+
+pytestmark = pytest.mark.e2e
+SITI = "3506124508900003"
+
+
+def upstream_calls(stack: Stack) -> int:
+    total = 0
+    for agency in AGENCIES:
+        with stack.sandbox(agency) as client:
+            total += client.get("/_sandbox/stats").json()["total"]
+    return total
+
+
+def errors_by_path(body: dict[str, Any]) -> dict[tuple[Any, ...], dict[str, Any]]:
+    return {tuple(e.get("path") or ()): e["extensions"] for e in body.get("errors", [])}
+
+
+def self_token(stack: Stack, worker_id: str) -> str:
+    """A ``self`` token as the hub issues one after a worker signs in (same keys, same claims)."""
+    engine = make_engine(stack.environ["HUB_DATABASE_URL"])
+    server = HubAuthorizationServer(engine, AuthSettings.from_environ(stack.environ))
+    issued = server.tokens.issue(
+        client_id="console-frontend", subject=worker_id, scopes=["self"], purpose="SELF_SERVICE"
+    )
+    engine.dispose()
+    return issued.value
+
+
+def worker_id(stack: Stack, nik: str) -> str:
+    body = stack.graphql("query($n: String!) { workerBy(nik: $n) { id } }", {"n": nik}).json()
+    return body["data"]["workerBy"]["id"]
+
+
+def test_a_section_without_its_scope_is_null_with_forbidden_and_the_rest_stands(
+    stack: Stack,
+) -> None:
+    body = stack.graphql(
+        BY_NIK, {"nik": SITI}, client="bpjs-system", purpose="CLAIM_PROCESSING"
+    ).json()
+    worker = body["data"]["workerBy"]
+    assert worker["socialSecurity"]["kpj"] == "24001234567"
+    assert worker["placements"]
+    errors = errors_by_path(body)
+    for section, scope in [
+        ("consular", "consular:read"),
+        ("cases", "case:read"),
+        ("protection", "protection:read"),
+    ]:
+        assert worker[section] is None
+        assert errors[("workerBy", section)]["code"] == "FORBIDDEN"
+        assert scope in str(errors[("workerBy", section)])
+    assert worker["identity"]["nextOfKin"] is None
+    assert errors[("workerBy", "identity", "nextOfKin")]["code"] == "FORBIDDEN"
+
+
+def test_the_nik_is_masked_without_its_scope(stack: Stack) -> None:
+    narrow = "worker.identity:read placement:read"
+    body = stack.graphql(BY_NIK, {"nik": SITI}, scope=narrow, purpose="CASE_HANDLING").json()
+    assert body["data"]["workerBy"]["identity"]["nik"] == "3506********0003"
+    full = stack.graphql(BY_NIK, {"nik": SITI}).json()
+    assert full["data"]["workerBy"]["identity"]["nik"] == SITI
+
+
+def test_no_purpose_is_refused_before_any_data_is_read(stack: Stack) -> None:
+    before = upstream_calls(stack)
+    body = stack.graphql(BY_NIK, {"nik": SITI}, purpose=None).json()
+    assert body["data"] is None or body["data"]["workerBy"] is None
+    assert body["errors"][0]["extensions"]["code"] == "PURPOSE_REQUIRED"
+    unknown = stack.graphql(BY_NIK, {"nik": SITI}, purpose="CURIOSITY")
+    assert unknown.status_code in (400, 403) or unknown.json()["errors"]
+    assert upstream_calls(stack) == before
+
+
+def test_a_self_token_reads_only_its_own_record(stack: Stack) -> None:
+    mine = worker_id(stack, SITI)
+    other = worker_id(stack, "3201011507880007")
+    token = self_token(stack, mine)
+    own = stack.graphql(BY_ID, {"id": mine}, token=token, purpose="SELF_SERVICE").json()
+    assert own["data"]["worker"]["identity"]["nik"] == SITI
+    assert own["data"]["worker"]["socialSecurity"]["kpj"] == "24001234567"
+    theirs = stack.graphql(BY_ID, {"id": other}, token=token, purpose="SELF_SERVICE").json()
+    nobody = stack.graphql(BY_ID, {"id": "wk_" + "f" * 20}, token=token, purpose="SELF_SERVICE")
+    assert theirs == nobody.json() == {"data": {"worker": None}}
+    by_nik = stack.graphql(BY_NIK, {"nik": "3201011507880007"}, token=token, purpose="SELF_SERVICE")
+    assert by_nik.json() == {"data": {"workerBy": None}}
+
+
+def test_break_glass_lifts_field_scopes_for_one_worker_and_needs_a_real_reason(
+    stack: Stack,
+) -> None:
+    scope = "worker.identity:read emergency"
+    target = worker_id(stack, SITI)
+    before = stack.graphql(BY_ID, {"id": target}, scope=scope).json()
+    assert before["data"]["worker"]["socialSecurity"] is None
+    mutation = """mutation($id: ID!, $r: String!) {
+      breakGlass(workerId: $id, reason: $r) { id workerId expiresAt reason } }"""
+    short = stack.graphql(mutation, {"id": target, "r": "urgent"}, scope=scope).json()
+    assert short["data"] is None and short["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    reason = "Pekerja dirawat di RS Queen Mary setelah kecelakaan kerja, keluarga perlu dihubungi"
+    grant = stack.graphql(mutation, {"id": target, "r": reason}, scope=scope).json()
+    assert grant["data"]["breakGlass"]["workerId"] == target
+    after = stack.graphql(BY_ID, {"id": target}, scope=scope).json()
+    assert after["data"]["worker"]["socialSecurity"]["kpj"] == "24001234567"
+    other = stack.graphql(BY_NIK, {"nik": "3201011507880007"}, scope=scope).json()
+    assert other["data"]["workerBy"]["socialSecurity"] is None  # only that one worker
+    refused = stack.graphql(
+        mutation, {"id": target, "r": reason}, client="bpjs-system", purpose="CLAIM_PROCESSING"
+    ).json()
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_me_describes_the_token(stack: Stack) -> None:
+    body = stack.graphql("{ me { clientId subject scopes purpose } }").json()
+    assert body["data"]["me"]["clientId"] == "embassy-system"
+    assert body["data"]["me"]["purpose"] == "EMERGENCY"
+    assert "emergency" in body["data"]["me"]["scopes"]
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("{ me { " + " ".join(f"a{i}: clientId" for i in range(40)) + " } }", None),
+        ('{ workerBy(nik: "3506124508900003") ' + "{ identity " * 14 + "}" * 15, None),
+        ("{ me { clientId " + "__typename " * 5000 + "} }", None),
+    ],
+)
+def test_queries_over_the_limits_are_refused(stack: Stack, query: str, code: str | None) -> None:
+    response = stack.graphql(query)
+    assert response.status_code < 500
+    body = response.json()
+    assert body.get("data") is None and body["errors"]
+
+
+def test_a_query_over_the_cost_budget_is_refused(stack: Stack) -> None:
+    ids = [f"wk_{i:020x}" for i in range(1000)]
+    sections = "identity { nik } placements { status } socialSecurity { kpj } consular { reported }"
+    sections += " cases { id } protection { level } sources { state } "
+    twice = f"workers(ids: $ids) {{ {sections} }} a: workers(ids: $ids) {{ {sections} }}"
+    query = f"query($ids: [ID!]!) {{ {twice} }}"
+    body = stack.graphql(query, {"ids": ids}).json()
+    assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
+
+
+def test_introspection_and_suggestions_are_off_outside_dev(stack: Stack) -> None:
+    body = stack.graphql("{ __schema { types { name } } }").json()
+    assert body["errors"] and not body.get("data")
+    typo = stack.graphql("{ mee { clientId } }").json()
+    assert "Did you mean" not in typo["errors"][0]["message"]
+
+
+def test_a_client_over_its_rate_gets_429_with_retry_after(stack: Stack) -> None:
+    import httpx
+
+    from connectors.sandbox.serve import LoopbackServer
+    from hub.app import create_app
+    from hub.settings import Settings
+
+    env = {**stack.environ, "HUB_RATE_LIMIT_PER_SECOND": "1", "HUB_RATE_LIMIT_BURST": "2"}
+    with LoopbackServer(create_app(Settings.from_environ(env))) as hub:
+        headers = {"Authorization": f"Bearer {stack.token()}"}
+        answers = [
+            httpx.post(f"{hub.url}/graphql", json={"query": "{ me { clientId } }"}, headers=headers)
+            for _ in range(4)
+        ]
+    assert [a.status_code for a in answers[:2]] == [200, 200]
+    limited = answers[-1]
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
+    assert limited.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"

@@ -1,0 +1,84 @@
+"""``pmihub demo``: one command starts everything, prints ``ready``, and stops cleanly."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from connectors.sandbox.serve import free_port
+
+pytestmark = pytest.mark.e2e
+
+
+def test_demo_starts_answers_with_its_printed_credentials_and_stops(tmp_path: Path) -> None:
+    ports = {name: free_port() for name in ("hub", "kemnaker", "p2mi", "bpjs", "embassy")}
+    args = [
+        sys.executable,
+        "-m",
+        "hub.cli",
+        "demo",
+        "--people",
+        "300",
+        "--dir",
+        str(tmp_path),
+        "--port",
+        str(ports["hub"]),
+        *(f"--{n}-port={p}" for n, p in ports.items() if n != "hub"),
+    ]
+    process = subprocess.Popen(
+        args,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    lines: list[str] = []
+    try:
+        deadline = time.monotonic() + 180
+        assert process.stdout is not None
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line.rstrip("\n"))
+            if line.strip() == "ready":
+                break
+        assert "ready" in lines, "\n".join(lines)
+        # what the demo leaves for scripts
+        endpoints = json.loads((tmp_path / "endpoints.json").read_text())
+        assert endpoints["hub"] == f"http://127.0.0.1:{ports['hub']}"
+        credentials = json.loads((tmp_path / "credentials.json").read_text())
+        assert oct((tmp_path / "credentials.json").stat().st_mode)[-3:] == "600"
+        secret = credentials["auth"]["clients"]["embassy-system"]["client_secret"]
+        assert secret in "\n".join(lines)
+        # the printed example works
+        worker_id = next(line for line in lines if line.startswith('{"id": "wk_'))
+        token = httpx.post(
+            f"{endpoints['hub']}/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=("embassy-system", secret),
+        ).json()["access_token"]
+        body = httpx.post(
+            f"{endpoints['hub']}/graphql",
+            json={
+                "query": "query($id: ID!) { worker(id: $id) { sources { agency state } } }",
+                "variables": json.loads(worker_id),
+            },
+            headers={"Authorization": f"Bearer {token}", "X-Purpose": "EMERGENCY"},
+        ).json()
+        states = {s["agency"]: s["state"] for s in body["data"]["worker"]["sources"]}
+        assert set(states.values()) == {"OK"} and len(states) == 4
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    for port in ports.values():  # every child stopped with it
+        with pytest.raises(httpx.TransportError):
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
