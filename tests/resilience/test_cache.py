@@ -1,0 +1,142 @@
+"""The response caches: fresh and stale windows, bounds, Redis shared by two hub instances."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from connectors.kit.errors import AgencyUnavailable
+from hub.resilience import ResilientConnector, request_deadline
+from hub.resilience.cache import (
+    MemoryCache,
+    RedisCache,
+    cache_from_environ,
+    cache_key,
+)
+from hub.settings import SettingsError
+from tests.resilience.fakes import FakeConnector, record_set
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.anyio
+async def test_memory_entries_are_fresh_then_stale_then_gone() -> None:
+    clock = Clock()
+    cache = MemoryCache(clock=clock)
+    await cache.put_many({"k": ("ID-1",), "none": None}, fresh_for=30, keep_for=100)
+    entries = await cache.get_many(["k", "none", "other"])
+    assert set(entries) == {"k", "none"} and entries["none"].value is None
+    assert entries["k"].value == ("ID-1",) and entries["k"].fresh(clock())
+    clock.now += 31
+    (entry,) = (await cache.get_many(["k"])).values()
+    assert not entry.fresh(clock())
+    clock.now += 70
+    assert await cache.get_many(["k"]) == {}
+
+
+@pytest.mark.anyio
+async def test_memory_cache_is_bounded() -> None:
+    cache = MemoryCache(maxsize=3)
+    for i in range(5):
+        await cache.put_many({f"k{i}": (str(i),)}, 30, 60)
+    assert set(await cache.get_many([f"k{i}" for i in range(5)])) == {"k2", "k3", "k4"}
+
+
+def test_keys_never_hold_the_identifier() -> None:
+    key = cache_key("P2MI", "find:NIK", "3506124508900003")
+    assert key.startswith("P2MI:find:NIK:") and "3506124508900003" not in key
+    assert key == cache_key("P2MI", "find:NIK", "3506124508900003")
+    assert key != cache_key("P2MI", "find:NIK", "3506124508900004")
+
+
+def test_cache_from_environ() -> None:
+    assert isinstance(cache_from_environ({}), MemoryCache)
+    assert isinstance(cache_from_environ({"HUB_REDIS_URL": "redis://127.0.0.1:6379/0"}), RedisCache)
+    with pytest.raises(SettingsError, match="HUB_REDIS_URL"):
+        cache_from_environ({"HUB_REDIS_URL": "http://not-redis"})
+    with pytest.raises(SettingsError, match="HUB_REDIS_TIMEOUT"):
+        cache_from_environ({"HUB_REDIS_URL": "redis://x", "HUB_REDIS_TIMEOUT": "soon"})
+
+
+@pytest.mark.anyio
+async def test_an_unreachable_redis_is_a_miss_not_an_error(
+    wrap: Callable[..., ResilientConnector],
+) -> None:
+    # given a Redis URL where nothing listens
+    cache = RedisCache.from_url("redis://127.0.0.1:1/0", timeout=0.2)
+    fake = FakeConnector.with_people("A")
+    connector = wrap(fake, cache=cache)
+    # when workers are fetched twice
+    assert list(await connector.fetch(["A"])) == ["A"]
+    assert list(await connector.fetch(["A"])) == ["A"]
+    # then the agency answered both times and the cache stepped aside after its failure
+    assert fake.count("fetch") == 2
+    await cache.aclose()
+
+
+@pytest.mark.anyio
+async def test_redis_round_trip_with_expiry(make_redis_cache: Callable[[], RedisCache]) -> None:
+    cache = make_redis_cache()
+    value = record_set("PMI-9")
+    await cache.put_many({"a": value, "b": None}, fresh_for=30, keep_for=60)
+    entries = await cache.get_many(["a", "b", "c"])
+    assert entries["a"].value == value and entries["b"].value is None and "c" not in entries
+    ttl = await cache.client.pttl(cache.prefix + "a")
+    assert 55_000 < ttl <= 60_000
+
+
+@pytest.mark.anyio
+async def test_an_unreadable_redis_entry_is_a_miss(
+    make_redis_cache: Callable[[], RedisCache],
+) -> None:
+    cache = make_redis_cache()
+    await cache.client.set(cache.prefix + "bad", b"{not json")
+    assert await cache.get_many(["bad"]) == {}
+
+
+@pytest.mark.anyio
+async def test_two_hub_instances_share_the_redis_cache(
+    wrap: Callable[..., ResilientConnector], make_redis_cache: Callable[[], RedisCache]
+) -> None:
+    # given two hub replicas, each with its own connector and Redis client on one Redis
+    first_agency, second_agency = FakeConnector.with_people("A"), FakeConnector.with_people("A")
+    first = wrap(first_agency, cache=make_redis_cache())
+    second = wrap(second_agency, cache=make_redis_cache())
+    # when the first fetches a worker
+    fetched = await first.fetch(["A"])
+    # then the second answers the same worker from the shared cache, without calling upstream
+    assert await second.fetch(["A"]) == fetched
+    assert first_agency.count("fetch") == 1 and second_agency.count("fetch") == 0
+
+
+@pytest.mark.anyio
+async def test_a_replica_serves_stale_data_another_replica_cached(
+    wrap: Callable[..., ResilientConnector], make_redis_cache: Callable[[], RedisCache]
+) -> None:
+    # given replica one cached a worker (fresh window 0: stale at once, kept for a day)
+    first = wrap(FakeConnector.with_people("A"), cache=make_redis_cache(), cache_ttl=0)
+    await first.fetch(["A"])
+    # when replica two's agency is down
+    down = FakeConnector(error=AgencyUnavailable("FAKE", "HTTP 503"))
+    second = wrap(down, cache=make_redis_cache(), cache_ttl=0)
+    with request_deadline(1.0):
+        served = await second.fetch(["A"])
+    # then replica two serves replica one's answer, labelled stale
+    assert served["A"].person.provenance.stale
+    assert down.count("fetch") == 3
+
+
+@pytest.mark.anyio
+async def test_a_value_redis_cannot_hold_is_skipped_not_raised(
+    make_redis_cache: Callable[[], RedisCache],
+) -> None:
+    cache = make_redis_cache()
+    await cache.put_many({"odd": {"not": "a record"}, "ok": ("ID-1",)}, 30, 60)  # type: ignore[dict-item]
+    assert set(await cache.get_many(["odd", "ok"])) == {"ok"}
