@@ -12,6 +12,7 @@ import httpx
 from cross_web import HTTPException
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -26,11 +27,24 @@ from auth.server import HubAuthorizationServer
 from auth.settings import AuthSettings
 from auth.starlette import authenticate, error_response
 from auth.verify import build_verifier
-from connectors.kit.base import Connector
+from connectors.kit.base import Connector, Health
 from connectors.sandbox.ratelimit import TokenBucket
 from hub.graphql.context import HubContext
 from hub.graphql.schema import build_schema
+from hub.observability import (
+    MetricsEndpoint,
+    MetricsMiddleware,
+    RequestIdMiddleware,
+    configure_tracing,
+    default_metrics,
+)
 from hub.registry import build_connectors
+from hub.resilience import (
+    DeadlineMiddleware,
+    agency_status,
+    deadline_from_environ,
+    wrap_connectors,
+)
 from hub.service import Hub
 from hub.settings import Settings
 from hub.storage import make_engine
@@ -147,6 +161,8 @@ def create_app(
     """The hub. ``transports`` (by connector name) or ready ``connectors`` let tests run the
     agencies in-process; by default connectors talk HTTP to the configured base URLs."""
     settings = settings or Settings.from_environ()
+    metrics = default_metrics()
+    deadline = deadline_from_environ(settings.environ)
     engine = make_engine(settings.database_url)
     auth_settings = AuthSettings.from_environ(settings.environ)
     auth_server = HubAuthorizationServer(engine, auth_settings)
@@ -159,7 +175,14 @@ def create_app(
         auth_server.keys.ensure_key()
         http = httpx.AsyncClient(timeout=10)  # the external identity provider's JWKS, if any
         hub_ref["verifier"] = build_verifier(auth_settings, engine, http, keys=auth_server.keys)
-        built = connectors or build_connectors(settings.agencies, transports)
+        plain = connectors or build_connectors(settings.agencies, transports)
+        names = (
+            None
+            if connectors
+            else {code: agency.name for code, agency in zip(plain, settings.agencies, strict=False)}
+        )
+        built = wrap_connectors(plain, settings.environ, names=names, metrics=metrics)
+        tracing = configure_tracing(settings.environ)
         hub = Hub(settings=settings, engine=engine, connectors=built)
         hub_ref["hub"] = hub
         app.state.hub = hub
@@ -169,6 +192,8 @@ def create_app(
             await hub.aclose()
             await http.aclose()
             engine.dispose()
+            if tracing is not None:
+                tracing.shutdown()
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -195,10 +220,7 @@ def create_app(
         body = {
             "status": status,
             "database": database,
-            "agencies": {
-                c.agency: {"ok": c.ok, "latencyMs": c.latency_ms, "message": c.message}
-                for c in checks
-            },
+            "agencies": {c.agency: _agency_readiness(hub, c) for c in checks},
         }
         return JSONResponse(body, status_code=code)
 
@@ -213,7 +235,29 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", MetricsEndpoint(metrics), methods=["GET"]),
             *oauth_routes(auth_server),
+        ],
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(MetricsMiddleware, metrics=metrics),
+            Middleware(DeadlineMiddleware, seconds=deadline),
         ],
         lifespan=lifespan,
     )
+
+
+def _agency_readiness(hub: Hub, health: Health) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "ok": health.ok,
+        "latencyMs": health.latency_ms,
+        "message": health.message,
+    }
+    status = agency_status(hub.connectors[health.agency])
+    if status is not None:
+        out.update(
+            breaker=status.breaker.value,
+            latencyP50Ms=status.latency_p50_ms,
+            latencyP99Ms=status.latency_p99_ms,
+        )
+    return out

@@ -133,13 +133,15 @@ def serve(
     import uvicorn
 
     from hub.app import create_app
+    from hub.observability import configure_logging
     from hub.settings import Settings, SettingsError
 
     try:
         settings = Settings.from_environ()
     except SettingsError as exc:
         raise fail(f"configuration error: {exc}") from None
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    configure_logging(settings.environ)
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
 
 
 @app.command()

@@ -105,7 +105,9 @@ def _agencies(env: Mapping[str, str]) -> list[AgencySettings]:
         url = env.get(prefix + "URL")
         if not url:
             raise SettingsError(f"{prefix}URL is required for connector {name!r}")
-        reserved = {"URL", "BATCH_SIZE", "TIMEOUT"}
+        from hub.resilience.policy import POLICY_KEYS  # here: hub.resilience imports settings
+
+        reserved = {"URL", "BATCH_SIZE", "TIMEOUT", *POLICY_KEYS}
         credentials = {
             key.removeprefix(prefix).lower(): value
             for key, value in env.items()

@@ -13,6 +13,7 @@ from hub.graphql.errors import bad_input
 from hub.graphql.guard import require_purpose
 from hub.graphql.lookup import find_by_identifier
 from hub.graphql.worker import Worker, load_worker
+from hub.resilience import agency_status
 from schema.enums import SourceState
 from schema.graphql import types as t
 from schema.identifiers import (
@@ -134,12 +135,16 @@ class Query:
         out = []
         for health in await ctx.hub.health():
             stats = ctx.hub.stats.of(health.agency)
+            status = agency_status(ctx.hub.connectors[health.agency])
+            p50 = status.latency_p50_ms if status and status.latency_p50_ms is not None else None
+            if p50 is None:
+                p50 = stats.p50 if stats.p50 is not None else health.latency_ms
             out.append(
                 t.SourceHealth(
                     agency=t.AgencyEnum(health.agency),
                     state=SourceState.OK if health.ok else SourceState.UNAVAILABLE,
-                    breaker_open=False,
-                    latency_ms_p50=stats.p50 if stats.p50 is not None else health.latency_ms,
+                    breaker_open=status.breaker_open if status else False,
+                    latency_ms_p50=p50,
                 )
             )
         return out

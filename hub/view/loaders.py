@@ -55,7 +55,7 @@ def license_loader(
                 stats.of(connector.agency).record(_ms(started), _state_of(exc), exc.code)
                 return [cached.get(n, exc) for n in numbers]
             stats.of(connector.agency).record(_ms(started), SourceState.OK)
-            cache.put_many(dict(found))
+            cache.put_many({n: lic for n, lic in found.items() if not lic.provenance.stale})
             cached.update(found)
         return [cached.get(number) for number in numbers]
 

@@ -89,6 +89,10 @@ def hub_environ(
     extra: dict[str, str] | None = None,
 ) -> dict[str, str]:
     env = {
+        # Every call here reaches the sandbox: the response cache and its stale-if-error are
+        # tested in tests/resilience; here a fault must show as the fault.
+        "HUB_RESILIENCE_CACHE_TTL": "0",
+        "HUB_RESILIENCE_CACHE_STALE": "0",
         **(extra or {}),
         "HUB_ENV": "test",
         "HUB_DATABASE_URL": database_url,
