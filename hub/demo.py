@@ -124,6 +124,7 @@ class Demo:
             "HUB_DATABASE_URL": f"sqlite:///{(self.directory / 'hub.db').resolve()}",
             "HUB_PSEUDONYM_KEY": creds["hub"]["pseudonym_key"],
         }
+        env.setdefault("HUB_LOG_LEVEL", os.environ.get("HUB_LOG_LEVEL", "WARNING"))
         env.update(self.extra_env)
         urls = self.endpoints()
         for name in self.ports:
