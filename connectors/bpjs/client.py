@@ -23,7 +23,8 @@ from connectors.bpjs.mapping import AGENCY, SYSTEM, to_person, to_record_set
 from connectors.bpjs.models import ChangesAnswer, Envelope, ParticipantList, StatusAnswer
 from connectors.kit.auth.hmac import ConsumerSignatureAuth, request_timestamp
 from connectors.kit.base import ChangesPage, Health, LookupKey
-from connectors.kit.errors import AgencyUnavailable, BadResponse, ConnectorError
+from connectors.kit.errors import AgencyUnavailable, BadResponse
+from connectors.kit.health import probe
 from connectors.kit.http import agency_errors, check_status
 from schema.identifiers import is_valid_kpj, is_valid_nik
 from schema.records import RecordKind, RecordSet
@@ -116,15 +117,11 @@ class BpjsConnector:
         return ChangesPage(records=records, cursor=answer.kursor, has_more=answer.lanjut)
 
     async def health(self) -> Health:
-        started = time.perf_counter()
-        try:
+        async def status() -> str | None:
             answer = await self._answer(StatusAnswer, "GET", "/ref/status")
-        except ConnectorError as exc:
-            latency = (time.perf_counter() - started) * 1000
-            return Health(self.agency, ok=False, latency_ms=latency, message=exc.code)
-        latency = (time.perf_counter() - started) * 1000
-        ok = answer is not None and answer.status == "OK"
-        return Health(self.agency, ok=ok, latency_ms=latency, message=None if ok else "status")
+            return None if answer is not None and answer.status == "OK" else "status"
+
+        return await probe(self.agency, status)
 
     async def aclose(self) -> None:
         await self.http.aclose()

@@ -9,7 +9,6 @@ and maps them (connectors.embassy.mapping). Every failure leaves as a ``Connecto
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -47,7 +46,8 @@ from connectors.embassy.soap import (
 )
 from connectors.kit.auth.mtls import tls_errors
 from connectors.kit.base import ChangesPage, Health, LookupKey
-from connectors.kit.errors import BadResponse, ConnectorError
+from connectors.kit.errors import BadResponse
+from connectors.kit.health import probe
 from connectors.kit.http import check_status
 from schema.identifiers import normalize_passport
 from schema.records import RecordKind, RecordSet
@@ -116,16 +116,11 @@ class EmbassyConnector:
         )
 
     async def health(self) -> Health:
-        started = time.perf_counter()
-        try:
+        async def ping() -> str | None:
             status = self._parse(parse_ping, await self._request(Operation.PING, []))
-        except ConnectorError as exc:
-            latency = (time.perf_counter() - started) * 1000
-            return Health(self.agency, ok=False, latency_ms=latency, message=exc.code)
-        latency = (time.perf_counter() - started) * 1000
-        if status != "OK":
-            return Health(self.agency, ok=False, latency_ms=latency, message="PING_NOT_OK")
-        return Health(self.agency, ok=True, latency_ms=latency)
+            return None if status == "OK" else "PING_NOT_OK"
+
+        return await probe(self.agency, ping)
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -6,7 +6,6 @@ here is a plain GET; a token fetch happens only when the cached token is missing
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -26,7 +25,8 @@ from connectors.kemnaker.models import (
     well_formed_nik,
 )
 from connectors.kit.base import ChangesPage, Health, LookupKey
-from connectors.kit.errors import BadResponse, ConnectorError
+from connectors.kit.errors import BadResponse
+from connectors.kit.health import probe
 from connectors.kit.http import agency_errors, check_status
 from schema.records import LicenseRecord, RecordKind, RecordSet
 
@@ -109,13 +109,10 @@ class KemnakerConnector:
         return found
 
     async def health(self) -> Health:
-        started = time.perf_counter()
-        try:
+        async def status() -> None:
             await self._get(STATUS, {}, Status)
-        except ConnectorError as exc:
-            latency = (time.perf_counter() - started) * 1000
-            return Health(self.agency, ok=False, latency_ms=latency, message=exc.message)
-        return Health(self.agency, ok=True, latency_ms=(time.perf_counter() - started) * 1000)
+
+        return await probe(self.agency, status)
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -7,7 +7,6 @@ connector only makes calls, validates answers (connectors.p2mi.models) and maps 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -16,7 +15,8 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from connectors.kit.base import ChangesPage, Health, LookupKey
-from connectors.kit.errors import BadResponse, ConnectorError
+from connectors.kit.errors import BadResponse
+from connectors.kit.health import probe
 from connectors.kit.http import agency_errors, check_status
 from connectors.p2mi.dialect import (
     BATCH_PATH,
@@ -111,13 +111,10 @@ class P2miConnector:
         )
 
     async def health(self) -> Health:
-        started = time.perf_counter()
-        try:
+        async def status() -> None:
             await self._call("GET", STATUS_PATH, Status)
-        except ConnectorError as exc:
-            latency = (time.perf_counter() - started) * 1000
-            return Health(self.agency, ok=False, latency_ms=latency, message=exc.code)
-        return Health(self.agency, ok=True, latency_ms=(time.perf_counter() - started) * 1000)
+
+        return await probe(self.agency, status)
 
     async def aclose(self) -> None:
         await self._http.aclose()
