@@ -3,14 +3,11 @@ the authorization server over ASGI, and the demo registrations."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel
@@ -24,10 +21,7 @@ from auth.server import HubAuthorizationServer
 from auth.settings import AuthSettings
 from hub.storage import make_engine
 from tests.auth._support import ISSUER, REDIRECT, WORKER_ID, FakeClock
-
-POSTGRES_URL = os.environ.get(
-    "HUB_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
+from tests.databases import throwaway_postgres
 
 
 @pytest.fixture(autouse=True)
@@ -41,26 +35,11 @@ def cheap_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A throwaway PostgreSQL database for this session, with the auth tables."""
-    admin = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    name = f"pmihub_auth_test_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        admin.dispose()
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL must answer in CI at {POSTGRES_URL}: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} ({type(exc).__name__})")
-    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    engine = make_engine(url)
-    SQLModel.metadata.create_all(engine)
-    engine.dispose()
-    try:
+    with throwaway_postgres("pmihub_auth_test") as url:
+        engine = make_engine(url)
+        SQLModel.metadata.create_all(engine)
+        engine.dispose()
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
