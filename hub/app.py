@@ -77,7 +77,7 @@ class HubGraphQL(GraphQL):
             and self.graphql_ide
             and "text/html" in request.headers.get("accept", "")
         ):
-            return await self.run(request)  # the GraphiQL page (dev only); it POSTs its queries
+            return await self.render_graphql_ide(request)  # dev only; the page POSTs its queries
         if request.method != "POST":
             return _error(
                 405,

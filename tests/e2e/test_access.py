@@ -180,3 +180,19 @@ def test_a_client_over_its_rate_gets_429_with_retry_after(stack: Stack) -> None:
     limited = answers[-1]
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
     assert limited.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+
+
+def test_graphiql_is_served_only_in_dev(stack: Stack) -> None:
+    import httpx
+
+    from connectors.sandbox.serve import LoopbackServer
+    from hub.app import create_app
+    from hub.settings import Settings
+
+    html = {"Accept": "text/html"}
+    assert httpx.get(f"{stack.hub_url}/graphql", headers=html).status_code == 405
+    with LoopbackServer(
+        create_app(Settings.from_environ({**stack.environ, "HUB_ENV": "dev"}))
+    ) as dev:
+        page = httpx.get(f"{dev.url}/graphql", headers=html)
+    assert page.status_code == 200 and "graphiql" in page.text.lower()
