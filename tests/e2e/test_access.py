@@ -196,3 +196,16 @@ def test_graphiql_is_served_only_in_dev(stack: Stack) -> None:
     ) as dev:
         page = httpx.get(f"{dev.url}/graphql", headers=html)
     assert page.status_code == 200 and "graphiql" in page.text.lower()
+
+
+def test_a_repeated_document_is_validated_once(stack: Stack) -> None:
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    cache = _get_validate_cache(1024)
+    query = "{ me { clientId subject } sources { agency } }"
+    stack.graphql(query)
+    before = cache.cache_info()
+    for _ in range(3):
+        assert "errors" not in stack.graphql(query).json()
+    after = cache.cache_info()
+    assert after.hits - before.hits == 3 and after.misses == before.misses
