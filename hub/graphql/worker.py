@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 import strawberry
@@ -84,10 +85,13 @@ class Worker:
     async def placements(self, info: Info) -> list[t.Placement] | None:
         await check_section(info.context, str(self.id), "placements")
         ctx: HubContext = info.context
-        results = await self._results(info, RecordKind.PLACEMENT, partial=False)
+        # The missions' endorsements are fetched alongside the placements, not after them.
+        results, endorsing = await asyncio.gather(
+            self._results(info, RecordKind.PLACEMENT, partial=False),
+            self.view.agencies(ctx.hub.agencies_with(RecordKind.ENDORSEMENT)),
+        )
         sets = [s for r in results.values() for s in r.sets]
         licenses = await load_licenses(ctx, sets, lambda exc: ctx.note(exc, _path(info)))
-        endorsing = await self.view.agencies(ctx.hub.agencies_with(RecordKind.ENDORSEMENT))
         endorsements: dict[str, list[RecordSet]] | None = {}
         for code, result in endorsing.items():
             if result.error is not None:
