@@ -1,0 +1,122 @@
+"""``Query.accessLog``: who read a worker's data, when and why, for ``audit:read`` or for the
+worker's own ``self`` token. Agencies are shown by name, never by internal client id."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import anyio
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import Info
+
+from auth.errors import Forbidden
+from auth.principal import Principal
+from auth.scopes import Scope
+from hub.audit.entry import AuditUnavailable, Outcome
+from hub.audit.pages import AccessLogPage, AccessRecord, BadPage
+from hub.graphql.errors import bad_input, hub_error
+from hub.graphql.guard import auth_error
+from hub.protection.labels import AGENCIES
+from hub.protection.text import Text
+
+if TYPE_CHECKING:
+    from hub.audit.trail import AuditTrail
+
+HUB_TEXT = Text("PMI Hub (konsol)", "PMI Hub (console)")
+
+
+def agency_text(code: str | None) -> Text:
+    """The agency's name in Indonesian and English; an unlisted code is shown as it is."""
+    if code is None:
+        return HUB_TEXT
+    for agency, text in AGENCIES.items():
+        if agency.value == code:
+            return text
+    return Text(code, code)
+
+
+@strawberry.type(description="One reading of the worker's personal data.")
+class AccessLogEntry:
+    at: datetime
+    agency_id: str = strawberry.field(description="Agency name in Indonesian.")
+    agency_en: str = strawberry.field(description="Agency name in English.")
+    purpose: str | None
+    operation: str
+    categories: list[str]
+    break_glass: bool
+
+    @classmethod
+    def of(cls, record: AccessRecord) -> AccessLogEntry:
+        name = agency_text(record.agency)
+        return cls(
+            at=record.at,
+            agency_id=name.id,
+            agency_en=name.en,
+            purpose=record.purpose,
+            operation=record.operation,
+            categories=record.categories,
+            break_glass=record.outcome == Outcome.BREAK_GLASS.value or record.grant_id is not None,
+        )
+
+
+@strawberry.type
+class AccessLogPageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type(description="A page of the access log, newest first.")
+class AccessLogConnection:
+    entries: list[AccessLogEntry]
+    page_info: AccessLogPageInfo
+
+    @classmethod
+    def of(cls, page: AccessLogPage) -> AccessLogConnection:
+        return cls(
+            entries=[AccessLogEntry.of(r) for r in page.entries],
+            page_info=AccessLogPageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
+        )
+
+
+def may_read_log(principal: Principal, worker_id: str) -> bool:
+    """``audit:read`` reads any worker's log; a ``self`` token only its own."""
+    if principal.is_self:
+        return principal.worker_id == worker_id
+    return principal.has(Scope.AUDIT_READ)
+
+
+async def access_log(
+    info: Info, worker_id: strawberry.ID, first: int = 20, after: str | None = None
+) -> AccessLogConnection:
+    """Resolver for ``accessLog(workerId, first, after)``; the trail is ``context.hub.audit``."""
+    ctx: Any = info.context
+    worker_id = strawberry.ID(str(worker_id))
+    if not may_read_log(ctx.principal, worker_id):
+        raise auth_error(Forbidden(Scope.AUDIT_READ))
+    trail: AuditTrail | None = getattr(ctx.hub, "audit", None)
+    if trail is None:
+        raise _unavailable()
+    try:
+        page = await anyio.to_thread.run_sync(trail.access_log, worker_id, first, after)
+    except BadPage as exc:
+        raise bad_input(exc.message_id, exc.message_en, "after" if after else "first") from None
+    except Exception as exc:  # the database: never a stack trace to the client
+        raise _unavailable() from exc
+    return AccessLogConnection.of(page)
+
+
+def _unavailable() -> GraphQLError:
+    error = AuditUnavailable()
+    return hub_error(error.code, error.message_id, error.message_en)
+
+
+__all__ = [
+    "AccessLogConnection",
+    "AccessLogEntry",
+    "AccessLogPageInfo",
+    "access_log",
+    "agency_text",
+    "may_read_log",
+]

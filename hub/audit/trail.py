@@ -1,0 +1,184 @@
+"""``AuditTrail``: append entries to the chain (fail closed), sign checkpoints, purge, verify.
+
+Appends are serialised so the chain stays linear across threads and processes: PostgreSQL takes
+a transaction-scoped advisory lock, SQLite ``BEGIN IMMEDIATE``. A request costs one batched
+INSERT and one head update.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, col
+
+from hub.audit.chain import GENESIS, as_utc, entry_hash
+from hub.audit.entry import AccessEntry, AuditUnavailable, encode_categories
+from hub.audit.pages import AccessLogPage, ReportRow, access_page, report_rows
+from hub.audit.signing import AuditSigner, checkpoint_payload
+from hub.audit.tables import AuditCheckpointRow, AuditEntryRow, AuditHeadRow
+from hub.audit.verify import VerifyReport, verify_chain
+
+ENTRY = AuditEntryRow.__table__  # type: ignore[attr-defined]
+HEAD = AuditHeadRow.__table__  # type: ignore[attr-defined]
+CHECKPOINT = AuditCheckpointRow.__table__  # type: ignore[attr-defined]
+LOCK_KEY = 0x504D_4948_4155_4454  # "PMIHAUDT": the advisory lock of the audit chain
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    seq: int
+    head_hash: str
+    signed_at: datetime
+    key_id: str
+    purged_before_seq: int | None = None
+
+
+class AuditTrail:
+    def __init__(
+        self,
+        engine: Engine,
+        signer: AuditSigner,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self.engine = engine
+        self.signer = signer
+        self.clock = clock
+        self._postgres = engine.dialect.name == "postgresql"
+
+    # -- the request path -----------------------------------------------------------------------
+
+    def record(self, entries: Sequence[AccessEntry]) -> None:
+        """Append one request's entries in one transaction; ``AuditUnavailable`` on any failure."""
+        if not entries:
+            return
+        try:
+            with self.engine.connect() as conn:
+                seq, prev, exists = self._lock_head(conn)
+                at = as_utc(self.clock())
+                rows: list[dict[str, Any]] = []
+                for entry in entries:
+                    seq += 1
+                    values = _values(entry, seq, at, prev)
+                    prev = values["hash"] = entry_hash(values)
+                    rows.append(values)
+                conn.execute(insert(ENTRY), rows)
+                self._set_head(conn, seq, prev, exists)
+                conn.commit()
+        except (SQLAlchemyError, OSError) as exc:
+            raise AuditUnavailable(type(exc).__name__) from exc
+
+    # -- administration -------------------------------------------------------------------------
+
+    def checkpoint(self) -> Checkpoint:
+        """Sign the current chain head."""
+        with self.engine.connect() as conn:
+            seq, head_hash, _ = self._lock_head(conn)
+            made = self._sign(conn, seq, head_hash, None)
+            conn.commit()
+        return made
+
+    def purge(self, before: datetime) -> int:
+        """Delete entries older than ``before`` behind a signed checkpoint; how many went."""
+        cutoff = as_utc(before)
+        with self.engine.connect() as conn:
+            seq, head_hash, _ = self._lock_head(conn)
+            self._sign(conn, seq, head_hash, None)
+            first = conn.execute(select(func.min(ENTRY.c.seq))).scalar()
+            newer = conn.execute(select(func.min(ENTRY.c.seq)).where(ENTRY.c.at >= cutoff)).scalar()
+            cut = newer if newer is not None else seq + 1
+            if first is None or cut <= first:
+                conn.commit()
+                return 0
+            anchor = conn.execute(select(ENTRY.c.hash).where(ENTRY.c.seq == cut - 1)).scalar()
+            if anchor is None:
+                raise AuditUnavailable("the entry before the cut is missing: run audit verify")
+            self._sign(conn, cut - 1, anchor, cut)
+            gone = conn.execute(delete(ENTRY).where(ENTRY.c.seq < cut)).rowcount
+            conn.commit()
+        return int(gone or 0)
+
+    def verify(self) -> VerifyReport:
+        with Session(self.engine) as session:
+            entries = session.scalars(select(AuditEntryRow).order_by(col(AuditEntryRow.seq))).all()
+            head = session.get(AuditHeadRow, 1)
+            checkpoints = session.scalars(
+                select(AuditCheckpointRow).order_by(col(AuditCheckpointRow.id))
+            ).all()
+        return verify_chain(list(entries), head, list(checkpoints), self.signer)  # type: ignore[arg-type]
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def access_log(
+        self, worker_id: str, first: int = 20, after: str | None = None
+    ) -> AccessLogPage:
+        """Who read this worker's data, newest first (refused attempts are not reads)."""
+        return access_page(self.engine, worker_id, first, after)
+
+    def report(self, since: datetime) -> list[ReportRow]:
+        """Access per client and purpose since ``since``."""
+        return report_rows(self.engine, as_utc(since))
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _lock_head(self, conn: Connection) -> tuple[int, str, bool]:
+        if self._postgres:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        row = conn.execute(select(HEAD.c.seq, HEAD.c.hash).where(HEAD.c.id == 1)).first()
+        if row is None:
+            return 0, GENESIS, False
+        return int(row.seq), str(row.hash), True
+
+    def _set_head(self, conn: Connection, seq: int, head_hash: str, exists: bool) -> None:
+        if exists:
+            conn.execute(update(HEAD).where(HEAD.c.id == 1).values(seq=seq, hash=head_hash))
+        else:
+            conn.execute(insert(HEAD).values(id=1, seq=seq, hash=head_hash))
+
+    def _sign(self, conn: Connection, seq: int, head_hash: str, purged: int | None) -> Checkpoint:
+        signed_at = as_utc(self.clock())
+        kid = self.signer.key_id
+        signature = self.signer.sign(checkpoint_payload(seq, head_hash, signed_at, purged, kid))
+        conn.execute(
+            insert(CHECKPOINT).values(
+                seq=seq,
+                head_hash=head_hash,
+                signed_at=signed_at,
+                signature=signature,
+                key_id=kid,
+                purged_before_seq=purged,
+            )
+        )
+        return Checkpoint(seq, head_hash, signed_at, kid, purged)
+
+
+def _values(entry: AccessEntry, seq: int, at: datetime, prev: str) -> dict[str, Any]:
+    return {
+        "seq": seq,
+        "at": at,
+        "client_id": entry.client_id,
+        "agency": entry.agency,
+        "subject": entry.subject,
+        "purpose": entry.purpose,
+        "operation": entry.operation,
+        "worker_id": entry.worker_id,
+        "categories": encode_categories(entry.categories),
+        "grant_id": entry.grant_id,
+        "request_id": entry.request_id,
+        "outcome": str(entry.outcome),
+        "prev_hash": prev,
+    }
+
+
+__all__ = ["AuditTrail", "Checkpoint", "VerifyReport"]

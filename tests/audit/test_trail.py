@@ -1,0 +1,85 @@
+"""Appending to the chain: batches, linear under concurrency, fail closed."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from hub.audit import AuditTrail, AuditUnavailable, Outcome
+from hub.audit.chain import GENESIS
+from hub.audit.signing import AuditSigner
+from hub.audit.tables import AuditEntryRow
+from hub.storage import make_engine
+from tests.audit._support import Clock, entry
+
+
+def _rows(engine: Engine) -> list[AuditEntryRow]:
+    with Session(engine) as session:
+        return list(session.exec(select(AuditEntryRow).order_by(col(AuditEntryRow.seq))).all())
+
+
+def test_a_batch_is_one_linked_run_of_entries(trail: AuditTrail, engine: Engine) -> None:
+    # given two requests, the first returning two workers
+    trail.record([entry(1), entry(2, categories=frozenset({"nik", "identity"}))])
+    trail.record([entry(3, outcome=Outcome.BREAK_GLASS, grant_id="bg_1")])
+
+    # then the entries are seq 1..3, each linked to the one before
+    rows = _rows(engine)
+    assert [r.seq for r in rows] == [1, 2, 3]
+    assert rows[0].prev_hash == GENESIS
+    assert [r.prev_hash for r in rows[1:]] == [r.hash for r in rows[:-1]]
+    assert rows[1].categories == "identity,nik"
+    assert rows[2].outcome == "BREAK_GLASS" and rows[2].grant_id == "bg_1"
+    assert trail.verify().ok
+
+
+def test_an_empty_batch_writes_nothing(trail: AuditTrail, engine: Engine) -> None:
+    trail.record([])
+    assert _rows(engine) == []
+
+
+def test_unknown_categories_are_refused() -> None:
+    with pytest.raises(ValueError, match="unknown audit categories"):
+        entry(categories=frozenset({"salary"}))
+
+
+def test_concurrent_requests_leave_one_linear_chain(
+    engine: Engine, signer: AuditSigner, clock: Clock
+) -> None:
+    # given 50 requests recorded at once, from separate trails as separate workers would
+    def one(n: int) -> None:
+        AuditTrail(engine, signer, clock).record([entry(n), entry(n + 100)])
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        list(pool.map(one, range(50)))
+
+    # then seq runs 1..100 without gaps, and the chain verifies
+    rows = _rows(engine)
+    assert [r.seq for r in rows] == list(range(1, 101))
+    assert AuditTrail(engine, signer, clock).verify().ok
+
+
+def test_an_unreachable_database_fails_closed(
+    tmp_path: Path, signer: AuditSigner, clock: Clock
+) -> None:
+    # given an engine to a database that cannot be opened
+    engine = make_engine(f"sqlite:///{tmp_path / 'missing' / 'hub.db'}")
+
+    # then recording raises AuditUnavailable with its stable code
+    with pytest.raises(AuditUnavailable) as caught:
+        AuditTrail(engine, signer, clock).record([entry(1)])
+    assert caught.value.code == "AUDIT_UNAVAILABLE"
+    assert "data" not in caught.value.body()
+    engine.dispose()
+
+
+def test_a_dropped_table_fails_closed(trail: AuditTrail, engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE audit_entry"))
+    with pytest.raises(AuditUnavailable):
+        trail.record([entry(1)])
