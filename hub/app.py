@@ -8,6 +8,7 @@ import math
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
+import anyio
 import httpx
 from cross_web import HTTPException
 from sqlalchemy import text
@@ -29,6 +30,8 @@ from auth.starlette import authenticate, error_response
 from auth.verify import build_verifier
 from connectors.kit.base import Connector, Health
 from connectors.sandbox.ratelimit import TokenBucket
+from hub.audit import AuditUnavailable
+from hub.graphql.audit import audit_entries
 from hub.graphql.context import HubContext
 from hub.graphql.schema import build_schema
 from hub.observability import (
@@ -98,9 +101,11 @@ class HubGraphQL(GraphQL):
         return await self.run(request)
 
     async def get_context(self, request: Any, response: Any) -> HubContext:  # type: ignore[override]
-        return HubContext(
+        ctx = HubContext(
             hub=self.hub_ref["hub"], principal=request.state.principal, request=request
         )
+        request.state.ctx = ctx
+        return ctx
 
     async def process_result(  # type: ignore[override]
         self, request: Request, result: ExecutionResult
@@ -110,6 +115,16 @@ class HubGraphQL(GraphQL):
             data["errors"] = [typed_error(e) for e in result.errors]
         if result.extensions:
             data["extensions"] = result.extensions
+        ctx: HubContext | None = getattr(request.state, "ctx", None)
+        if ctx is None:
+            return data
+        # The audit trail is written before the response leaves; if it cannot be, no data does.
+        entries = audit_entries(ctx)
+        try:
+            await anyio.to_thread.run_sync(ctx.hub.audit.record, entries)
+        except AuditUnavailable as exc:
+            log.error("audit trail unavailable: the response is withheld")
+            return {"data": None, "errors": [exc.body()["errors"][0]]}  # type: ignore[typeddict-item]
         return data
 
 

@@ -176,8 +176,10 @@ def demo(
 
 def _mount_auth_commands() -> None:
     from auth.cli import auth_cli
+    from hub.audit.cli import audit_cli
 
     app.add_typer(auth_cli)
+    app.add_typer(audit_cli)
 
 
 _mount_auth_commands()

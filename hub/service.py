@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from auth.breakglass import BreakGlassService
 from auth.settings import AuthSettings
 from connectors.kit.base import Connector, Health, LicenseRegistry
+from hub.audit import AuditSigner, AuditTrail
 from hub.cache import TtlCache
 from hub.crosswalk import CrosswalkReader, Pseudonymizer
 from hub.graphql.upstream import UpstreamStats
@@ -30,6 +31,7 @@ class Hub:
     def __post_init__(self) -> None:
         self.auth = AuthSettings.from_environ(self.settings.environ)
         self.breakglass = BreakGlassService(self.engine, minutes=self.auth.break_glass_minutes)
+        self.audit = AuditTrail(self.engine, AuditSigner.from_environ(self.settings.environ))
         self.licenses: TtlCache[str, LicenseRecord] = TtlCache(self.settings.license_cache_seconds)
         self.pseudonymizer = Pseudonymizer(self.settings.pseudonym_key)
         self.crosswalk = CrosswalkReader(self.engine, self.pseudonymizer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import logging
 import time
 from collections.abc import Iterator
 
@@ -16,6 +17,10 @@ from connectors.kit.errors import (
     AgencyUnavailable,
     BadResponse,
 )
+
+# httpx logs every request's URL at INFO, and an agency URL can carry personal data (Kemnaker
+# looks job seekers up by NIK in a GET query). Connector logs say what failed, never the URL.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 @contextlib.contextmanager

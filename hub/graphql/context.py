@@ -28,6 +28,12 @@ class HubContext:
     request: Any = None
     today: date = field(default_factory=today)
     soft_errors: list[GraphQLError] = field(default_factory=list)
+    # What this request returned of whom, for the audit trail (filled by the resolvers).
+    returned: dict[str, set[str]] = field(default_factory=dict)
+    refused: dict[str | None, set[str]] = field(default_factory=dict)
+    operation: str = "anonymous"
+    grants_used: dict[str, str] = field(default_factory=dict)
+    opened_grants: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         hub = self.hub
@@ -51,7 +57,15 @@ class HubContext:
     async def access(self, worker_id: str) -> Access:
         """What this request's principal may see of one worker (one grant lookup per batch)."""
         grant = await self.grants.load(worker_id)
+        if grant is not None:
+            self.grants_used[worker_id] = grant.id
         return Access(self.principal, worker_id, grant)
+
+    def audit_returned(self, worker_id: str, *categories: str) -> None:
+        self.returned.setdefault(worker_id, set()).update(categories)
+
+    def audit_refused(self, worker_id: str | None, *categories: str) -> None:
+        self.refused.setdefault(worker_id, set()).update(categories)
 
     async def _load_workers(self, ids: list[str]) -> list[tuple[str, list[Link]] | None]:
         canonical = self.hub.crosswalk.canonical(ids)

@@ -17,6 +17,18 @@ if TYPE_CHECKING:
     from hub.graphql.context import HubContext
 
 
+# The audit category of each Worker section (hub/audit/categories.py's vocabulary).
+SECTION_CATEGORIES = {
+    "identity": "identity",
+    "nextOfKin": "contact",
+    "placements": "placement",
+    "socialSecurity": "social_security",
+    "consular": "consular",
+    "cases": "case",
+    "protection": "protection",
+}
+
+
 def auth_error(error: AuthError, path: list[str | int] | None = None) -> GraphQLError:
     graphql_error = GraphQLError(error.message, extensions=error.extensions())
     if path is not None:
@@ -29,6 +41,7 @@ def require_purpose(ctx: HubContext) -> None:
     try:
         ctx.principal.require_purpose()
     except AuthError as exc:
+        ctx.audit_refused(None)
         raise auth_error(exc) from None
 
 
@@ -42,4 +55,5 @@ async def check_section(ctx: HubContext, worker_id: str, section: str) -> None:
     if not access.section(section):
         from auth.access import SECTION_SCOPES
 
+        ctx.audit_refused(worker_id, SECTION_CATEGORIES[section])
         raise auth_error(Forbidden(SECTION_SCOPES[section]))

@@ -45,7 +45,9 @@ class Mutation:
         try:
             grant = ctx.hub.breakglass.open(ctx.principal, canonical, reason)
         except AuthError as exc:
+            ctx.audit_refused(canonical)  # a break-glass request that was refused
             raise auth_error(exc) from None
+        ctx.opened_grants[canonical] = grant.id
         return BreakGlassGrant(
             id=strawberry.ID(grant.id),
             worker_id=strawberry.ID(grant.worker_id),

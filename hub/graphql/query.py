@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import strawberry
 from strawberry.types import Info
 
+from hub.audit.graphql import AccessLogConnection, access_log
 from hub.graphql.errors import bad_input
 from hub.graphql.guard import require_purpose
 from hub.graphql.lookup import find_by_identifier
@@ -118,6 +119,11 @@ class Query:
         checked = [check_nik(n) for n in niks]
         found = await find_by_identifier(ctx, "nik", checked)
         return list(await asyncio.gather(*(load_worker(ctx, found.get(n)) for n in checked)))
+
+    access_log: AccessLogConnection = strawberry.field(
+        resolver=access_log,
+        description="Who looked at a worker's data, when and why (audit:read, or the worker).",
+    )
 
     @strawberry.field(description="Who is asking, as the hub sees the access token.")
     def me(self, info: Info) -> Principal:

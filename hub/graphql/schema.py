@@ -30,11 +30,14 @@ log = logging.getLogger("pmihub.graphql")
 
 
 class PartialResults(SchemaExtension):
-    """Adds the source failures that left a field answered with partial data to ``errors``."""
+    """Adds the source failures that left a field answered with partial data to ``errors``,
+    and names the operation for the audit trail."""
 
     def on_execute(self) -> Iterator[None]:
-        yield
         context = self.execution_context.context
+        if hasattr(context, "operation"):  # named for the audit trail
+            context.operation = self.execution_context.operation_name or "anonymous"
+        yield
         result = self.execution_context.result
         soft = getattr(context, "soft_errors", None)
         if soft and result is not None:

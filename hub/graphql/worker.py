@@ -71,11 +71,21 @@ class Worker:
         if identity is None:
             return None
         access = await ctx.access(str(self.id))
+        ctx.audit_returned(str(self.id), "identity")
         if identity.nik:
             identity.nik = access.nik(identity.nik)
+            if identity.nik.isdigit() and _requested(info, "nik"):
+                ctx.audit_returned(str(self.id), "nik")
+        if (
+            identity.next_of_kin is not None
+            and _requested(info, "nextOfKin")
+            and access.section("nextOfKin")
+        ):
+            ctx.audit_returned(str(self.id), "contact")
         if not access.section("nextOfKin"):
             identity.next_of_kin = None
             if _requested(info, "nextOfKin"):
+                ctx.audit_refused(str(self.id), "contact")
                 ctx.soft_errors.append(
                     auth_error(Forbidden(SECTION_SCOPES["nextOfKin"]), [*_path(info), "nextOfKin"])
                 )
@@ -99,6 +109,7 @@ class Worker:
                 ctx.note(result.error, _path(info))
                 break
             endorsements[code] = result.sets
+        ctx.audit_returned(str(self.id), "placement")
         return sections.build_placements(sets, licenses, endorsements)
 
     @strawberry.field
@@ -108,6 +119,7 @@ class Worker:
         await check_section(info.context, str(self.id), "protection")
         ctx: HubContext = info.context
         verdict = await verdict_for(ctx, self.view, lambda exc: ctx.note(exc, _path(info)))
+        ctx.audit_returned(str(self.id), "protection")
         return ProtectionStatus.of(verdict)
 
     @strawberry.field
@@ -115,18 +127,21 @@ class Worker:
         await check_section(info.context, str(self.id), "socialSecurity")
         results = await self._results(info, RecordKind.MEMBERSHIP, partial=False)
         sets = [s for r in results.values() for s in r.sets]
+        info.context.audit_returned(str(self.id), "social_security")
         return sections.build_social_security(sets, info.context.today)
 
     @strawberry.field
     async def consular(self, info: Info) -> t.ConsularRecord | None:
         await check_section(info.context, str(self.id), "consular")
         results = await self._results(info, RecordKind.CONSULAR_REPORT, partial=False)
+        info.context.audit_returned(str(self.id), "consular")
         return sections.build_consular(results.values())
 
     @strawberry.field
     async def cases(self, info: Info) -> list[t.Case] | None:
         await check_section(info.context, str(self.id), "cases")
         results = await self._results(info, RecordKind.CASE, partial=True)
+        info.context.audit_returned(str(self.id), "case")
         return sections.build_cases(results.values())
 
     @strawberry.field

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-TABLE_MODULES = ("hub.crosswalk.tables", "auth.models")
+TABLE_MODULES = ("hub.crosswalk.tables", "auth.models", "hub.audit.tables")
 
 
 def load_tables() -> None:
