@@ -10,8 +10,8 @@ import argparse
 import importlib
 import time
 
-BENCHES = ("generator", "gateway", "protection", "resilience")
-ON_STACK = ("gateway", "protection", "resilience")
+BENCHES = ("generator", "audit", "gateway", "protection", "resilience")
+ON_STACK = ("audit", "gateway", "protection", "resilience")
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ Standalone (no sandboxes): ``python -m bench.audit [--requests N]``.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import statistics
 import tempfile
@@ -25,6 +26,7 @@ from sqlalchemy.engine import Engine
 from hub.audit import AccessEntry, AuditTrail
 from hub.audit.signing import AuditSigner
 from hub.audit.tables import AuditCheckpointRow, AuditEntryRow, AuditHeadRow
+from hub.demo import Demo
 from hub.storage import make_engine
 from hub.storage.migrate import upgrade
 
@@ -119,9 +121,46 @@ def main(argv: list[str] | None = None) -> None:
             measure("postgres", pg, args.requests)
 
 
-def run(demo: object) -> None:
-    """Entry point for ``make bench`` (the demo stack is not needed)."""
+class _NoTrail:
+    """Stands in for the audit trail in the "without" run of this benchmark only."""
+
+    def record(self, entries: object) -> None:
+        return None
+
+
+def hub_ratio(demo: Demo, seconds: float = 6.0, concurrency: int = 16) -> None:
+    """The hub's throughput with the audit trail and without it, in one run: an in-process
+    hub over the demo's sandboxes and database, the trail swapped out for the second run."""
+    from bench.gateway import _throughput, hub_headers
+    from connectors.sandbox.serve import LoopbackServer
+    from hub.app import create_app
+    from hub.settings import Settings
+
+    env = {**os.environ, **demo.hub_env}
+    app = create_app(Settings.from_environ(env))
+    worker = demo.showcase  # type: ignore[attr-defined]
+    with LoopbackServer(app) as hub:
+        url, headers = f"{hub.url}/graphql", hub_headers(demo)
+        asyncio.run(_throughput(url, worker, 1, concurrency, headers))  # warm-up
+        started = time.perf_counter()
+        audited = asyncio.run(_throughput(url, worker, seconds, concurrency, headers))
+        with_rate = audited / (time.perf_counter() - started)
+        app.state.hub.audit = _NoTrail()
+        started = time.perf_counter()
+        plain = asyncio.run(_throughput(url, worker, seconds, concurrency, headers))
+        without_rate = plain / (time.perf_counter() - started)
+    print(
+        f"audit trail on the request path: throughput with / without = "
+        f"{with_rate / without_rate:.2f}\n"
+        f"   with {with_rate:.0f} requests/s, without {without_rate:.0f} requests/s "
+        f"(one worker's full view, concurrency {concurrency}, SQLite, hub in the bench process)"
+    )
+
+
+def run(demo: Demo) -> None:
+    """Entry point for ``make bench``: the trail's own cost, then its cost to the hub."""
     main([])
+    hub_ratio(demo)
 
 
 if __name__ == "__main__":

@@ -111,7 +111,10 @@ def hub_environ(
 
 @contextmanager
 def running_stack(
-    scenario: Scenario, directory: Path, extra_env: dict[str, str] | None = None
+    scenario: Scenario,
+    directory: Path,
+    extra_env: dict[str, str] | None = None,
+    database_url: str | None = None,
 ) -> Iterator[Stack]:
     paths = generate_certificates(directory / "certs")
     certs = {
@@ -126,7 +129,8 @@ def running_stack(
                 agency, scenario, sandbox_credentials(agency, {}), directory / "certs"
             )
             sandboxes[agency] = LoopbackServer(app, ssl=ssl).start()
-        env = hub_environ(sandboxes, certs, f"sqlite:///{directory / 'hub.db'}", extra_env)
+        url = database_url or f"sqlite:///{directory / 'hub.db'}"
+        env = hub_environ(sandboxes, certs, url, extra_env)
         settings = Settings.from_environ(env)
         asyncio.run(_sync(settings))
         engine = make_engine(settings.database_url)
