@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import math
@@ -128,6 +129,16 @@ class HubGraphQL(GraphQL):
         return data
 
 
+async def _checkpoint_periodically(hub: Hub, settings: Settings) -> None:
+    """Sign the audit chain's head every ``HUB_AUDIT_CHECKPOINT_SECONDS`` (one hour)."""
+    while True:
+        await asyncio.sleep(settings.audit_checkpoint_seconds)
+        try:
+            await anyio.to_thread.run_sync(hub.audit.checkpoint)
+        except Exception as exc:  # a missed checkpoint is logged; the next one covers it
+            log.error("audit checkpoint failed: %s", type(exc).__name__)
+
+
 def _error(status: int, code: str, message_id: str, message_en: str) -> JSONResponse:
     body = {"errors": [{"message": f"{message_id} / {message_en}", "extensions": {"code": code}}]}
     return JSONResponse(body, status_code=status)
@@ -201,9 +212,11 @@ def create_app(
         hub = Hub(settings=settings, engine=engine, connectors=built)
         hub_ref["hub"] = hub
         app.state.hub = hub
+        checkpoints = asyncio.create_task(_checkpoint_periodically(hub, settings))
         try:
             yield
         finally:
+            checkpoints.cancel()
             await hub.aclose()
             await http.aclose()
             engine.dispose()

@@ -49,6 +49,7 @@ class Settings:
     max_query_cost: int = 10_000
     rate_limit_per_second: float = 100.0
     rate_limit_burst: int = 200
+    audit_checkpoint_seconds: float = 3600.0
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -78,6 +79,7 @@ class Settings:
             max_query_cost=_int(env, "HUB_MAX_QUERY_COST", 10_000),
             rate_limit_per_second=float(_int(env, "HUB_RATE_LIMIT_PER_SECOND", 100)),
             rate_limit_burst=_int(env, "HUB_RATE_LIMIT_BURST", 200),
+            audit_checkpoint_seconds=float(_int(env, "HUB_AUDIT_CHECKPOINT_SECONDS", 3600)),
             environ=env,
         )
 

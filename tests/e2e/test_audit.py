@@ -114,3 +114,24 @@ def test_refusals_and_break_glass_are_recorded(stack: Stack) -> None:
     grant = stack.graphql(mutation, {"id": worker_id, "r": reason}).json()["data"]["breakGlass"]
     rows = entries_for(stack, worker_id)
     assert any(r.outcome == "BREAK_GLASS" and r.grant_id == grant["id"] for r in rows)
+
+
+def test_the_hub_signs_checkpoints_periodically(stack: Stack) -> None:
+    import time
+
+    from hub.audit.tables import AuditCheckpointRow
+
+    env = {**stack.environ, "HUB_AUDIT_CHECKPOINT_SECONDS": "1"}
+    engine = make_engine(stack.environ["HUB_DATABASE_URL"])
+
+    def count() -> int:
+        with Session(engine) as session:
+            return len(session.exec(select(AuditCheckpointRow)).all())
+
+    before = count()
+    stack.graphql(BY_NIK, {"nik": SITI})  # something to sign
+    with LoopbackServer(create_app(Settings.from_environ(env))):
+        time.sleep(2.5)
+    assert count() >= before + 1
+    assert AuditTrail(engine, AuditSigner.from_environ(stack.environ)).verify().ok
+    engine.dispose()
