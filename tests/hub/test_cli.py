@@ -21,6 +21,7 @@ COMMANDS = [
     "clients",
     "keys",
     "grants",
+    "audit",
 ]
 
 
