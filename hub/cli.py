@@ -107,6 +107,7 @@ def status(
 ) -> None:
     """Print one worker's protection verdict, for officers without the console."""
     from auth.purpose import Purpose
+    from hub.audit import AuditUnavailable
     from hub.runtime import StatusError, worker_status
 
     if lang.upper() not in ("ID", "EN"):
@@ -119,6 +120,8 @@ def status(
         )
     except StatusError as exc:
         raise fail(str(exc)) from None
+    except AuditUnavailable as exc:
+        raise fail(f"{exc.message_id} / {exc.message_en}", code=1) from None
     if text is None:
         raise fail("Pekerja tidak ditemukan / Worker not found", code=1)
     typer.echo(text)

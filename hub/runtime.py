@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
+from hub.audit import AccessEntry
 from hub.crosswalk import Pseudonymizer
 from hub.graphql.query import WORKER_ID
 from hub.registry import build_connectors
@@ -95,6 +97,21 @@ async def worker_status(
         if worker is None:
             return None
         verdict = await verdict_for(ctx, worker.view, lambda exc: None)
+        # The operator's read is audited like any other, and fails closed like any other.
+        principal = ctx.principal
+        hub.audit.record(
+            [
+                AccessEntry(
+                    client_id=principal.client_id,
+                    subject=principal.subject,
+                    operation="pmihub status",
+                    request_id=uuid.uuid4().hex,
+                    worker_id=str(worker.id),
+                    purpose=purpose,
+                    categories=frozenset({"protection"}),
+                )
+            ]
+        )
         return f"{worker.id}\n" + render_verdict(verdict, lang)
     finally:
         await hub.aclose()

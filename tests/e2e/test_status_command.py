@@ -34,6 +34,20 @@ def test_status_by_nik_prints_the_verdict_in_both_languages(stack: Stack) -> Non
     assert "PRE_PLACEMENT" in english.stdout or "pre-placement" in english.stdout.lower()
     assert indonesian.stdout != english.stdout
     assert "3174055011000004" not in indonesian.stdout  # the verdict never repeats the NIK
+    # the operator's reads are in the audit trail like any other
+    from sqlmodel import Session, select
+
+    from hub.audit.tables import AuditEntryRow
+    from hub.storage import make_engine
+
+    worker_id = indonesian.stdout.splitlines()[0]
+    engine = make_engine(stack.environ["HUB_DATABASE_URL"])
+    with Session(engine) as session:
+        rows = session.exec(
+            select(AuditEntryRow).where(AuditEntryRow.operation == "pmihub status")
+        ).all()
+    engine.dispose()
+    assert sum(1 for r in rows if r.worker_id == worker_id) >= 2
 
 
 def test_status_refuses_bad_input_and_says_when_nobody_knows_the_worker(stack: Stack) -> None:
