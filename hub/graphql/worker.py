@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField, Selection
 
 from auth.access import SECTION_SCOPES
 from auth.errors import Forbidden
@@ -28,11 +29,18 @@ def _path(info: Info) -> list[str | int]:
 
 
 def _requested(info: Info, name: str) -> bool:
-    return any(
-        getattr(child, "name", None) == name
-        for field in info.selected_fields
-        for child in field.selections
-    )
+    """Whether the query selects ``name`` under this field, aliased or inside fragments."""
+
+    def walk(selections: list[Selection]) -> bool:
+        for selection in selections:
+            if isinstance(selection, SelectedField):
+                if selection.name == name:
+                    return True
+            elif walk(selection.selections):  # fragment spread or inline fragment
+                return True
+        return False
+
+    return any(walk(field.selections) for field in info.selected_fields)
 
 
 @strawberry.federation.type(

@@ -59,6 +59,14 @@ def test_a_read_is_recorded_with_its_categories_and_aliases_do_not_hide_it(stack
     assert last.outcome == "READ" and last.request_id != "-"
 
 
+def test_fragments_do_not_hide_a_nik_read(stack: Stack) -> None:
+    query = """query Frag($n: String!) { workerBy(nik: $n) { id identity { ...Who } } }
+      fragment Who on Identity { fullName number: nik }"""
+    worker_id = stack.graphql(query, {"n": SITI}).json()["data"]["workerBy"]["id"]
+    last = max(entries_for(stack, worker_id), key=lambda r: r.seq)
+    assert last.operation == "Frag" and set(last.categories.split(",")) == {"identity", "nik"}
+
+
 def test_no_audit_record_means_no_data(stack: Stack, tmp_path) -> None:  # type: ignore[no-untyped-def]
     app = create_app(Settings.from_environ(stack.environ))
     with LoopbackServer(app) as hub:
@@ -95,9 +103,11 @@ def test_a_worker_sees_who_looked_and_others_need_audit_read(stack: Stack) -> No
 
 
 def test_refusals_and_break_glass_are_recorded(stack: Stack) -> None:
-    worker_id = stack.graphql(BY_NIK, {"nik": SITI}).json()["data"]["workerBy"]["id"]
+    # not Siti: a grant lasts an hour, and test_access checks her record without one
+    nurhayati = "3525146102930001"
+    worker_id = stack.graphql(BY_NIK, {"nik": nurhayati}).json()["data"]["workerBy"]["id"]
     stack.graphql(
-        BY_NIK, {"nik": SITI}, client="kemnaker-system", purpose="PLACEMENT_VERIFICATION"
+        BY_NIK, {"nik": nurhayati}, client="kemnaker-system", purpose="PLACEMENT_VERIFICATION"
     )  # socialSecurity, consular, cases refused
     refused = [r for r in entries_for(stack, worker_id) if r.outcome == "REFUSED"]
     assert refused and set(refused[-1].categories.split(",")) == {
