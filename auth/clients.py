@@ -12,19 +12,37 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from auth.hashing import hash_secret, new_secret, verify_secret
 from auth.models import OAuthClientRow
 from auth.revocation import Revocations
 from auth.scopes import Scope, UnknownScope, parse_scopes, scope_string
 
+R = TypeVar("R", bound=SQLModel)
+
 GRANT_TYPES = frozenset({"client_credentials", "authorization_code", "refresh_token"})
 CLIENT_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{2,79}")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def insert_row(engine: Engine, row: R, key: str, *, replace: bool, what: str) -> R:
+    """Store ``row`` under ``key``; an existing one is replaced only when ``replace``."""
+    with Session(engine) as session:
+        existing = session.get(type(row), key)
+        if existing is not None:
+            if not replace:
+                raise ClientError(f"{what} already exists")
+            session.delete(existing)
+            session.flush()
+        session.add(row)
+        session.commit()
+        session.refresh(row)
+        return row
 
 
 class ClientError(ValueError):
@@ -105,17 +123,8 @@ def add_client(
         public=public,
         created_at=datetime.fromtimestamp(clock(), UTC),
     )
-    with Session(engine) as session:
-        existing = session.get(OAuthClientRow, client_id)
-        if existing is not None:
-            if not replace:
-                raise ClientError(f"client {client_id!r} already exists")
-            session.delete(existing)
-            session.flush()
-        session.add(row)
-        session.commit()
-        session.refresh(row)
-        return ClientInfo.of(row), secret
+    stored = insert_row(engine, row, client_id, replace=replace, what=f"client {client_id!r}")
+    return ClientInfo.of(stored), secret
 
 
 def _check(

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from auth.clients import ClientError
+from auth.clients import ClientError, insert_row
 from auth.hashing import hash_secret, verify_secret
 from auth.models import DemoUserRow
 from auth.scopes import Scope, UnknownScope, parse_scopes, scope_string
@@ -89,17 +89,7 @@ def add_user(
         scopes=scope_string(held),
         created_at=datetime.fromtimestamp(clock(), UTC),
     )
-    with Session(engine) as session:
-        existing = session.get(DemoUserRow, username)
-        if existing is not None:
-            if not replace:
-                raise ClientError(f"user {username!r} already exists")
-            session.delete(existing)
-            session.flush()
-        session.add(row)
-        session.commit()
-        session.refresh(row)
-        return User.of(row)
+    return User.of(insert_row(engine, row, username, replace=replace, what=f"user {username!r}"))
 
 
 def get_user(engine: Engine, username: str) -> User | None:
