@@ -282,17 +282,12 @@ class Demo:
     async def sync(self, env: dict[str, str], *, quiet: bool = False) -> str | None:
         from hub.crosswalk import Pseudonymizer
         from hub.demo_text import showcase_worker
-        from hub.registry import build_connectors
+        from hub.runtime import hub_services
         from hub.settings import Settings
-        from hub.storage import make_engine
-        from hub.storage.migrate import upgrade
         from hub.sync import sync_all
 
         settings = Settings.from_environ({**os.environ, **env})
-        engine = make_engine(settings.database_url)
-        upgrade(engine)
-        connectors = build_connectors(settings.agencies)
-        try:
+        async with hub_services(settings) as (engine, connectors):
             started = time.perf_counter()
             report = await sync_all(engine, Pseudonymizer(settings.pseudonym_key), connectors)
             if not quiet:
@@ -302,7 +297,3 @@ class Demo:
                     flush=True,
                 )
             return showcase_worker(engine, list(connectors))
-        finally:
-            for connector in connectors.values():
-                await connector.aclose()
-            engine.dispose()

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
+from sqlalchemy.engine import Engine
+
+from connectors.kit.base import Connector
 from hub.audit import AccessEntry
 from hub.crosswalk import Pseudonymizer
 from hub.graphql.query import WORKER_ID
@@ -17,15 +21,28 @@ from hub.sync import follow as follow_feeds
 from hub.sync import sync_all
 
 
+@asynccontextmanager
+async def hub_services(
+    settings: Settings,
+) -> AsyncIterator[tuple[Engine, dict[str, Connector]]]:
+    """The migrated database and the configured connectors, closed on the way out."""
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    connectors = build_connectors(settings.agencies)
+    try:
+        yield engine, connectors
+    finally:
+        for connector in connectors.values():
+            await connector.aclose()
+        engine.dispose()
+
+
 async def run_sync(
     *, follow: bool = False, interval: float = 5.0, echo: Callable[[str], object] = print
 ) -> bool:
     settings = Settings.from_environ()
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    connectors = build_connectors(settings.agencies)
     pseudo = Pseudonymizer(settings.pseudonym_key)
-    try:
+    async with hub_services(settings) as (engine, connectors):
         if follow:
             await follow_feeds(engine, pseudo, connectors, interval=interval)
             return True
@@ -37,10 +54,6 @@ async def run_sync(
                 f"{agency.seconds:6.1f} s  {state}"
             )
         return report.ok
-    finally:
-        for connector in connectors.values():
-            await connector.aclose()
-        engine.dispose()
 
 
 class StatusError(ValueError):
@@ -86,10 +99,8 @@ async def worker_status(
     if worker_id is not None and not WORKER_ID.fullmatch(worker_id):
         raise StatusError("ID pekerja tidak sah / Malformed worker id")
     settings = Settings.from_environ()
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    hub = Hub(settings=settings, engine=engine, connectors=build_connectors(settings.agencies))
-    try:
+    async with hub_services(settings) as (engine, connectors):
+        hub = Hub(settings=settings, engine=engine, connectors=connectors)
         ctx = HubContext(hub=hub, principal=operator_principal(purpose))
         if nik is not None:
             worker_id = (await find_by_identifier(ctx, "nik", [nik])).get(nik)
@@ -113,6 +124,3 @@ async def worker_status(
             ]
         )
         return f"{worker.id}\n" + render_verdict(verdict, lang)
-    finally:
-        await hub.aclose()
-        engine.dispose()

@@ -12,16 +12,16 @@ from typing import Any
 import httpx
 
 from auth.demo import register_demo
+from auth.server import HubAuthorizationServer
 from auth.settings import AuthSettings
 from connectors.kit.auth.mtls import generate_certificates
 from connectors.sandbox.serve import LoopbackServer
 from hub.app import create_app
 from hub.crosswalk import Pseudonymizer
-from hub.registry import build_connectors
+from hub.runtime import hub_services
 from hub.sandboxes import SANDBOX_MODULES, build_sandbox_app, sandbox_credentials
 from hub.settings import Settings
 from hub.storage import make_engine
-from hub.storage.migrate import upgrade
 from hub.sync import sync_all
 from schema.scenario import Scenario
 
@@ -49,6 +49,17 @@ class Stack:
             response.raise_for_status()
             self._tokens[(client, scope)] = response.json()["access_token"]
         return self._tokens[(client, scope)]
+
+    def mint_token(self, subject: str, scopes: list[str], purpose: str | None = None) -> str:
+        """A token as the hub issues one after a user signs in at the console (same keys and
+        claims), for principals the demo clients cannot be: a worker, an auditor."""
+        engine = make_engine(self.environ["HUB_DATABASE_URL"])
+        server = HubAuthorizationServer(engine, AuthSettings.from_environ(self.environ))
+        issued = server.tokens.issue(
+            client_id="console-frontend", subject=subject, scopes=scopes, purpose=purpose
+        )
+        engine.dispose()
+        return issued.value
 
     def graphql(
         self,
@@ -147,13 +158,6 @@ def running_stack(
 
 
 async def _sync(settings: Settings) -> None:
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    connectors = build_connectors(settings.agencies)
-    try:
+    async with hub_services(settings) as (engine, connectors):
         report = await sync_all(engine, Pseudonymizer(settings.pseudonym_key), connectors)
         assert report.ok, report
-    finally:
-        for connector in connectors.values():
-            await connector.aclose()
-        engine.dispose()

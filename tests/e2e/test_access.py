@@ -7,9 +7,6 @@ from typing import Any
 
 import pytest
 
-from auth.server import HubAuthorizationServer
-from auth.settings import AuthSettings
-from hub.storage import make_engine
 from tests.e2e.queries import BY_ID, BY_NIK
 from tests.e2e.stack import AGENCIES, Stack
 
@@ -27,17 +24,6 @@ def upstream_calls(stack: Stack) -> int:
 
 def errors_by_path(body: dict[str, Any]) -> dict[tuple[Any, ...], dict[str, Any]]:
     return {tuple(e.get("path") or ()): e["extensions"] for e in body.get("errors", [])}
-
-
-def self_token(stack: Stack, worker_id: str) -> str:
-    """A ``self`` token as the hub issues one after a worker signs in (same keys, same claims)."""
-    engine = make_engine(stack.environ["HUB_DATABASE_URL"])
-    server = HubAuthorizationServer(engine, AuthSettings.from_environ(stack.environ))
-    issued = server.tokens.issue(
-        client_id="console-frontend", subject=worker_id, scopes=["self"], purpose="SELF_SERVICE"
-    )
-    engine.dispose()
-    return issued.value
 
 
 def worker_id(stack: Stack, nik: str) -> str:
@@ -88,7 +74,7 @@ def test_no_purpose_is_refused_before_any_data_is_read(stack: Stack) -> None:
 def test_a_self_token_reads_only_its_own_record(stack: Stack) -> None:
     mine = worker_id(stack, SITI)
     other = worker_id(stack, "3201011507880007")
-    token = self_token(stack, mine)
+    token = stack.mint_token(mine, ["self"], "SELF_SERVICE")
     own = stack.graphql(BY_ID, {"id": mine}, token=token, purpose="SELF_SERVICE").json()
     assert own["data"]["worker"]["identity"]["nik"] == SITI
     assert own["data"]["worker"]["socialSecurity"]["kpj"] == "24001234567"

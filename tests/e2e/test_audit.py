@@ -7,8 +7,6 @@ import httpx
 import pytest
 from sqlmodel import Session, select
 
-from auth.server import HubAuthorizationServer
-from auth.settings import AuthSettings
 from connectors.sandbox.serve import LoopbackServer
 from hub.app import create_app
 from hub.audit import AuditSigner, AuditTrail
@@ -29,16 +27,6 @@ def entries_for(stack: Stack, worker_id: str) -> list[AuditEntryRow]:
         found = list(rows)
     engine.dispose()
     return found
-
-
-def token(stack: Stack, subject: str, scopes: list[str], purpose: str | None = None) -> str:
-    engine = make_engine(stack.environ["HUB_DATABASE_URL"])
-    server = HubAuthorizationServer(engine, AuthSettings.from_environ(stack.environ))
-    issued = server.tokens.issue(
-        client_id="console-frontend", subject=subject, scopes=scopes, purpose=purpose
-    )
-    engine.dispose()
-    return issued.value
 
 
 def test_a_read_is_recorded_with_its_categories_and_aliases_do_not_hide_it(stack: Stack) -> None:
@@ -89,7 +77,7 @@ def test_a_worker_sees_who_looked_and_others_need_audit_read(stack: Stack) -> No
     ).json()["data"]["workerBy"]["id"]
     query = """query($id: ID!) { accessLog(workerId: $id, first: 50) {
         entries { agencyId agencyEn purpose categories at } pageInfo { hasNextPage } } }"""
-    own = token(stack, worker_id, ["self"], "SELF_SERVICE")
+    own = stack.mint_token(worker_id, ["self"], "SELF_SERVICE")
     body = stack.graphql(query, {"id": worker_id}, token=own, purpose="SELF_SERVICE").json()
     nodes = body["data"]["accessLog"]["entries"]
     claim = [n for n in nodes if n["purpose"] == "CLAIM_PROCESSING"]
@@ -97,7 +85,7 @@ def test_a_worker_sees_who_looked_and_others_need_audit_read(stack: Stack) -> No
     assert "social_security" in claim[0]["categories"]
     refused = stack.graphql(query, {"id": worker_id}).json()  # embassy-system: no audit:read
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    officer = token(stack, "petugas.kbri", ["audit:read"], "CASE_HANDLING")
+    officer = stack.mint_token("petugas.kbri", ["audit:read"], "CASE_HANDLING")
     allowed = stack.graphql(query, {"id": worker_id}, token=officer, purpose="CASE_HANDLING")
     assert allowed.json()["data"]["accessLog"]["entries"]
 
