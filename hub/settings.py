@@ -15,6 +15,7 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from hub.identity.policy import MatchPolicy, PolicyError
 from hub.storage.db import database_url
 
 DEFAULT_CONNECTORS = (
@@ -50,6 +51,7 @@ class Settings:
     rate_limit_per_second: float = 100.0
     rate_limit_burst: int = 200
     audit_checkpoint_seconds: float = 3600.0
+    match_policy: MatchPolicy = field(default_factory=MatchPolicy)
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -69,6 +71,10 @@ class Settings:
                 )
             warnings.warn("HUB_PSEUDONYM_KEY not set: using the development key", stacklevel=2)
             key = DEV_PSEUDONYM_KEY
+        try:  # the linker reads the thresholds itself; a bad value fails here, at start-up
+            match_policy = MatchPolicy.from_environ(env)
+        except PolicyError as exc:
+            raise SettingsError(str(exc)) from None
         return cls(
             env=mode,
             database_url=database_url(env),
@@ -80,6 +86,7 @@ class Settings:
             rate_limit_per_second=float(_int(env, "HUB_RATE_LIMIT_PER_SECOND", 100)),
             rate_limit_burst=_int(env, "HUB_RATE_LIMIT_BURST", 200),
             audit_checkpoint_seconds=float(_int(env, "HUB_AUDIT_CHECKPOINT_SECONDS", 3600)),
+            match_policy=match_policy,
             environ=env,
         )
 

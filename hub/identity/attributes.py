@@ -1,0 +1,78 @@
+"""The identity attributes of a person record, in the form probabilistic matching compares.
+
+Built once per record from the PersonRecord (names through hub.identity.names), stored in
+``identity_attribute`` and read back for blocking; the two shapes map one to one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from hub.identity.names import parse, spelling_key
+from hub.identity.tables import IdentityAttributeRow
+from schema.records import PersonRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Attributes:
+    """What matching knows of one record: own name and father's name as normalised words."""
+
+    given: tuple[str, ...]
+    father: tuple[str, ...]
+    birth_date: date | None
+    sex: str | None
+    region: str | None
+    has_nik: bool
+
+    @property
+    def given_key(self) -> str:
+        """The own name's spelling key, spaces removed: equal for spelling, joined/split and
+        Muhammad variants."""
+        return "".join(spelling_key(w) for w in self.given)
+
+    @property
+    def father_key(self) -> str:
+        return "".join(spelling_key(w) for w in self.father)
+
+    @classmethod
+    def of(cls, record: PersonRecord) -> Attributes:
+        parsed = parse(record.name)
+        return cls(
+            given=parsed.given,
+            father=parsed.father,
+            birth_date=record.birth_date,
+            sex=str(record.sex) if record.sex else None,
+            region=record.nik[:4] if record.nik and len(record.nik) >= 4 else None,
+            has_nik=bool(record.nik),
+        )
+
+    @classmethod
+    def from_row(cls, row: IdentityAttributeRow) -> Attributes:
+        return cls(
+            given=tuple(row.given.split()),
+            father=tuple(row.father.split()) if row.father else (),
+            birth_date=row.birth_date,
+            sex=row.sex,
+            region=row.region,
+            has_nik=row.has_nik,
+        )
+
+    def to_row(self, agency: str, local_id: str) -> IdentityAttributeRow:
+        return IdentityAttributeRow(
+            agency=agency,
+            local_id=local_id,
+            given=" ".join(self.given)[:200],
+            father=" ".join(self.father)[:200] or None,
+            birth_date=self.birth_date,
+            sex=self.sex,
+            region=self.region,
+            has_nik=self.has_nik,
+        )
+
+
+def swapped(day: date) -> date | None:
+    """The date with day and month exchanged (5 Aug -> 8 May), when that is another date."""
+    if day.day > 12 or day.day == day.month:
+        return None
+    return date(day.year, day.day, day.month)
