@@ -91,6 +91,9 @@ class PersonRecord:
     address: str | None = None
     next_of_kin: ContactRecord | None = None
     cross_refs: tuple[CrossRef, ...] = ()
+    # Where the agency knows the person to be (ISO 3166-1 alpha-2): P2MI's placement
+    # destinations, the missions' countries of the embassy's reports. The search filters on it.
+    countries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

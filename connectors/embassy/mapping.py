@@ -60,6 +60,7 @@ def person_record(record: CitizenRecord, fetched_at: datetime) -> PersonRecord:
             CrossRef(Agency.P2MI.value, LookupKey.PLACEMENT_ID.value, placement_id)
             for placement_id in record.endorsed_contracts
         ),
+        countries=tuple(dict.fromkeys(r.mission.country for r in record.self_reports if r.mission)),
     )
 
 

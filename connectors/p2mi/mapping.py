@@ -52,6 +52,7 @@ def person_record(pmi: Pmi, fetched_at: datetime) -> PersonRecord:
         if kin is None
         else ContactRecord(kin.nama, kin.hubungan, kin.noHp, kin.alamat),
         cross_refs=tuple(refs),
+        countries=tuple(dict.fromkeys(p.negaraTujuan for p in pmi.penempatan)),
     )
 
 

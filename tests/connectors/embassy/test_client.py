@@ -79,6 +79,7 @@ async def test_fetch_maps_every_field_of_a_record(connector: EmbassyConnector) -
         phone="+6281234567890",
         address="Kowloon",
         cross_refs=(CrossRef("P2MI", "PLACEMENT_ID", "PL-2024-0001234"),),
+        countries=("HK",),  # the mission's country of her lapor diri
     )
     assert records.reports == (
         ConsularReportRecord(date(2024, 3, 10), provenance, HKG, "Kowloon", date(2026, 10, 1)),

@@ -92,6 +92,7 @@ EXPECTED = {
                 CrossRef("P2MI", "PMI_ID", SITI),
                 CrossRef("KEMNAKER", "LOCAL_ID", "AK1-2024-000123"),
             ),
+            countries=("HK",),  # the placements' destinations
         ),
         placements=(
             PlacementRecord(
@@ -145,6 +146,7 @@ EXPECTED = {
                 CrossRef("P2MI", "PMI_ID", RIZKI),
                 CrossRef("KEMNAKER", "LOCAL_ID", "AK1-2021-004455"),
             ),
+            countries=("KR",),  # the placements' destinations
         ),
         placements=(
             PlacementRecord(
@@ -186,6 +188,7 @@ EXPECTED = {
                 CrossRef("P2MI", "PMI_ID", NURHAYATI),
                 CrossRef("KEMNAKER", "LOCAL_ID", "AK1-2018-000999"),
             ),
+            countries=("TW",),  # the placements' destinations
         ),
         placements=(
             PlacementRecord(
@@ -243,6 +246,7 @@ EXPECTED = {
                 CrossRef("P2MI", "PMI_ID", RINA),
                 CrossRef("KEMNAKER", "LOCAL_ID", "AK1-2026-010101"),
             ),
+            countries=("SA",),  # the placement's destination
         ),
         placements=(
             PlacementRecord(
