@@ -13,6 +13,7 @@ from auth.settings import AuthSettings
 from connectors.kit.base import Connector, Health, LicenseRegistry
 from hub.audit import AuditSigner, AuditTrail
 from hub.cache import TtlCache
+from hub.cases import Cases
 from hub.crosswalk import CrosswalkReader, Pseudonymizer
 from hub.graphql.upstream import UpstreamStats
 from hub.settings import Settings
@@ -35,6 +36,7 @@ class Hub:
         self.licenses: TtlCache[str, LicenseRecord] = TtlCache(self.settings.license_cache_seconds)
         self.pseudonymizer = Pseudonymizer(self.settings.pseudonym_key)
         self.crosswalk = CrosswalkReader(self.engine, self.pseudonymizer)
+        self.cases = Cases(self.engine, self.settings.environ)
         self._kinds = {
             kind: [code for code, c in self.connectors.items() if kind in c.record_kinds]
             for kind in RecordKind
@@ -61,5 +63,6 @@ class Hub:
         return list(await asyncio.gather(*(one(c) for c in self.connectors.values())))
 
     async def aclose(self) -> None:
+        await self.cases.aclose()
         for connector in self.connectors.values():
             await connector.aclose()

@@ -13,6 +13,7 @@ from auth.access import Access
 from auth.breakglass import BreakGlass
 from auth.principal import Principal
 from connectors.kit.errors import ConnectorError
+from hub.cases.records import HubCase
 from hub.crosswalk import Link
 from hub.graphql.errors import source_error
 from hub.service import Hub
@@ -49,6 +50,12 @@ class HubContext:
         )
         self._noted: set[tuple[str, tuple[str | int, ...]]] = set()
         self.grants: DataLoader[str, BreakGlass | None] = DataLoader(load_fn=self._load_grants)
+        self.hub_cases: DataLoader[str, list[HubCase]] = DataLoader(load_fn=self._load_hub_cases)
+
+    async def _load_hub_cases(self, worker_ids: list[str]) -> list[list[HubCase]]:
+        """``HubCasesByWorkerIdLoader``: the hub's own cases, one query for the batch."""
+        found = self.hub.cases.service.for_workers(worker_ids)
+        return [found.get(worker_id, []) for worker_id in worker_ids]
 
     async def _load_grants(self, worker_ids: list[str]) -> list[BreakGlass | None]:
         found = self.hub.breakglass.active_for(self.principal, worker_ids)

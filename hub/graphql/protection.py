@@ -38,6 +38,7 @@ class ProtectionStatus:
 
     @classmethod
     def of(cls, verdict: Verdict) -> ProtectionStatus:
+        AGENCIES = {a.value for a in t.AgencyEnum}
         return cls(
             level=verdict.level,
             phase=verdict.phase,
@@ -46,7 +47,8 @@ class ProtectionStatus:
                 Finding(
                     code=f.code,
                     severity=f.severity,
-                    evidence=[t.Provenance.of(p) for p in f.evidence],
+                    # a hub case opened by a client of no agency has no Agency to name
+                    evidence=[t.Provenance.of(p) for p in f.evidence if p.agency in AGENCIES],
                     finding=f,
                 )
                 for f in verdict.findings

@@ -147,10 +147,19 @@ class Worker:
 
     @strawberry.field
     async def cases(self, info: Info) -> list[t.Case] | None:
-        await check_section(info.context, str(self.id), "cases")
-        results = await self._results(info, RecordKind.CASE, partial=True)
-        info.context.audit_returned(str(self.id), "case")
-        return sections.build_cases(results.values())
+        ctx: HubContext = info.context
+        await check_section(ctx, str(self.id), "cases")
+        # The hub's own cases stand even when every mission is unreachable (reported beside).
+        results, own = await asyncio.gather(
+            self.view.agencies(ctx.hub.agencies_with(RecordKind.CASE)),
+            ctx.hub_cases.load(str(self.id)),
+        )
+        for result in results.values():
+            if result.error is not None:
+                ctx.note(result.error, _path(info))
+        answered = [r for r in results.values() if r.error is None]
+        ctx.audit_returned(str(self.id), "case")
+        return sections.build_cases(answered, own, str(self.id))
 
     @strawberry.field
     async def sources(self, info: Info) -> list[t.SourceStatus]:

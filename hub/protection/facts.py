@@ -54,8 +54,10 @@ class WorkerFacts:
         record_sets: Iterable[RecordSet],
         licenses: Mapping[str, LicenseRecord],
         sources: Mapping[str, SourceState],
+        hub_cases: Iterable[CaseRecord] = (),
     ) -> WorkerFacts:
-        """Flatten what the connectors returned (one RecordSet per linked agency record)."""
+        """Flatten what the connectors returned (one RecordSet per linked agency record),
+        with the cases opened through the hub beside the missions' own."""
         sets = tuple(record_sets)
         return cls(
             persons=tuple(s.person for s in sets),
@@ -64,7 +66,7 @@ class WorkerFacts:
             memberships=tuple(m for s in sets for m in s.memberships),
             reports=tuple(r for s in sets for r in s.reports),
             endorsements=tuple(e for s in sets for e in s.endorsements),
-            cases=tuple(c for s in sets for c in s.cases),
+            cases=(*(c for s in sets for c in s.cases), *hub_cases),
             sources=dict(sources),
         )
 

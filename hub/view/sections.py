@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+import strawberry
+
+from hub.cases.records import SYSTEM, HubCase
 from hub.crosswalk import Link
 from hub.view.worker_view import AgencyResult
 from schema.enums import Agency, LicenseStatus
@@ -223,7 +226,57 @@ def build_consular(results: Iterable[AgencyResult]) -> t.ConsularRecord:
     )
 
 
-def build_cases(results: Iterable[AgencyResult]) -> list[t.Case]:
-    cases = [c for res in results for s in res.sets for c in s.cases]
+def build_cases(
+    results: Iterable[AgencyResult], hub_cases: Iterable[HubCase] = (), worker_id: str | None = None
+) -> list[t.Case]:
+    """The missions' consular cases and the cases opened through the hub, newest first."""
+    cases = [t.Case.of(c) for res in results for s in res.sets for c in s.cases]
+    for case in cases:
+        case.worker_id = strawberry.ID(worker_id) if worker_id else None
+    cases += [hub_case(c) for c in hub_cases]
     cases.sort(key=lambda c: c.opened_at, reverse=True)
-    return [t.Case.of(c) for c in cases]
+    return cases
+
+
+def hub_case(c: HubCase) -> t.Case:
+    """A case from the hub's own register (``CASE-HUB-…``); its provenance names the agency
+    that opened it, in the hub's register (system PMIHUB)."""
+    known = {a.value for a in t.AgencyEnum}
+    provenance = (
+        [
+            t.Provenance(
+                agency=t.AgencyEnum(c.opened_by_agency),
+                system=SYSTEM,
+                record_id=c.id,
+                fetched_at=c.updated_at,
+                stale=False,
+            )
+        ]
+        if c.opened_by_agency in known
+        else []
+    )
+    return t.Case(
+        id=strawberry.ID(c.id),
+        kind=c.kind,
+        status=c.status,
+        severity=c.severity,
+        opened_at=c.opened_at,
+        mission=t.Mission.of(c.mission),
+        summary=c.summary,
+        agencies=[t.AgencyEnum(a) for a in c.agencies if a in known],
+        provenance=provenance,
+        worker_id=strawberry.ID(c.worker_id),
+        source="HUB",
+        updated_at=c.updated_at,
+        history=[
+            t.CaseHistoryEntry(
+                event=h.event,
+                at=h.at,
+                status=h.status,
+                previous_status=h.previous_status,
+                note=h.note,
+                agency=t.AgencyEnum(h.agency) if h.agency in known else None,
+            )
+            for h in c.history
+        ],
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -34,8 +35,11 @@ async def load_licenses(
 
 async def verdict_for(ctx: HubContext, view: WorkerView, note: Note) -> Verdict:
     """A source that failed makes the verdict incomplete (never PROTECTED) and is named in
-    its findings; ``note`` hears about each failure."""
-    results = await view.agencies(list(ctx.hub.connectors))
+    its findings; ``note`` hears about each failure. Cases opened through the hub count like
+    the missions' own (a detention opened at the hub is an emergency at once)."""
+    results, hub_cases = await asyncio.gather(
+        view.agencies(list(ctx.hub.connectors)), ctx.hub_cases.load(view.worker_id)
+    )
     sets = [s for r in results.values() for s in r.sets]
     sources = {code: r.state for code, r in results.items()}
     for result in results.values():
@@ -48,4 +52,5 @@ async def verdict_for(ctx: HubContext, view: WorkerView, note: Note) -> Verdict:
             sources[registry.agency] = SourceState.UNAVAILABLE
         licenses = {}
     known = {number: lic for number, lic in licenses.items() if lic is not None}
-    return evaluate(WorkerFacts.assemble(sets, known, sources), today=ctx.today)
+    facts = WorkerFacts.assemble(sets, known, sources, [c.as_record() for c in hub_cases])
+    return evaluate(facts, today=ctx.today)

@@ -205,6 +205,16 @@ class ConsularRecord:
     provenance: list[Provenance]
 
 
+@strawberry.type(description="One change of a hub case: who, when, and why.")
+class CaseHistoryEntry:
+    event: str
+    at: dt.datetime
+    status: CaseStatus  # type: ignore[valid-type]
+    previous_status: CaseStatus | None  # type: ignore[valid-type]
+    note: str | None
+    agency: Agency | None  # type: ignore[valid-type]
+
+
 @strawberry.type
 class Case:
     id: strawberry.ID
@@ -216,6 +226,13 @@ class Case:
     summary: str
     agencies: list[Agency]  # type: ignore[valid-type]
     provenance: list[Provenance]
+    # Beyond the contract: which worker, and for the hub's own cases their register entry.
+    worker_id: strawberry.ID | None = None
+    source: str = strawberry.field(
+        default="AGENCY", description="HUB for cases opened through the hub, else AGENCY."
+    )
+    updated_at: dt.datetime | None = None
+    history: list[CaseHistoryEntry] = strawberry.field(default_factory=list)
 
     @classmethod
     def of(cls, r: CaseRecord) -> Case:

@@ -1,0 +1,202 @@
+"""The webhook delivery worker: reads the outbox, POSTs each event, retries with backoff.
+
+At least once: a delivery is marked done only after a 2xx answer, so a receiver may see an
+event twice (a lost answer, a crash between POST and mark) and must deduplicate on the
+``webhook-id`` header. Several workers (replicas, ``pmihub webhooks deliver``) may run at
+once: each claims a delivery by bumping its attempt counter where the counter still has the
+value it read, so one attempt is made by one worker. A claim leases the row for the POST's
+timeout plus a margin; a worker that dies mid-attempt leaves it to be retried after that.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import anyio
+import httpx
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from hub.audit import AccessEntry, AuditUnavailable
+from hub.cases.settings import CaseSettings
+from hub.cases.signing import signed_headers
+from hub.cases.tables import DeliveryRow, WebhookRow
+from schema.clock import now
+
+log = logging.getLogger("pmihub.webhooks")
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    id: int
+    attempts: int  # including this one
+    url: str
+    secret: str
+    event_id: str
+    worker_id: str
+    payload: str
+    client_id: str
+    subject: str
+    agency: str | None
+    purpose: str | None
+
+
+class Deliverer:
+    def __init__(
+        self,
+        engine: Engine,
+        settings: CaseSettings,
+        *,
+        audit: Callable[[list[AccessEntry]], None] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], datetime] = now,
+    ) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.audit = audit
+        self.clock = clock
+        self.http = httpx.AsyncClient(
+            timeout=settings.timeout, follow_redirects=False, transport=transport
+        )
+        self.wake = asyncio.Event()
+
+    def kick(self) -> None:
+        """Deliver now rather than at the next poll (a case changed in this process)."""
+        self.wake.set()
+
+    def claim(self) -> list[Claimed]:
+        """Due deliveries of active webhooks, each leased to this worker."""
+        at = self.clock()
+        lease = at + timedelta(seconds=self.settings.timeout + 30)
+        with Session(self.engine) as session:
+            rows = session.exec(
+                select(DeliveryRow, WebhookRow)
+                .join(WebhookRow, col(WebhookRow.id) == col(DeliveryRow.webhook_id))
+                .where(
+                    col(DeliveryRow.delivered_at).is_(None),
+                    col(DeliveryRow.failed_at).is_(None),
+                    col(DeliveryRow.next_attempt_at) <= at,
+                    col(WebhookRow.active).is_(True),
+                )
+                .order_by(col(DeliveryRow.id))
+                .limit(self.settings.batch)
+            ).all()
+            claimed: list[Claimed] = []
+            for delivery, hook in rows:
+                won = session.execute(
+                    update(DeliveryRow)
+                    .where(
+                        col(DeliveryRow.id) == delivery.id,
+                        col(DeliveryRow.attempts) == delivery.attempts,
+                        col(DeliveryRow.delivered_at).is_(None),
+                    )
+                    .values(attempts=delivery.attempts + 1, next_attempt_at=lease)
+                )
+                if won.rowcount == 1:  # type: ignore[attr-defined]
+                    assert delivery.id is not None
+                    claimed.append(
+                        Claimed(
+                            id=delivery.id,
+                            attempts=delivery.attempts + 1,
+                            url=hook.url,
+                            secret=hook.secret,
+                            event_id=delivery.event_id,
+                            worker_id=delivery.worker_id,
+                            payload=delivery.payload,
+                            client_id=hook.client_id,
+                            subject=hook.subject,
+                            agency=hook.agency,
+                            purpose=hook.purpose,
+                        )
+                    )
+            session.commit()
+        return claimed
+
+    async def run_once(self) -> int:
+        """Attempt every due delivery once; the number attempted."""
+        claimed = await anyio.to_thread.run_sync(self.claim)
+        if claimed:
+            await asyncio.gather(*(self._attempt(c) for c in claimed))
+        return len(claimed)
+
+    async def run(self) -> None:
+        """Deliver until cancelled: at each wake-up and every poll interval."""
+        while True:
+            try:
+                attempted = await self.run_once()
+            except Exception as exc:  # the database may be briefly away; try again later
+                log.error("webhook delivery round failed: %s", type(exc).__name__)
+                attempted = 0
+            if attempted:
+                continue  # there may be more due
+            self.wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), timeout=self.settings.poll_seconds)
+
+    async def _attempt(self, item: Claimed) -> None:
+        if self.audit is not None:  # the event leaves the hub: record it first (fail closed)
+            try:
+                await anyio.to_thread.run_sync(self.audit, [_entry(item)])
+            except AuditUnavailable:
+                await anyio.to_thread.run_sync(self._failed, item, "AUDIT_UNAVAILABLE")
+                return
+        body = item.payload.encode()
+        try:
+            response = await self.http.post(
+                item.url, content=body, headers=signed_headers(item.secret, item.event_id, body)
+            )
+        except httpx.HTTPError as exc:
+            await anyio.to_thread.run_sync(self._failed, item, type(exc).__name__)
+            return
+        if 200 <= response.status_code < 300:
+            await anyio.to_thread.run_sync(self._delivered, item)
+        else:
+            await anyio.to_thread.run_sync(self._failed, item, f"HTTP {response.status_code}")
+
+    def _delivered(self, item: Claimed) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(DeliveryRow)
+                .where(col(DeliveryRow.id) == item.id)
+                .values(delivered_at=self.clock(), last_error=None)
+            )
+
+    def _failed(self, item: Claimed, reason: str) -> None:
+        at = self.clock()
+        values: dict[str, object] = {"last_error": reason[:200]}
+        if item.attempts >= self.settings.max_attempts:
+            values["failed_at"] = at
+            log.warning("webhook delivery %s given up after %s attempts", item.id, item.attempts)
+        else:
+            delay = self.settings.backoff(item.attempts) * random.uniform(1.0, 1.1)
+            values["next_attempt_at"] = at + timedelta(seconds=delay)
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(DeliveryRow).where(col(DeliveryRow.id) == item.id).values(**values)
+            )
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+
+def _entry(item: Claimed) -> AccessEntry:
+    return AccessEntry(
+        client_id=item.client_id,
+        subject=item.subject,
+        operation="webhook:caseEvent",
+        request_id=item.event_id,
+        worker_id=item.worker_id,
+        agency=item.agency,
+        purpose=item.purpose,
+        categories=frozenset({"case"}),
+    )
+
+
+__all__ = ["Claimed", "Deliverer"]

@@ -1,0 +1,276 @@
+"""Open and update the hub's cases; each change writes its event, its webhook deliveries and
+(on PostgreSQL) its NOTIFY in one transaction, so nothing is announced that did not commit.
+
+Synchronous, like the crosswalk and the audit trail: the GraphQL layer calls it from a
+worker thread.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import or_, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from hub.cases.lifecycle import (
+    MAX_NOTE,
+    MAX_SUMMARY,
+    CaseError,
+    CaseEventType,
+    case_id,
+    check_text,
+    check_transition,
+    unknown_case,
+)
+from hub.cases.missions import MissionCatalog
+from hub.cases.records import Actor, CaseEvent, HistoryEntry, HubCase
+from hub.cases.tables import CaseEventRow, CaseRow, DeliveryRow, WebhookRow
+from hub.crosswalk.tables import WorkerRow
+from schema.clock import now
+from schema.enums import CaseKind, CaseStatus, Severity
+from schema.records import MissionRecord
+
+NOTIFY_CHANNEL = "pmihub_case_events"
+
+
+class CaseService:
+    def __init__(
+        self,
+        engine: Engine,
+        missions: MissionCatalog | None = None,
+        clock: Callable[[], datetime] = now,
+    ) -> None:
+        self.engine = engine
+        self.missions = missions or MissionCatalog.default()
+        self.clock = clock
+        self.notify = engine.dialect.name == "postgresql"
+
+    def open(
+        self,
+        actor: Actor,
+        worker_id: str,
+        kind: CaseKind,
+        severity: Severity,
+        summary: str,
+        mission: MissionRecord | None,
+        agencies: Iterable[str] = (),
+    ) -> CaseEvent:
+        """A new OPEN case for a (canonical) worker; ``mission`` is already resolved."""
+        text_ = check_text(summary, MAX_SUMMARY, "summary", "Ringkasan", "The summary")
+        at = self.clock()
+        involved = sorted({*(a for a in agencies if a), *([actor.agency] if actor.agency else [])})
+        with Session(self.engine) as session:
+            if session.get(WorkerRow, worker_id) is None:
+                raise CaseError(
+                    "NOT_FOUND", "Pekerja tidak ditemukan", "No such worker", "workerId"
+                )
+            row = CaseRow(
+                id=f"pending-{secrets.token_hex(8)}",
+                worker_id=worker_id,
+                kind=kind.value,
+                status=CaseStatus.OPEN.value,
+                severity=severity.value,
+                summary=text_,
+                mission_code=mission.code if mission else None,
+                agencies=",".join(involved),
+                opened_at=at,
+                updated_at=at,
+                opened_by_client=actor.client_id,
+                opened_by_agency=actor.agency,
+            )
+            session.add(row)
+            session.flush()  # assigns seq, which numbers the case
+            assert row.seq is not None
+            row.id = case_id(row.seq, at.year)
+            event = self._record(session, row, CaseEventType.OPENED, at, actor, None, None)
+            session.commit()
+        return event
+
+    def update_status(self, actor: Actor, id: str, status: CaseStatus, note: str) -> CaseEvent:
+        text_ = check_text(note, MAX_NOTE, "note", "Catatan", "The note")
+        with Session(self.engine) as session:
+            row = session.exec(
+                select(CaseRow).where(col(CaseRow.id) == id).with_for_update()
+            ).first()
+            if row is None:
+                raise unknown_case()
+            previous = CaseStatus(row.status)
+            check_transition(previous, status)
+            at = self.clock()
+            row.status = status.value
+            row.updated_at = at
+            row.version += 1
+            if actor.agency and actor.agency not in row.agencies.split(","):
+                row.agencies = ",".join(sorted({*row.agencies.split(","), actor.agency} - {""}))
+            session.add(row)
+            event = self._record(
+                session, row, CaseEventType.STATUS_CHANGED, at, actor, previous, text_
+            )
+            session.commit()
+        return event
+
+    def _record(
+        self,
+        session: Session,
+        row: CaseRow,
+        kind: CaseEventType,
+        at: datetime,
+        actor: Actor,
+        previous: CaseStatus | None,
+        note: str | None,
+    ) -> CaseEvent:
+        """The event row, one outbox row per matching webhook, and the NOTIFY."""
+        assert row.seq is not None
+        event_row = CaseEventRow(
+            id=f"evt_{secrets.token_urlsafe(18)}",
+            case_seq=row.seq,
+            event=kind.value,
+            at=at,
+            status=row.status,
+            previous_status=previous.value if previous else None,
+            note=note,
+            client_id=actor.client_id,
+            subject=actor.subject,
+            agency=actor.agency,
+        )
+        session.add(event_row)
+        event = CaseEvent(
+            id=event_row.id, event=kind.value, at=at, case=self._case(row, ()), note=note
+        )
+        body = json.dumps(event.to_json(), ensure_ascii=False, separators=(",", ":"))
+        hooks = session.exec(
+            select(WebhookRow.id).where(
+                col(WebhookRow.active).is_(True),
+                or_(
+                    col(WebhookRow.mission_code).is_(None),
+                    col(WebhookRow.mission_code) == row.mission_code,
+                ),
+            )
+        ).all()
+        for hook in hooks:
+            session.add(
+                DeliveryRow(
+                    webhook_id=hook,
+                    event_id=event.id,
+                    worker_id=row.worker_id,
+                    payload=body,
+                    created_at=at,
+                    next_attempt_at=at,
+                )
+            )
+        session.flush()
+        if self.notify:  # delivered by PostgreSQL to every listener once this commits
+            session.connection().execute(
+                text("SELECT pg_notify(:channel, :payload)"),
+                {"channel": NOTIFY_CHANNEL, "payload": event.id},
+            )
+        return event
+
+    def get(self, id: str) -> HubCase | None:
+        with Session(self.engine) as session:
+            row = session.exec(select(CaseRow).where(col(CaseRow.id) == id)).first()
+            if row is None:
+                return None
+            return self._with_history(session, [row])[0]
+
+    def event(self, event_id: str) -> CaseEvent | None:
+        """An event as it is now told: the case's state when the event happened."""
+        with Session(self.engine) as session:
+            found = session.exec(
+                select(CaseEventRow, CaseRow)
+                .join(CaseRow, col(CaseRow.seq) == col(CaseEventRow.case_seq))
+                .where(col(CaseEventRow.id) == event_id)
+            ).first()
+        if found is None:
+            return None
+        event_row, row = found
+        case = self._case(row, ())
+        return CaseEvent(
+            id=event_row.id,
+            event=event_row.event,
+            at=event_row.at,
+            case=_replace_status(case, CaseStatus(event_row.status), event_row.at),
+            note=event_row.note,
+        )
+
+    def for_workers(self, worker_ids: Sequence[str]) -> dict[str, list[HubCase]]:
+        """The cases of each worker id, newest first, with their history: two queries for
+        the whole batch. Cases opened under an id since merged into one of ``worker_ids``
+        count for the id it was merged into."""
+        found: dict[str, list[HubCase]] = defaultdict(list)
+        if not worker_ids:
+            return found
+        wanted = set(worker_ids)
+        with Session(self.engine) as session:
+            rows = session.exec(
+                select(CaseRow, WorkerRow.merged_into)
+                .join(WorkerRow, col(WorkerRow.id) == col(CaseRow.worker_id), isouter=True)
+                .where(
+                    or_(
+                        col(CaseRow.worker_id).in_(wanted),
+                        col(WorkerRow.merged_into).in_(wanted),
+                    )
+                )
+                .order_by(col(CaseRow.opened_at).desc(), col(CaseRow.seq).desc())
+            ).all()
+            cases = self._with_history(session, [row for row, _ in rows])
+        for (row, merged_into), case in zip(rows, cases, strict=True):
+            owner = row.worker_id if row.worker_id in wanted else merged_into
+            if owner is not None:
+                found[owner].append(case)
+        return found
+
+    def _with_history(self, session: Session, rows: list[CaseRow]) -> list[HubCase]:
+        history: dict[int, list[HistoryEntry]] = defaultdict(list)
+        seqs = [row.seq for row in rows if row.seq is not None]
+        if seqs:
+            events = session.exec(
+                select(CaseEventRow)
+                .where(col(CaseEventRow.case_seq).in_(seqs))
+                .order_by(col(CaseEventRow.seq))
+            ).all()
+            for e in events:
+                history[e.case_seq].append(
+                    HistoryEntry(
+                        event=e.event,
+                        at=e.at,
+                        status=CaseStatus(e.status),
+                        previous_status=CaseStatus(e.previous_status)
+                        if e.previous_status
+                        else None,
+                        note=e.note,
+                        agency=e.agency,
+                        client_id=e.client_id,
+                    )
+                )
+        return [self._case(row, tuple(history.get(row.seq or 0, ()))) for row in rows]
+
+    def _case(self, row: CaseRow, history: tuple[HistoryEntry, ...]) -> HubCase:
+        return HubCase(
+            id=row.id,
+            worker_id=row.worker_id,
+            kind=CaseKind(row.kind),
+            status=CaseStatus(row.status),
+            severity=Severity(row.severity),
+            summary=row.summary,
+            mission=self.missions.get(row.mission_code),
+            agencies=tuple(a for a in row.agencies.split(",") if a),
+            opened_at=row.opened_at,
+            updated_at=row.updated_at,
+            opened_by_agency=row.opened_by_agency,
+            history=history,
+        )
+
+
+def _replace_status(case: HubCase, status: CaseStatus, at: datetime) -> HubCase:
+    from dataclasses import replace
+
+    return replace(case, status=status, updated_at=at)
+
+
+__all__ = ["NOTIFY_CHANNEL", "CaseService"]

@@ -1,0 +1,60 @@
+"""Settings of case events and webhook delivery, read from the hub's environment once.
+
+``HUB_WEBHOOK_RETRY_SECONDS`` (5) is the first retry delay, doubled per attempt up to
+``HUB_WEBHOOK_RETRY_MAX_SECONDS`` (3600); after ``HUB_WEBHOOK_MAX_ATTEMPTS`` (25, about a day)
+a delivery is given up and shown as failed. ``HUB_WEBHOOK_POLL_SECONDS`` (2) is how often the
+outbox is read when nothing wakes the worker; ``HUB_WEBHOOK_TIMEOUT`` (10) bounds one POST.
+``HUB_WEBHOOK_DELIVERY=off`` keeps the app from delivering (run ``pmihub webhooks deliver``
+elsewhere). Plain ``http://`` webhook URLs are accepted only with HUB_ENV dev or test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from hub.settings import SettingsError
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSettings:
+    retry_seconds: float = 5.0
+    retry_max_seconds: float = 3600.0
+    max_attempts: int = 25
+    poll_seconds: float = 2.0
+    timeout: float = 10.0
+    batch: int = 50
+    deliver: bool = True
+    allow_http: bool = False
+
+    @classmethod
+    def from_environ(cls, env: Mapping[str, str]) -> CaseSettings:
+        return cls(
+            retry_seconds=_seconds(env, "HUB_WEBHOOK_RETRY_SECONDS", 5.0),
+            retry_max_seconds=_seconds(env, "HUB_WEBHOOK_RETRY_MAX_SECONDS", 3600.0),
+            max_attempts=int(_seconds(env, "HUB_WEBHOOK_MAX_ATTEMPTS", 25)),
+            poll_seconds=_seconds(env, "HUB_WEBHOOK_POLL_SECONDS", 2.0),
+            timeout=_seconds(env, "HUB_WEBHOOK_TIMEOUT", 10.0),
+            deliver=env.get("HUB_WEBHOOK_DELIVERY", "on").lower() not in ("off", "0", "false"),
+            allow_http=env.get("HUB_ENV", "production") in ("dev", "test"),
+        )
+
+    def backoff(self, attempts: int) -> float:
+        """Seconds to wait after the ``attempts``-th failed attempt."""
+        return min(self.retry_max_seconds, self.retry_seconds * 2 ** max(0, attempts - 1))
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if not value > 0:
+        raise SettingsError(f"{name} must be above zero")
+    return value
+
+
+__all__ = ["CaseSettings"]

@@ -1,0 +1,144 @@
+"""Webhook registrations: an agency's URL for case events, with a secret shown once."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from hub.cases.lifecycle import CaseError
+from hub.cases.missions import MissionCatalog
+from hub.cases.records import Actor
+from hub.cases.signing import new_secret
+from hub.cases.tables import DeliveryRow, WebhookRow
+from schema.clock import now
+
+MAX_URL = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    id: str
+    url: str
+    mission_code: str | None
+    client_id: str
+    agency: str | None
+    created_at: datetime
+    active: bool
+    pending: int = 0
+    failed: int = 0
+    delivered: int = 0
+
+
+class WebhookStore:
+    def __init__(
+        self,
+        engine: Engine,
+        missions: MissionCatalog | None = None,
+        *,
+        allow_http: bool = False,
+        clock: Callable[[], datetime] = now,
+    ) -> None:
+        self.engine = engine
+        self.missions = missions or MissionCatalog.default()
+        self.allow_http = allow_http
+        self.clock = clock
+
+    def add(self, actor: Actor, url: str, mission_code: str | None) -> tuple[Webhook, str]:
+        """The new webhook and its secret (returned here only; keep it)."""
+        checked = self.check_url(url)
+        code = self.missions.resolve(mission_code).code if mission_code else None
+        secret = new_secret()
+        row = WebhookRow(
+            id=f"wh_{secrets.token_urlsafe(12)}",
+            url=checked,
+            mission_code=code,
+            secret=secret,
+            client_id=actor.client_id,
+            subject=actor.subject,
+            agency=actor.agency,
+            purpose=actor.purpose,
+            created_at=self.clock(),
+        )
+        with Session(self.engine) as session:
+            session.add(row)
+            session.commit()
+            session.refresh(row)
+            return _view(row), secret
+
+    def list(self, client_id: str | None = None) -> list[Webhook]:
+        """Active webhooks (of one client, or all), with their delivery counts."""
+        with Session(self.engine) as session:
+            query = select(WebhookRow).where(col(WebhookRow.active).is_(True))
+            if client_id is not None:
+                query = query.where(col(WebhookRow.client_id) == client_id)
+            rows = session.exec(query.order_by(col(WebhookRow.created_at))).all()
+            counts = session.exec(
+                select(
+                    DeliveryRow.webhook_id,
+                    func.count().filter(
+                        col(DeliveryRow.delivered_at).is_(None),
+                        col(DeliveryRow.failed_at).is_(None),
+                    ),
+                    func.count().filter(col(DeliveryRow.failed_at).is_not(None)),
+                    func.count().filter(col(DeliveryRow.delivered_at).is_not(None)),
+                ).group_by(col(DeliveryRow.webhook_id))
+            ).all()
+        by_id = {hook: (p, f, d) for hook, p, f, d in counts}
+        return [_view(row, *by_id.get(row.id, (0, 0, 0))) for row in rows]
+
+    def remove(self, webhook_id: str, client_id: str | None = None) -> bool:
+        """Deactivate a webhook (of ``client_id`` when given); its pending deliveries stop."""
+        with Session(self.engine) as session:
+            row = session.get(WebhookRow, webhook_id)
+            if row is None or not row.active or (client_id and row.client_id != client_id):
+                return False
+            row.active = False
+            session.add(row)
+            session.commit()
+        return True
+
+    def check_url(self, url: str) -> str:
+        url = url.strip()
+        parts = urlsplit(url)
+        schemes = ("https", "http") if self.allow_http else ("https",)
+        if (
+            len(url) > MAX_URL
+            or parts.scheme not in schemes
+            or not parts.hostname
+            or parts.username
+            or parts.password
+            or parts.fragment
+        ):
+            raise CaseError(
+                "BAD_USER_INPUT",
+                "URL webhook harus https://host/... tanpa kredensial, paling banyak 500 karakter",
+                "The webhook URL must be https://host/... without credentials, at most 500 "
+                "characters",
+                "url",
+            )
+        return url
+
+
+def _view(row: WebhookRow, pending: int = 0, failed: int = 0, delivered: int = 0) -> Webhook:
+    return Webhook(
+        id=row.id,
+        url=row.url,
+        mission_code=row.mission_code,
+        client_id=row.client_id,
+        agency=row.agency,
+        created_at=row.created_at,
+        active=row.active,
+        pending=pending,
+        failed=failed,
+        delivered=delivered,
+    )
+
+
+__all__ = ["Webhook", "WebhookStore"]

@@ -1,0 +1,292 @@
+"""Cases in the API: openCase, updateCaseStatus, webhooks, and Subscription.caseEvents.
+
+Mutations need ``case:write`` (webhooks ``case:read``: they receive what the client may
+read) and a declared purpose; each is recorded in the audit trail with the worker it
+concerns. Bad input gets a typed error and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import AsyncGenerator
+from typing import TYPE_CHECKING
+
+import anyio
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import Info
+
+from auth.scopes import Scope
+from hub.audit import AccessEntry, AuditUnavailable
+from hub.cases import Actor, CaseError, CaseEvent
+from hub.graphql.errors import hub_error
+from hub.graphql.guard import require_purpose, require_scope
+from hub.graphql.live import LiveContext
+from hub.graphql.query import check_worker_id
+from hub.graphql.worker import load_worker
+from hub.view.sections import hub_case
+from schema.enums import Agency as ContractAgency
+from schema.graphql import types as t
+from schema.records import MissionRecord, RecordKind
+
+if TYPE_CHECKING:
+    from auth.principal import Principal
+    from hub.graphql.context import HubContext
+
+
+def case_error(exc: CaseError) -> GraphQLError:
+    extra = {"argument": exc.argument} if exc.argument else {}
+    return hub_error(exc.code, exc.text_id, exc.text_en, **extra)
+
+
+def actor(principal: Principal) -> Actor:
+    return Actor(
+        client_id=principal.client_id,
+        subject=principal.subject,
+        agency=principal.agency or None,
+        purpose=principal.purpose.value if principal.purpose else None,
+    )
+
+
+@strawberry.input
+class OpenCaseInput:
+    worker_id: strawberry.ID
+    kind: t.CaseKind  # type: ignore[valid-type]
+    severity: t.Severity  # type: ignore[valid-type]
+    summary: str
+    mission_code: str | None = None
+
+
+@strawberry.type(name="CaseEvent")
+class CaseEventNotice:
+    case: t.Case
+    event: str
+    at: dt.datetime
+
+    @classmethod
+    def of(cls, event: CaseEvent) -> CaseEventNotice:
+        return cls(case=hub_case(event.case), event=event.event, at=event.at)
+
+
+@strawberry.type
+class Webhook:
+    id: strawberry.ID
+    url: str
+    mission_code: str | None
+    created_at: dt.datetime
+
+
+@strawberry.type
+class WebhookRegistration:
+    webhook: Webhook
+    secret: str = strawberry.field(
+        description="The signing secret (whsec_…): shown once, now; store it to verify."
+    )
+
+
+async def _canonical_worker(ctx: HubContext, raw: str) -> str:
+    wanted = check_worker_id(raw)
+    canonical = ctx.hub.crosswalk.canonical([wanted]).get(wanted)
+    if canonical is None or not ctx.principal.may_read_worker(canonical):
+        raise hub_error(
+            "NOT_FOUND", "Pekerja tidak ditemukan", "No such worker", argument="workerId"
+        )
+    return canonical
+
+
+async def _mission_and_agencies(
+    ctx: HubContext, worker_id: str, code: str | None
+) -> tuple[MissionRecord | None, list[str]]:
+    """The mission named, else the one the worker last reported to (when the missions
+    answer); and the agencies holding records of the worker."""
+    mission = None
+    if code is not None:
+        try:
+            mission = ctx.hub.cases.missions.resolve(code)
+        except CaseError as exc:
+            raise case_error(exc) from None
+    worker = await load_worker(ctx, worker_id)
+    if worker is None:
+        return mission, []
+    agencies = sorted({link.agency for link in worker.view.links} & set(ContractAgency))
+    if mission is None:
+        results = await worker.view.agencies(ctx.hub.agencies_with(RecordKind.CONSULAR_REPORT))
+        reports = [r for res in results.values() for s in res.sets for r in s.reports]
+        latest = max(reports, key=lambda r: r.reported_on, default=None)
+        if latest is not None and latest.mission is not None:
+            mission = ctx.hub.cases.missions.get(latest.mission.code) or latest.mission
+    return mission, agencies
+
+
+@strawberry.type
+class CaseMutations:
+    @strawberry.mutation(
+        description="Open a case every involved agency sees at once (scope: case:write)."
+    )
+    async def open_case(self, info: Info, input: OpenCaseInput) -> t.Case:
+        ctx: HubContext = info.context
+        require_purpose(ctx)
+        require_scope(ctx, Scope.CASE_WRITE)
+        worker_id = await _canonical_worker(ctx, str(input.worker_id))
+        mission, agencies = await _mission_and_agencies(ctx, worker_id, input.mission_code)
+        try:
+            event = await anyio.to_thread.run_sync(
+                lambda: ctx.hub.cases.service.open(
+                    actor(ctx.principal),
+                    worker_id,
+                    input.kind,
+                    input.severity,
+                    input.summary,
+                    mission,
+                    agencies,
+                )
+            )
+        except CaseError as exc:
+            raise case_error(exc) from None
+        ctx.audit_returned(worker_id, "case")
+        ctx.hub.cases.announce(event)
+        stored = await anyio.to_thread.run_sync(ctx.hub.cases.service.get, event.case.id)
+        return hub_case(stored or event.case)
+
+    @strawberry.mutation(
+        description="Move a hub case along OPEN -> IN_PROGRESS -> CLOSED (or reopen it); "
+        "the note says why (scope: case:write)."
+    )
+    async def update_case_status(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        status: t.CaseStatus,
+        note: str,  # type: ignore[valid-type]
+    ) -> t.Case:
+        ctx: HubContext = info.context
+        require_purpose(ctx)
+        require_scope(ctx, Scope.CASE_WRITE)
+        service = ctx.hub.cases.service
+        current = await anyio.to_thread.run_sync(service.get, str(id)[:40])
+        if current is None or not ctx.principal.may_read_worker(current.worker_id):
+            raise hub_error("NOT_FOUND", "Kasus tidak ditemukan", "No such case", argument="id")
+        try:
+            event = await anyio.to_thread.run_sync(
+                lambda: service.update_status(actor(ctx.principal), current.id, status, note)
+            )
+        except CaseError as exc:
+            raise case_error(exc) from None
+        ctx.audit_returned(current.worker_id, "case")
+        ctx.hub.cases.announce(event)
+        return hub_case(await anyio.to_thread.run_sync(service.get, current.id))  # type: ignore[arg-type]
+
+    @strawberry.mutation(
+        description="Register an HTTPS endpoint for signed case events, for one mission or "
+        "all (scope: case:read). The secret is in this answer only."
+    )
+    async def register_webhook(
+        self, info: Info, url: str, mission_code: str | None = None
+    ) -> WebhookRegistration:
+        ctx: HubContext = info.context
+        require_purpose(ctx)
+        require_scope(ctx, Scope.CASE_READ)
+        if ctx.principal.is_self:
+            raise hub_error("FORBIDDEN", "Tidak diizinkan", "Not allowed")
+        try:
+            hook, secret = await anyio.to_thread.run_sync(
+                ctx.hub.cases.webhooks.add, actor(ctx.principal), url, mission_code
+            )
+        except CaseError as exc:
+            raise case_error(exc) from None
+        return WebhookRegistration(
+            webhook=Webhook(
+                id=strawberry.ID(hook.id),
+                url=hook.url,
+                mission_code=hook.mission_code,
+                created_at=hook.created_at,
+            ),
+            secret=secret,
+        )
+
+    @strawberry.mutation(description="Stop one of this client's webhooks (scope: case:read).")
+    async def remove_webhook(self, info: Info, id: strawberry.ID) -> bool:
+        ctx: HubContext = info.context
+        require_purpose(ctx)
+        require_scope(ctx, Scope.CASE_READ)
+        removed = await anyio.to_thread.run_sync(
+            ctx.hub.cases.webhooks.remove, str(id)[:40], ctx.principal.client_id
+        )
+        if not removed:
+            raise hub_error(
+                "NOT_FOUND", "Webhook tidak ditemukan", "No such webhook", argument="id"
+            )
+        return True
+
+
+@strawberry.type(name="Subscription")
+class CaseSubscription:
+    @strawberry.subscription(
+        description="New and changed hub cases as they happen, for one mission or all "
+        "(scope: case:read; over graphql-transport-ws, token in connection_init)."
+    )
+    async def case_events(
+        self, info: Info, mission_code: str | None = None
+    ) -> AsyncGenerator[CaseEventNotice, None]:
+        ctx = info.context
+        if not isinstance(ctx, LiveContext) or ctx.principal is None:
+            raise hub_error(
+                "SUBSCRIPTION_TRANSPORT",
+                "Langganan hanya lewat WebSocket graphql-transport-ws di /graphql",
+                "Subscriptions run over graphql-transport-ws WebSockets at /graphql",
+            )
+        principal = ctx.principal
+        code = None
+        if mission_code is not None:
+            try:
+                code = ctx.hub.cases.missions.resolve(mission_code).code
+            except CaseError as exc:
+                raise case_error(exc) from None
+        return _stream(ctx, principal, code)
+
+
+async def _stream(
+    ctx: LiveContext, principal: Principal, code: str | None
+) -> AsyncGenerator[CaseEventNotice, None]:
+    async with ctx.hub.cases.bus.subscribe() as events:
+        async for event in events:
+            if code is not None and event.mission_code != code:
+                continue
+            if not principal.may_read_worker(event.case.worker_id):
+                continue
+            if principal.expires_at <= time.time():
+                raise hub_error(
+                    "UNAUTHENTICATED",
+                    "Token kedaluwarsa; sambung ulang dengan token baru",
+                    "The token expired; reconnect with a new one",
+                )
+            await _audit(ctx, principal, event)
+            yield CaseEventNotice.of(event)
+
+
+async def _audit(ctx: LiveContext, principal: Principal, event: CaseEvent) -> None:
+    """Each event handed to a subscriber is a read of that worker's case: recorded first."""
+    entry = AccessEntry(
+        client_id=principal.client_id,
+        subject=principal.subject,
+        operation="caseEvents",
+        request_id=event.id,
+        worker_id=event.case.worker_id,
+        agency=principal.agency,
+        purpose=principal.purpose.value if principal.purpose else None,
+        categories=frozenset({"case"}),
+    )
+    try:
+        await anyio.to_thread.run_sync(ctx.hub.audit.record, [entry])
+    except AuditUnavailable as exc:
+        raise hub_error(exc.code, exc.message_id, exc.message_en) from None
+
+
+__all__ = [
+    "CaseEventNotice",
+    "CaseMutations",
+    "CaseSubscription",
+    "OpenCaseInput",
+    "WebhookRegistration",
+]

@@ -1,0 +1,165 @@
+"""GraphQL over WebSocket (graphql-transport-ws): who is connected, and only subscriptions.
+
+A browser cannot set headers on a WebSocket, so the token and purpose travel in the
+``connection_init`` payload: ``{"authorization": "Bearer <token>", "purpose": "EMERGENCY"}``
+(the upgrade request's own Authorization and X-Purpose headers are used when the payload
+has none). The connection is refused with close code 4401 when the token is missing or
+invalid and 4403 without ``case:read`` or a valid purpose, before any subscription starts.
+Queries and mutations go over HTTP, where the audit trail and rate limit apply: over the
+socket they are answered with an ``error`` message (SUBSCRIPTIONS_ONLY).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import GraphQLError, OperationType, parse
+from graphql.error import GraphQLSyntaxError
+from starlette.datastructures import Headers
+from strawberry.extensions import SchemaExtension
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType as StrawberryOperationType
+
+from auth.errors import AuthError, InvalidToken, MissingToken
+from auth.principal import Principal
+from auth.scopes import Scope
+from auth.starlette import bearer_token
+from auth.verify import Verifier, principal_from_claims
+from hub.service import Hub
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+
+
+@dataclass
+class LiveContext:
+    """The context of one WebSocket connection; ``principal`` is set at connection_init."""
+
+    hub: Hub
+    verifier: Verifier
+    request: Any = None
+    principal: Principal | None = None
+    connection_params: dict[str, Any] = field(default_factory=dict)
+
+
+class Refused(Exception):
+    def __init__(self, close_code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.close_code, self.reason = close_code, reason
+
+
+async def authenticate_live(ctx: LiveContext, payload: object) -> Principal:
+    """The principal of a connection_init payload; ``Refused`` with the close code."""
+    params = payload if isinstance(payload, dict) else {}
+    upgrade = Headers(scope=ctx.request.scope) if ctx.request is not None else Headers()
+    raw_token = params.get("authorization") or params.get("Authorization")
+    raw_token = raw_token or upgrade.get("authorization")
+    raw_purpose = params.get("purpose") or params.get("X-Purpose") or upgrade.get("x-purpose")
+    try:
+        if not isinstance(raw_token, str):
+            raise MissingToken()
+        token = bearer_token(Headers({"authorization": raw_token}))
+        claims = await ctx.verifier.verify(token)
+    except AuthError as exc:
+        code = "invalid_token" if isinstance(exc, InvalidToken) else "missing_token"
+        raise Refused(
+            CLOSE_UNAUTHENTICATED, f"{code}: Token tidak sah atau tidak ada / Invalid or no token"
+        ) from None
+    try:
+        purpose = raw_purpose if isinstance(raw_purpose, str) else None
+        principal = principal_from_claims(claims, purpose)
+        principal.require(Scope.CASE_READ)
+        principal.require_purpose()
+    except AuthError as exc:
+        code = exc.extensions().get("code", "FORBIDDEN")
+        raise Refused(
+            CLOSE_FORBIDDEN, f"{code}: perlu case:read dan tujuan / needs case:read and a purpose"
+        ) from None
+    return principal
+
+
+class HubTransportWSHandler(BaseGraphQLTransportWSHandler):
+    """Strawberry's graphql-transport-ws handler, authenticating at connection_init."""
+
+    async def handle_connection_init(self, message: Any) -> None:
+        context = self.context
+        if (
+            isinstance(context, LiveContext)
+            and not self.connection_init_received
+            and not self.connection_timed_out
+        ):
+            try:
+                context.principal = await authenticate_live(context, message.get("payload"))
+            except Refused as exc:
+                self.connection_init_received = True
+                if self.connection_init_timeout_task:
+                    self.connection_init_timeout_task.cancel()
+                await self.websocket.close(code=exc.close_code, reason=exc.reason[:120])
+                return
+        await super().handle_connection_init(message)
+
+    async def handle_subscribe(self, message: Any) -> None:
+        if self.connection_acknowledged and not _is_subscription(message):
+            error = GraphQLError(
+                "Hanya langganan lewat WebSocket; kueri dan mutasi lewat HTTP POST / "
+                "Only subscriptions over WebSocket; queries and mutations over HTTP POST",
+                extensions={"code": "SUBSCRIPTIONS_ONLY"},
+            )
+            await self.send_message(
+                {"id": message.get("id"), "type": "error", "payload": [error.formatted]}
+            )
+            return
+        await super().handle_subscribe(message)
+
+
+def _is_subscription(message: Any) -> bool:
+    """Whether the operation to run is a subscription (a document that does not parse is
+    left to strawberry, which answers it with its own error)."""
+    try:
+        payload = message["payload"]
+        document = parse(payload["query"])
+    except (KeyError, TypeError, GraphQLSyntaxError):
+        return True
+    name = payload.get("operationName")
+    for definition in document.definitions:
+        operation = getattr(definition, "operation", None)
+        if operation is None:
+            continue
+        if name is None or getattr(definition.name, "value", None) == name:  # type: ignore[attr-defined]
+            return bool(operation == OperationType.SUBSCRIPTION)
+    return True
+
+
+class SubscriptionsOverWebSocket(SchemaExtension):
+    """A subscription sent over HTTP gets a typed error instead of a null it cannot have."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.operation_type is StrawberryOperationType.SUBSCRIPTION and not isinstance(
+            context.context, LiveContext
+        ):
+            context.result = ExecutionResult(
+                data=None,
+                errors=[
+                    GraphQLError(
+                        "Langganan hanya lewat WebSocket graphql-transport-ws di /graphql / "
+                        "Subscriptions run over graphql-transport-ws WebSockets at /graphql",
+                        extensions={"code": "SUBSCRIPTION_TRANSPORT"},
+                    )
+                ],
+            )
+        yield
+
+
+__all__ = [
+    "CLOSE_FORBIDDEN",
+    "CLOSE_UNAUTHENTICATED",
+    "HubTransportWSHandler",
+    "LiveContext",
+    "SubscriptionsOverWebSocket",
+]
