@@ -48,6 +48,8 @@ def banner(
         "",
         "PMI Hub demo",
         f"  GraphiQL      {hub}/graphql   (add the headers below in its Headers tab)",
+        f"  console       {hub}/console/   (sign in as petugas.kbri, the officer, or "
+        "pekerja.demo, a worker; passwords below)",
         f"  health        {hub}/healthz   {hub}/readyz",
         f"  OAuth         {hub}/.well-known/oauth-authorization-server",
     ]

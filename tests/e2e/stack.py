@@ -126,7 +126,10 @@ def running_stack(
     directory: Path,
     extra_env: dict[str, str] | None = None,
     database_url: str | None = None,
+    hub_port: int = 0,
 ) -> Iterator[Stack]:
+    """``hub_port`` pins the hub's port (0: any free one), for settings that name it, such
+    as the console's redirect URI."""
     paths = generate_certificates(directory / "certs")
     certs = {
         "ca_cert": str(paths.ca_cert),
@@ -147,7 +150,7 @@ def running_stack(
         engine = make_engine(settings.database_url)
         credentials = register_demo(engine, AuthSettings.from_environ(env))
         engine.dispose()
-        hub = LoopbackServer(create_app(settings)).start()
+        hub = LoopbackServer(create_app(settings), port=hub_port).start()
         try:
             yield Stack(hub.url, sandboxes, env, certs, credentials, [*sandboxes.values(), hub])
         finally:

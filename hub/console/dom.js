@@ -1,0 +1,44 @@
+// A tiny DOM builder: every value is set as text or an attribute, never parsed as HTML,
+// so nothing an agency or a user typed can become markup or script.
+
+/** h("p", {class: "x"}, "text", child) -> an element. Falsy children are skipped. */
+export function h(tag, attrs = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name.startsWith("on") && typeof value === "function") {
+      element.addEventListener(name.slice(2), value);
+    } else if (name === "dataset") {
+      Object.assign(element.dataset, value);
+    } else {
+      element.setAttribute(name, value === true ? "" : String(value));
+    }
+  }
+  append(element, children);
+  return element;
+}
+
+function append(element, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(element, child);
+    else element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replace the contents of ``element`` with ``children``. */
+export function fill(element, ...children) {
+  element.replaceChildren();
+  append(element, children);
+  return element;
+}
+
+/** A definition list from [label, value] pairs; empty values are left out. */
+export function facts(pairs) {
+  const list = h("dl", { class: "facts" });
+  for (const [label, value] of pairs) {
+    if (value === null || value === undefined || value === "") continue;
+    list.append(h("div", {}, h("dt", {}, label), h("dd", {}, value)));
+  }
+  return list;
+}

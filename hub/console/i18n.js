@@ -1,0 +1,264 @@
+// Every word the console shows, in Indonesian (the default) and English.
+// The choice is remembered in localStorage; it holds no personal data.
+
+const LANG_KEY = "pmihub.console.lang";
+
+const TEXT = {
+  title: ["Konsol Darurat PMI Hub", "PMI Hub Emergency Console"],
+  skip: ["Langsung ke isi", "Skip to content"],
+  language: ["Bahasa", "Language"],
+  signIn: ["Masuk", "Sign in"],
+  signOut: ["Keluar", "Sign out"],
+  signInIntro: [
+    "Masuk dengan akun petugas perwakilan RI atau akun pekerja migran.",
+    "Sign in with an embassy officer's account or a migrant worker's account.",
+  ],
+  signInFailed: ["Gagal masuk", "Sign-in failed"],
+  signedInAs: ["Masuk sebagai", "Signed in as"],
+  selfAccount: ["pekerja (data saya sendiri)", "worker (my own record)"],
+  sessionExpired: ["Sesi berakhir; silakan masuk lagi.", "Session ended; please sign in again."],
+  loading: ["Memuat…", "Loading…"],
+  purpose: ["Tujuan penggunaan data", "Purpose of use"],
+  purposeHint: [
+    "Setiap akses dicatat bersama tujuannya (UU 27/2022).",
+    "Every access is recorded with its purpose (Law 27/2022).",
+  ],
+  EMERGENCY: ["Penanganan darurat", "Emergency response"],
+  CASE_HANDLING: ["Penanganan kasus", "Case handling"],
+  CLAIM_PROCESSING: ["Pemrosesan klaim jaminan sosial", "Social security claim processing"],
+  PLACEMENT_VERIFICATION: ["Verifikasi penempatan", "Placement verification"],
+  searchLabel: [
+    "Cari pekerja: nama, paspor, NIK, KPJ atau ID PMI",
+    "Find a worker: name, passport, NIK, KPJ or ID PMI",
+  ],
+  searchButton: ["Cari", "Search"],
+  searchHint: [
+    "Panah bawah untuk masuk ke daftar hasil, Enter untuk membuka.",
+    "Arrow down to reach the results, Enter to open one.",
+  ],
+  results: ["Hasil pencarian", "Search results"],
+  resultCount: ["{n} hasil", "{n} results"],
+  noResults: ["Tidak ada pekerja yang cocok.", "No matching worker."],
+  searching: ["Mencari…", "Searching…"],
+  name: ["Nama", "Name"],
+  nik: ["NIK", "NIK"],
+  birthDate: ["Tanggal lahir", "Birth date"],
+  country: ["Negara", "Country"],
+  score: ["Kecocokan", "Match"],
+  back: ["Kembali ke pencarian", "Back to search"],
+  // the worker page, in its order
+  verdict: ["Status pelindungan", "Protection status"],
+  level: ["Tingkat", "Level"],
+  phase: ["Fase", "Phase"],
+  complete: ["Lengkap: semua sumber menjawab", "Complete: every source answered"],
+  incomplete: [
+    "Tidak lengkap: ada sumber yang tidak menjawab, jangan anggap aman",
+    "Incomplete: a source did not answer, do not assume safety",
+  ],
+  findings: ["Temuan", "Findings"],
+  noFindings: ["Tidak ada temuan.", "No findings."],
+  action: ["Tindakan", "Action"],
+  // levels have their own keys: EMERGENCY is also a purpose of use
+  lvPROTECTED: ["Terlindungi", "Protected"],
+  lvAT_RISK: ["Berisiko", "At risk"],
+  lvUNPROTECTED: ["Tidak terlindungi", "Unprotected"],
+  lvEMERGENCY: ["Darurat", "Emergency"],
+  lvUNKNOWN: ["Tidak diketahui", "Unknown"],
+  UNKNOWN: ["Tidak diketahui", "Unknown"],
+  PRE_PLACEMENT: ["Sebelum bekerja", "Before placement"],
+  PLACEMENT: ["Selama bekerja", "During placement"],
+  POST_PLACEMENT: ["Setelah bekerja", "After placement"],
+  identity: ["Identitas dan keluarga", "Identity and next of kin"],
+  fullName: ["Nama lengkap", "Full name"],
+  otherNames: ["Ejaan lain", "Other spellings"],
+  sex: ["Jenis kelamin", "Sex"],
+  FEMALE: ["Perempuan", "Female"],
+  MALE: ["Laki-laki", "Male"],
+  origin: ["Daerah asal", "Origin"],
+  passports: ["Paspor", "Passports"],
+  validUntil: ["berlaku sampai", "valid until"],
+  phone: ["Telepon", "Phone"],
+  nextOfKin: ["Keluarga / kontak darurat", "Next of kin"],
+  placement: ["Penempatan", "Placement"],
+  noPlacement: ["Tidak ada penempatan tercatat.", "No placement on record."],
+  agency: ["Perusahaan penempatan (P3MI)", "Placement company (P3MI)"],
+  license: ["Izin", "Licence"],
+  employer: ["Pemberi kerja", "Employer"],
+  contract: ["Kontrak", "Contract"],
+  endorsed: ["Disahkan perwakilan", "Endorsed by the mission"],
+  orientation: ["Orientasi pra-pemberangkatan", "Pre-departure orientation"],
+  yes: ["Ya", "Yes"],
+  no: ["Tidak", "No"],
+  unknownValue: ["tidak diketahui", "unknown"],
+  ACTIVE: ["Aktif", "Active"],
+  SUSPENDED: ["Dibekukan", "Suspended"],
+  REVOKED: ["Dicabut", "Revoked"],
+  EXPIRED: ["Kedaluwarsa", "Expired"],
+  REGISTERED: ["Terdaftar", "Registered"],
+  READY: ["Siap berangkat", "Ready"],
+  DEPARTED: ["Berangkat", "Departed"],
+  WORKING: ["Bekerja", "Working"],
+  RETURNED: ["Pulang", "Returned"],
+  CANCELLED: ["Batal", "Cancelled"],
+  bpjs: ["BPJS Ketenagakerjaan", "BPJS Ketenagakerjaan"],
+  coverage: ["Program", "Programme"],
+  active: ["aktif", "active"],
+  ended: ["berakhir", "ended"],
+  claims: ["Klaim", "Claims"],
+  noClaims: ["Belum ada klaim.", "No claims yet."],
+  familyCanClaim: [
+    "Keluarga dapat mengajukan klaim: {programs}",
+    "The family can claim: {programs}",
+  ],
+  familyCannotClaim: [
+    "Tidak ada program aktif: keluarga tidak dapat mengklaim melalui BPJS Ketenagakerjaan",
+    "No active programme: the family cannot claim through BPJS Ketenagakerjaan",
+  ],
+  JKK: ["JKK (kecelakaan kerja)", "JKK (work accident)"],
+  JKM: ["JKM (kematian)", "JKM (death)"],
+  JHT: ["JHT (hari tua)", "JHT (old age savings)"],
+  SUBMITTED: ["Diajukan", "Submitted"],
+  VERIFIED: ["Diverifikasi", "Verified"],
+  PAID: ["Dibayar", "Paid"],
+  REJECTED: ["Ditolak", "Rejected"],
+  consular: ["Catatan konsuler", "Consular record"],
+  reported: ["Lapor diri", "Reported to the mission"],
+  notReported: ["Belum lapor diri", "Not reported to the mission"],
+  mission: ["Perwakilan", "Mission"],
+  address: ["Alamat", "Address"],
+  lastContact: ["Kontak terakhir", "Last contact"],
+  cases: ["Kasus", "Cases"],
+  noCases: ["Belum ada kasus.", "No cases."],
+  sources: ["Sumber data", "Sources"],
+  sourceAgency: ["Instansi", "Agency"],
+  state: ["Keadaan", "State"],
+  fetchedAt: ["Diambil", "Fetched"],
+  OK: ["Menjawab", "Answered"],
+  STALE: ["Data lama (cache)", "Stale (cache)"],
+  UNAVAILABLE: ["Tidak tersedia", "Unavailable"],
+  DENIED: ["Ditolak", "Denied"],
+  NOT_FOUND: ["Tidak ada catatan", "No record"],
+  stale: ["data lama", "stale"],
+  KEMNAKER: ["Kemnaker", "Kemnaker"],
+  P2MI: ["KP2MI", "KP2MI"],
+  BPJS_KETENAGAKERJAAN: ["BPJS Ketenagakerjaan", "BPJS Ketenagakerjaan"],
+  EMBASSY: ["Perwakilan RI (Kemlu)", "Indonesian missions (Kemlu)"],
+  // refusals and break-glass
+  forbidden: ["Tidak diizinkan untuk peran Anda", "Not permitted for your role"],
+  breakGlass: ["Akses darurat (break-glass)", "Emergency access (break-glass)"],
+  breakGlassIntro: [
+    "Akses darurat membuka seluruh data pekerja ini selama waktu terbatas. Alasan Anda dicatat dan ditinjau.",
+    "Emergency access opens this worker's whole record for a limited time. Your reason is recorded and reviewed.",
+  ],
+  reason: ["Alasan (minimal 20 karakter)", "Reason (at least 20 characters)"],
+  openAccess: ["Buka akses", "Open access"],
+  cancel: ["Batal", "Cancel"],
+  grantOpened: ["Akses darurat dibuka sampai {t}", "Emergency access open until {t}"],
+  failed: ["Gagal", "Failed"],
+  notFound: ["Pekerja tidak ditemukan.", "Worker not found."],
+  // cases
+  openCase: ["Buka kasus", "Open a case"],
+  kind: ["Jenis", "Kind"],
+  severity: ["Tingkat keparahan", "Severity"],
+  summary: ["Ringkasan", "Summary"],
+  missionCode: ["Kode perwakilan (mis. HKG)", "Mission code (e.g. HKG)"],
+  submitCase: ["Buka kasus", "Open case"],
+  caseOpened: ["Kasus {id} dibuka", "Case {id} opened"],
+  DETENTION: ["Penahanan", "Detention"],
+  DEATH: ["Meninggal dunia", "Death"],
+  ILLNESS: ["Sakit", "Illness"],
+  ACCIDENT: ["Kecelakaan", "Accident"],
+  ABUSE: ["Kekerasan", "Abuse"],
+  WAGE_DISPUTE: ["Sengketa upah", "Wage dispute"],
+  TRAFFICKING: ["Perdagangan orang", "Trafficking"],
+  UNDOCUMENTED: ["Tidak berdokumen", "Undocumented"],
+  REPATRIATION: ["Pemulangan", "Repatriation"],
+  MISSING: ["Hilang", "Missing"],
+  OTHER: ["Lainnya", "Other"],
+  INFO: ["Informasi", "Information"],
+  LOW: ["Rendah", "Low"],
+  MEDIUM: ["Sedang", "Medium"],
+  HIGH: ["Tinggi", "High"],
+  CRITICAL: ["Kritis", "Critical"],
+  OPEN: ["Terbuka", "Open"],
+  IN_PROGRESS: ["Sedang ditangani", "In progress"],
+  CLOSED: ["Ditutup", "Closed"],
+  liveCases: ["Kasus terbaru (langsung)", "Latest cases (live)"],
+  liveOn: ["Pembaruan langsung aktif", "Live updates on"],
+  liveOff: ["Pembaruan langsung terputus; menyambung lagi…", "Live updates lost; reconnecting…"],
+  liveNone: ["Belum ada kejadian kasus sejak Anda masuk.", "No case events since you signed in."],
+  caseEvent: ["Kasus {kind} ({severity}): {summary}", "Case {kind} ({severity}): {summary}"],
+  // the worker's own page
+  myStatus: ["Status pelindungan saya", "My protection status"],
+  whoLooked: ["Siapa yang melihat data saya", "Who looked at my data"],
+  when: ["Waktu", "When"],
+  who: ["Siapa", "Who"],
+  why: ["Tujuan", "Why"],
+  what: ["Data", "What"],
+  emergencyAccess: ["akses darurat", "emergency access"],
+  noAccess: ["Belum ada yang melihat data Anda.", "No one has looked at your data yet."],
+  plainPROTECTED: [
+    "Anda terlindungi menurut data yang ada di instansi.",
+    "You are protected according to the agencies' records.",
+  ],
+  plainAT_RISK: [
+    "Ada hal yang perlu diurus agar Anda tetap terlindungi.",
+    "Some things need attention to keep you protected.",
+  ],
+  plainUNPROTECTED: [
+    "Anda belum terlindungi. Lihat langkah di bawah ini.",
+    "You are not protected yet. See the steps below.",
+  ],
+  plainEMERGENCY: [
+    "Ada keadaan darurat yang tercatat. Petugas perwakilan sedang menangani.",
+    "An emergency is on record. Embassy officers are handling it.",
+  ],
+  plainUNKNOWN: [
+    "Status Anda belum dapat dipastikan karena ada data yang belum terbaca.",
+    "Your status cannot be determined yet: some records could not be read.",
+  ],
+  whatToDo: ["Yang perlu dilakukan", "What to do"],
+  identityCat: ["identitas", "identity"],
+  contactCat: ["kontak", "contacts"],
+  placementCat: ["penempatan", "placement"],
+  social_securityCat: ["BPJS", "BPJS"],
+  consularCat: ["konsuler", "consular"],
+  caseCat: ["kasus", "cases"],
+  protectionCat: ["status pelindungan", "protection status"],
+  SELF_SERVICE: ["Layanan mandiri pekerja", "Worker self-service"],
+};
+
+let current = localStorage.getItem(LANG_KEY) === "EN" ? "EN" : "ID";
+
+export function lang() {
+  return current;
+}
+
+export function setLang(value) {
+  current = value === "EN" ? "EN" : "ID";
+  localStorage.setItem(LANG_KEY, current);
+  document.documentElement.lang = current === "EN" ? "en" : "id";
+}
+
+/** The text for ``key`` in the chosen language, with ``{name}`` placeholders filled. */
+export function t(key, values = {}) {
+  const pair = TEXT[key];
+  let text = pair ? pair[current === "EN" ? 1 : 0] : key;
+  for (const [name, value] of Object.entries(values)) {
+    text = text.replaceAll(`{${name}}`, String(value));
+  }
+  return text;
+}
+
+/** A date or timestamp for people, in the chosen language. */
+export function formatDate(value, withTime = false) {
+  if (!value) return t("unknownValue");
+  const date = new Date(value.length === 10 ? `${value}T00:00:00` : value);
+  if (Number.isNaN(date.getTime())) return value;
+  const options = withTime
+    ? { dateStyle: "medium", timeStyle: "short" }
+    : { dateStyle: "medium" };
+  return new Intl.DateTimeFormat(current === "EN" ? "en-GB" : "id-ID", options).format(date);
+}
+
+setLang(current);

@@ -1,0 +1,170 @@
+// The console's entry point: sign-in, the language switch, and which page to show:
+// a ``self`` token gets the worker's own page; an officer gets search, the worker page,
+// the open-case form and the live case feed. Routes are the URL fragment (#/worker/<id>),
+// so Back works; the fragment holds only the hub's opaque worker id, never personal data.
+
+import { graphql, SessionEnded, setPurpose } from "./api.js";
+import {
+  beginSignIn, completeSignIn, isCallback, session, signOut, signOutLocally,
+} from "./auth.js";
+import { LiveCases } from "./cases.js";
+import { fill, h } from "./dom.js";
+import { LiveClient } from "./live.js";
+import { lang, setLang, t } from "./i18n.js";
+import { ME } from "./queries.js";
+import { renderSearch } from "./search.js";
+import { SelfPage } from "./self.js";
+import { WorkerPage } from "./worker.js";
+
+const PURPOSE_KEY = "pmihub.console.purpose";
+const OFFICER_PURPOSES = ["EMERGENCY", "CASE_HANDLING", "CLAIM_PROCESSING", "PLACEMENT_VERIFICATION"];
+const main = document.getElementById("main");
+const app = { me: null, page: null, worker: null, self: null, live: null, feed: null, note: "" };
+
+function announce(text) {
+  const region = document.getElementById("announcer");
+  region.textContent = "";
+  setTimeout(() => { region.textContent = text; }, 50);
+}
+
+function renderChrome() {
+  document.title = t("title");
+  document.getElementById("title").textContent = t("title");
+  document.getElementById("skip").textContent = t("skip");
+  document.getElementById("lang-label").textContent = t("language");
+  for (const button of document.querySelectorAll("[data-lang]")) {
+    button.setAttribute("aria-pressed", String(button.dataset.lang === lang()));
+  }
+  const account = document.getElementById("account");
+  if (!app.me) return fill(account);
+  fill(
+    account,
+    h("span", {}, `${t("signedInAs")} `, h("strong", { id: "who" }, accountName())),
+    h("button", { type: "button", id: "sign-out", onclick: leave }, t("signOut")),
+  );
+}
+
+function accountName() {
+  return app.me.scopes.includes("self") ? t("selfAccount") : app.me.subject || app.me.clientId;
+}
+
+async function leave() {
+  app.live?.close();
+  await signOut();
+  location.assign("/console/");
+}
+
+function showSignIn(problem = "") {
+  app.me = null;
+  renderChrome();
+  const button = h("button", { type: "button", id: "sign-in", onclick: () => beginSignIn() }, t("signIn"));
+  fill(
+    main,
+    h("section", { class: "card sign-in" },
+      h("h2", {}, t("signIn")),
+      h("p", {}, t("signInIntro")),
+      problem ? h("p", { class: "problem", role: "alert" }, problem) : null,
+      button),
+  );
+  button.focus();
+}
+
+function purposeSelector() {
+  const allowed = OFFICER_PURPOSES.filter((p) => p !== "EMERGENCY" || app.me.scopes.includes("emergency"));
+  const stored = sessionStorage.getItem(PURPOSE_KEY);
+  const chosen = allowed.includes(stored) ? stored : allowed[0];
+  setPurpose(chosen);
+  const choice = h("select", { id: "purpose", name: "purpose" },
+    allowed.map((p) => h("option", { value: p, selected: p === chosen }, t(p))));
+  choice.addEventListener("change", () => {
+    sessionStorage.setItem(PURPOSE_KEY, choice.value);
+    setPurpose(choice.value);
+  });
+  return h("div", { class: "purpose" },
+    h("label", { for: "purpose" }, t("purpose")), choice,
+    h("p", { class: "hint" }, t("purposeHint")));
+}
+
+function renderOfficer() {
+  const view = h("div", { id: "view" });
+  // Events are announced once, through #announcer; the panel itself is not a live region.
+  const feed = h("aside", { id: "live", class: "card live-panel", "aria-labelledby": "live-h" });
+  fill(main, purposeSelector(), h("div", { class: "layout" }, view, feed));
+  if (!app.live) {
+    app.live = new LiveClient({ onStatus: (ok) => app.feed?.status(ok) });
+    app.feed = new LiveCases(feed, app.live, { announce, onCase: (c) => app.worker?.caseEvent(c) });
+    app.feed.start();
+  } else {
+    app.feed.container = feed;
+    app.feed.render();
+  }
+  app.worker = new WorkerPage(view, {
+    scopes: app.me.scopes,
+    announce,
+    onBack: () => { location.hash = ""; },
+  });
+  route();
+}
+
+async function route() {
+  const view = document.getElementById("view");
+  if (!view || !app.worker) return;
+  const match = /^#\/worker\/(wk_[0-9a-f]{20})$/.exec(location.hash);
+  if (match) {
+    await app.worker.load(match[1]);
+    document.getElementById("worker-name")?.focus();
+  } else {
+    app.worker.workerId = null;
+    app.worker.result = null;
+    const input = renderSearch(view, {
+      announce,
+      onOpen: (id) => { location.hash = `#/worker/${id}`; },
+    });
+    input.focus();
+  }
+}
+
+function rerender() {
+  renderChrome();
+  if (!app.me) return showSignIn();
+  if (app.self) return app.self.render();
+  const view = document.getElementById("view");
+  document.querySelector(".purpose")?.replaceWith(purposeSelector());
+  app.feed?.render();
+  if (app.worker?.result) app.worker.render();
+  else if (view) renderSearch(view, { announce, onOpen: (id) => { location.hash = `#/worker/${id}`; } });
+}
+
+async function start() {
+  for (const button of document.querySelectorAll("[data-lang]")) {
+    button.addEventListener("click", () => { setLang(button.dataset.lang); rerender(); });
+  }
+  renderChrome();
+  if (isCallback()) {
+    try {
+      await completeSignIn();
+    } catch (error) {
+      return showSignIn(`${t("signInFailed")} (${error.code || "error"})`);
+    }
+  }
+  if (!session()) return showSignIn();
+  try {
+    const { data } = await graphql(ME);
+    if (!data?.me) throw new SessionEnded("no principal");
+    app.me = data.me;
+  } catch (error) {
+    signOutLocally();
+    return showSignIn(error instanceof SessionEnded ? t("sessionExpired") : String(error));
+  }
+  renderChrome();
+  if (app.me.scopes.includes("self")) {
+    setPurpose("SELF_SERVICE");
+    app.self = new SelfPage(main, app.me.subject);
+    await app.self.load();
+  } else {
+    window.addEventListener("hashchange", route);
+    renderOfficer();
+  }
+}
+
+start();

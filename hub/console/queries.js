@@ -1,0 +1,62 @@
+// The GraphQL documents the console sends (the contract is docs/schema.graphql).
+// Findings are asked in both languages at once, so switching language needs no new request.
+
+const FINDINGS = `findings { code severity message(lang: ID) messageEn: message(lang: EN)
+  action(lang: ID) actionEn: action(lang: EN) }`;
+
+export const ME = `query ConsoleMe { me { clientId subject scopes purpose } }`;
+
+const CASE = `id workerId kind status severity openedAt summary agencies mission { code name }`;
+
+export const WORKER = `query ConsoleWorker($id: ID!) {
+  worker(id: $id) {
+    id
+    protection { level phase complete evaluatedAt ${FINDINGS} }
+    identity {
+      nik fullName otherNames birthDate sex originProvince originRegency phone
+      passports { number expiresOn }
+      nextOfKin { name relation phone address }
+    }
+    placements {
+      placementId status destinationCountry occupation contractStart contractEnd
+      contractEndorsed orientationCompleted departedOn returnedOn
+      employer { name country city phone }
+      agency { name licenseNumber licenseStatus phone }
+    }
+    socialSecurity {
+      kpj
+      coverages { program phase start end active }
+      claims { program status submittedOn amount }
+    }
+    consular { reported reportedOn addressAbroad lastContactOn mission { code name city country } }
+    cases { ${CASE} }
+    sources { agency state fetchedAt message }
+  }
+}`;
+
+const RESULT = `id identity { fullName nik birthDate } placements { destinationCountry }`;
+
+export const SEARCH = `query ConsoleSearch($q: String!, $first: Int) {
+  searchWorkers(query: $q, first: $first) { edges { score node { ${RESULT} } } }
+}`;
+
+export const BY_ID = `query ConsoleFindId($id: ID!) { worker(id: $id) { ${RESULT} } }`;
+
+export const BREAK_GLASS = `mutation ConsoleBreakGlass($id: ID!, $reason: String!) {
+  breakGlass(workerId: $id, reason: $reason) { id expiresAt }
+}`;
+
+export const OPEN_CASE = `mutation ConsoleOpenCase($input: OpenCaseInput!) {
+  openCase(input: $input) { ${CASE} }
+}`;
+
+export const CASE_EVENTS = `subscription ConsoleCaseEvents {
+  caseEvents { event at case { ${CASE} } }
+}`;
+
+export const MINE = `query ConsoleMine($id: ID!) {
+  worker(id: $id) { id protection { level phase complete ${FINDINGS} } }
+  accessLog(workerId: $id, first: 50) {
+    entries { at agencyId agencyEn purpose operation categories breakGlass }
+  }
+}`;
