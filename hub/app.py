@@ -12,15 +12,18 @@ from typing import Any
 import anyio
 import httpx
 from cross_web import HTTPException
+from graphql import GraphQLError
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from auth.errors import AuthError
@@ -32,8 +35,10 @@ from auth.verify import build_verifier
 from connectors.kit.base import Connector, Health
 from connectors.sandbox.ratelimit import TokenBucket
 from hub.audit import AuditUnavailable
+from hub.console import console_routes
 from hub.graphql.audit import audit_entries
 from hub.graphql.context import HubContext
+from hub.graphql.live import HubTransportWSHandler, LiveContext
 from hub.graphql.schema import build_schema
 from hub.observability import (
     MetricsEndpoint,
@@ -58,9 +63,13 @@ log = logging.getLogger("pmihub.app")
 
 
 class HubGraphQL(GraphQL):
-    """The GraphQL endpoint: a fresh context per request, typed codes on every error."""
+    """The GraphQL endpoint: a fresh context per request, typed codes on every error.
+    Subscriptions run over graphql-transport-ws (hub/graphql/live.py authenticates them)."""
+
+    graphql_transport_ws_handler_class = HubTransportWSHandler
 
     def __init__(self, hub_ref: dict[str, Any], settings: Settings, **kwargs: Any) -> None:
+        kwargs.setdefault("subscription_protocols", (GRAPHQL_TRANSPORT_WS_PROTOCOL,))
         super().__init__(build_schema(dev=settings.dev, max_cost=settings.max_query_cost), **kwargs)
         self.hub_ref = hub_ref
         self.limiter = ClientRateLimit(settings.rate_limit_per_second, settings.rate_limit_burst)
@@ -102,6 +111,8 @@ class HubGraphQL(GraphQL):
         return await self.run(request)
 
     async def get_context(self, request: Any, response: Any) -> HubContext:  # type: ignore[override]
+        if isinstance(request, WebSocket):
+            return LiveContext(self.hub_ref["hub"], self.hub_ref["verifier"], request)  # type: ignore[return-value]
         ctx = HubContext(
             hub=self.hub_ref["hub"], principal=request.state.principal, request=request
         )
@@ -162,7 +173,9 @@ def typed_error(error: Any) -> dict[str, Any]:
     extensions = dict(formatted.get("extensions") or {})
     if "code" not in extensions:
         original = getattr(error, "original_error", None)
-        if original is not None:
+        if isinstance(original, GraphQLError):  # a variable's value that does not coerce
+            extensions["code"] = "BAD_USER_INPUT"
+        elif original is not None:
             formatted = {
                 "message": "Kesalahan internal / Internal error",
                 "locations": formatted.get("locations"),
@@ -212,6 +225,7 @@ def create_app(
         hub = Hub(settings=settings, engine=engine, connectors=built)
         hub_ref["hub"] = hub
         app.state.hub = hub
+        await hub.cases.start(audit=hub.audit.record)
         checkpoints = asyncio.create_task(_checkpoint_periodically(hub, settings))
         try:
             yield
@@ -261,10 +275,12 @@ def create_app(
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", MetricsEndpoint(metrics), methods=["GET"]),
             *oauth_routes(auth_server),
+            *console_routes(),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),

@@ -180,9 +180,13 @@ def demo(
 def _mount_auth_commands() -> None:
     from auth.cli import auth_cli
     from hub.audit.cli import audit_cli
+    from hub.cases.cli import webhooks_cli
+    from hub.crosswalk.cli import crosswalk_cli
 
     app.add_typer(auth_cli)
     app.add_typer(audit_cli)
+    app.add_typer(crosswalk_cli)
+    app.add_typer(webhooks_cli)
 
 
 _mount_auth_commands()

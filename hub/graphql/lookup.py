@@ -16,6 +16,7 @@ from sqlmodel import Session
 from connectors.kit.base import LookupKey
 from connectors.kit.errors import ConnectorError
 from hub.crosswalk import Linker
+from hub.search import index_records
 from schema.enums import Agency
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ async def find_by_identifier(ctx: HubContext, name: str, values: Sequence[str]) 
     if records:
         with Session(ctx.hub.engine) as session:
             Linker(session, ctx.hub.pseudonymizer).link_many(records)
+            index_records(session.connection(), records)
             session.commit()
         found.update(ctx.hub.crosswalk.find(kind, missing))
     return found

@@ -9,8 +9,10 @@ import strawberry
 from strawberry.types import Info
 
 from auth.errors import AuthError
+from hub.graphql.cases import CaseMutations
 from hub.graphql.errors import hub_error
 from hub.graphql.guard import auth_error, require_purpose
+from hub.graphql.identity_review import IdentityReviewMutations
 from hub.graphql.query import check_worker_id
 
 if TYPE_CHECKING:
@@ -26,7 +28,7 @@ class BreakGlassGrant:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(CaseMutations, IdentityReviewMutations):
     @strawberry.mutation(
         description="Lift field scopes for one worker for a limited time (scope: emergency). "
         "The reason must be substantive; every grant is recorded for review."

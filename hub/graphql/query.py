@@ -12,7 +12,9 @@ from strawberry.types import Info
 from hub.audit.graphql import AccessLogConnection, access_log
 from hub.graphql.errors import bad_input
 from hub.graphql.guard import require_purpose
+from hub.graphql.identity_review import MatchCandidateConnection, match_candidates
 from hub.graphql.lookup import find_by_identifier
+from hub.graphql.search import WorkerConnection, search_workers
 from hub.graphql.worker import Worker, load_worker
 from hub.resilience import agency_status
 from schema.enums import SourceState
@@ -119,6 +121,17 @@ class Query:
         checked = [check_nik(n) for n in niks]
         found = await find_by_identifier(ctx, "nik", checked)
         return list(await asyncio.gather(*(load_worker(ctx, found.get(n)) for n in checked)))
+
+    search_workers: WorkerConnection = strawberry.field(
+        resolver=search_workers,
+        description="Workers by name (typos and variants), NIK, passport, KPJ or ID PMI, "
+        "best match first (worker.identity:read).",
+    )
+
+    match_candidates: MatchCandidateConnection = strawberry.field(
+        resolver=match_candidates,
+        description="Pairs waiting for an identity officer (identity:admin), oldest first.",
+    )
 
     access_log: AccessLogConnection = strawberry.field(
         resolver=access_log,

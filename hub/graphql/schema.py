@@ -21,7 +21,9 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from hub.graphql.cases import CaseSubscription
 from hub.graphql.limits import QueryCost
+from hub.graphql.live import SubscriptionsOverWebSocket
 from hub.graphql.mutation import Mutation
 from hub.graphql.query import Query
 from hub.graphql.worker import Worker
@@ -85,10 +87,12 @@ def build_schema(
         lambda: ValidationCache(maxsize=1024),
         lambda: QueryCost(max_cost),
         PartialResults,
+        SubscriptionsOverWebSocket,
     ]
     return HubSchema(
         query=Query,
         mutation=Mutation,
+        subscription=CaseSubscription,
         types=[Worker],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not dev),

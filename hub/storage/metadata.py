@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import importlib
 
-TABLE_MODULES = ("hub.crosswalk.tables", "auth.models", "hub.audit.tables")
+TABLE_MODULES = (
+    "hub.crosswalk.tables",
+    "auth.models",
+    "hub.audit.tables",
+    "hub.cases.tables",
+    "hub.identity.tables",
+    "hub.search.tables",
+)
 
 
 def load_tables() -> None:
