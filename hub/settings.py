@@ -91,6 +91,20 @@ class Settings:
         )
 
 
+def positive_number(env: Mapping[str, str], name: str, default: float) -> float:
+    """A number above zero from ``env[name]``, or ``default`` when unset."""
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if not value > 0:  # also refuses NaN
+        raise SettingsError(f"{name} must be above zero")
+    return value
+
+
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name)
     if raw is None:

@@ -9,12 +9,15 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 from hub.storage import make_engine
+from hub.storage.migrate import upgrade
 
 POSTGRES_URL = os.environ.get(
     "HUB_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -40,3 +43,18 @@ def throwaway_postgres(prefix: str = "pmihub_test") -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def migrated_engine(backend: str, folder: Path, prefix: str = "pmihub_test") -> Iterator[Engine]:
+    """A hub database at the newest migration, empty: a file under ``folder`` for
+    ``backend == "sqlite"``, a throwaway PostgreSQL database for ``"postgres"``."""
+    with ExitStack() as stack:
+        if backend == "sqlite":
+            url = f"sqlite:///{folder / 'hub.db'}"
+        else:
+            url = stack.enter_context(throwaway_postgres(prefix))
+        engine = make_engine(url)
+        stack.callback(engine.dispose)
+        upgrade(engine)
+        yield engine

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hub.settings import SettingsError
+from hub.settings import positive_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,11 +30,11 @@ class CaseSettings:
     @classmethod
     def from_environ(cls, env: Mapping[str, str]) -> CaseSettings:
         return cls(
-            retry_seconds=_seconds(env, "HUB_WEBHOOK_RETRY_SECONDS", 5.0),
-            retry_max_seconds=_seconds(env, "HUB_WEBHOOK_RETRY_MAX_SECONDS", 3600.0),
-            max_attempts=int(_seconds(env, "HUB_WEBHOOK_MAX_ATTEMPTS", 25)),
-            poll_seconds=_seconds(env, "HUB_WEBHOOK_POLL_SECONDS", 2.0),
-            timeout=_seconds(env, "HUB_WEBHOOK_TIMEOUT", 10.0),
+            retry_seconds=positive_number(env, "HUB_WEBHOOK_RETRY_SECONDS", 5.0),
+            retry_max_seconds=positive_number(env, "HUB_WEBHOOK_RETRY_MAX_SECONDS", 3600.0),
+            max_attempts=int(positive_number(env, "HUB_WEBHOOK_MAX_ATTEMPTS", 25)),
+            poll_seconds=positive_number(env, "HUB_WEBHOOK_POLL_SECONDS", 2.0),
+            timeout=positive_number(env, "HUB_WEBHOOK_TIMEOUT", 10.0),
             deliver=env.get("HUB_WEBHOOK_DELIVERY", "on").lower() not in ("off", "0", "false"),
             allow_http=env.get("HUB_ENV", "production") in ("dev", "test"),
         )
@@ -42,19 +42,6 @@ class CaseSettings:
     def backoff(self, attempts: int) -> float:
         """Seconds to wait after the ``attempts``-th failed attempt."""
         return min(self.retry_max_seconds, self.retry_seconds * 2 ** max(0, attempts - 1))
-
-
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
-    if not value > 0:
-        raise SettingsError(f"{name} must be above zero")
-    return value
 
 
 __all__ = ["CaseSettings"]

@@ -22,7 +22,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from hub.resilience.codec import CacheValue, CodecError, decode, encode
-from hub.settings import SettingsError
+from hub.settings import SettingsError, positive_number
 
 log = logging.getLogger("pmihub.resilience")
 
@@ -176,26 +176,13 @@ def cache_from_environ(environ: Mapping[str, str]) -> ResponseCache:
     """``RedisCache`` when ``HUB_REDIS_URL`` is set, else a ``MemoryCache``."""
     url = environ.get("HUB_REDIS_URL")
     if url:
-        timeout = _number(environ, "HUB_REDIS_TIMEOUT", 0.25)
+        timeout = positive_number(environ, "HUB_REDIS_TIMEOUT", 0.25)
         prefix = environ.get("HUB_REDIS_PREFIX", DEFAULT_PREFIX)
         try:
             return RedisCache.from_url(url, timeout=timeout, prefix=prefix)
         except ValueError as exc:
             raise SettingsError(f"HUB_REDIS_URL is not a Redis URL ({exc})") from None
-    return MemoryCache(int(_number(environ, "HUB_RESILIENCE_CACHE_MAX_ENTRIES", 100_000)))
-
-
-def _number(environ: Mapping[str, str], name: str, default: float) -> float:
-    raw = environ.get(name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
-    if value <= 0:
-        raise SettingsError(f"{name} must be positive")
-    return value
+    return MemoryCache(int(positive_number(environ, "HUB_RESILIENCE_CACHE_MAX_ENTRIES", 100_000)))
 
 
 __all__ = [

@@ -10,17 +10,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from hub.crosswalk.tables import WorkerRow
-from hub.storage import make_engine
-from hub.storage.migrate import upgrade
 from schema.scenario import Scenario
-from tests.databases import throwaway_postgres
+from tests.databases import migrated_engine
 from tests.e2e.stack import Stack, running_stack
 
 WORKERS = ("wk_case_0001", "wk_case_0002")
 
 
 def _seed(engine: Engine) -> Engine:
-    upgrade(engine)
     with Session(engine) as session:
         for worker in WORKERS:
             session.add(WorkerRow(id=worker, created_at=datetime(2026, 1, 1, tzinfo=UTC)))
@@ -31,15 +28,8 @@ def _seed(engine: Engine) -> Engine:
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
     """A migrated hub database with two workers, on SQLite and on PostgreSQL."""
-    if request.param == "sqlite":
-        eng = _seed(make_engine(f"sqlite:///{tmp_path / 'hub.db'}"))
-        yield eng
-        eng.dispose()
-    else:
-        with throwaway_postgres() as url:
-            eng = _seed(make_engine(url))
-            yield eng
-            eng.dispose()
+    with migrated_engine(request.param, tmp_path) as engine:
+        yield _seed(engine)
 
 
 FAST_WEBHOOKS = {

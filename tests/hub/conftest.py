@@ -7,22 +7,11 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.engine import Engine
 
-from hub.storage import make_engine
-from hub.storage.migrate import upgrade
-from tests.databases import throwaway_postgres
+from tests.databases import migrated_engine
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
     """A migrated, empty hub database on SQLite and on PostgreSQL."""
-    if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'hub.db'}")
-        upgrade(eng)
-        yield eng
-        eng.dispose()
-    else:
-        with throwaway_postgres() as url:
-            eng = make_engine(url)
-            upgrade(eng)
-            yield eng
-            eng.dispose()
+    with migrated_engine(request.param, tmp_path) as engine:
+        yield engine

@@ -10,11 +10,9 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from hub.crosswalk import CrosswalkReader, Pseudonymizer
-from hub.storage import make_engine
-from hub.storage.migrate import upgrade
 from schema.enums import Sex
 from schema.records import PassportRecord, PersonRecord, Provenance
-from tests.databases import throwaway_postgres
+from tests.databases import migrated_engine
 
 PSEUDO = Pseudonymizer(b"identity-test-key")
 
@@ -22,17 +20,8 @@ PSEUDO = Pseudonymizer(b"identity-test-key")
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Engine]:
     """A migrated, empty hub database on SQLite and on PostgreSQL."""
-    if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'hub.db'}")
-        upgrade(eng)
-        yield eng
-        eng.dispose()
-    else:
-        with throwaway_postgres() as url:
-            eng = make_engine(url)
-            upgrade(eng)
-            yield eng
-            eng.dispose()
+    with migrated_engine(request.param, tmp_path) as engine:
+        yield engine
 
 
 def person(
