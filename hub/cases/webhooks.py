@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -123,7 +124,27 @@ class WebhookStore:
                 "characters",
                 "url",
             )
+        if not self.allow_http and _internal(parts.hostname):
+            raise CaseError(
+                "BAD_USER_INPUT",
+                "URL webhook tidak boleh menuju alamat lokal atau jaringan internal",
+                "The webhook URL must not point at a local or internal network address",
+                "url",
+            )
         return url
+
+
+def _internal(host: str) -> bool:
+    """A host the hub must not be made to call for someone else (server-side request
+    forgery): loopback, private, link-local and reserved addresses, and local names. A name
+    that resolves to such an address later is not caught here; egress filtering must."""
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return not address.is_global
 
 
 def _view(row: WebhookRow, pending: int = 0, failed: int = 0, delivered: int = 0) -> Webhook:
