@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from hub.cases.lifecycle import CaseError
-from schema.population._destinations import MISSIONS
+from schema.missions import MISSIONS
 from schema.records import MissionRecord
 
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import orjson
 
+from schema.missions import MISSIONS
 from schema.population._agencies import placement_agencies
-from schema.population._destinations import MISSIONS
 from schema.population._factory import Factory
 
 _BATCH = 2_000
