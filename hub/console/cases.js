@@ -4,16 +4,20 @@
 import { errorText, graphql } from "./api.js";
 import { fill, h } from "./dom.js";
 import { formatDate, t } from "./i18n.js";
-import { CASE_EVENTS, OPEN_CASE } from "./queries.js";
+import { CASE_EVENTS, OPEN_CASE, UPDATE_CASE } from "./queries.js";
 
 const KINDS = [
   "DETENTION", "DEATH", "ILLNESS", "ACCIDENT", "ABUSE", "WAGE_DISPUTE", "TRAFFICKING",
   "UNDOCUMENTED", "REPATRIATION", "MISSING", "OTHER",
 ];
 const SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO"];
+// The hub's lifecycle (hub/cases/lifecycle.py); the hub refuses anything else anyway.
+const NEXT = { OPEN: ["IN_PROGRESS", "CLOSED"], IN_PROGRESS: ["CLOSED"], CLOSED: ["OPEN"] };
 
-export function caseItem(c) {
-  return h(
+/** One case as a list item; with ``actions`` ({announce, onChanged}), a hub case also gets
+ * the form that changes its status (the missions' own cases are theirs to change). */
+export function caseItem(c, actions = null) {
+  const item = h(
     "li",
     { class: `case severity-${c.severity}`, dataset: { caseId: c.id } },
     h("strong", {}, `${t(c.kind)} · ${t(c.severity)} · ${t(c.status)}`),
@@ -21,6 +25,45 @@ export function caseItem(c) {
       ` ${c.id} · ${formatDate(c.openedAt, true)}${c.mission ? ` · ${c.mission.code}` : ""}`),
     h("p", {}, c.summary),
   );
+  if (actions && c.source === "HUB" && NEXT[c.status]) item.append(statusForm(c, actions));
+  return item;
+}
+
+function statusForm(c, { announce, onChanged }) {
+  const status = h("select", { id: `status-${c.id}`, name: "status" },
+    NEXT[c.status].map((v) => h("option", { value: v }, t(v))));
+  const note = h("input", {
+    id: `note-${c.id}`, name: "note", required: true, maxlength: 2000, autocomplete: "off",
+  });
+  const problem = h("p", { class: "problem", role: "alert" });
+  const form = h(
+    "form",
+    { class: "case-status", onsubmit: submit },
+    h("label", { for: status.id }, t("newStatus")), status,
+    h("label", { for: note.id }, t("statusNote")), note,
+    problem,
+    h("button", { type: "submit" }, t("changeStatus")),
+  );
+  async function submit(event) {
+    event.preventDefault();
+    problem.textContent = "";
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      const variables = { id: c.id, status: status.value, note: note.value.trim() };
+      const { data, errors } = await graphql(UPDATE_CASE, variables);
+      const changed = data?.updateCaseStatus;
+      if (!changed) {
+        problem.textContent = errors.map(errorText).join(" — ") || t("failed");
+        return;
+      }
+      announce(t("caseUpdated", { id: changed.id, status: t(changed.status) }));
+      onChanged(changed);
+    } finally {
+      button.disabled = false;
+    }
+  }
+  return form;
 }
 
 function select(id, name, values) {

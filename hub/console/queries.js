@@ -6,7 +6,7 @@ const FINDINGS = `findings { code severity message(lang: ID) messageEn: message(
 
 export const ME = `query ConsoleMe { me { clientId subject scopes purpose } }`;
 
-const CASE = `id workerId kind status severity openedAt summary agencies mission { code name }`;
+const CASE = `id workerId source kind status severity openedAt summary agencies mission { code name }`;
 
 export const WORKER = `query ConsoleWorker($id: ID!) {
   worker(id: $id) {
@@ -48,6 +48,10 @@ export const BREAK_GLASS = `mutation ConsoleBreakGlass($id: ID!, $reason: String
 
 export const OPEN_CASE = `mutation ConsoleOpenCase($input: OpenCaseInput!) {
   openCase(input: $input) { ${CASE} }
+}`;
+
+export const UPDATE_CASE = `mutation ConsoleUpdateCase($id: ID!, $status: CaseStatus!, $note: String!) {
+  updateCaseStatus(id: $id, status: $status, note: $note) { ${CASE} }
 }`;
 
 export const CASE_EVENTS = `subscription ConsoleCaseEvents {

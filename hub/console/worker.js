@@ -38,7 +38,13 @@ export class WorkerPage {
     const cases = (worker.cases || []).filter((c) => c.id !== item.id);
     worker.cases = [item, ...cases];
     const list = this.container.querySelector("#cases-list");
-    if (list) fill(list, ...worker.cases.map(caseItem));
+    if (list) fill(list, ...worker.cases.map((c) => caseItem(c, this.caseActions())));
+  }
+
+  /** What a case in the list may do: officers holding case:write change a hub case's status. */
+  caseActions() {
+    if (!this.scopes.includes("case:write")) return null;
+    return { announce: this.announce, onChanged: (item) => this.caseEvent(item) };
   }
 
   render() {
@@ -61,7 +67,7 @@ export class WorkerPage {
       this.section("placements", t("placement"), worker, errors, () => placements(worker)),
       this.section("socialSecurity", t("bpjs"), worker, errors, () => social(worker)),
       this.section("consular", t("consular"), worker, errors, () => consular(worker)),
-      this.section("cases", t("cases"), worker, errors, () => cases(worker)),
+      this.section("cases", t("cases"), worker, errors, () => cases(worker, this.caseActions())),
       sources(worker),
     );
   }
@@ -316,9 +322,9 @@ function consular(worker) {
   ]);
 }
 
-function cases(worker) {
+function cases(worker, actions) {
   const list = h("ul", { id: "cases-list", class: "cases" });
-  if (worker.cases.length) list.append(...worker.cases.map(caseItem));
+  if (worker.cases.length) list.append(...worker.cases.map((c) => caseItem(c, actions)));
   else list.append(h("li", { class: "empty" }, t("noCases")));
   return list;
 }
