@@ -3,8 +3,8 @@
 ``python -m bench.search [--people N] [--backend sqlite|postgres|both] [--rebuild]``
 
 The index is built once per size and cached: SQLite in ``bench/out/search-<N>.db``,
-PostgreSQL in the database ``bench_search`` (127.0.0.1:5432, user postgres; override with
-``BENCH_SEARCH_POSTGRES_URL``), each with a marker row naming the size and build version, so a
+PostgreSQL in the database ``bench_search_<N>`` (127.0.0.1:5432, user postgres; override
+with ``BENCH_SEARCH_POSTGRES_URL``), each with a marker row naming the size and build version, so a
 second run measures at once. The build takes a shortcut, stated here and in bench/README.md:
 people come from the population generator in memory (``iter_people``), not through the
 sandboxes and the sync; each generated person is one worker (the ground truth, instead of the
@@ -27,6 +27,7 @@ import statistics
 import time
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from typing import Any
 from sqlalchemy import column, insert, table, text
 from sqlalchemy.engine import Connection, Engine
 
+from bench.bulkload import bulk_load
 from hub.crosswalk import CrosswalkReader, Pseudonymizer
 from hub.crosswalk.keys import NIK, PASSPORT
 from hub.search import SearchIndex, parse_query
@@ -51,9 +53,7 @@ BUILD_VERSION = "1"
 BATCH = 5_000  # people per write
 SAMPLE_EVERY = 2_500  # one person in this many feeds the query mix
 PSEUDO = Pseudonymizer(b"bench-search-pseudonym-key")
-POSTGRES_URL = os.environ.get(
-    "BENCH_SEARCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_search"
-)
+POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 AGENCY = {
     "kemnaker": ("KEMNAKER", "jobSeekerId"),
     "p2mi": ("P2MI", "pmiId"),
@@ -61,6 +61,7 @@ AGENCY = {
     "embassy": ("EMBASSY", "recordId"),
 }
 MISSION_COUNTRY: dict[str, str] = {}
+BULK_TABLES = ("worker", "agency_record", "record_key", "search_record", "search_term")
 
 
 def worker_id(index: int) -> str:
@@ -189,30 +190,33 @@ def build(engines: dict[str, Engine], people: int) -> list[dict[str, Any]]:
     now = datetime.now(UTC)
     pending: dict[str, list[Any]] = defaultdict(list)
     words: set[str] = set()
+    with ExitStack() as stack:
+        loaders = [stack.enter_context(bulk_load(e, BULK_TABLES)) for e in engines.values()]
 
-    def flush() -> None:
-        for engine in engines.values():
-            with engine.begin() as connection:
+        def flush() -> None:
+            for connection in loaders:
                 _write(connection, pending, words)
-        pending.clear()
-        words.clear()
+                connection.commit()
+            pending.clear()
+            words.clear()
 
-    for index, person in enumerate(iter_people(people=people, seed=SEED, as_of=AS_OF)):
-        for name, items in person_rows(index, person, now).items():
-            pending[name].extend(items)
-            if name == "search_term":
-                words.update(str(t["term"]) for t in items if " " not in str(t["term"]))
-        if index % SAMPLE_EVERY == 0:
-            samples.append({**sample_of(person), "worker": worker_id(index)})
-        if (index + 1) % BATCH == 0:
-            flush()
-            if (index + 1) % (BATCH * 20) == 0:
-                rate = (index + 1) / (time.perf_counter() - started)
-                print(f"   built {index + 1:,} people ({rate:,.0f}/s)", flush=True)
-    flush()
+        for index, person in enumerate(iter_people(people=people, seed=SEED, as_of=AS_OF)):
+            for name, items in person_rows(index, person, now).items():
+                pending[name].extend(items)
+                if name == "search_term":
+                    words.update(str(t["term"]) for t in items if " " not in str(t["term"]))
+            if index % SAMPLE_EVERY == 0:
+                samples.append({**sample_of(person), "worker": worker_id(index)})
+            if (index + 1) % BATCH == 0:
+                flush()
+                if (index + 1) % (BATCH * 20) == 0:
+                    rate = (index + 1) / (time.perf_counter() - started)
+                    print(f"   loaded {index + 1:,} people ({rate:,.0f}/s)", flush=True)
+        flush()
+        loaded = time.perf_counter() - started
+        print(f"   rows loaded in {loaded:.0f} s; creating the indexes", flush=True)
     for engine in engines.values():
         with engine.begin() as connection:
-            connection.execute(text("ANALYZE"))
             connection.execute(text("CREATE TABLE bench_search_built (people INT, version TEXT)"))
             connection.execute(
                 text("INSERT INTO bench_search_built VALUES (:p, :v)"),
@@ -319,8 +323,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.backend in ("sqlite", "both"):
         engines["sqlite"] = make_engine(f"sqlite:///{OUT / f'search-{args.people}.db'}")
     if args.backend in ("postgres", "both"):
-        _ensure_postgres_database()
-        engines["postgres"] = make_engine(POSTGRES_URL)
+        url = postgres_url(args.people)
+        _ensure_postgres_database(url)
+        engines["postgres"] = make_engine(url)
     samples_path = OUT / f"search-{args.people}-queries.json"
     stale = {n: e for n, e in engines.items() if args.rebuild or not _built(e, args.people)}
     if stale or not samples_path.exists():
@@ -350,8 +355,14 @@ def _reset(name: str, engine: Engine, people: int) -> None:
         connection.execute(text("CREATE SCHEMA public"))
 
 
-def _ensure_postgres_database() -> None:
-    admin_url, name = POSTGRES_URL.rsplit("/", 1)
+def postgres_url(people: int) -> str:
+    """One database per size, so building one size keeps the others' caches."""
+    default = f"{POSTGRES_SERVER}/bench_search_{people}"
+    return os.environ.get("BENCH_SEARCH_POSTGRES_URL", default)
+
+
+def _ensure_postgres_database(url: str) -> None:
+    admin_url, name = url.rsplit("/", 1)
     admin = make_engine(f"{admin_url}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         exists = connection.execute(

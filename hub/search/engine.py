@@ -5,8 +5,9 @@ A name query runs in three steps, each bounded, none scanning a table:
 1. each query word finds its near spellings in the vocabulary (``hub.search.vocab``);
 2. candidate records are read from the postings: the adjacent pairs of the (corrected) query
    words first ("siti aminah" is one exact index read, however common "siti" is), then each
-   word alone, every read shortest name first and capped (``PAIR_CAP``, ``WORD_CAP``); with a
-   birth date the candidates are instead that date's records (and its day/month swap);
+   word alone, every read shortest name first and capped (``PAIR_CAP``, ``WORD_CAP``), and
+   the records holding most of the query are kept (``hub.search.candidates``, one statement);
+   with a birth date the candidates are instead that date's records (and its day/month swap);
 3. candidates are scored against the query (``hub.search.score``), grouped by worker (the
    crosswalk's ``agency_record``) and ranked by score, then worker id.
 
@@ -20,16 +21,16 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 
-from sqlalchemy import Select, Subquery, and_, select, union
+from sqlalchemy import Executable, Subquery, select
 from sqlalchemy.engine import Connection, Engine
 
 from hub.crosswalk import CrosswalkReader
-from hub.crosswalk.tables import AgencyRecordRow
-from hub.search.index import RECORD, TERM
+from hub.search.candidates import Read, candidate_rows, with_records
+from hub.search.index import RECORD
 from hub.search.query import SearchQuery
 from hub.search.score import SWAPPED_DATE_FACTOR, name_score
 from hub.search.terms import NameKeys, pair
-from hub.search.vocab import known_words, near_words
+from hub.search.vocab import lookup
 from schema.enums import Agency
 
 PAIR_CAP = 300  # postings read per pair term (and per joined spelling)
@@ -48,7 +49,6 @@ KEY_KINDS: dict[str, tuple[str, ...]] = {
     "pmiId": (f"{Agency.P2MI}:LOCAL_ID",),
     "recordId": (f"{Agency.KEMNAKER}:LOCAL_ID", f"{Agency.EMBASSY}:LOCAL_ID"),
 }
-AGENCY_RECORD = AgencyRecordRow.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,33 +95,9 @@ class SearchIndex:
         name = query.name
         assert name is not None
         if query.birth_date is not None:
-            candidates = self._by_birth_date(query.birth_date, query.country)
+            statement = with_records(self._by_birth_date(query.birth_date, query.country))
         else:
-            candidates = self._by_terms(connection, name, query.country)
-        columns = (
-            RECORD.c.given,
-            RECORD.c.father,
-            RECORD.c.birth_date,
-            AGENCY_RECORD.c.worker_id,
-        )
-        statement = (
-            select(*columns)
-            .select_from(candidates)
-            .join(
-                RECORD,
-                and_(
-                    RECORD.c.agency == candidates.c.agency,
-                    RECORD.c.local_id == candidates.c.local_id,
-                ),
-            )
-            .join(
-                AGENCY_RECORD,
-                and_(
-                    AGENCY_RECORD.c.agency == candidates.c.agency,
-                    AGENCY_RECORD.c.local_id == candidates.c.local_id,
-                ),
-            )
-        )
+            statement = self._by_terms(connection, name, query.country)
         best: dict[str, float] = {}
         for given, father, born, worker in connection.execute(statement):
             score = name_score(name, tuple(given.split()), tuple(father.split()))
@@ -140,40 +116,42 @@ class SearchIndex:
             statement = statement.where(RECORD.c.countries.contains(f",{country},"))
         return statement.limit(DATE_CAP).subquery("candidates")
 
-    def _by_terms(self, connection: Connection, name: NameKeys, country: str | None) -> Subquery:
+    def _by_terms(self, connection: Connection, name: NameKeys, country: str | None) -> Executable:
         sequence = (*name.given, *name.father)
-        variants = {w: near_words(connection, w) for w in name.words}
         adjacent = [(a, b) for a, b in pairwise(sequence) if a != b]
-        pairs: set[str] = set()
-        for a, b in adjacent:
-            for x in _top(variants[a]):
-                pairs.update(pair(x, y) for y in _top(variants[b]) if x != y)
         joined = [a + b for a, b in adjacent]
         splits = [
             (w[:i], w[i:]) for w in name.words if len(w) >= SPLIT_FROM for i in range(2, len(w) - 1)
         ]
-        known = known_words(connection, sorted({*joined, *(p for s in splits for p in s)}))
-        pairs.update(pair(a, b) for a, b in splits if a in known and b in known)
-        whole = {j for j in joined if j in known}
-        words = {v for found in variants.values() for v in found} - whole
-        word_cap = ONE_WORD_CAP if len(sequence) == 1 else WORD_CAP
-        reads = [
-            *(self._postings(t, PAIR_CAP, country) for t in sorted(pairs | whole)),
-            *(self._postings(t, word_cap, country) for t in sorted(words)),
-        ]
-        if len(reads) == 1:
-            return reads[0].subquery("candidates")
-        return union(*reads).subquery("candidates")
+        variants, known = lookup(connection, name.words, [*joined, *(p for s in splits for p in s)])
+        weights: dict[str, int] = {}  # term -> how much of the query it stands for, x 100
 
-    def _postings(self, term: str, cap: int, country: str | None) -> Select:  # type: ignore[type-arg]
-        statement = select(TERM.c.agency, TERM.c.local_id).where(TERM.c.term == term)
-        if country:
-            statement = statement.join(
-                RECORD,
-                and_(RECORD.c.agency == TERM.c.agency, RECORD.c.local_id == TERM.c.local_id),
-            ).where(RECORD.c.countries.contains(f",{country},"))
-        inner = statement.order_by(TERM.c.size).limit(cap).subquery()
-        return select(inner.c.agency, inner.c.local_id)
+        def weigh(term: str, weight: float) -> None:
+            weights[term] = max(weights.get(term, 0), round(weight * 100))
+
+        for a, b in adjacent:
+            for x in _top(variants[a]):
+                for y in _top(variants[b]):
+                    if x != y:
+                        weigh(pair(x, y), variants[a][x] + variants[b][y])
+        for a, b in splits:
+            if a in known and b in known:
+                weigh(pair(a, b), 1.0)  # one query word, written split
+        for j in joined:
+            if j in known:
+                weigh(j, 2.0)  # two query words, written joined
+        whole = set(weights)
+        word_cap = ONE_WORD_CAP if len(sequence) == 1 else WORD_CAP
+        words: dict[str, int] = {}
+        for found in variants.values():
+            for word, similarity in found.items():
+                if word not in whole:
+                    words[word] = max(words.get(word, 0), round(similarity * 100))
+        reads = [
+            *(Read(t, PAIR_CAP, weights[t]) for t in sorted(whole)),
+            *(Read(t, word_cap, words[t]) for t in sorted(words)),
+        ]
+        return candidate_rows(connection, reads, country)
 
 
 def _top(found: dict[str, float]) -> list[str]:

@@ -1,8 +1,10 @@
-"""``searchWorkers`` through the real hub over HTTP: four sandboxes synced into the index."""
+"""``searchWorkers`` through the real hub over HTTP: four sandboxes synced into the index, on
+SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ from hub.crosswalk import AgencyRecordRow
 from hub.search.index import RECORD, TERM
 from hub.storage import make_engine
 from schema.scenario import Scenario
+from tests.databases import throwaway_postgres
 from tests.e2e.stack import Stack, running_stack
 
 pytestmark = pytest.mark.e2e
@@ -32,10 +35,21 @@ BY_NIK = """query($nik: String!) { workerBy(nik: $nik) { id } }"""
 SITI, RIZKI, NURHAYATI = "3506124508900003", "3201011507880007", "3525146102930001"
 
 
-@pytest.fixture(scope="module")
-def stack(small_scenario: Scenario, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    with running_stack(small_scenario, tmp_path_factory.mktemp("search")) as running:
-        yield running
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def stack(
+    request: pytest.FixtureRequest,
+    small_scenario: Scenario,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Stack]:
+    """The same hub on each backend: the sync fills the index, the API searches it."""
+    with ExitStack() as context:
+        url = None
+        if request.param == "postgres":
+            url = context.enter_context(throwaway_postgres("pmihub_search_api"))
+        folder = tmp_path_factory.mktemp(f"search-{request.param}")
+        yield context.enter_context(running_stack(small_scenario, folder, database_url=url))
 
 
 def ok(response: Any) -> Any:
