@@ -12,12 +12,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from hub.search.tables import SearchRecordRow, SearchTermRow, SearchVocabRow
 from hub.search.terms import name_keys, record_terms
+from hub.storage.pairs import pairs_in
 from schema.records import PersonRecord
 
 CHUNK = 400  # values per IN (...) clause, under SQLite's and PostgreSQL's limits
@@ -72,9 +73,10 @@ def index_entries(connection: Connection, entries: Iterable[IndexEntry]) -> int:
         return 0
     ids = list(latest)
     for chunk in _chunks(ids):
-        connection.execute(delete(TERM).where(tuple_(TERM.c.agency, TERM.c.local_id).in_(chunk)))
+        # pairs_in, not tuple_().in_(): SQLite would scan the whole table for every page
+        connection.execute(delete(TERM).where(pairs_in(TERM.c.agency, TERM.c.local_id, chunk)))
         connection.execute(
-            delete(RECORD).where(tuple_(RECORD.c.agency, RECORD.c.local_id).in_(chunk))
+            delete(RECORD).where(pairs_in(RECORD.c.agency, RECORD.c.local_id, chunk))
         )
     records: list[dict[str, object]] = []
     terms: list[dict[str, object]] = []
