@@ -10,7 +10,17 @@ import argparse
 import importlib
 import time
 
-BENCHES = ("generator", "audit", "gateway", "protection", "resilience")
+BENCHES = (
+    "generator",
+    "audit",
+    "gateway",
+    "protection",
+    "resilience",
+    "search",
+    "sync",
+    "linkage",
+    "linker",
+)
 ON_STACK = ("audit", "gateway", "protection", "resilience")
 
 
@@ -22,6 +32,8 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
     names = args.names or list(BENCHES)
+    if {"sync", "linkage"} <= set(names):  # linkage syncs first and prints the sync figures
+        names.remove("sync")
     for name in [n for n in names if n not in ON_STACK]:
         _timed(name, lambda n=name: importlib.import_module(f"bench.{n}").main([]))
     stacked = [n for n in names if n in ON_STACK]

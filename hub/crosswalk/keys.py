@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from schema.identifiers import normalize_passport
 from schema.records import PersonRecord
@@ -16,15 +16,35 @@ PASSPORT = "PASSPORT"
 STRENGTH = {NIK: 3, "AGENCY_ID": 2, PASSPORT: 1}
 
 
+_INNER = bytes(x ^ 0x36 for x in range(256))  # HMAC's ipad and opad, as translate tables
+_OUTER = bytes(x ^ 0x5C for x in range(256))
+
+
 @dataclass(frozen=True, slots=True)
 class Pseudonymizer:
-    """HMAC-SHA256 under the hub's pseudonym key (``HUB_PSEUDONYM_KEY``)."""
+    """HMAC-SHA256 under the hub's pseudonym key (``HUB_PSEUDONYM_KEY``).
+
+    The keyed inner and outer SHA-256 states are computed once and copied per digest (RFC
+    2104, as ``hmac`` does it): the linker digests several keys per record, and building an
+    HMAC object each time cost more than the hashing.
+    """
 
     key: bytes
+    _inner: Any = field(init=False, repr=False, compare=False)
+    _outer: Any = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        key = self.key if len(self.key) <= 64 else hashlib.sha256(self.key).digest()
+        key = key.ljust(64, b"\0")
+        object.__setattr__(self, "_inner", hashlib.sha256(key.translate(_INNER)))
+        object.__setattr__(self, "_outer", hashlib.sha256(key.translate(_OUTER)))
 
     def digest(self, kind: str, value: str) -> str:
-        message = f"{kind}\x1f{value}".encode()
-        return hmac.new(self.key, message, hashlib.sha256).hexdigest()
+        inner = self._inner.copy()
+        inner.update(f"{kind}\x1f{value}".encode())
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
 
 
 def key_kind_method(kind: str) -> str:

@@ -11,23 +11,25 @@ queue when it falls between the thresholds or two workers are close. What identi
 decided (hub.identity.review) is kept: a MANUAL link is never moved by the linker, and a
 record is never linked to a worker it was rejected from or split off.
 
-Records are linked a page at a time: everything the page needs is read in a handful of
-queries, the page is linked in memory (each record seeing the ones before it), and the
-changes are written in one flush.
+Records are linked a page at a time (hub.crosswalk.page): everything the page needs is read
+in a handful of Core queries, the page is linked in memory (each record seeing the ones before
+it), and the changes are written in a few executemany statements. A record whose fingerprint
+is unchanged costs one lookup. A record that appears twice in one page is linked once, as its
+last occurrence says (the later version wins); both occurrences answer its worker.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import func, insert, tuple_, update
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, delete, select
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
 
 from hub.crosswalk.keys import (
     NIK,
@@ -37,18 +39,44 @@ from hub.crosswalk.keys import (
     key_kind_method,
     record_keys,
 )
-from hub.crosswalk.tables import AgencyRecordRow, RecordKeyRow, WorkerRow
-from hub.identity.attributes import Attributes
+from hub.crosswalk.page import (
+    KEY,
+    RECORD,
+    WORKER,
+    Key,
+    Page,
+    RecordId,
+    Stored,
+    by_agency,
+    stored_records,
+)
+from hub.crosswalk.tables import WorkerRow
+from hub.identity.attributes import COLUMNS, Attributes
 from hub.identity.matcher import DO_NOT_LINK, Blocks, Proposal, Verdict, decide, do_not_link
 from hub.identity.policy import MatchPolicy, process_policy
 from hub.identity.scoring import score
 from hub.identity.tables import IdentityAttributeRow, IdentityDecisionRow, MatchCandidateRow
+from hub.storage.bulk import insert_rows
+from hub.storage.members import batches, member_of
 from schema.enums import MatchMethod
 from schema.records import PersonRecord
 
-Key = tuple[str, str]  # (kind, digest)
-RecordId = tuple[str, str]  # (agency, local_id)
-CHUNK = 400  # values per IN (...) clause, under SQLite's and PostgreSQL's limits
+ATTRIBUTE: Any = IdentityAttributeRow.__table__  # type: ignore[attr-defined]
+CANDIDATE: Any = MatchCandidateRow.__table__  # type: ignore[attr-defined]
+DECISION: Any = IdentityDecisionRow.__table__  # type: ignore[attr-defined]
+MANUAL = str(MatchMethod.MANUAL)
+WORKER_COLUMNS = ("id", "created_at", "merged_into")
+RECORD_COLUMNS = (
+    "agency",
+    "local_id",
+    "worker_id",
+    "method",
+    "confidence",
+    "fingerprint",
+    "updated_at",
+)
+KEY_COLUMNS = ("kind", "digest", "agency", "local_id")
+ATTRIBUTE_COLUMNS = ("agency", "local_id", *COLUMNS)  # Attributes.to_values order
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,30 +97,6 @@ def new_worker_id() -> str:
     return "wk_" + secrets.token_hex(10)
 
 
-def _chunks(values: Sequence[object]) -> Iterable[Sequence[object]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
-
-
-@dataclass
-class _Page:
-    """What the records of one page, and everything they touch, look like in the database."""
-
-    holders: dict[Key, set[RecordId]] = field(default_factory=lambda: defaultdict(set))
-    owner: dict[RecordId, str] = field(default_factory=dict)  # record -> worker id
-    merged: dict[str, str | None] = field(default_factory=dict)  # worker -> merged_into
-    niks: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # worker -> NIKs
-    blocks: Blocks | None = None  # identity attributes by birth date, for matching
-    attributes: dict[RecordId, IdentityAttributeRow] = field(default_factory=dict)  # stored
-    apart: dict[RecordId, set[str]] = field(default_factory=dict)  # do-not-link decisions
-    # Written in bulk when the page is done (new workers before any flush): one statement
-    # per page instead of one per record.
-    new_workers: list[dict[str, object]] = field(default_factory=list)
-    new_keys: list[dict[str, str]] = field(default_factory=list)
-    new_attributes: list[dict[str, object]] = field(default_factory=list)
-    stale_keys: list[RecordId] = field(default_factory=list)
-
-
 class Linker:
     """Links person records into workers inside one database session."""
 
@@ -107,197 +111,133 @@ class Linker:
         return self.link_many([record])[0]
 
     def link_many(self, records: Sequence[PersonRecord]) -> list[LinkOutcome]:
-        s = self.session
-        with s.no_autoflush:
-            ids = [(r.agency, r.local_id) for r in records]
-            existing = self._existing(ids)
-            prints = [fingerprint(r) for r in records]
-            todo = [
-                i
-                for i, (rid, fp) in enumerate(zip(ids, prints, strict=True))
-                if rid not in existing or existing[rid].fingerprint != fp
+        connection = self.session.connection()
+        last = {(r.agency, r.local_id): i for i, r in enumerate(records)}
+        ids = list(last)
+        stored = stored_records(connection, ids)
+        prints = {rid: fingerprint(records[i]) for rid, i in last.items()}
+        todo = [rid for rid in ids if rid not in stored or stored[rid].fingerprint != prints[rid]]
+        page = Page()
+        if not todo:  # nothing changed: the workers the records are linked to
+            page.read_merged(connection, {row.worker_id for row in stored.values()})
+            return [
+                LinkOutcome(self._canonical(page, stored[(r.agency, r.local_id)].worker_id), False)
+                for r in records
             ]
-            keys = {
-                i: [
-                    (kind, self.pseudo.digest(kind, value))
-                    for kind, value in record_keys(records[i])
-                ]
-                for i in todo
-            }
-            relinked = [ids[i] for i in todo if ids[i] in existing]
-            page = self._load_page({k for ks in keys.values() for k in ks}, relinked)
-            attributes = {i: Attributes.of(records[i]) for i in todo}
-            self._prepare_matching(page, ids, todo, keys, attributes, relinked)
-            outcomes: list[LinkOutcome] = []
-            now = datetime.now(UTC)
-            for i, record in enumerate(records):
-                row = existing.get(ids[i])
-                if i not in keys:
-                    assert row is not None
-                    outcomes.append(LinkOutcome(self._canonical(page, row.worker_id), False))
-                    continue
-                worker = self._link_one(page, record, keys[i], attributes[i], row, prints[i], now)
-                outcomes.append(LinkOutcome(worker, True))
-            self._write(page)
-        return outcomes
-
-    def _write(self, page: _Page) -> None:
-        """The page's new workers, records and keys, in a few statements."""
-        s = self.session
-        self._write_workers(page)
-        s.flush()
-        for chunk in _chunks(page.stale_keys):
-            s.exec(
-                delete(RecordKeyRow).where(
-                    tuple_(col(RecordKeyRow.agency), col(RecordKeyRow.local_id)).in_(chunk)
-                )
+        keys = {
+            rid: [
+                (kind, self.pseudo.digest(kind, v)) for kind, v in record_keys(records[last[rid]])
+            ]
+            for rid in todo
+        }
+        relinked = [rid for rid in todo if rid in stored]
+        attributes = {rid: Attributes.of(records[last[rid]]) for rid in todo}
+        self._read_page(connection, page, stored, keys, relinked)
+        page.read_merged(connection, {stored[rid].worker_id for rid in ids if rid not in keys})
+        self._prepare_matching(connection, page, keys, attributes, relinked)
+        now = datetime.now(UTC)
+        linked: dict[RecordId, LinkOutcome] = {}
+        for i, record in enumerate(records):
+            rid = (record.agency, record.local_id)
+            if last[rid] != i:
+                continue  # linked at its last occurrence
+            if rid not in keys:
+                linked[rid] = LinkOutcome(self._canonical(page, stored[rid].worker_id), False)
+                continue
+            worker = self._link_one(
+                page, rid, keys[rid], attributes[rid], stored.get(rid), prints[rid], now
             )
-        if page.new_keys:
-            s.execute(insert(RecordKeyRow), page.new_keys)
-        if page.new_attributes:
-            s.execute(insert(IdentityAttributeRow), page.new_attributes)
-        page.stale_keys, page.new_keys, page.new_attributes = [], [], []
-
-    def _write_workers(self, page: _Page) -> None:
-        """New worker rows first: records refer to them."""
-        if page.new_workers:
-            self.session.execute(insert(WorkerRow), page.new_workers)
-            page.new_workers = []
+            linked[rid] = LinkOutcome(worker, True)
+        self._write(connection, page, now)
+        return [linked[(r.agency, r.local_id)] for r in records]
 
     # -- reading ---------------------------------------------------------------------------
 
-    def _existing(self, ids: list[RecordId]) -> dict[RecordId, AgencyRecordRow]:
-        found: dict[RecordId, AgencyRecordRow] = {}
-        for chunk in _chunks(list(dict.fromkeys(ids))):
-            rows = self.session.exec(
-                select(AgencyRecordRow).where(
-                    tuple_(col(AgencyRecordRow.agency), col(AgencyRecordRow.local_id)).in_(chunk)
-                )
-            )
-            found.update({(r.agency, r.local_id): r for r in rows})
-        return found
-
-    def _load_page(self, keys: set[Key], relinked: list[RecordId]) -> _Page:
-        s, page = self.session, _Page()
-        for chunk in _chunks(sorted(keys)):
-            for row in s.exec(
-                select(RecordKeyRow).where(
-                    tuple_(col(RecordKeyRow.kind), col(RecordKeyRow.digest)).in_(chunk)
-                )
-            ):
-                page.holders[(row.kind, row.digest)].add((row.agency, row.local_id))
-        for chunk in _chunks(relinked):  # keys the relinked records held until now
-            for row in s.exec(
-                select(RecordKeyRow).where(
-                    tuple_(col(RecordKeyRow.agency), col(RecordKeyRow.local_id)).in_(chunk)
-                )
-            ):
-                page.holders[(row.kind, row.digest)].add((row.agency, row.local_id))
-        holders = sorted({h for hs in page.holders.values() for h in hs})
-        page.owner.update({rid: row.worker_id for rid, row in self._existing(holders).items()})
-        self._load_workers(page, set(page.owner.values()))
-        return page
-
-    def _load_workers(self, page: _Page, workers: set[str]) -> None:
-        s = self.session
-        pending = workers - set(page.merged)
-        while pending:
-            batch = sorted(pending)
-            for chunk in _chunks(batch):
-                for row in s.exec(select(WorkerRow).where(col(WorkerRow.id).in_(chunk))):
-                    page.merged[row.id] = row.merged_into
-            # Two indexed steps (records by worker, then their NIK keys): as one join, SQLite
-            # chose to walk every NIK key of the table.
-            holders: dict[RecordId, str] = {}
-            for chunk in _chunks(batch):
-                for agency, local_id, worker in s.exec(
-                    select(
-                        AgencyRecordRow.agency, AgencyRecordRow.local_id, AgencyRecordRow.worker_id
-                    ).where(col(AgencyRecordRow.worker_id).in_(chunk))
-                ):
-                    holders[(agency, local_id)] = worker
-            for chunk in _chunks(sorted(holders)):
-                for agency, local_id, digest in s.exec(
-                    select(RecordKeyRow.agency, RecordKeyRow.local_id, RecordKeyRow.digest).where(
-                        tuple_(col(RecordKeyRow.agency), col(RecordKeyRow.local_id)).in_(chunk),
-                        col(RecordKeyRow.kind) == NIK,
-                    )
-                ):
-                    page.niks[holders[(agency, local_id)]].add(digest)
-            targets = {m for w in batch if (m := page.merged.get(w))}
-            pending = targets - set(page.merged)
+    def _read_page(
+        self,
+        connection: Connection,
+        page: Page,
+        stored: dict[RecordId, Stored],
+        keys: dict[RecordId, list[Key]],
+        relinked: list[RecordId],
+    ) -> None:
+        """The records sharing a key with the page, the keys the relinked records held, and
+        the workers of all of them: their merges and NIKs."""
+        page.read_holders(connection, {k for ks in keys.values() for k in ks})
+        page.read_keys_of(connection, relinked)
+        for rid in relinked:
+            page.owner.setdefault(rid, stored[rid].worker_id)
+        page.read_merged(connection, set(page.owner.values()))
+        page.read_niks(connection, {self._canonical(page, w) for w in page.owner.values()})
 
     def _prepare_matching(
         self,
-        page: _Page,
-        ids: list[RecordId],
-        todo: list[int],
-        keys: dict[int, list[Key]],
-        attributes: dict[int, Attributes],
+        connection: Connection,
+        page: Page,
+        keys: dict[RecordId, list[Key]],
+        attributes: dict[RecordId, Attributes],
         relinked: list[RecordId],
     ) -> None:
         """Read what matching the page needs: the birth-date blocks of the records no
         identifier links, the stored attributes and decisions of the page's records; and
         retire the queued candidates of the records being relinked."""
-        s = self.session
-        table = IdentityAttributeRow
-        for chunk in _chunks(relinked):
-            for row in s.exec(
-                select(table).where(tuple_(col(table.agency), col(table.local_id)).in_(chunk))
-            ):
-                page.attributes[(row.agency, row.local_id)] = row
-        page.apart = do_not_link(s, [ids[i] for i in todo])
-        page.blocks = Blocks(s)
+        for agency, local_ids in by_agency(relinked).items():
+            for chunk in batches(connection, local_ids):
+                rows = connection.execute(
+                    select(ATTRIBUTE.c.local_id, ATTRIBUTE.c.birth_date).where(
+                        ATTRIBUTE.c.agency == agency,
+                        member_of(connection, ATTRIBUTE.c.local_id, chunk),
+                    )
+                ).all()
+                page.born.update({(agency, local_id): born for local_id, born in rows})
+        page.apart = do_not_link(connection, list(keys))
+        page.blocks = Blocks(connection, RECORD)
         alone = [
-            i
-            for i in todo
-            if attributes[i].birth_date is not None
-            and not any(page.holders.get(k, set()) - {ids[i]} for k in keys[i])
+            rid
+            for rid, ks in keys.items()
+            if attributes[rid].birth_date is not None
+            and not any(page.holders.get(k, set()) - {rid} for k in ks)
         ]
-        page.blocks.need((attributes[i].birth_date, attributes[i].has_nik) for i in alone)  # type: ignore[misc]
-        self._load_owners(page, {r for bucket in page.blocks.by_date.values() for r in bucket})
-        if relinked:
-            for chunk in _chunks(relinked):
-                s.exec(
-                    update(MatchCandidateRow)
+        page.blocks.need((attributes[rid].birth_date, attributes[rid].has_nik) for rid in alone)  # type: ignore[misc]
+        for agency, local_ids in by_agency(relinked).items():
+            for chunk in batches(connection, local_ids):
+                connection.execute(
+                    update(CANDIDATE)
                     .where(
-                        tuple_(col(MatchCandidateRow.agency), col(MatchCandidateRow.local_id)).in_(
-                            chunk
-                        ),
-                        col(MatchCandidateRow.status) == "PENDING",
+                        CANDIDATE.c.agency == agency,
+                        member_of(connection, CANDIDATE.c.local_id, chunk),
+                        CANDIDATE.c.status == "PENDING",
                     )
                     .values(status="SUPERSEDED")
                 )
 
-    def _load_owners(self, page: _Page, records: set[RecordId]) -> None:
-        missing = sorted(records - set(page.owner))
-        if missing:
-            page.owner.update({rid: row.worker_id for rid, row in self._existing(missing).items()})
-            self._load_workers(page, set(page.owner.values()))
-
-    def _canonical(self, page: _Page, worker: str) -> str:
+    def _canonical(self, page: Page, worker: str) -> str:
         for _ in range(32):
             if worker not in page.merged:
-                self._load_workers(page, {worker})
+                page.read_merged(self.session.connection(), {worker})
             nxt = page.merged.get(worker)
             if nxt is None:
                 return worker
             worker = nxt
         return worker
 
+    def _niks(self, page: Page, worker: str) -> set[str]:
+        if worker not in page.niks_read:
+            page.read_niks(self.session.connection(), {worker})
+        return page.niks[worker]
+
     # -- linking ---------------------------------------------------------------------------
 
     def _link_one(
         self,
-        page: _Page,
-        record: PersonRecord,
+        page: Page,
+        me: RecordId,
         keys: list[Key],
         attributes: Attributes,
-        row: AgencyRecordRow | None,
+        row: Stored | None,
         fp: str,
         now: datetime,
     ) -> str:
-        me = (record.agency, record.local_id)
         nik = next((d for kind, d in keys if kind == NIK), None)
         apart = {self._canonical(page, w) for w in page.apart.get(me, ())}
         candidates: dict[str, str] = {}
@@ -318,8 +258,8 @@ class Linker:
             if w not in apart and self._nik_fits(page, w, nik, me)
         }
         confidence, queue = 1.0, None
-        if row is not None and row.method == MatchMethod.MANUAL:
-            worker, method = self._canonical(page, row.worker_id), str(row.method)
+        if row is not None and row.method == MANUAL:
+            worker, method = self._canonical(page, row.worker_id), MANUAL
             confidence = row.confidence
         elif compatible:
             worker = max(compatible, key=lambda w: (STRENGTH[key_kind_method(compatible[w])], w))
@@ -333,45 +273,41 @@ class Linker:
             else:
                 queue = verdict
                 worker = new_worker_id()
-                page.new_workers.append({"id": worker, "created_at": now})
+                page.new_workers.append((worker, now, None))
                 page.merged[worker] = None
+                page.niks_read.add(worker)
                 method = str(MatchMethod.NIK if nik else MatchMethod.AGENCY_ID)
         if row is not None:  # relinked: its old keys go
             page.stale_keys.append(me)
-            for held in page.holders.values():
-                held.discard(me)
-        else:
-            row = AgencyRecordRow(
-                agency=me[0],
-                local_id=me[1],
-                worker_id=worker,
-                method=method,
-                fingerprint=fp,
-                updated_at=now,
-            )
-        row.worker_id, row.method, row.fingerprint, row.updated_at = worker, method, fp, now
-        row.confidence = confidence
-        self.session.add(row)
+            page.forget(me)
+        page.records[me] = {
+            "agency": me[0],
+            "local_id": me[1],
+            "worker_id": worker,
+            "method": method,
+            "confidence": confidence,
+            "fingerprint": fp,
+            "updated_at": now,
+            "stored": row is not None,
+        }
         self._store_attributes(page, me, attributes)
         if queue is not None:
-            self._enqueue(me, queue, now)
-        page.new_keys.extend(
-            {"kind": kind, "digest": digest, "agency": me[0], "local_id": me[1]}
-            for kind, digest in keys
-        )
+            self._enqueue(page, me, queue, now)
+        page.new_keys.extend((kind, digest, me[0], me[1]) for kind, digest in keys)
         for key in keys:
             page.holders[key].add(me)
+            page.held[me].append(key)
         page.owner[me] = worker
         if nik:
             page.niks[worker].add(nik)
         return worker
 
-    def _nik_fits(self, page: _Page, worker: str, nik: str | None, me: RecordId) -> bool:
+    def _nik_fits(self, page: Page, worker: str, nik: str | None, me: RecordId) -> bool:
         """False when the worker holds a NIK other than ``nik`` (the record's own old NIK,
         held by no other record, does not count: a corrected NIK moves the record out)."""
         if nik is None:
             return True
-        for held in page.niks[worker]:
+        for held in self._niks(page, worker):
             if held == nik:
                 continue
             holders = page.holders.get((NIK, held))
@@ -380,101 +316,160 @@ class Linker:
         return True
 
     def _match(
-        self, page: _Page, me: RecordId, attributes: Attributes, nik: str | None, apart: set[str]
+        self, page: Page, me: RecordId, attributes: Attributes, nik: str | None, apart: set[str]
     ) -> Verdict:
         """Score the record against the workers of its birth-date block (see the module
-        docstring) and decide by the thresholds."""
+        docstring) and decide by the thresholds. Only pairs that reach the lower threshold
+        can be linked or queued, so only their workers are looked at further."""
         assert page.blocks is not None
-        pairs = [(rid, other) for rid, other in page.blocks.candidates(attributes) if rid != me]
-        self._load_owners(page, {rid for rid, _ in pairs})
-        best: dict[str, Proposal] = {}
-        for rid, other in pairs:
-            owner = page.owner.get(rid)
-            if owner is None:
-                continue
-            worker = self._canonical(page, owner)
-            if worker in apart or not self._nik_fits(page, worker, nik, me):
+        owners, lower = page.blocks.owners, self.policy.lower
+        close: list[tuple[str, Any]] = []
+        for rid, other in page.blocks.candidates(attributes):
+            if rid == me:
                 continue
             scored = score(attributes, other)
+            if scored.confidence < lower:
+                continue
+            owner = page.owner.get(rid) or owners.get(rid)
+            if owner is not None:
+                close.append((owner, scored))
+        best: dict[str, Proposal] = {}
+        for owner, scored in close:
+            worker = self._canonical(page, owner)
             known = best.get(worker)
             if known is None or scored.weight > known.score.weight:
                 best[worker] = Proposal(worker, scored)
-        return decide(best.values(), self.policy)
+        fits = [
+            p
+            for p in best.values()
+            if p.worker not in apart and self._nik_fits(page, p.worker, nik, me)
+        ]
+        return decide(fits, self.policy)
 
-    def _store_attributes(self, page: _Page, me: RecordId, attributes: Attributes) -> None:
-        fresh = attributes.to_row(*me)
-        row = page.attributes.get(me)
-        before = row.birth_date if row is not None else None
-        if row is None:  # a new record: written in bulk with the page
-            page.new_attributes.append(fresh.model_dump())
+    def _store_attributes(self, page: Page, me: RecordId, attributes: Attributes) -> None:
+        values = attributes.to_values(*me)
+        before: date | None = None
+        if me in page.born:  # stored: updated in place
+            before = page.born.pop(me)
+            page.changed_attributes.append({f"b_{k}": v for k, v in values.items()})
         else:
-            for name in ("given", "father", "birth_date", "sex", "region", "has_nik"):
-                setattr(row, name, getattr(fresh, name))
-            self.session.add(row)
+            page.new_attributes.append(tuple(values.values()))
         if page.blocks is not None:
             page.blocks.put(me, attributes, before)
 
-    def _enqueue(self, me: RecordId, verdict: Verdict, now: datetime) -> None:
+    def _enqueue(self, page: Page, me: RecordId, verdict: Verdict, now: datetime) -> None:
         """Put the pairs between the thresholds in the review queue."""
-        self.session.add_all(
-            MatchCandidateRow(
-                agency=me[0],
-                local_id=me[1],
-                worker_id=proposal.worker,
-                confidence=round(proposal.score.confidence, 6),
-                weight=proposal.score.weight,
-                evidence=evidence_json(proposal),
-                ambiguous=verdict.ambiguous,
-                status="PENDING",
-                created_at=now,
-            )
+        page.candidates.extend(
+            {
+                "agency": me[0],
+                "local_id": me[1],
+                "worker_id": proposal.worker,
+                "confidence": round(proposal.score.confidence, 6),
+                "weight": proposal.score.weight,
+                "evidence": evidence_json(proposal),
+                "ambiguous": verdict.ambiguous,
+                "status": "PENDING",
+                "created_at": now,
+                "decided_at": None,
+                "decided_by": None,
+            }
             for proposal in verdict.queue
         )
 
-    def _kept_apart(self, first: str, second: str) -> bool:
+    def _kept_apart(self, page: Page, first: str, second: str) -> bool:
         """True when an identity officer said a record of one worker is not the other."""
-        d, r = IdentityDecisionRow, AgencyRecordRow
-        count = self.session.exec(
-            select(func.count())
-            .select_from(d)
-            .join(
-                r,
-                (col(r.agency) == col(d.agency)) & (col(r.local_id) == col(d.local_id)),
+        connection = self.session.connection()
+        rows = connection.execute(
+            select(DECISION.c.agency, DECISION.c.local_id, DECISION.c.worker_id).where(
+                DECISION.c.kind.in_(DO_NOT_LINK), DECISION.c.worker_id.in_((first, second))
             )
-            .where(
-                col(d.kind).in_(DO_NOT_LINK),
-                ((col(r.worker_id) == first) & (col(d.worker_id) == second))
-                | ((col(r.worker_id) == second) & (col(d.worker_id) == first)),
-            )
-        ).one()
-        return bool(count)
+        ).all()
+        for agency, local_id, decided in rows:
+            rid = (agency, local_id)
+            current = page.owner.get(rid)
+            if current is None:
+                current = connection.execute(
+                    select(RECORD.c.worker_id).where(
+                        RECORD.c.agency == agency, RECORD.c.local_id == local_id
+                    )
+                ).scalar()
+            if {current, decided} == {first, second}:
+                return True
+        return False
 
-    def _merge(self, page: _Page, primary: str, others: list[str], nik: str | None) -> None:
+    def _merge(self, page: Page, primary: str, others: list[str], nik: str | None) -> None:
         """Fold ``others`` into ``primary`` unless their NIKs say they are someone else."""
-        primary_niks = page.niks[primary] | ({nik} if nik else set())
+        if not others:
+            return
+        primary_niks = self._niks(page, primary) | ({nik} if nik else set())
         for other in others:
-            other_niks = page.niks[other]
+            other_niks = self._niks(page, other)
             if primary_niks and other_niks and not other_niks <= primary_niks:
                 continue
-            self._write_workers(page)
-            self.session.flush()
-            if self._kept_apart(primary, other):
+            if self._kept_apart(page, primary, other):
                 continue
-            self.session.exec(
-                update(AgencyRecordRow)
-                .where(col(AgencyRecordRow.worker_id) == other)
-                .values(worker_id=primary)
+            self._write_workers(page)
+            connection = self.session.connection()
+            # Stored records move now; the page's own are written with their canonical worker.
+            connection.execute(
+                update(RECORD).where(RECORD.c.worker_id == other).values(worker_id=primary)
             )
-            self.session.exec(
-                update(WorkerRow).where(col(WorkerRow.id) == other).values(merged_into=primary)
+            connection.execute(
+                update(WORKER).where(WORKER.c.id == other).values(merged_into=primary)
             )
-            self.session.expire_all()
             page.merged[other] = primary
             for rid, worker in page.owner.items():
                 if worker == other:
                     page.owner[rid] = primary
             primary_niks |= other_niks
             page.niks[primary] |= other_niks
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def _write_workers(self, page: Page) -> None:
+        """New worker rows first: records and merges refer to them."""
+        if page.new_workers:
+            insert_rows(self.session.connection(), WORKER, WORKER_COLUMNS, page.new_workers)
+            page.new_workers = []
+
+    def _write(self, connection: Connection, page: Page, now: datetime) -> None:
+        """The page's workers, records, keys, attributes and queued pairs, a statement each."""
+        self._write_workers(page)
+        for agency, local_ids in by_agency(page.stale_keys).items():
+            for chunk in batches(connection, local_ids):
+                connection.execute(
+                    delete(KEY).where(
+                        KEY.c.agency == agency, member_of(connection, KEY.c.local_id, chunk)
+                    )
+                )
+        fresh, moved = [], []
+        for values in page.records.values():
+            row = {**values, "worker_id": self._canonical(page, values["worker_id"])}
+            if row.pop("stored"):
+                moved.append({f"b_{k}": v for k, v in row.items()})
+            else:
+                fresh.append(tuple(row[c] for c in RECORD_COLUMNS))
+        insert_rows(connection, RECORD, RECORD_COLUMNS, fresh)
+        if moved:
+            connection.execute(_updating(RECORD, moved[0]), moved)
+        insert_rows(connection, KEY, KEY_COLUMNS, sorted(page.new_keys))  # index order
+        insert_rows(connection, ATTRIBUTE, ATTRIBUTE_COLUMNS, page.new_attributes)
+        if page.changed_attributes:
+            connection.execute(
+                _updating(ATTRIBUTE, page.changed_attributes[0]), page.changed_attributes
+            )
+        if page.candidates:
+            connection.execute(insert(CANDIDATE), page.candidates)
+
+
+def _updating(table: Any, sample: dict[str, Any]) -> Any:
+    """An executemany UPDATE by (agency, local_id) of the columns in ``sample`` (``b_`` keys)."""
+    columns = [k.removeprefix("b_") for k in sample if k not in ("b_agency", "b_local_id")]
+    return (
+        update(table)
+        .where(table.c.agency == bindparam("b_agency"), table.c.local_id == bindparam("b_local_id"))
+        .values({c: bindparam(f"b_{c}") for c in columns})
+    )
 
 
 def evidence_json(proposal: Proposal) -> str:

@@ -13,6 +13,9 @@ from hub.identity.names import parse, spelling_key
 from hub.identity.tables import IdentityAttributeRow
 from schema.records import PersonRecord
 
+# The stored columns matching reads, in ``Attributes.from_columns`` order.
+COLUMNS = ("given", "father", "birth_date", "sex", "region", "has_nik")
+
 
 @dataclass(frozen=True, slots=True)
 class Attributes:
@@ -49,26 +52,45 @@ class Attributes:
 
     @classmethod
     def from_row(cls, row: IdentityAttributeRow) -> Attributes:
+        return cls.from_columns(
+            row.given, row.father, row.birth_date, row.sex, row.region, row.has_nik
+        )
+
+    @classmethod
+    def from_columns(
+        cls,
+        given: str,
+        father: str | None,
+        birth_date: date | None,
+        sex: str | None,
+        region: str | None,
+        has_nik: bool,
+    ) -> Attributes:
+        """From the stored columns, in COLUMNS order (blocking reads them with Core)."""
         return cls(
-            given=tuple(row.given.split()),
-            father=tuple(row.father.split()) if row.father else (),
-            birth_date=row.birth_date,
-            sex=row.sex,
-            region=row.region,
-            has_nik=row.has_nik,
+            tuple(given.split()),
+            tuple(father.split()) if father else (),
+            birth_date,
+            sex,
+            region,
+            bool(has_nik),
         )
 
     def to_row(self, agency: str, local_id: str) -> IdentityAttributeRow:
-        return IdentityAttributeRow(
-            agency=agency,
-            local_id=local_id,
-            given=" ".join(self.given)[:200],
-            father=" ".join(self.father)[:200] or None,
-            birth_date=self.birth_date,
-            sex=self.sex,
-            region=self.region,
-            has_nik=self.has_nik,
-        )
+        return IdentityAttributeRow(**self.to_values(agency, local_id))
+
+    def to_values(self, agency: str, local_id: str) -> dict[str, object]:
+        """The ``identity_attribute`` row as column values, for bulk writes."""
+        return {
+            "agency": agency,
+            "local_id": local_id,
+            "given": " ".join(self.given)[:200],
+            "father": " ".join(self.father)[:200] or None,
+            "birth_date": self.birth_date,
+            "sex": self.sex,
+            "region": self.region,
+            "has_nik": self.has_nik,
+        }
 
 
 def swapped(day: date) -> date | None:

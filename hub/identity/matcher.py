@@ -14,23 +14,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import tuple_
-from sqlmodel import Session, col, select
+from sqlalchemy import Table, select
+from sqlalchemy.engine import Connection
 
-from hub.identity.attributes import Attributes, swapped
+from hub.identity.attributes import COLUMNS, Attributes, swapped
 from hub.identity.policy import MatchPolicy
 from hub.identity.scoring import Score
 from hub.identity.tables import IdentityAttributeRow, IdentityDecisionRow
+from hub.storage.members import batches, member_of
 
 RecordId = tuple[str, str]
-CHUNK = 400
 DO_NOT_LINK = ("REJECT", "SPLIT")
-
-
-def _chunks(values: Sequence[object]) -> Iterable[Sequence[object]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
 
 
 def block_dates(birth_date: date) -> tuple[date, ...]:
@@ -39,11 +35,18 @@ def block_dates(birth_date: date) -> tuple[date, ...]:
 
 
 class Blocks:
-    """Identity attributes by birth date: the rows read for a page plus the page's own."""
+    """Identity attributes by birth date: the rows read for a page plus the page's own.
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    With ``records`` (the crosswalk's ``agency_record`` table) each row is read with the
+    worker its record is linked to, into ``owners``: matching needs both, and one join per
+    page costs less than a second lookup.
+    """
+
+    def __init__(self, connection: Connection, records: Table | None = None) -> None:
+        self.connection = connection
+        self.records = records
         self.by_date: dict[date, dict[RecordId, Attributes]] = defaultdict(dict)
+        self.owners: dict[RecordId, str] = {}  # read rows' workers (with ``records``)
         self.loaded: dict[date, bool] = {}  # date -> True: every row, False: NIK-less rows
         self.written: set[RecordId] = set()  # the page's records: their rows in memory win
         self.born: dict[RecordId, date] = {}  # where each record of the page now sits
@@ -60,16 +63,37 @@ class Blocks:
                     nikless.add(d)
                 else:
                     every.add(d)
-        table = IdentityAttributeRow
+        if not every and not nikless:
+            return
+        table: Any = IdentityAttributeRow.__table__  # type: ignore[attr-defined]
+        columns = [table.c.agency, table.c.local_id, *(table.c[name] for name in COLUMNS)]
+        source = table
+        if self.records is not None:
+            records = self.records
+            columns.append(records.c.worker_id)
+            source = table.outerjoin(
+                records,
+                (records.c.agency == table.c.agency) & (records.c.local_id == table.c.local_id),
+            )
         for dates, only_nikless in ((sorted(every), False), (sorted(nikless - every), True)):
-            for chunk in _chunks(dates):
-                query = select(table).where(col(table.birth_date).in_(chunk))
+            for chunk in batches(self.connection, dates):
+                query = (
+                    select(*columns)
+                    .select_from(source)
+                    .where(member_of(self.connection, table.c.birth_date, chunk))
+                )
                 if only_nikless:
-                    query = query.where(col(table.has_nik).is_(False))
-                for row in self.session.exec(query):
-                    rid = (row.agency, row.local_id)
-                    if rid not in self.written and row.birth_date is not None:
-                        self.by_date[row.birth_date].setdefault(rid, Attributes.from_row(row))
+                    query = query.where(table.c.has_nik.is_(False))
+                for row in self.connection.execute(query).all():
+                    rid = (row[0], row[1])
+                    born = row[4]
+                    if rid in self.written or born is None:
+                        continue
+                    block = self.by_date[born]
+                    if rid not in block:
+                        block[rid] = Attributes.from_columns(*row[2:8])
+                    if self.records is not None and row[8] is not None:
+                        self.owners.setdefault(rid, row[8])
             for d in dates:
                 self.loaded[d] = not only_nikless
 
@@ -94,19 +118,24 @@ class Blocks:
                 yield rid, other
 
 
-def do_not_link(session: Session, records: Sequence[RecordId]) -> dict[RecordId, set[str]]:
+def do_not_link(connection: Connection, records: Sequence[RecordId]) -> dict[RecordId, set[str]]:
     """The workers identity officers said each record is not (rejected, split off)."""
     found: dict[RecordId, set[str]] = defaultdict(set)
-    table = IdentityDecisionRow
-    for chunk in _chunks(list(dict.fromkeys(records))):
-        rows = session.exec(
-            select(table.agency, table.local_id, table.worker_id).where(
-                tuple_(col(table.agency), col(table.local_id)).in_(chunk),
-                col(table.kind).in_(DO_NOT_LINK),
-            )
-        )
-        for agency, local_id, worker in rows:
-            found[(agency, local_id)].add(worker)
+    table: Any = IdentityDecisionRow.__table__  # type: ignore[attr-defined]
+    by_agency: dict[str, list[str]] = defaultdict(list)
+    for agency, local_id in dict.fromkeys(records):
+        by_agency[agency].append(local_id)
+    for agency, local_ids in by_agency.items():
+        for chunk in batches(connection, local_ids):
+            rows = connection.execute(
+                select(table.c.local_id, table.c.worker_id).where(
+                    table.c.agency == agency,
+                    member_of(connection, table.c.local_id, chunk),
+                    table.c.kind.in_(DO_NOT_LINK),
+                )
+            ).all()
+            for local_id, worker in rows:
+                found[(agency, local_id)].add(worker)
     return found
 
 
