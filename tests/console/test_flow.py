@@ -62,11 +62,10 @@ def test_search_a_misspelt_name_open_the_worker_open_a_case_seen_live_elsewhere(
     page.select_option(f"#status-{case_id}", "IN_PROGRESS")
     page.fill(f"#note-{case_id}", "Pendamping hukum sudah ditunjuk")
     page.press(f"#note-{case_id}", "Enter")
-    watcher_case = watcher.locator(f"#cases-list li[data-case-id='{case_id}']")
-    watcher_case.filter(has_text="Sedang ditangani").wait_for()
-    mine = page.locator(f"#cases-list li[data-case-id='{case_id}']")
-    mine.filter(has_text="Sedang ditangani").wait_for()
-    assert mine.locator(f"#status-{case_id} option").all_inner_texts() == ["Ditutup"]
+    heading = f"#cases-list li[data-case-id='{case_id}'] > strong"  # kind · severity · status
+    watcher.locator(heading, has_text="Sedang ditangani").wait_for()
+    page.locator(heading, has_text="Sedang ditangani").wait_for()
+    assert page.locator(f"#status-{case_id} option").all_inner_texts() == ["Ditutup"]
     assert page.script_errors == [] and watcher.script_errors == []
     watcher.context.close()
     page.context.close()
