@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, tuple_, update
+from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -22,6 +22,7 @@ from hub.crosswalk.keys import NIK
 from hub.crosswalk.linker import canonical_id, new_worker_id
 from hub.crosswalk.tables import AgencyRecordRow, RecordKeyRow, WorkerRow
 from hub.identity.tables import IdentityDecisionRow, MatchCandidateRow
+from hub.storage.pairs import pairs_in
 from schema.enums import MatchMethod
 
 RecordId = tuple[str, str]
@@ -300,7 +301,7 @@ def _record_niks(s: Session, records: Sequence[RecordId]) -> set[str]:
     return set(
         s.exec(
             select(k.digest).where(
-                col(k.kind) == NIK, tuple_(col(k.agency), col(k.local_id)).in_(list(records))
+                col(k.kind) == NIK, pairs_in(col(k.agency), col(k.local_id), records)
             )
         ).all()
     )
