@@ -91,6 +91,8 @@ def parse(raw: str) -> ParsedName:
     father: list[str] = []
     target = given
     for i, word in enumerate(words):
+        if word in PATRONYMIC and word != "b" and given and i == len(words) - 1:
+            continue  # "SITI AMINAH BINTI": a marker with the father's name missing
         if word in PATRONYMIC and given and i < len(words) - 1 and target is given:
             if word == "b" and len(words) - i > 3:  # "B" mid-name is more likely an initial
                 target.append(word)

@@ -65,3 +65,9 @@ def test_father_name_is_parsed_apart() -> None:
     parsed = parse("SITI AMINAH BT SAHRONI")
     assert parsed.given == ("siti", "aminah")
     assert parsed.father == ("sahroni",)
+
+
+def test_a_patronymic_marker_without_the_fathers_name_is_dropped() -> None:
+    assert parse("Siti Aminah Binti") == parse("SITI AMINAH")
+    assert parse("SITI B").given == ("siti", "b")  # "B" alone may be an initial
+    assert parse("Bin").given == ("bin",)  # nothing else to be the name
