@@ -1,4 +1,5 @@
-"""Deterministic record linkage: records sharing an identifier belong to one worker.
+"""Record linkage: records sharing an identifier belong to one worker, and records no
+identifier links are matched on name, birth date, sex and region.
 
 A record is linked to the worker of any record sharing one of its keys (NIK, passport,
 agency cross-references). Two workers are merged only when nothing says they are different
@@ -13,9 +14,9 @@ record is never linked to a worker it was rejected from or split off.
 
 Records are linked a page at a time (hub.crosswalk.page): everything the page needs is read
 in a handful of Core queries, the page is linked in memory (each record seeing the ones before
-it), and the changes are written in a few executemany statements. A record whose fingerprint
-is unchanged costs one lookup. A record that appears twice in one page is linked once, as its
-last occurrence says (the later version wins); both occurrences answer its worker.
+it), and the page writes its changes back in a few executemany statements. A record whose
+fingerprint is unchanged costs one lookup. A record that appears twice in one page is linked
+once, as its last occurrence says (the later version wins); both occurrences answer its worker.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
@@ -40,43 +41,26 @@ from hub.crosswalk.keys import (
     record_keys,
 )
 from hub.crosswalk.page import (
-    KEY,
     RECORD,
     WORKER,
     Key,
     Page,
     RecordId,
     Stored,
-    by_agency,
+    retire_candidates,
     stored_records,
 )
 from hub.crosswalk.tables import WorkerRow
-from hub.identity.attributes import COLUMNS, Attributes
+from hub.identity.attributes import Attributes
 from hub.identity.matcher import DO_NOT_LINK, Blocks, Proposal, Verdict, decide, do_not_link
 from hub.identity.policy import MatchPolicy, process_policy
 from hub.identity.scoring import score
-from hub.identity.tables import IdentityAttributeRow, IdentityDecisionRow, MatchCandidateRow
-from hub.storage.bulk import insert_rows
-from hub.storage.members import batches, member_of
+from hub.identity.tables import IdentityDecisionRow
 from schema.enums import MatchMethod
 from schema.records import PersonRecord
 
-ATTRIBUTE: Any = IdentityAttributeRow.__table__  # type: ignore[attr-defined]
-CANDIDATE: Any = MatchCandidateRow.__table__  # type: ignore[attr-defined]
 DECISION: Any = IdentityDecisionRow.__table__  # type: ignore[attr-defined]
 MANUAL = str(MatchMethod.MANUAL)
-WORKER_COLUMNS = ("id", "created_at", "merged_into")
-RECORD_COLUMNS = (
-    "agency",
-    "local_id",
-    "worker_id",
-    "method",
-    "confidence",
-    "fingerprint",
-    "updated_at",
-)
-KEY_COLUMNS = ("kind", "digest", "agency", "local_id")
-ATTRIBUTE_COLUMNS = ("agency", "local_id", *COLUMNS)  # Attributes.to_values order
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +132,7 @@ class Linker:
                 page, rid, keys[rid], attributes[rid], stored.get(rid), prints[rid], now
             )
             linked[rid] = LinkOutcome(worker, True)
-        self._write(connection, page, now)
+        page.write(connection, lambda worker: self._canonical(page, worker))
         return [linked[(r.agency, r.local_id)] for r in records]
 
     # -- reading ---------------------------------------------------------------------------
@@ -181,15 +165,7 @@ class Linker:
         """Read what matching the page needs: the birth-date blocks of the records no
         identifier links, the stored attributes and decisions of the page's records; and
         retire the queued candidates of the records being relinked."""
-        for agency, local_ids in by_agency(relinked).items():
-            for chunk in batches(connection, local_ids):
-                rows = connection.execute(
-                    select(ATTRIBUTE.c.local_id, ATTRIBUTE.c.birth_date).where(
-                        ATTRIBUTE.c.agency == agency,
-                        member_of(connection, ATTRIBUTE.c.local_id, chunk),
-                    )
-                ).all()
-                page.born.update({(agency, local_id): born for local_id, born in rows})
+        page.read_born(connection, relinked)
         page.apart = do_not_link(connection, list(keys))
         page.blocks = Blocks(connection, RECORD)
         alone = [
@@ -199,17 +175,7 @@ class Linker:
             and not any(page.holders.get(k, set()) - {rid} for k in ks)
         ]
         page.blocks.need((attributes[rid].birth_date, attributes[rid].has_nik) for rid in alone)  # type: ignore[misc]
-        for agency, local_ids in by_agency(relinked).items():
-            for chunk in batches(connection, local_ids):
-                connection.execute(
-                    update(CANDIDATE)
-                    .where(
-                        CANDIDATE.c.agency == agency,
-                        member_of(connection, CANDIDATE.c.local_id, chunk),
-                        CANDIDATE.c.status == "PENDING",
-                    )
-                    .values(status="SUPERSEDED")
-                )
+        retire_candidates(connection, relinked)
 
     def _canonical(self, page: Page, worker: str) -> str:
         for _ in range(32):
@@ -408,8 +374,8 @@ class Linker:
                 continue
             if self._kept_apart(page, primary, other):
                 continue
-            self._write_workers(page)
             connection = self.session.connection()
+            page.write_workers(connection)
             # Stored records move now; the page's own are written with their canonical worker.
             connection.execute(
                 update(RECORD).where(RECORD.c.worker_id == other).values(worker_id=primary)
@@ -423,53 +389,6 @@ class Linker:
                     page.owner[rid] = primary
             primary_niks |= other_niks
             page.niks[primary] |= other_niks
-
-    # -- writing ---------------------------------------------------------------------------
-
-    def _write_workers(self, page: Page) -> None:
-        """New worker rows first: records and merges refer to them."""
-        if page.new_workers:
-            insert_rows(self.session.connection(), WORKER, WORKER_COLUMNS, page.new_workers)
-            page.new_workers = []
-
-    def _write(self, connection: Connection, page: Page, now: datetime) -> None:
-        """The page's workers, records, keys, attributes and queued pairs, a statement each."""
-        self._write_workers(page)
-        for agency, local_ids in by_agency(page.stale_keys).items():
-            for chunk in batches(connection, local_ids):
-                connection.execute(
-                    delete(KEY).where(
-                        KEY.c.agency == agency, member_of(connection, KEY.c.local_id, chunk)
-                    )
-                )
-        fresh, moved = [], []
-        for values in page.records.values():
-            row = {**values, "worker_id": self._canonical(page, values["worker_id"])}
-            if row.pop("stored"):
-                moved.append({f"b_{k}": v for k, v in row.items()})
-            else:
-                fresh.append(tuple(row[c] for c in RECORD_COLUMNS))
-        insert_rows(connection, RECORD, RECORD_COLUMNS, fresh)
-        if moved:
-            connection.execute(_updating(RECORD, moved[0]), moved)
-        insert_rows(connection, KEY, KEY_COLUMNS, sorted(page.new_keys))  # index order
-        insert_rows(connection, ATTRIBUTE, ATTRIBUTE_COLUMNS, page.new_attributes)
-        if page.changed_attributes:
-            connection.execute(
-                _updating(ATTRIBUTE, page.changed_attributes[0]), page.changed_attributes
-            )
-        if page.candidates:
-            connection.execute(insert(CANDIDATE), page.candidates)
-
-
-def _updating(table: Any, sample: dict[str, Any]) -> Any:
-    """An executemany UPDATE by (agency, local_id) of the columns in ``sample`` (``b_`` keys)."""
-    columns = [k.removeprefix("b_") for k in sample if k not in ("b_agency", "b_local_id")]
-    return (
-        update(table)
-        .where(table.c.agency == bindparam("b_agency"), table.c.local_id == bindparam("b_local_id"))
-        .values({c: bindparam(f"b_{c}") for c in columns})
-    )
 
 
 def evidence_json(proposal: Proposal) -> str:

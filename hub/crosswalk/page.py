@@ -2,7 +2,7 @@
 
 The linker reads a page's world in a few Core queries (plain tuples, no ORM objects: building
 one mapped object per row cost more than the query), links the page in memory and writes the
-changes back in a few executemany statements (hub.crosswalk.linker). Lookups by record are
+changes back in a few executemany statements (``Page.write``). Lookups by record are
 grouped by agency (``agency = ? AND local_id IN ...``, the primary key), lookups by identifier by
 kind (``kind = ? AND digest IN ...``, record_key's); the values of each go in as one parameter
 (hub.storage.members).
@@ -11,16 +11,19 @@ kind (``kind = ? AND digest IN ...``, record_key's); the values of each go in as
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from hub.crosswalk.keys import NIK
 from hub.crosswalk.tables import AgencyRecordRow, RecordKeyRow, WorkerRow
+from hub.identity.attributes import COLUMNS
 from hub.identity.matcher import Blocks
+from hub.identity.tables import IdentityAttributeRow, MatchCandidateRow
+from hub.storage.bulk import insert_rows
 from hub.storage.members import batches, member_of
 
 Key = tuple[str, str]  # (kind, digest)
@@ -29,6 +32,20 @@ RecordId = tuple[str, str]  # (agency, local_id)
 RECORD: Any = AgencyRecordRow.__table__  # type: ignore[attr-defined]
 KEY: Any = RecordKeyRow.__table__  # type: ignore[attr-defined]
 WORKER: Any = WorkerRow.__table__  # type: ignore[attr-defined]
+ATTRIBUTE: Any = IdentityAttributeRow.__table__  # type: ignore[attr-defined]
+CANDIDATE: Any = MatchCandidateRow.__table__  # type: ignore[attr-defined]
+WORKER_COLUMNS = ("id", "created_at", "merged_into")
+RECORD_COLUMNS = (
+    "agency",
+    "local_id",
+    "worker_id",
+    "method",
+    "confidence",
+    "fingerprint",
+    "updated_at",
+)
+KEY_COLUMNS = ("kind", "digest", "agency", "local_id")
+ATTRIBUTE_COLUMNS = ("agency", "local_id", *COLUMNS)  # Attributes.to_values order
 
 
 def by_agency(ids: Iterable[RecordId]) -> dict[str, list[str]]:
@@ -163,3 +180,78 @@ class Page:
             ).all()
             for worker, digest in rows:
                 self.niks[worker].add(digest)
+
+    def read_born(self, connection: Connection, records: Iterable[RecordId]) -> None:
+        """The stored birth dates of ``records`` (relinked: already stored)."""
+        for agency, local_ids in by_agency(records).items():
+            for chunk in batches(connection, local_ids):
+                rows = connection.execute(
+                    select(ATTRIBUTE.c.local_id, ATTRIBUTE.c.birth_date).where(
+                        ATTRIBUTE.c.agency == agency,
+                        member_of(connection, ATTRIBUTE.c.local_id, chunk),
+                    )
+                ).all()
+                self.born.update({(agency, local_id): born for local_id, born in rows})
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write_workers(self, connection: Connection) -> None:
+        """New worker rows first: records and merges refer to them."""
+        if self.new_workers:
+            insert_rows(connection, WORKER, WORKER_COLUMNS, self.new_workers)
+            self.new_workers = []
+
+    def write(self, connection: Connection, canonical: Callable[[str], str]) -> None:
+        """The page's workers, records (under their ``canonical`` worker), keys, attributes and
+        queued pairs, a statement each."""
+        self.write_workers(connection)
+        for agency, local_ids in by_agency(self.stale_keys).items():
+            for chunk in batches(connection, local_ids):
+                connection.execute(
+                    delete(KEY).where(
+                        KEY.c.agency == agency, member_of(connection, KEY.c.local_id, chunk)
+                    )
+                )
+        fresh, moved = [], []
+        for values in self.records.values():
+            row = {**values, "worker_id": canonical(values["worker_id"])}
+            if row.pop("stored"):
+                moved.append({f"b_{k}": v for k, v in row.items()})
+            else:
+                fresh.append(tuple(row[c] for c in RECORD_COLUMNS))
+        insert_rows(connection, RECORD, RECORD_COLUMNS, fresh)
+        if moved:
+            connection.execute(_updating(RECORD, moved[0]), moved)
+        insert_rows(connection, KEY, KEY_COLUMNS, sorted(self.new_keys))  # index order
+        insert_rows(connection, ATTRIBUTE, ATTRIBUTE_COLUMNS, self.new_attributes)
+        if self.changed_attributes:
+            connection.execute(
+                _updating(ATTRIBUTE, self.changed_attributes[0]), self.changed_attributes
+            )
+        if self.candidates:
+            connection.execute(insert(CANDIDATE), self.candidates)
+
+
+def retire_candidates(connection: Connection, records: Iterable[RecordId]) -> None:
+    """Pairs still queued for ``records`` are superseded: the records are being relinked."""
+    for agency, local_ids in by_agency(records).items():
+        for chunk in batches(connection, local_ids):
+            connection.execute(
+                update(CANDIDATE)
+                .where(
+                    CANDIDATE.c.agency == agency,
+                    member_of(connection, CANDIDATE.c.local_id, chunk),
+                    CANDIDATE.c.status == "PENDING",
+                )
+                .values(status="SUPERSEDED")
+            )
+
+
+def _updating(table: Any, sample: dict[str, Any]) -> Any:
+    """An executemany UPDATE by (agency, local_id) of the columns in ``sample`` (``b_`` keys)."""
+    columns = [k.removeprefix("b_") for k in sample if k not in ("b_agency", "b_local_id")]
+    return (
+        update(table)
+        .where(table.c.agency == bindparam("b_agency"), table.c.local_id == bindparam("b_local_id"))
+        .values({c: bindparam(f"b_{c}") for c in columns})
+    )

@@ -20,9 +20,10 @@ from sqlmodel import Session, col, select
 
 from hub.crosswalk.keys import NIK
 from hub.crosswalk.linker import canonical_id, new_worker_id
+from hub.crosswalk.page import by_agency
 from hub.crosswalk.tables import AgencyRecordRow, RecordKeyRow, WorkerRow
 from hub.identity.tables import IdentityDecisionRow, MatchCandidateRow
-from hub.storage.pairs import pairs_in
+from hub.storage.members import member_of
 from schema.enums import MatchMethod
 
 RecordId = tuple[str, str]
@@ -295,13 +296,16 @@ def _niks(s: Session, worker: str) -> set[str]:
 
 
 def _record_niks(s: Session, records: Sequence[RecordId]) -> set[str]:
-    k = RecordKeyRow
-    if not records:
-        return set()
-    return set(
-        s.exec(
-            select(k.digest).where(
-                col(k.kind) == NIK, pairs_in(col(k.agency), col(k.local_id), records)
-            )
-        ).all()
-    )
+    k, connection = RecordKeyRow.__table__, s.connection()  # type: ignore[attr-defined]
+    found: set[str] = set()
+    for agency, local_ids in by_agency(records).items():
+        found.update(
+            connection.execute(
+                select(k.c.digest).where(
+                    k.c.kind == NIK,
+                    k.c.agency == agency,
+                    member_of(connection, k.c.local_id, local_ids),
+                )
+            ).scalars()
+        )
+    return found

@@ -93,3 +93,18 @@ def test_pseudonym_digests_are_hmac_sha256_for_keys_of_every_length() -> None:
         for kind, value in (("NIK", "3506124508900003"), ("PASSPORT", "C1234567"), ("X", "é")):
             expected = hmac.new(key, f"{kind}\x1f{value}".encode(), hashlib.sha256).hexdigest()
             assert Pseudonymizer(key).digest(kind, value) == expected
+
+
+def test_a_page_lookup_searches_the_index_instead_of_scanning(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from hub.crosswalk.page import KEY
+    from tests.databases import migrated_engine
+
+    with migrated_engine("sqlite", tmp_path) as engine, engine.connect() as connection:
+        query = select(KEY).where(
+            KEY.c.kind == "NIK", member_of(connection, KEY.c.digest, ["a", "b"])
+        )
+        sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
+        plan = " ".join(
+            str(row[-1]) for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)
+        )
+    assert "SEARCH record_key" in plan and "SCAN record_key" not in plan, plan
