@@ -8,9 +8,10 @@ identity provider, keys from its JWKS). ``build_verifier`` picks one from the se
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
+import anyio.to_thread
 import httpx
 from sqlalchemy.engine import Engine
 
@@ -30,6 +31,11 @@ class Verifier(Protocol):
     async def verify(self, token: str) -> dict[str, Any]: ...
 
 
+# Runs a blocking function off the event loop (the hub passes its database seam,
+# hub/storage/offload.py; anyio's default thread pool otherwise).
+Offloader = Callable[..., Awaitable[Any]]
+
+
 class LocalVerifier:
     def __init__(
         self,
@@ -38,14 +44,18 @@ class LocalVerifier:
         revocations: Revocations | None = None,
         *,
         clock: Callable[[], float] = time.time,
+        offload: Offloader = anyio.to_thread.run_sync,
     ) -> None:
         self.keys = keys
         self.settings = settings
         self.revocations = revocations
         self.clock = clock
+        self.offload = offload
 
     async def verify(self, token: str) -> dict[str, Any]:
-        return self.verify_sync(token)
+        # The key store and the revocation list are database reads: never on the event loop.
+        claims: dict[str, Any] = await self.offload(self.verify_sync, token)
+        return claims
 
     def verify_sync(self, token: str, *, check_revoked: bool = True) -> dict[str, Any]:
         header = read_header(
@@ -96,6 +106,7 @@ def build_verifier(
     http: httpx.AsyncClient | None = None,
     *,
     keys: KeyStore | None = None,
+    offload: Offloader = anyio.to_thread.run_sync,
 ) -> Verifier:
     """The external IdP's verifier when ``HUB_AUTH_ISSUER`` is set, else the hub's own.
 
@@ -107,7 +118,8 @@ def build_verifier(
         if http is None:
             raise ValueError("an httpx.AsyncClient is required for an external issuer")
         return ExternalVerifier(settings, http)
-    return LocalVerifier(keys or KeyStore(engine, settings), settings, Revocations(engine))
+    keys = keys or KeyStore(engine, settings)
+    return LocalVerifier(keys, settings, Revocations(engine), offload=offload)
 
 
 __all__ = ["LocalVerifier", "Verifier", "build_verifier", "principal_from_claims"]

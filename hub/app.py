@@ -9,11 +9,11 @@ import math
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-import anyio
 import httpx
 from cross_web import HTTPException
 from graphql import GraphQLError
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -133,7 +133,7 @@ class HubGraphQL(GraphQL):
         # The audit trail is written before the response leaves; if it cannot be, no data does.
         entries = audit_entries(ctx)
         try:
-            await anyio.to_thread.run_sync(ctx.hub.audit.record, entries)
+            await ctx.hub.offload(ctx.hub.audit.record, entries)
         except AuditUnavailable as exc:
             log.error("audit trail unavailable: the response is withheld")
             return {"data": None, "errors": [exc.body()["errors"][0]]}  # type: ignore[typeddict-item]
@@ -145,7 +145,7 @@ async def _checkpoint_periodically(hub: Hub, settings: Settings) -> None:
     while True:
         await asyncio.sleep(settings.audit_checkpoint_seconds)
         try:
-            await anyio.to_thread.run_sync(hub.audit.checkpoint)
+            await hub.offload(hub.audit.checkpoint)
         except Exception as exc:  # a missed checkpoint is logged; the next one covers it
             log.error("audit checkpoint failed: %s", type(exc).__name__)
 
@@ -213,7 +213,6 @@ def create_app(
             upgrade(engine)
         auth_server.keys.ensure_key()
         http = httpx.AsyncClient(timeout=10)  # the external identity provider's JWKS, if any
-        hub_ref["verifier"] = build_verifier(auth_settings, engine, http, keys=auth_server.keys)
         plain = connectors or build_connectors(settings.agencies, transports)
         names = (
             None
@@ -223,6 +222,9 @@ def create_app(
         built = wrap_connectors(plain, settings.environ, names=names, metrics=metrics)
         tracing = configure_tracing(settings.environ)
         hub = Hub(settings=settings, engine=engine, connectors=built)
+        hub_ref["verifier"] = build_verifier(
+            auth_settings, engine, http, keys=auth_server.keys, offload=hub.offload
+        )
         hub_ref["hub"] = hub
         app.state.hub = hub
         await hub.cases.start(audit=hub.audit.record)
@@ -245,8 +247,7 @@ def create_app(
         if hub is None:
             return JSONResponse({"status": "starting"}, status_code=503)
         try:
-            with hub.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
+            await hub.offload(_ping, hub.engine)
             database = "ok"
         except Exception as exc:  # the probe reports; it must not fail
             log.warning("database not ready: %s", type(exc).__name__)
@@ -289,6 +290,11 @@ def create_app(
         ],
         lifespan=lifespan,
     )
+
+
+def _ping(engine: Engine) -> None:
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
 
 
 def _agency_readiness(hub: Hub, health: Health) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from hub.cases import Cases
 from hub.crosswalk import CrosswalkReader, Pseudonymizer
 from hub.graphql.upstream import UpstreamStats
 from hub.settings import Settings
+from hub.storage.offload import Offload
 from schema.records import LicenseRecord, RecordKind
 from schema.regions import regency_names
 
@@ -31,6 +32,7 @@ class Hub:
 
     def __post_init__(self) -> None:
         self.auth = AuthSettings.from_environ(self.settings.environ)
+        self.offload = Offload.for_engine(self.engine)  # every database call on the request path
         self.breakglass = BreakGlassService(self.engine, minutes=self.auth.break_glass_minutes)
         self.audit = AuditTrail(self.engine, AuditSigner.from_environ(self.settings.environ))
         self.licenses: TtlCache[str, LicenseRecord] = TtlCache(self.settings.license_cache_seconds)

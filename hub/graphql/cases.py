@@ -87,7 +87,7 @@ class WebhookRegistration:
 
 async def _canonical_worker(ctx: HubContext, raw: str) -> str:
     wanted = check_worker_id(raw)
-    canonical = ctx.hub.crosswalk.canonical([wanted]).get(wanted)
+    canonical = (await ctx.hub.offload(ctx.hub.crosswalk.canonical, [wanted])).get(wanted)
     if canonical is None or not ctx.principal.may_read_worker(canonical):
         raise hub_error(
             "NOT_FOUND", "Pekerja tidak ditemukan", "No such worker", argument="workerId"

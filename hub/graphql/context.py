@@ -54,11 +54,11 @@ class HubContext:
 
     async def _load_hub_cases(self, worker_ids: list[str]) -> list[list[HubCase]]:
         """``HubCasesByWorkerIdLoader``: the hub's own cases, one query for the batch."""
-        found = self.hub.cases.service.for_workers(worker_ids)
+        found = await self.hub.offload(self.hub.cases.service.for_workers, worker_ids)
         return [found.get(worker_id, []) for worker_id in worker_ids]
 
     async def _load_grants(self, worker_ids: list[str]) -> list[BreakGlass | None]:
-        found = self.hub.breakglass.active_for(self.principal, worker_ids)
+        found = await self.hub.offload(self.hub.breakglass.active_for, self.principal, worker_ids)
         return [found.get(worker_id) for worker_id in worker_ids]
 
     async def access(self, worker_id: str) -> Access:
@@ -75,13 +75,17 @@ class HubContext:
         self.refused.setdefault(worker_id, set()).update(categories)
 
     async def _load_workers(self, ids: list[str]) -> list[tuple[str, list[Link]] | None]:
-        canonical = self.hub.crosswalk.canonical(ids)
-        links = self.hub.crosswalk.links(list(set(canonical.values())))
+        canonical, links = await self.hub.offload(self._read_workers, ids)
         out: list[tuple[str, list[Link]] | None] = []
         for worker_id in ids:
             current = canonical.get(worker_id)
             out.append((current, links.get(current, [])) if current else None)
         return out
+
+    def _read_workers(self, ids: list[str]) -> tuple[dict[str, str], dict[str, list[Link]]]:
+        """The canonical id of each id and the links of each canonical worker (a thread)."""
+        canonical = self.hub.crosswalk.canonical(ids)
+        return canonical, self.hub.crosswalk.links(list(set(canonical.values())))
 
     def note(self, exc: ConnectorError, path: list[str | int]) -> None:
         """Report a source failure that did not null the field (partial data)."""

@@ -222,7 +222,7 @@ async def split_worker(
             "records",
         )
     new = await _run(queue.split, wanted, refs, _officer(ctx))
-    canonical = ctx.hub.crosswalk.canonical([wanted]).get(wanted, wanted)
+    canonical = (await ctx.hub.offload(ctx.hub.crosswalk.canonical, [wanted])).get(wanted, wanted)
     ctx.audit_returned(canonical, "identity")
     ctx.audit_returned(new, "identity")
     return SplitResult(worker_id=strawberry.ID(canonical), new_worker_id=strawberry.ID(new))

@@ -21,6 +21,8 @@ from schema.enums import Agency
 
 if TYPE_CHECKING:
     from hub.graphql.context import HubContext
+    from hub.service import Hub
+    from schema.records import PersonRecord
 
 log = logging.getLogger("pmihub.lookup")
 
@@ -36,7 +38,7 @@ IDENTIFIERS: dict[str, tuple[str, LookupKey]] = {
 async def find_by_identifier(ctx: HubContext, name: str, values: Sequence[str]) -> dict[str, str]:
     """Worker id per identifier value; values nobody knows are absent."""
     kind, key = IDENTIFIERS[name]
-    found = ctx.hub.crosswalk.find(kind, values)
+    found = await ctx.hub.offload(ctx.hub.crosswalk.find, kind, values)
     missing = [v for v in values if v not in found]
     if not missing:
         return found
@@ -55,9 +57,14 @@ async def find_by_identifier(ctx: HubContext, name: str, values: Sequence[str]) 
             log.warning("live lookup at %s failed: %s", connector.agency, exc.code)
             continue
     if records:
-        with Session(ctx.hub.engine) as session:
-            Linker(session, ctx.hub.pseudonymizer).link_many(records)
-            index_records(session.connection(), records)
-            session.commit()
-        found.update(ctx.hub.crosswalk.find(kind, missing))
+        await ctx.hub.offload(link_live, ctx.hub, records)
+        found.update(await ctx.hub.offload(ctx.hub.crosswalk.find, kind, missing))
     return found
+
+
+def link_live(hub: Hub, records: Sequence[PersonRecord]) -> None:
+    """Link and index records found live, in one transaction, as a sync page would."""
+    with Session(hub.engine) as session:
+        Linker(session, hub.pseudonymizer).link_many(records)
+        index_records(session.connection(), records)
+        session.commit()

@@ -39,13 +39,13 @@ class Mutation(CaseMutations, IdentityReviewMutations):
         ctx: HubContext = info.context
         require_purpose(ctx)
         wanted = check_worker_id(str(worker_id))
-        canonical = ctx.hub.crosswalk.canonical([wanted]).get(wanted)
+        canonical = (await ctx.hub.offload(ctx.hub.crosswalk.canonical, [wanted])).get(wanted)
         if canonical is None:
             raise hub_error(
                 "NOT_FOUND", "Pekerja tidak ditemukan", "No such worker", argument="workerId"
             )
         try:
-            grant = ctx.hub.breakglass.open(ctx.principal, canonical, reason)
+            grant = await ctx.hub.offload(ctx.hub.breakglass.open, ctx.principal, canonical, reason)
         except AuthError as exc:
             ctx.audit_refused(canonical)  # a break-glass request that was refused
             raise auth_error(exc) from None

@@ -12,7 +12,6 @@ import asyncio
 from datetime import date
 from typing import TYPE_CHECKING
 
-import anyio
 import strawberry
 from graphql import GraphQLError
 from sqlalchemy.exc import SQLAlchemyError
@@ -70,7 +69,9 @@ async def _identifier_hits(ctx: HubContext, query: SearchQuery) -> list[Hit]:
             found.update((await find_by_identifier(ctx, kind, [value])).values())
         else:
             for key_kind in KEY_KINDS[kind]:
-                found.update(ctx.hub.crosswalk.find(key_kind, [value]).values())
+                found.update(
+                    (await ctx.hub.offload(ctx.hub.crosswalk.find, key_kind, [value])).values()
+                )
     return rank(dict.fromkeys(found, 1.0))
 
 
@@ -99,7 +100,7 @@ async def search_workers(
             hits = await _identifier_hits(ctx, parsed)
         else:
             index = SearchIndex(ctx.hub.engine, ctx.hub.crosswalk)
-            hits = await anyio.to_thread.run_sync(index.search, parsed)
+            hits = await ctx.hub.offload(index.search, parsed)
     except SQLAlchemyError as exc:
         raise _unavailable() from exc
     page, has_next = page_after(hits, position, first)
