@@ -50,6 +50,7 @@ from hub.crosswalk.page import (
     retire_candidates,
     stored_records,
 )
+from hub.crosswalk.serial import hold_crosswalk_lock
 from hub.crosswalk.tables import WorkerRow
 from hub.identity.attributes import Attributes
 from hub.identity.matcher import DO_NOT_LINK, Blocks, Proposal, Verdict, decide, do_not_link
@@ -96,6 +97,7 @@ class Linker:
 
     def link_many(self, records: Sequence[PersonRecord]) -> list[LinkOutcome]:
         connection = self.session.connection()
+        hold_crosswalk_lock(connection)  # before the first read (hub.crosswalk.serial)
         last = {(r.agency, r.local_id): i for i, r in enumerate(records)}
         ids = list(last)
         stored = stored_records(connection, ids)

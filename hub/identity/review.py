@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from hub.crosswalk.keys import NIK
 from hub.crosswalk.linker import canonical_id, new_worker_id
 from hub.crosswalk.page import by_agency
+from hub.crosswalk.serial import hold_crosswalk_lock
 from hub.crosswalk.tables import AgencyRecordRow, RecordKeyRow, WorkerRow
 from hub.identity.tables import IdentityDecisionRow, MatchCandidateRow
 from hub.storage.members import member_of
@@ -115,6 +116,7 @@ class ReviewQueue:
         """The record is the candidate worker: its worker is merged into the candidate."""
         now = datetime.now(UTC)
         with Session(self.engine) as s:
+            hold_crosswalk_lock(s.connection())
             row = self._pending(s, candidate_id)
             record = s.get(AgencyRecordRow, (row.agency, row.local_id))
             if record is None:
@@ -154,6 +156,7 @@ class ReviewQueue:
         """The record is not the candidate worker, now and on every later sync."""
         now = datetime.now(UTC)
         with Session(self.engine) as s:
+            hold_crosswalk_lock(s.connection())
             row = self._pending(s, candidate_id)
             target = canonical_id(s, row.worker_id)
             self._decide(s, row, REJECTED, officer, now)
@@ -174,6 +177,7 @@ class ReviewQueue:
             )
         now = datetime.now(UTC)
         with Session(self.engine) as s:
+            hold_crosswalk_lock(s.connection())
             worker = s.get(WorkerRow, worker_id)
             if worker is None:
                 raise ReviewError(

@@ -12,6 +12,7 @@ from auth.principal import Principal
 from auth.scopes import Scope
 from hub.crosswalk import CrosswalkReader
 from hub.graphql.schema import build_schema
+from hub.storage.offload import Offload
 from tests.identity.conftest import PSEUDO, person, worker_of
 from tests.identity.test_linkage import NIK_A, link
 
@@ -30,6 +31,7 @@ SPLIT = """mutation($w: ID!, $r: [AgencyRecordInput!]!) {
 class Hub:
     engine: Engine
     crosswalk: CrosswalkReader
+    offload: Offload = field(default_factory=Offload)
 
 
 @dataclass
