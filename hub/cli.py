@@ -131,20 +131,19 @@ def status(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Processes (shared state: docs in hub/serving.py).")
+    ] = 1,
 ) -> None:
-    """Run the hub (GraphQL at /graphql) under uvicorn."""
-    import uvicorn
-
-    from hub.app import create_app
-    from hub.observability import configure_logging
+    """Run the hub (GraphQL at /graphql) under uvicorn, in one process or several."""
+    from hub.serving import serve as run
     from hub.settings import Settings, SettingsError
 
     try:
         settings = Settings.from_environ()
     except SettingsError as exc:
         raise fail(f"configuration error: {exc}") from None
-    configure_logging(settings.environ)
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
+    run(settings, host, port, workers)
 
 
 @app.command()

@@ -1,0 +1,63 @@
+"""``pmihub serve``: the hub under uvicorn, in one process or ``--workers N``.
+
+With N workers uvicorn's process manager starts N processes on one listening socket, each
+building the app from the environment (``app_factory``); the parent first migrates the
+database and makes sure a signing key exists, so the workers do not race to do it. What the
+processes must agree on is shared outside them:
+
+- the database (PostgreSQL in production; SQLite works, one writer at a time): crosswalk
+  (hub/crosswalk/serial.py), audit chain (its advisory lock), cases, keys, revocations;
+- the response cache and its stale fallback: Redis at ``HUB_REDIS_URL`` (per process without);
+- the per-client rate limit: Redis when configured (hub's rate-limit module);
+- case events: PostgreSQL LISTEN/NOTIFY reaches subscribers on every process.
+
+Kept per process on purpose: the circuit breakers and latency figures (each process learns an
+agency's failure within its first few calls; sharing them would put Redis on every upstream
+call), the five-minute licence cache (reference data, at most one fetch per process per
+licence), and in-flight coalescing of identical lookups.
+"""
+
+from __future__ import annotations
+
+import uvicorn
+from starlette.applications import Starlette
+
+from auth.server import HubAuthorizationServer
+from auth.settings import AuthSettings
+from hub.app import create_app
+from hub.observability import configure_logging
+from hub.settings import Settings
+from hub.storage import make_engine
+from hub.storage.migrate import upgrade
+
+
+def app_factory() -> Starlette:
+    """One worker process's app (uvicorn calls it in each process, ``factory=True``)."""
+    settings = Settings.from_environ()
+    configure_logging(settings.environ)
+    return create_app(settings, migrate=False)
+
+
+def prepare(settings: Settings) -> None:
+    """What must happen once before the workers start: migrations and a signing key."""
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+        HubAuthorizationServer(
+            engine, AuthSettings.from_environ(settings.environ)
+        ).keys.ensure_key()
+    finally:
+        engine.dispose()
+
+
+def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    configure_logging(settings.environ)
+    options = {"host": host, "port": port, "log_config": None, "access_log": False}
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
+        return
+    prepare(settings)
+    uvicorn.run("hub.serving:app_factory", factory=True, workers=workers, **options)  # type: ignore[arg-type]
+
+
+__all__ = ["app_factory", "prepare", "serve"]
