@@ -14,6 +14,7 @@ BENCHES = (
     "generator",
     "audit",
     "gateway",
+    "processes",
     "protection",
     "resilience",
     "search",
@@ -21,7 +22,7 @@ BENCHES = (
     "linkage",
     "linker",
 )
-ON_STACK = ("audit", "gateway", "protection", "resilience")
+ON_STACK = ("audit", "gateway", "processes", "protection", "resilience")
 
 
 def main() -> None:

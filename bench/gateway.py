@@ -5,7 +5,8 @@ a. fan-out: one worker's full view with every sandbox at 20 ms: hub p50/p99 and 
 b. batch: ``workers`` with 1,000 ids and every section: upstream calls per agency against
    ceil(1000 / batch size), and wall time;
 c. throughput: one worker's full view at concurrency 32, sandboxes at 0 ms, hub on one
-   uvicorn worker: requests per second and the hub's CPU time per request.
+   uvicorn worker, every request for another worker: requests per second and the hub's CPU
+   time per request.
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ import httpx
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bench.harness import cpu_seconds, demo_stack, percentile, sandbox_client, set_faults
+from bench.harness import (
+    cpu_seconds,
+    demo_stack,
+    known_workers,
+    percentile,
+    sandbox_client,
+    set_faults,
+)
 from hub.crosswalk import AgencyRecordRow
 from hub.demo import Demo
 from hub.demo_text import EXAMPLE_QUERY
@@ -135,9 +143,10 @@ def batch(demo: Demo) -> None:
 
 
 async def _throughput(
-    url: str, worker_id: str, seconds: float, concurrency: int, headers: dict[str, str]
+    url: str, workers: list[str], seconds: float, concurrency: int, headers: dict[str, str]
 ) -> int:
-    payload = {"query": EXAMPLE_QUERY, "variables": {"id": worker_id}}
+    """Requests answered in ``seconds``; each asks for the next worker of ``workers`` (distinct
+    workers: identical in-flight lookups would coalesce and flatter the hub)."""
     done = 0
     deadline = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
@@ -146,6 +155,8 @@ async def _throughput(
         async def run() -> None:
             nonlocal done
             while time.perf_counter() < deadline:
+                worker_id = workers[done % len(workers)]
+                payload = {"query": EXAMPLE_QUERY, "variables": {"id": worker_id}}
                 response = await client.post(url, json=payload)
                 response.raise_for_status()
                 done += 1
@@ -156,17 +167,18 @@ async def _throughput(
 
 def throughput(demo: Demo, seconds: float, concurrency: int = 32) -> None:
     url = f"{demo.endpoints()['hub']}/graphql"
-    worker_id = demo.showcase  # type: ignore[attr-defined]
+    workers = known_workers(demo, 5000)
     headers = hub_headers(demo)
-    asyncio.run(_throughput(url, worker_id, 2, concurrency, headers))  # warm-up
+    asyncio.run(_throughput(url, workers[::-1], 2, concurrency, headers))  # warm-up
     cpu_before = cpu_seconds(demo.hub_pid)
     started = time.perf_counter()
-    count = asyncio.run(_throughput(url, worker_id, seconds, concurrency, headers))
+    count = asyncio.run(_throughput(url, workers, seconds, concurrency, headers))
     wall = time.perf_counter() - started
     cpu = cpu_seconds(demo.hub_pid) - cpu_before
     print(
         f"throughput: {count / wall:.0f} requests/s at concurrency {concurrency} "
-        f"(one uvicorn worker, sandboxes at 0 ms)\n"
+        f"(one uvicorn worker, sandboxes at 0 ms, {min(count, len(set(workers)))} "
+        "distinct workers)\n"
         f"  hub CPU {cpu / count * 1000:.2f} ms per request; {count} requests in {wall:.1f} s; "
         f"hub CPU share {cpu / wall:.0%} of one core"
     )

@@ -10,9 +10,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from connectors.sandbox.serve import free_port
+from hub.crosswalk import AgencyRecordRow
 from hub.demo import Demo
+from hub.settings import Settings
+from hub.storage import make_engine
 
 
 @contextmanager
@@ -49,6 +54,31 @@ def sandbox_client(demo: Demo, agency: str) -> httpx.Client:
     certs = demo.certificates()
     context = client_ssl_context(certs["ca_cert"], certs["client_cert"], certs["client_key"])
     return httpx.Client(base_url=url, timeout=30, verify=context)
+
+
+def known_workers(demo: Demo, count: int) -> list[str]:
+    """``count`` worker ids known to every agency, distinct as far as the population allows."""
+    settings = Settings.from_environ(demo.hub_env)
+    engine = make_engine(settings.database_url)
+    agencies = len(demo.ports)
+    with Session(engine) as session:
+        ids = session.exec(
+            select(AgencyRecordRow.worker_id)
+            .group_by(col(AgencyRecordRow.worker_id))
+            .having(func.count(func.distinct(col(AgencyRecordRow.agency))) == agencies)
+            .order_by(col(AgencyRecordRow.worker_id))
+            .limit(count)
+        ).all()
+    engine.dispose()
+    if not ids:
+        raise SystemExit("no worker is known to every agency: cannot run the benchmark")
+    return [ids[i % len(ids)] for i in range(count)]  # repeats only in a tiny population
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its live children (``pmihub serve --workers N``)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return cpu_seconds(pid) + sum(cpu_seconds(int(child)) for child in children)
 
 
 def set_faults(demo: Demo, **faults: object) -> None:

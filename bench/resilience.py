@@ -21,15 +21,10 @@ import time
 from dataclasses import dataclass, field
 
 import httpx
-from sqlalchemy import func
-from sqlmodel import Session, col, select
 
-from bench.harness import demo_stack, percentile, sandbox_client, set_faults
-from hub.crosswalk import AgencyRecordRow
+from bench.harness import demo_stack, known_workers, percentile, sandbox_client, set_faults
 from hub.demo import Demo
 from hub.demo_text import EXAMPLE_QUERY
-from hub.settings import Settings
-from hub.storage import make_engine
 
 UPSTREAM_MS = 20
 AUTH_CLIENT = "embassy-system"  # a demo client reading every section, when the hub has auth
@@ -49,24 +44,6 @@ class Run:
     @property
     def p99(self) -> float:
         return percentile(self.latencies, 99)
-
-
-def _workers(demo: Demo, count: int) -> list[str]:
-    settings = Settings.from_environ(demo.hub_env)
-    engine = make_engine(settings.database_url)
-    agencies = len(demo.ports)
-    with Session(engine) as session:
-        ids = session.exec(
-            select(AgencyRecordRow.worker_id)
-            .group_by(col(AgencyRecordRow.worker_id))
-            .having(func.count(func.distinct(col(AgencyRecordRow.agency))) == agencies)
-            .order_by(col(AgencyRecordRow.worker_id))
-            .limit(count)
-        ).all()
-    engine.dispose()
-    if not ids:
-        raise SystemExit("no worker is known to every agency: cannot run the benchmark")
-    return [ids[i % len(ids)] for i in range(count)]  # repeats only in a tiny population
 
 
 def _auth_headers(demo: Demo) -> dict[str, str]:
@@ -103,7 +80,7 @@ def measure(demo: Demo, requests: int = 100, down: str = "bpjs") -> list[Run]:
     url = f"{demo.endpoints()['hub']}/graphql"
     headers = _auth_headers(demo)
     warm = 5
-    workers = _workers(demo, 3 * (requests + warm))
+    workers = known_workers(demo, 3 * (requests + warm))
     chunks = [workers[i * (requests + warm) : (i + 1) * (requests + warm)] for i in range(3)]
     runs = [Run("healthy"), Run("10% errors"), Run(f"{down} down")]
     set_faults(demo, latencyMs=UPSTREAM_MS, errorRate=0.0, down=False)

@@ -1,0 +1,92 @@
+"""Scaling across processes: ``pmihub serve --workers 2`` against the one-process hub.
+
+Both serve the same sandboxes (0 ms) and database; the load is one worker's full view at
+concurrency 32, every request for another worker known to all four agencies. Printed:
+requests per second of each and their ratio (2.0 would be perfect scaling; on a 2-core
+machine the four sandbox processes and the load generator share the cores with the hub,
+so the ratio says how much of the machine one hub process could not use), and CPU per request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+import httpx
+
+from bench.gateway import _throughput, hub_headers
+from bench.harness import cpu_seconds, demo_stack, known_workers, tree_cpu_seconds
+from connectors.sandbox.serve import free_port
+from hub.demo import Demo
+
+
+def _measure(
+    url: str, workers: list[str], headers: dict[str, str], seconds: float, cpu: Callable[[], float]
+) -> tuple[float, float]:
+    """Requests per second and hub CPU ms per request."""
+    asyncio.run(_throughput(url, workers[::-1], 2, 32, headers))  # warm-up
+    before, started = cpu(), time.perf_counter()
+    count = asyncio.run(_throughput(url, workers, seconds, 32, headers))
+    wall = time.perf_counter() - started
+    return count / wall, (cpu() - before) / count * 1000
+
+
+def _serve(demo: Demo, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    process = subprocess.Popen(  # our own interpreter and module
+        [sys.executable, "-m", "hub.cli", "serve", "--port", str(port), "--workers", str(workers)],
+        env={**os.environ, **demo.hub_env},
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            time.sleep(0.1)
+    os.killpg(process.pid, signal.SIGTERM)
+    raise SystemExit("pmihub serve --workers never became ready")
+
+
+def run(demo: Demo, seconds: float = 10.0, processes: int = 2) -> None:
+    workers = known_workers(demo, 5000)
+    headers = hub_headers(demo)
+    one_url = f"{demo.endpoints()['hub']}/graphql"
+    one = _measure(one_url, workers, headers, seconds, lambda: cpu_seconds(demo.hub_pid))
+    process, url = _serve(demo, processes)
+    try:
+        many = _measure(
+            f"{url}/graphql", workers, headers, seconds, lambda: tree_cpu_seconds(process.pid)
+        )
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    load = os.getloadavg()[0]
+    print(
+        f"processes: {processes} hub processes / 1 = {many[0] / one[0]:.2f} x the requests/s "
+        f"(concurrency 32, sandboxes at 0 ms, distinct workers)\n"
+        f"  1 process  {one[0]:6.0f} requests/s, hub CPU {one[1]:.2f} ms per request\n"
+        f"  {processes} processes {many[0]:6.0f} requests/s, hub CPU {many[1]:.2f} ms per request\n"
+        f"  {os.cpu_count()} cores, load average {load:.1f} at the end"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.processes")
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--processes", type=int, default=2)
+    args = parser.parse_args(argv)
+    with demo_stack(args.people) as demo:
+        run(demo, args.seconds, args.processes)
+
+
+if __name__ == "__main__":
+    main()
