@@ -30,7 +30,7 @@ def _measure(
     url: str, workers: list[str], headers: dict[str, str], seconds: float, cpu: Callable[[], float]
 ) -> tuple[float, float]:
     """Requests per second and hub CPU ms per request."""
-    asyncio.run(_throughput(url, workers[::-1], 2, 32, headers))  # warm-up
+    asyncio.run(_throughput(url, workers[::-1], 5, 32, headers))  # warm-up: every process
     before, started = cpu(), time.perf_counter()
     count = asyncio.run(_throughput(url, workers, seconds, 32, headers))
     wall = time.perf_counter() - started
