@@ -74,6 +74,10 @@ class TokenReason(StrEnum):
     INVALID_CLAIM = "invalid_claim"
     REVOKED = "revoked"
     CLIENT_DISABLED = "client_disabled"
+    UNKNOWN_CLIENT = "unknown_client"
+    SCOPE_NOT_REGISTERED = "scope_not_registered"
+    LIFETIME_TOO_LONG = "lifetime_too_long"
+    UNKNOWN_SUBJECT = "unknown_subject"
 
 
 _TOKEN_TEXT: dict[TokenReason, tuple[str, str]] = {
@@ -107,6 +111,22 @@ _TOKEN_TEXT: dict[TokenReason, tuple[str, str]] = {
     TokenReason.CLIENT_DISABLED: (
         "Klien pemilik token sudah dinonaktifkan",
         "The token's client has been disabled",
+    ),
+    TokenReason.UNKNOWN_CLIENT: (
+        "Klien pemilik token tidak terdaftar",
+        "The token's client is not registered",
+    ),
+    TokenReason.SCOPE_NOT_REGISTERED: (
+        "Token memuat scope di luar pendaftaran kliennya",
+        "The token holds scopes outside its client's registration",
+    ),
+    TokenReason.LIFETIME_TOO_LONG: (
+        "Masa berlaku token melebihi batas",
+        "The token's lifetime exceeds the maximum",
+    ),
+    TokenReason.UNKNOWN_SUBJECT: (
+        "Pengguna pemilik token tidak terdaftar atau dinonaktifkan",
+        "The token's user is not registered or has been disabled",
     ),
 }
 

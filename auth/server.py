@@ -38,6 +38,7 @@ from auth.purpose import Purpose, check_allowed, parse_purpose
 from auth.revocation import Revocations
 from auth.scopes import ALL_SCOPES, Scope
 from auth.settings import AuthSettings
+from auth.standing import Registry
 from auth.tokens import IssuedToken, TokenIssuer
 from auth.users import User, get_user
 from auth.verify import LocalVerifier
@@ -90,7 +91,10 @@ class HubAuthorizationServer(AuthorizationServer):
         self.tokens = TokenIssuer(self.keys, settings, clock=clock)
         self.revocations = Revocations(engine, clock=clock)
         self.grants = GrantStore(engine, settings, self.revocations, clock=clock)
-        self.verifier = LocalVerifier(self.keys, settings, self.revocations, clock=clock)
+        self.registry = Registry(engine)
+        self.verifier = LocalVerifier(
+            self.keys, settings, self.revocations, registry=self.registry, clock=clock
+        )
         self.register_grant(ClientCredentialsGrant)
         self.register_grant(AuthorizationCodeGrant, [S256CodeChallenge(required=True)])
         self.register_grant(RefreshTokenGrant)

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from auth.clients import add_client
 from auth.errors import InvalidToken
 from auth.keys import KeyStore
 from auth.models import SigningKeyRow
@@ -15,17 +16,30 @@ from auth.settings import AuthSettings
 from tests.auth._support import FakeClock, segments
 
 
+@pytest.fixture(autouse=True)
+def registered(engine: Engine) -> None:
+    """The client the tokens here are issued to (the verifier checks the registry)."""
+    add_client(
+        engine,
+        client_id="svc-c",
+        name="C",
+        agency="P2MI",
+        scopes=["case:read"],
+        grant_types=["client_credentials"],
+    )
+
+
 def test_rotation_signs_with_the_new_key_and_still_verifies_the_old(
     server: HubAuthorizationServer, clock: FakeClock
 ) -> None:
     # given a token signed before rotation
-    old = server.tokens.issue(client_id="c", subject="c", scopes={"case:read"})
+    old = server.tokens.issue(client_id="svc-c", subject="svc-c", scopes={"case:read"})
     old_kid = segments(old.value)[0]["kid"]
     # when the keys rotate (as `pmihub keys rotate` in another process would)
     other_process = KeyStore(server.engine, server.settings, clock=clock)
     info = other_process.rotate()
     clock.advance(server.keys.reload_every)
-    new = server.tokens.issue(client_id="c", subject="c", scopes={"case:read"})
+    new = server.tokens.issue(client_id="svc-c", subject="svc-c", scopes={"case:read"})
     # then
     assert segments(new.value)[0]["kid"] == info.kid != old_kid
     assert server.verifier.verify_sync(old.value)["jti"] == old.jti
@@ -51,7 +65,7 @@ def test_an_unknown_kid_makes_the_store_look_again(
 def test_old_keys_retire_after_their_tokens_expire(
     server: HubAuthorizationServer, clock: FakeClock
 ) -> None:
-    old = server.tokens.issue(client_id="c", subject="c", scopes={"case:read"})
+    old = server.tokens.issue(client_id="svc-c", subject="svc-c", scopes={"case:read"})
     server.keys.rotate()
     clock.advance(server.settings.access_ttl + server.settings.leeway + 1)
     server.keys.rotate()
@@ -64,9 +78,9 @@ def test_old_keys_retire_after_their_tokens_expire(
 
 def test_rs256_keys_work_too(server: HubAuthorizationServer, clock: FakeClock) -> None:
     server.keys.rotate("RS256")
-    issued = server.tokens.issue(client_id="c", subject="c", scopes={"case:read"})
+    issued = server.tokens.issue(client_id="svc-c", subject="svc-c", scopes={"case:read"})
     assert segments(issued.value)[0]["alg"] == "RS256"
-    assert server.verifier.verify_sync(issued.value)["sub"] == "c"
+    assert server.verifier.verify_sync(issued.value)["sub"] == "svc-c"
 
 
 def test_an_unknown_algorithm_is_refused(server: HubAuthorizationServer) -> None:
