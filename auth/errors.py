@@ -8,6 +8,7 @@
     ├── Forbidden           403 FORBIDDEN            .scope: the scope that is missing
     ├── PurposeError        400/403 PURPOSE_*        none, unknown, not allowed, mismatched
     ├── BadBreakGlass       400 BAD_USER_INPUT       the reason is not substantive
+    ├── RateLimited         429 RATE_LIMITED         .retry_after: seconds
     └── AuthUnavailable     503 AUTH_UNAVAILABLE     the identity provider's keys cannot be had
 
 Messages never contain the token, a secret, or personal data.
@@ -15,6 +16,7 @@ Messages never contain the token, a secret, or personal data.
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from typing import Any
 
@@ -192,6 +194,22 @@ class BadBreakGlass(AuthError):
         return {**super().extensions(), "argument": self.argument}
 
 
+class RateLimited(AuthError):
+    """Too many requests for one bucket; ``retry_after`` seconds until the next is allowed."""
+
+    code = "RATE_LIMITED"
+    status_code = 429
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(
+            "Terlalu banyak permintaan; coba lagi nanti", "Too many requests; try again later"
+        )
+        self.retry_after = max(1, math.ceil(retry_after))
+
+    def extensions(self) -> dict[str, Any]:
+        return {**super().extensions(), "retryAfter": self.retry_after}
+
+
 class AuthUnavailable(AuthError):
     code = "AUTH_UNAVAILABLE"
     status_code = 503
@@ -212,5 +230,6 @@ __all__ = [
     "InvalidToken",
     "MissingToken",
     "PurposeError",
+    "RateLimited",
     "TokenReason",
 ]

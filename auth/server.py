@@ -15,6 +15,7 @@ from typing import Any
 
 from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import InvalidRequestError, InvalidScopeError, OAuth2Error
+from authlib.oauth2.rfc6749.authenticate_client import ClientAuthentication
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.responses import JSONResponse, Response
@@ -32,7 +33,7 @@ from auth.grants import (
 from auth.hashing import new_secret
 from auth.keys import KeyStore
 from auth.models import OAuthClientRow
-from auth.oauth_models import HubClient, Issued, StoredCode, StoredRefresh, TokenContext
+from auth.oauth_models import HubClient, Issued, NoClient, StoredCode, StoredRefresh, TokenContext
 from auth.oauth_request import HubOAuth2Request
 from auth.purpose import Purpose, check_allowed, parse_purpose
 from auth.revocation import Revocations
@@ -94,6 +95,10 @@ class HubAuthorizationServer(AuthorizationServer):
         self.registry = Registry(engine)
         self.verifier = LocalVerifier(
             self.keys, settings, self.revocations, registry=self.registry, clock=clock
+        )
+        # an unknown client id answers as a wrong secret does, after the same work (S11)
+        self._client_auth = ClientAuthentication(
+            lambda client_id: self.query_client(client_id) or NoClient(client_id)
         )
         self.register_grant(ClientCredentialsGrant)
         self.register_grant(AuthorizationCodeGrant, [S256CodeChallenge(required=True)])

@@ -8,11 +8,13 @@ from sqlmodel import Session, select
 
 from auth.clients import add_client
 from auth.errors import InvalidToken
-from auth.keys import KeyStore
+from auth.keys import KeyStore, KeyUnavailable
 from auth.models import SigningKeyRow
 from auth.sealing import SealError, seal, unseal
 from auth.server import HubAuthorizationServer
 from auth.settings import AuthSettings
+from auth.tokens import TokenIssuer
+from auth.verify import LocalVerifier
 from tests.auth._support import FakeClock, segments
 
 
@@ -99,12 +101,40 @@ def test_private_keys_are_sealed_in_the_database(
     assert "private_sealed" not in repr(row)
 
 
-def test_a_wrong_key_secret_cannot_open_the_keys(
+def test_a_wrong_key_secret_cannot_sign_but_its_tokens_still_verify(
     engine: Engine, server: HubAuthorizationServer, clock: FakeClock
 ) -> None:
+    # given a token signed with a key another process can no longer unseal (S13)
+    issued = server.tokens.issue(client_id="svc-c", subject="svc-c", scopes={"case:read"})
     wrong = AuthSettings(public_url=server.settings.public_url, key_secret="another-secret-value")
-    with pytest.raises(SealError):
-        KeyStore(engine, wrong, clock=clock).signing_key()
+    store = KeyStore(engine, wrong, clock=clock)
+    # then signing is refused by a typed error, the key is named, and verification still works
+    with pytest.raises(KeyUnavailable):
+        store.signing_key()
+    assert store.unreadable == (segments(issued.value)[0]["kid"],)
+    verifier = LocalVerifier(store, server.settings, clock=clock)
+    assert verifier.verify_sync(issued.value)["jti"] == issued.jti
+    assert [k["kid"] for k in store.jwks()["keys"]] == list(store.unreadable)
+
+
+def test_an_unreadable_old_key_does_not_stop_the_new_one(
+    engine: Engine, server: HubAuthorizationServer, clock: FakeClock
+) -> None:
+    # given a key sealed under an old secret, then a rotation under the new secret
+    old = server.tokens.issue(client_id="svc-c", subject="svc-c", scopes={"case:read"})
+    new_settings = AuthSettings(
+        public_url=server.settings.public_url, key_secret="the-new-secret-value"
+    )
+    store = KeyStore(engine, new_settings, clock=clock)
+    store.rotate()
+    # then the new key signs, and both tokens verify
+    new = TokenIssuer(store, new_settings, clock=clock).issue(
+        client_id="svc-c", subject="svc-c", scopes={"case:read"}
+    )
+    verifier = LocalVerifier(store, new_settings, clock=clock)
+    assert verifier.verify_sync(new.value)["jti"] == new.jti
+    assert verifier.verify_sync(old.value)["jti"] == old.jti
+    assert store.unreadable == (segments(old.value)[0]["kid"],)
 
 
 def test_sealing_binds_the_key_id() -> None:
