@@ -13,9 +13,11 @@ from the same bucket; when Redis fails it falls back to memory for ``pause`` sec
 A refusal is a 429 ``RATE_LIMITED`` with ``Retry-After``, recorded in the audit trail
 (``RefusalAudit``: the first refusal of a bucket, then one a minute while it lasts).
 
-Limits (per second, burst): ``HUB_RATE_LIMIT_PER_SECOND`` / ``HUB_RATE_LIMIT_BURST``
+Limits (per second / burst): ``HUB_RATE_LIMIT_PER_SECOND`` / ``HUB_RATE_LIMIT_BURST``
 (100 / 200) for GraphQL; ``HUB_AUTH_RATE_PER_SECOND`` / ``HUB_AUTH_RATE_BURST`` (2 / 30) for
-``/oauth/*`` per client id and per address.
+``/oauth/*`` per address, checked first; ``HUB_AUTH_CLIENT_RATE_PER_SECOND`` /
+``HUB_AUTH_CLIENT_RATE_BURST`` (10 / 100) per client id, wider, so one address cannot empty a
+client's bucket (many addresses together still can: that is the price of a per-client cap).
 """
 
 from __future__ import annotations
@@ -259,11 +261,15 @@ def build_limiter(settings: Settings) -> EdgeLimiter:
     """Redis buckets when ``HUB_REDIS_URL`` is set, else per-process ones."""
     environ = settings.environ
     graphql = Limit(settings.rate_limit_per_second, settings.rate_limit_burst)
-    oauth = Limit(
+    address = Limit(
         positive_number(environ, "HUB_AUTH_RATE_PER_SECOND", 2.0),
         int(positive_number(environ, "HUB_AUTH_RATE_BURST", 30)),
     )
-    limits = {"graphql": graphql, "oauth-client": oauth, "oauth-address": oauth}
+    client = Limit(
+        positive_number(environ, "HUB_AUTH_CLIENT_RATE_PER_SECOND", 10.0),
+        int(positive_number(environ, "HUB_AUTH_CLIENT_RATE_BURST", 100)),
+    )
+    limits = {"graphql": graphql, "oauth-client": client, "oauth-address": address}
     url = environ.get("HUB_REDIS_URL")
     if not url:
         return EdgeLimiter(MemoryBuckets(), limits)

@@ -18,7 +18,7 @@ from auth.demo import CONSOLE_CLIENT, CONSOLE_SCOPES, register_demo
 from auth.scopes import ALL_SCOPES
 from auth.server import HubAuthorizationServer
 from auth.settings import AuthSettings
-from auth.users import add_user
+from auth.users import add_user, get_user
 from connectors.kit.auth.mtls import generate_certificates
 from connectors.sandbox.serve import LoopbackServer
 from hub.app import create_app
@@ -121,9 +121,13 @@ def register_signed_in(
             replace=True,
         )
     worker = "self" in scopes
+    username = f"w-{subject.lower()}"[:80] if worker else subject
+    existing = get_user(engine, username)
+    if existing is not None and set(scopes) <= existing.scopes:
+        return client  # a registered user (the demo officer): keep its password
     add_user(
         engine,
-        username=f"w-{subject.lower()}"[:80] if worker else subject,
+        username=username,
         password=secrets.token_urlsafe(16),
         display_name=subject,
         role="worker" if worker else "officer",
