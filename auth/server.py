@@ -216,7 +216,11 @@ class HubAuthorizationServer(AuthorizationServer):
                 claims = self.verifier.verify_sync(token, check_revoked=False)
             except InvalidToken:
                 return None
-            active = self.revocations.refused(claims["jti"], claims["client_id"]) is None
+            try:
+                self.verifier.check_registered(claims)  # revoked, or not backed by the registry
+                active = True
+            except InvalidToken:
+                active = False
             return FoundToken(
                 kind="access_token",
                 client_id=claims["client_id"],

@@ -150,6 +150,10 @@ def hub_environ(
         # tested in tests/resilience; here a fault must show as the fault.
         "HUB_RESILIENCE_CACHE_TTL": "0",
         "HUB_RESILIENCE_CACHE_STALE": "0",
+        # The suite asks /oauth/token for many tokens from one address in a short time; the
+        # limits themselves are tested with their own values (tests/e2e/test_edge_limits.py).
+        "HUB_AUTH_RATE_BURST": "1000",
+        "HUB_AUTH_CLIENT_RATE_BURST": "1000",
         **(extra or {}),
         "HUB_ENV": "test",
         "HUB_DATABASE_URL": database_url,
