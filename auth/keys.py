@@ -175,6 +175,12 @@ class KeyStore:
         ]
         return {"keys": keys}
 
+    def unsealable(self) -> tuple[str, ...]:
+        """The kids of keys that cannot be unsealed (reloading the set when it is stale)."""
+        if self._stale():
+            self.reload()
+        return self.unreadable
+
     def reload(self) -> None:
         now = self._now()
         with Session(self.engine) as session:

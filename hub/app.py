@@ -257,7 +257,12 @@ def create_app(
             database = "unavailable"
         checks = await hub.health()
         answering = sum(1 for c in checks if c.ok)
-        keys = "unreadable" if auth_server.keys.unreadable else "ok"
+        try:
+            unsealable = await anyio.to_thread.run_sync(auth_server.keys.unsealable)
+            keys = "unreadable" if unsealable else "ok"
+        except Exception as exc:  # the probe reports; it must not fail
+            log.warning("signing keys not readable: %s", type(exc).__name__)
+            keys = "unavailable"
         if database != "ok" or answering == 0:
             status, code = "down", 503
         elif answering < len(checks) or keys != "ok":

@@ -265,3 +265,24 @@ def test_a_disabled_clients_tokens_are_refused(stack: Stack) -> None:
     refused = ask(stack.hub_url, token, "CASE_HANDLING")
     assert refused.status_code == 401
     assert refused.json()["errors"][0]["extensions"]["reason"] == "client_disabled"
+
+
+# -- a signing key that cannot be unsealed (S13) ---------------------------------------------
+
+
+def test_an_unreadable_signing_key_degrades_without_breaking_verification(stack: Stack) -> None:
+    token = stack.token("kemnaker-system")
+    # given a hub whose HUB_AUTH_KEY_SECRET cannot open the stored keys
+    with hub(stack, HUB_AUTH_KEY_SECRET="not-the-secret-the-keys-were-sealed-with") as server:
+        ready = httpx.get(f"{server.url}/readyz", timeout=30)
+        read = ask(server.url, token, "PLACEMENT_VERIFICATION")
+        jwks = httpx.get(f"{server.url}/oauth/jwks", timeout=10)
+        secret = stack.credentials["clients"]["kemnaker-system"]["client_secret"]
+        issued = token_request(server.url, "kemnaker-system", secret, "192.0.2.40")
+    # then readiness says so, tokens already issued still verify, the JWKS still publishes,
+    # and issuing answers a typed 503 rather than a 400 or a 500
+    assert ready.json()["signingKeys"] == "unreadable"
+    assert ready.json()["status"] in ("degraded", "down")
+    assert read.status_code == 200 and read.json()["data"]["me"]["clientId"] == "kemnaker-system"
+    assert jwks.status_code == 200 and jwks.json()["keys"]
+    assert issued.status_code == 503 and issued.json()["error"] == "temporarily_unavailable"
