@@ -121,6 +121,20 @@ class OAuthHandlers:
             oauth = await read_oauth_request(request)
         except OAuth2Error as error:
             return self._authorize_error(None, error)
+        endpoint = "login" if request.method == "POST" else "authorize"
+        wait = await self._limited(request, endpoint, oauth.payload.client_id)
+        if wait:
+            seconds = max(1, math.ceil(wait))
+            page = message_page(
+                429,
+                ("Terlalu banyak permintaan", "Too many requests"),
+                (
+                    f"Coba lagi dalam {seconds} detik",
+                    f"Try again in {seconds} seconds",
+                ),
+            )
+            page.headers["Retry-After"] = str(seconds)
+            return page
         try:
             grant = await run_in_threadpool(self.server.get_consent_grant, oauth)
         except OAuth2Error as error:
@@ -148,8 +162,7 @@ class OAuthHandlers:
             return await self._respond(oauth, grant, None)
         username = form.get("username", "").strip().lower()[:80]
         address = _address(request)
-        wait = await self._limited(request, "login", oauth.payload.client_id)
-        wait = wait or self.throttle.refused(address)
+        wait = self.throttle.refused(address)
         hold = 0.0 if wait else self.throttle.hold(address, username)
         if wait or math.isinf(hold):
             return self._too_many(request, oauth, grant, wait or self.throttle.hold_cap)

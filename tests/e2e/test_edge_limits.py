@@ -177,6 +177,30 @@ def sign_in(url: str, address: str, username: str, password: str) -> httpx.Respo
         return http.post("/oauth/authorize", data={**form, "action": "approve"})
 
 
+def test_the_login_page_is_limited_per_address(stack: Stack) -> None:
+    env = {"HUB_AUTH_DEMO": "true", "HUB_AUTH_RATE_PER_SECOND": "0.01", "HUB_AUTH_RATE_BURST": "2"}
+    params = authorize_params(pkce()[1])
+    with hub(stack, **env) as server:
+        pages = [
+            httpx.get(
+                f"{server.url}/oauth/authorize",
+                params=params,
+                headers={"X-Forwarded-For": "203.0.113.5"},
+                timeout=10,
+            )
+            for _ in range(3)
+        ]
+        elsewhere = httpx.get(
+            f"{server.url}/oauth/authorize",
+            params=params,
+            headers={"X-Forwarded-For": "198.51.100.5"},
+            timeout=10,
+        )
+    assert [p.status_code for p in pages] == [200, 200, 429]
+    assert int(pages[2].headers["Retry-After"]) >= 1 and "Too many requests" in pages[2].text
+    assert elsewhere.status_code == 200
+
+
 def test_the_login_throttle_slows_an_attacker_and_lets_the_officer_in(stack: Stack) -> None:
     officer = stack.credentials["users"]["embassy-officer"]
     with hub(stack, HUB_AUTH_DEMO="true") as server:
