@@ -5,12 +5,21 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import ssl
 import threading
+from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
+from connectors.kit.auth.mtls import generate_certificates
+from connectors.sandbox.serve import LoopbackServer
 from hub.cases import CaseService, WebhookStore
 from hub.cases.delivery import MAX_ANSWER, Deliverer
 from hub.cases.settings import CaseSettings
@@ -123,3 +132,43 @@ async def test_a_name_resolving_to_loopback_is_not_delivered_without_the_allowan
     assert receiver.hosts == []
     [row] = deliveries(engine)
     assert row.delivered_at is None and row.last_error == "EGRESS_REFUSED"
+
+
+def tls_receiver(directory: Path, hostname: str) -> tuple[LoopbackServer, ssl.SSLContext]:
+    """An https receiver on loopback whose certificate names only ``hostname``, and a client
+    context that trusts its CA."""
+    paths = generate_certificates(directory, hostnames=(hostname,))
+
+    async def hook(request: Request) -> Response:
+        await request.body()
+        return Response(status_code=204)
+
+    app = Starlette(routes=[Route("/hook", hook, methods=["POST"])])
+    ssl_options = {"ssl_certfile": str(paths.server_cert), "ssl_keyfile": str(paths.server_key)}
+    context = ssl.create_default_context(cafile=str(paths.ca_cert))
+    return LoopbackServer(app, ssl=ssl_options), context
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("certificate_for", "delivered"), [(NAME, True), ("other.invalid", False)])
+async def test_tls_is_verified_for_the_host_name_while_connecting_to_the_pinned_address(
+    engine: Engine, tmp_path: Path, certificate_for: str, delivered: bool
+) -> None:
+    # given an https receiver on 127.0.0.1 with a certificate for a name (not for the address)
+    server, context = tls_receiver(tmp_path, certificate_for)
+    settings = CaseSettings(allow_loopback=True, timeout=5)
+    with server:
+        url = f"https://{NAME}:{server.port}/hook"
+        WebhookStore(engine, allow_loopback=True, resolve=resolver).add(P2MI, url, None)
+        open_one(CaseService(engine))
+        transport = httpx.AsyncHTTPTransport(verify=context)
+        deliverer = Deliverer(engine, settings, transport=transport, resolve=resolver)
+        try:
+            await deliverer.run_once()
+        finally:
+            await deliverer.aclose()
+    # then the certificate was checked against the name: it passes for NAME, fails for another
+    [row] = deliveries(engine)
+    assert (row.delivered_at is not None) is delivered
+    if not delivered:
+        assert row.last_error == "ConnectError"
