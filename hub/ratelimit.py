@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import re
 import secrets
 import time
@@ -233,8 +232,9 @@ class OAuthLimit:
             wait = await self.limiter.take("oauth-client", client_id)
             kind = "oauth-client"
         if wait:
+            # the client id is only claimed here (not authenticated yet): recorded as such
             who = client_id if client_id and CLIENT_ID.fullmatch(client_id) else "unknown"
-            entry = refusal_entry(who, who, f"oauth:{endpoint}:rateLimited:{kind}")
+            entry = refusal_entry(who, "unauthenticated", f"oauth:{endpoint}:rateLimited:{kind}")
             await self.audit.refused(entry, kind, endpoint, address, who)
         return wait
 
@@ -250,11 +250,6 @@ def refusal_entry(
         agency=agency,
         outcome=Outcome.REFUSED,
     )
-
-
-def retry_after(wait: float) -> str:
-    """The ``Retry-After`` value for a wait: whole seconds, at least one."""
-    return str(max(1, math.ceil(wait)))
 
 
 def build_limiter(settings: Settings) -> EdgeLimiter:
@@ -293,5 +288,4 @@ __all__ = [
     "TokenBucket",
     "build_limiter",
     "refusal_entry",
-    "retry_after",
 ]
