@@ -45,7 +45,7 @@ from hub.observability import (
     configure_tracing,
     default_metrics,
 )
-from hub.ratelimit import EdgeLimiter, OAuthLimit, RefusalAudit, build_limiter, refusal_entry
+from hub.ratelimit import EdgeLimiter, OAuthLimit, RefusalAudit, build_limiter, graphql_refusal
 from hub.registry import build_connectors
 from hub.resilience import (
     DeadlineMiddleware,
@@ -112,13 +112,9 @@ class HubGraphQL(GraphQL):
         # one bucket per (client, subject): a worker's console cannot empty an officer's
         wait = await self.limiter.take("graphql", principal.client_id, principal.subject)
         if wait:
-            entry = refusal_entry(
-                principal.client_id,
-                principal.subject,
-                "graphql:rateLimited",
-                agency=principal.agency,
+            await self.refusals.refused(
+                graphql_refusal(principal), principal.client_id, principal.subject
             )
-            await self.refusals.refused(entry, "graphql", principal.client_id, principal.subject)
             return error_response(RateLimited(wait))
         request.state.principal = principal
         return await self.run(request)

@@ -38,6 +38,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
+from auth.principal import Principal
 from hub.audit import AccessEntry, AuditUnavailable, Outcome
 from hub.observability import request_id
 from hub.resilience.cache import DEFAULT_PREFIX
@@ -239,8 +240,25 @@ class OAuthLimit:
         return wait
 
 
+def graphql_refusal(principal: Principal) -> AccessEntry:
+    """The audit entry of a GraphQL request refused for its rate."""
+    purpose = principal.purpose.value if principal.purpose is not None else None
+    return refusal_entry(
+        principal.client_id,
+        principal.subject,
+        "graphql:rateLimited",
+        agency=principal.agency,
+        purpose=purpose,
+    )
+
+
 def refusal_entry(
-    client_id: str, subject: str, operation: str, *, agency: str | None = None
+    client_id: str,
+    subject: str,
+    operation: str,
+    *,
+    agency: str | None = None,
+    purpose: str | None = None,
 ) -> AccessEntry:
     return AccessEntry(
         client_id=client_id,
@@ -248,6 +266,7 @@ def refusal_entry(
         operation=operation,
         request_id=request_id.get() or secrets.token_hex(8),
         agency=agency,
+        purpose=purpose,
         outcome=Outcome.REFUSED,
     )
 
@@ -287,5 +306,6 @@ __all__ = [
     "RefusalAudit",
     "TokenBucket",
     "build_limiter",
+    "graphql_refusal",
     "refusal_entry",
 ]
