@@ -19,6 +19,8 @@ licence), and in-flight coalescing of identical lookups.
 
 from __future__ import annotations
 
+from typing import Any
+
 import uvicorn
 from starlette.applications import Starlette
 
@@ -52,12 +54,20 @@ def prepare(settings: Settings) -> None:
 
 def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     configure_logging(settings.environ)
-    options = {"host": host, "port": port, "log_config": None, "access_log": False}
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_config": None,
+        "access_log": False,
+    }
     if workers == 1:
-        uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
+        uvicorn.run(create_app(settings), **options)
         return
     prepare(settings)
-    uvicorn.run("hub.serving:app_factory", factory=True, workers=workers, **options)  # type: ignore[arg-type]
+    # uvicorn restarts a worker that misses its health ping; 5 s (its default) is too short for a
+    # loaded host, where a worker computing a 1,000-worker batch still answers, only late.
+    options["timeout_worker_healthcheck"] = 30
+    uvicorn.run("hub.serving:app_factory", factory=True, workers=workers, **options)
 
 
 __all__ = ["app_factory", "prepare", "serve"]
