@@ -136,10 +136,12 @@ def serve(
     ] = 1,
 ) -> None:
     """Run the hub (GraphQL at /graphql) under uvicorn, in one process or several."""
+    from hub.gc_tuning import gc_threshold
     from hub.serving import serve as run
     from hub.settings import Settings, SettingsError
 
     try:
+        gc_threshold(os.environ)
         settings = Settings.from_environ()
     except SettingsError as exc:
         raise fail(f"configuration error: {exc}") from None

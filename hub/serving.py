@@ -27,6 +27,7 @@ from starlette.applications import Starlette
 from auth.server import HubAuthorizationServer
 from auth.settings import AuthSettings
 from hub.app import create_app
+from hub.gc_tuning import tune_gc
 from hub.observability import configure_logging
 from hub.settings import Settings
 from hub.storage import make_engine
@@ -37,7 +38,9 @@ def app_factory() -> Starlette:
     """One worker process's app (uvicorn calls it in each process, ``factory=True``)."""
     settings = Settings.from_environ()
     configure_logging(settings.environ)
-    return create_app(settings, migrate=False)
+    app = create_app(settings, migrate=False)
+    tune_gc(settings.environ)
+    return app
 
 
 def prepare(settings: Settings) -> None:
@@ -61,7 +64,9 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
         "access_log": False,
     }
     if workers == 1:
-        uvicorn.run(create_app(settings), **options)
+        app = create_app(settings)
+        tune_gc(settings.environ)
+        uvicorn.run(app, **options)
         return
     prepare(settings)
     # uvicorn restarts a worker that misses its health ping; 5 s (its default) is too short for a
