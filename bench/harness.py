@@ -21,8 +21,9 @@ from hub.storage import make_engine
 
 
 @contextmanager
-def demo_stack(people: int = 10_000) -> Iterator[Demo]:
-    """Four sandboxes and one hub (one uvicorn worker), each its own process, synced."""
+def demo_stack(people: int = 10_000, extra_env: dict[str, str] | None = None) -> Iterator[Demo]:
+    """Four sandboxes and one hub (one uvicorn worker), each its own process, synced;
+    ``extra_env`` adds hub settings (a PostgreSQL database, Redis)."""
     with tempfile.TemporaryDirectory(prefix="pmihub-bench-") as directory:
         ports = {name: free_port() for name in ("kemnaker", "p2mi", "bpjs", "embassy")}
         # The per-client rate limit would cap the throughput benchmark at its own setting, and
@@ -35,6 +36,7 @@ def demo_stack(people: int = 10_000) -> Iterator[Demo]:
             # The 1,000-worker batch is timed, not cut off at the default 5 s deadline.
             "HUB_REQUEST_DEADLINE": "120",
             "HUB_LOG_LEVEL": "WARNING",
+            **(extra_env or {}),
         }
         demo = Demo(
             Path(directory), hub_port=free_port(), ports=ports, people=people, extra_env=unlimited

@@ -15,13 +15,16 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 
 from bench.gateway import _throughput, hub_headers
 from bench.harness import cpu_seconds, demo_stack, known_workers, tree_cpu_seconds
+from bench.sync import database
 from connectors.sandbox.serve import free_port
 from hub.demo import Demo
 
@@ -83,9 +86,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--redis", help="HUB_REDIS_URL: the shared cache and rate limit")
     args = parser.parse_args(argv)
-    with demo_stack(args.people) as demo:
-        run(demo, args.seconds, args.processes)
+    with (
+        tempfile.TemporaryDirectory(prefix="pmihub-bench-") as directory,
+        database(args.database, Path(directory)) as url,
+    ):
+        extra = {}
+        if args.redis:  # a prefix of its own: nothing the bench caches reaches another hub
+            extra = {
+                "HUB_REDIS_URL": args.redis,
+                "HUB_REDIS_PREFIX": f"pmihub:bench:{os.getpid()}:",
+            }
+        if args.database == "postgres":
+            extra["HUB_DATABASE_URL"] = url
+        with demo_stack(args.people, extra) as demo:
+            print(f"processes bench on {args.database}" + (" and Redis" if args.redis else ""))
+            run(demo, args.seconds, args.processes)
 
 
 if __name__ == "__main__":
