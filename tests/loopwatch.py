@@ -83,8 +83,9 @@ class LoopWatch:
                 computing = time.thread_time() - cpu - (collecting.total - collected)
                 if computing > watch.threshold or blocked > watch.threshold:
                     wall = time.perf_counter() - started
-                    stall = Stall(_describe(handle), computing * 1e3, blocked * 1e3, wall * 1e3)
-                    watch.stalls.append(Stall(**{**stall.__dict__, "stack": stack}))
+                    watch.stalls.append(
+                        Stall(_describe(handle), computing * 1e3, blocked * 1e3, wall * 1e3, stack)
+                    )
 
         def on_loop(*_: Any) -> None:
             if asyncio._get_running_loop() is not None:
