@@ -3,7 +3,8 @@
 Before validation (``DocumentLimits``, right after parsing, so an overloaded document costs
 one error and no validation): tokens (``TOO_MANY_TOKENS``), nesting the parser cannot follow
 (``QUERY_TOO_DEEP``), directives per location and per document (``TOO_MANY_DIRECTIVES``),
-the same field repeated in one selection set (``FIELD_REPEATED``).
+the same field repeated in one selection set (``FIELD_REPEATED``), and outside dev any
+``__schema`` / ``__type`` (``INTROSPECTION_DISABLED``).
 
 During validation (``limit_rules``): depth (``QUERY_TOO_DEEP``), aliases
 (``TOO_MANY_ALIASES``), introspection outside dev (``INTROSPECTION_DISABLED``).
@@ -23,6 +24,7 @@ from typing import Any
 from graphql import (
     ASTValidationRule,
     DocumentNode,
+    FieldNode,
     GraphQLError,
     Node,
     SelectionSetNode,
@@ -45,6 +47,14 @@ MAX_DIRECTIVES = 30
 MAX_FIELD_REPEATS = 5
 
 
+META = frozenset({"__schema", "__type"})
+_INTROSPECTION = hub_error(
+    "INTROSPECTION_DISABLED",
+    "Introspeksi skema dimatikan di luar mode dev",
+    "Schema introspection is disabled outside dev",
+)
+
+
 def limit_rules(*, max_depth: int, max_aliases: int, dev: bool) -> list[type[ASTValidationRule]]:
     """The validation rules of the limits, made once (the validation cache keys on them)."""
     depth = hub_error(
@@ -59,11 +69,7 @@ def limit_rules(*, max_depth: int, max_aliases: int, dev: bool) -> list[type[AST
         f"Too many aliases (at most {max_aliases})",
         limit=max_aliases,
     )
-    introspection = hub_error(
-        "INTROSPECTION_DISABLED",
-        "Introspeksi skema dimatikan di luar mode dev",
-        "Schema introspection is disabled outside dev",
-    )
+    introspection = _INTROSPECTION
     rules = [
         *(_coded(r, depth) for r in QueryDepthLimiter(max_depth=max_depth).validation_rules),
         *(
@@ -80,6 +86,10 @@ class DocumentLimits(SchemaExtension):
     """Parses the document (cached, like strawberry's ParserCache, which it replaces) and
     checks its shape before validation runs; every refusal is one typed error."""
 
+    def __init__(self, *, introspection: bool = False) -> None:
+        super().__init__()
+        self.introspection = introspection
+
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
         if context.graphql_document is None and context.query:
@@ -89,7 +99,7 @@ class DocumentLimits(SchemaExtension):
                 raise _typed_parse_error(error) from None
             except RecursionError:
                 raise hub_error(*_NESTED) from None
-            _check_shape(document)
+            _check_shape(document, self.introspection)
             context.graphql_document = document
         yield
 
@@ -160,11 +170,14 @@ def _check_representations(given: Any, limit: int) -> None:
             raise error
 
 
-def _check_shape(document: DocumentNode) -> None:
+def _check_shape(document: DocumentNode, introspection: bool) -> None:
     total = 0
     stack: list[Any] = list(document.definitions)
     while stack:
         node = stack.pop()
+        if not introspection and isinstance(node, FieldNode) and node.name.value in META:
+            typed = _INTROSPECTION
+            raise GraphQLError(typed.message, [node], extensions=typed.extensions)
         directives = getattr(node, "directives", None) or ()
         total += len(directives)
         if len(directives) > MAX_DIRECTIVES_PER_LOCATION or total > MAX_DIRECTIVES:

@@ -75,7 +75,7 @@ def build_schema(
     rules = limit_rules(max_depth=max_depth, max_aliases=max_aliases, dev=dev)
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
-        DocumentLimits,  # parses (cached) and checks the document's shape
+        lambda: DocumentLimits(introspection=dev),  # parses (cached), checks the shape
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=1024),
         lambda: QueryCost(max_cost, max_batch_ids),

@@ -191,3 +191,9 @@ def test_up_to_the_limits_is_accepted() -> None:
     ok = "{ " + " ".join(f"a{i}: __typename @skip(if: false)" for i in range(MAX_DIRECTIVES)) + " }"
     assert run(ok).errors is None
     assert run("{ " + "__typename " * MAX_FIELD_REPEATS + "}").errors is None
+
+
+def test_introspection_stays_on_in_dev() -> None:
+    dev = build_schema(dev=True)
+    result = run("{ __schema { queryType { name } } }", schema=dev)
+    assert result.errors is None and result.data == {"__schema": {"queryType": {"name": "Query"}}}
