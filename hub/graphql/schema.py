@@ -78,8 +78,8 @@ def build_schema(
         lambda: DocumentLimits(introspection=dev),  # parses (cached), checks the shape
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=1024),
+        PartialResults,  # before QueryCost: a cost refusal is audited under its operation
         lambda: QueryCost(max_cost, max_batch_ids),
-        PartialResults,
         SubscriptionsOverWebSocket,
     ]
     return HubSchema(
