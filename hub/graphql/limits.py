@@ -28,6 +28,7 @@ from graphql import (
     GraphQLError,
     Node,
     SelectionSetNode,
+    Undefined,
     ValidationContext,
     parse,
 )
@@ -146,6 +147,8 @@ class QueryCost(SchemaExtension):
 
 def _check_representations(given: Any, limit: int) -> None:
     """``_entities`` takes what a federation gateway sends: ``{__typename: "Worker", id}``."""
+    if given is None or given is Undefined:  # missing or null: coercion refuses it, typed
+        return
     items = given if isinstance(given, list) else [given]
     if len(items) > limit:
         raise bad_input(

@@ -197,3 +197,10 @@ def test_introspection_stays_on_in_dev() -> None:
     dev = build_schema(dev=True)
     result = run("{ __schema { queryType { name } } }", schema=dev)
     assert result.errors is None and result.data == {"__schema": {"queryType": {"name": "Query"}}}
+
+
+@pytest.mark.parametrize("variables", [{}, {"r": None}])
+def test_missing_representations_are_refused_by_coercion_typed(variables: Any) -> None:
+    result = run(ENTITIES, variables)
+    assert result.data is None and len(result.errors) == 1
+    assert "$r" in result.errors[0].message
