@@ -78,15 +78,25 @@ def root_fields(
 
 
 def argument_value(
-    document: DocumentNode,
     operation: OperationDefinitionNode,
     node: FieldNode,
-    argument: str,
+    name: str,
     variables: Mapping[str, Any],
     default: Any = Undefined,
 ) -> Any:
     """The value of one argument as the resolver will see it (variables, their defaults)."""
-    return _Walk(None, document, operation, variables).argument(node, argument, default)  # type: ignore[arg-type]
+    for argument in node.arguments:
+        if argument.name.value != name:
+            continue
+        if not isinstance(argument.value, VariableNode):
+            return value_from_ast_untyped(argument.value, variables)
+        variable = argument.value.name.value
+        if variable in variables:
+            return variables[variable]
+        for definition in operation.variable_definitions:
+            if definition.variable.name.value == variable and definition.default_value:
+                return value_from_ast_untyped(definition.default_value, {})
+    return default
 
 
 def operations(document: DocumentNode, operation_name: str | None) -> list[OperationDefinitionNode]:
@@ -173,7 +183,7 @@ class _Walk:
                 self._gather(fragment.selection_set, condition, out, seen)
 
     def _type(self, condition: Any, owner: GraphQLNamedType) -> GraphQLNamedType:
-        if condition is None or self.schema is None:
+        if condition is None:
             return owner
         return self.schema.get_type(condition.name.value) or owner
 
@@ -191,21 +201,7 @@ class _Walk:
         return 1
 
     def argument(self, node: FieldNode, name: str, default: Any) -> Any:
-        for argument in node.arguments:
-            if argument.name.value != name:
-                continue
-            if isinstance(argument.value, VariableNode):
-                return self.variable(argument.value.name.value, default)
-            return value_from_ast_untyped(argument.value, self.variables)
-        return default
-
-    def variable(self, name: str, default: Any) -> Any:
-        if name in self.variables:
-            return self.variables[name]
-        for definition in self.operation.variable_definitions:
-            if definition.variable.name.value == name and definition.default_value is not None:
-                return value_from_ast_untyped(definition.default_value, {})
-        return default
+        return argument_value(self.operation, node, name, self.variables, default)
 
 
 def _field(owner: GraphQLNamedType, name: str) -> GraphQLField | None:

@@ -128,7 +128,7 @@ class QueryCost(SchemaExtension):
             for node, operation in root_fields(
                 schema, document, context.operation_name, "_entities"
             ):
-                given = argument_value(document, operation, node, "representations", variables)
+                given = argument_value(operation, node, "representations", variables)
                 _check_representations(given, self.max_batch_ids)
             cost = operation_cost(schema, document, context.operation_name, variables)
             if cost > self.budget:
