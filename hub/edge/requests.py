@@ -19,8 +19,6 @@ from strawberry.types.graphql import OperationType
 
 from hub.edge.errors import EdgeError, bad_request
 
-OVER_HTTP = frozenset({OperationType.QUERY, OperationType.MUTATION})
-
 
 def parse_graphql_body(content_type: str, body: bytes) -> GraphQLRequestData:
     media = content_type.split(";", 1)[0].strip().lower()
@@ -99,7 +97,8 @@ class EdgeRequests:
                 variable_values=request_data.variables,
                 context_value=context,
                 operation_name=request_data.operation_name,
-                allowed_operation_types=OVER_HTTP,
+                # a subscription gets SUBSCRIPTION_TRANSPORT from hub/graphql/live.py
+                allowed_operation_types=OperationType.from_http(request_adapter.method),
                 operation_extensions=request_data.extensions,
             )
         except CannotGetOperationTypeError:
@@ -110,10 +109,10 @@ class EdgeRequests:
             ) from None
         except InvalidOperationTypeError:
             raise EdgeError(
-                400,
-                "BAD_REQUEST",
-                "Langganan hanya lewat WebSocket (graphql-transport-ws)",
-                "Subscriptions run over WebSocket (graphql-transport-ws)",
+                405,
+                "METHOD_NOT_ALLOWED",
+                "Gunakan POST dengan badan JSON",
+                "Use POST with a JSON body",
             ) from None
         except MissingQueryError:
             raise bad_request("'query' tidak ada", "'query' is missing", field="query") from None

@@ -132,7 +132,6 @@ def test_malformed_json_of_any_shape_is_a_typed_400(stack: Stack, content: bytes
     "payload",
     [
         {"query": "query A { me { clientId } }", "operationName": "Nope"},
-        {"query": 'subscription { caseEvents(mission: "TPE") { id } }'},
         {"query": "   "},
     ],
 )
