@@ -15,6 +15,7 @@ from graphql import GraphQLError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -37,7 +38,14 @@ from connectors.kit.base import Connector, Health
 from connectors.sandbox.ratelimit import TokenBucket
 from hub.audit import AuditUnavailable
 from hub.console import console_routes
-from hub.edge import BodyLimit, EdgeError, EdgeRequests, LastResort, SecurityHeaders
+from hub.edge import (
+    BodyLimit,
+    EdgeError,
+    EdgeRequests,
+    LastResort,
+    SecurityHeaders,
+    http_exception_response,
+)
 from hub.graphql.audit import audit_entries
 from hub.graphql.context import HubContext
 from hub.graphql.live import HubTransportWSHandler, LiveContext
@@ -308,6 +316,7 @@ def create_app(
             Middleware(DeadlineMiddleware, seconds=deadline),
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
         ],
+        exception_handlers={HTTPException: http_exception_response},  # typed 404, 405
         lifespan=lifespan,
     )
 

@@ -5,7 +5,7 @@ as a plain-text 500 (``fallback``). Every refusal is JSON with ``errors[].extens
 """
 
 from hub.edge.body import BodyLimit
-from hub.edge.errors import EdgeError, edge_response
+from hub.edge.errors import EdgeError, edge_response, http_exception_response
 from hub.edge.fallback import LastResort
 from hub.edge.headers import SecurityHeaders
 from hub.edge.requests import EdgeRequests, parse_graphql_body
@@ -17,5 +17,6 @@ __all__ = [
     "LastResort",
     "SecurityHeaders",
     "edge_response",
+    "http_exception_response",
     "parse_graphql_body",
 ]

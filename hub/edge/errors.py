@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from starlette.responses import JSONResponse
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 
 
 def error_body(code: str, message_id: str, message_en: str, **extensions: Any) -> dict[str, Any]:
@@ -55,3 +56,23 @@ class EdgeError(Exception):
 
 def bad_request(message_id: str, message_en: str, **extensions: Any) -> EdgeError:
     return EdgeError(400, "BAD_REQUEST", message_id, message_en, **extensions)
+
+
+_HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+_HTTP_TEXT = {
+    404: ("Alamat tidak ditemukan", "Not found"),
+    405: ("Metode tidak diizinkan di alamat ini", "Method not allowed here"),
+}
+
+
+async def http_exception_response(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no route, wrong method) as typed JSON, not plain text."""
+    status = getattr(exc, "status_code", 400)
+    message_id, message_en = _HTTP_TEXT.get(status, ("Permintaan tidak sah", "Bad request"))
+    return edge_response(
+        status,
+        _HTTP_CODES.get(status, "BAD_REQUEST"),
+        message_id,
+        message_en,
+        headers=getattr(exc, "headers", None),
+    )

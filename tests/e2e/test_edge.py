@@ -203,3 +203,19 @@ def test_a_token_store_failure_is_a_typed_503(stack: Stack, tmp_path: Path) -> N
         )
     refused(response, 503, "AUTH_UNAVAILABLE")
     assert response.headers["retry-after"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code"),
+    [
+        ("PUT", "/graphql", 405, "METHOD_NOT_ALLOWED"),
+        ("DELETE", "/graphql", 405, "METHOD_NOT_ALLOWED"),
+        ("GET", "/graphql/../../etc/passwd", 404, "NOT_FOUND"),
+        ("POST", "/nothing-here", 404, "NOT_FOUND"),
+    ],
+)
+def test_the_routers_own_refusals_are_typed_json(
+    stack: Stack, method: str, path: str, status: int, code: str
+) -> None:
+    response = httpx.request(method, f"{stack.hub_url}{path}", headers=headers(stack))
+    refused(response, status, code)
