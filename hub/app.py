@@ -210,6 +210,8 @@ def typed_error(error: Any) -> dict[str, Any]:
             extensions = {"code": "INTERNAL_SERVER_ERROR"}
         elif formatted.get("message", "").startswith("Syntax Error"):
             extensions["code"] = "GRAPHQL_PARSE_FAILED"
+        elif formatted.get("message", "").startswith("Variable '$"):  # a value that won't coerce
+            extensions["code"] = "BAD_USER_INPUT"
         else:
             extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
     formatted["extensions"] = extensions

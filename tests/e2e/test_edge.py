@@ -219,3 +219,17 @@ def test_the_routers_own_refusals_are_typed_json(
 ) -> None:
     response = httpx.request(method, f"{stack.hub_url}{path}", headers=headers(stack))
     refused(response, status, code)
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [{}, {"ids": None}, {"ids": 12.5}, {"ids": [{"a": 1}]}],
+)
+def test_variables_that_do_not_coerce_are_bad_user_input(
+    stack: Stack, variables: dict[str, Any]
+) -> None:
+    response = stack.graphql("query($ids: [ID!]!) { workers(ids: $ids) { id } }", variables)
+    assert response.status_code == 200
+    body = response.json()
+    assert body.get("data") is None
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]
