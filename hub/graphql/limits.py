@@ -3,7 +3,8 @@
 Before validation (``DocumentLimits``, right after parsing, so an overloaded document costs
 one error and no validation): tokens (``TOO_MANY_TOKENS``), nesting the parser cannot follow
 (``QUERY_TOO_DEEP``), directives per location and per document (``TOO_MANY_DIRECTIVES``),
-the same field repeated in one selection set (``FIELD_REPEATED``), and outside dev any
+the same response key more than 10 times in one selection set with its fragments merged
+(``FIELD_REPEATED``), and outside dev any
 ``__schema`` / ``__type`` (``INTROSPECTION_DISABLED``).
 
 During validation (``limit_rules``): depth (``QUERY_TOO_DEEP``), aliases
@@ -17,6 +18,7 @@ refusal is recorded in the audit trail as a refused attempt.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
@@ -25,7 +27,10 @@ from graphql import (
     ASTValidationRule,
     DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLError,
+    InlineFragmentNode,
     Node,
     SelectionSetNode,
     Undefined,
@@ -45,7 +50,7 @@ from hub.graphql.query import WORKER_ID
 
 MAX_DIRECTIVES_PER_LOCATION = 3
 MAX_DIRECTIVES = 30
-MAX_FIELD_REPEATS = 5
+MAX_FIELD_REPEATS = 10
 
 
 META = frozenset({"__schema", "__type"})
@@ -174,6 +179,10 @@ def _check_representations(given: Any, limit: int) -> None:
 
 
 def _check_shape(document: DocumentNode, introspection: bool) -> None:
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    repeats = _Repeats(fragments)
     total = 0
     stack: list[Any] = list(document.definitions)
     while stack:
@@ -195,25 +204,51 @@ def _check_shape(document: DocumentNode, introspection: bool) -> None:
         stack.extend(getattr(node, "variable_definitions", None) or ())
         selection_set: SelectionSetNode | None = getattr(node, "selection_set", None)
         if selection_set is not None:
-            _check_repeats(selection_set)
+            if not isinstance(node, InlineFragmentNode):  # its fields count in its parent's
+                repeats.check(node, selection_set)
             stack.extend(selection_set.selections)
 
 
-def _check_repeats(selection_set: SelectionSetNode) -> None:
-    seen: dict[str, int] = {}
-    for selection in selection_set.selections:
-        name = getattr(selection, "alias", None) or getattr(selection, "name", None)
-        if name is None:
-            continue
-        key = f"{selection.kind}:{name.value}"
-        seen[key] = seen.get(key, 0) + 1
-        if seen[key] > MAX_FIELD_REPEATS:
-            raise _at(
-                selection,
-                "FIELD_REPEATED",
-                f"Bidang {name.value!r} diulang lebih dari {MAX_FIELD_REPEATS} kali",
-                f"Field {name.value!r} repeated more than {MAX_FIELD_REPEATS} times",
-            )
+class _Repeats:
+    """How often each response key appears in a selection set once inline fragments and
+    fragment spreads are merged into it, as validation merges them (pairwise, so a key
+    repeated n times costs n² comparisons): at most ``MAX_FIELD_REPEATS``."""
+
+    def __init__(self, fragments: dict[str, FragmentDefinitionNode]) -> None:
+        self.fragments = fragments
+        self.memo: dict[str, Counter[str]] = {}
+        self.expanding: set[str] = set()
+
+    def check(self, node: Node, selection_set: SelectionSetNode) -> None:
+        for key, count in self.counts(selection_set).items():
+            if count > MAX_FIELD_REPEATS:
+                raise _at(
+                    node,
+                    "FIELD_REPEATED",
+                    f"Bidang {key!r} diulang lebih dari {MAX_FIELD_REPEATS} kali",
+                    f"Field {key!r} repeated more than {MAX_FIELD_REPEATS} times",
+                )
+
+    def counts(self, selection_set: SelectionSetNode) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                counts[(selection.alias or selection.name).value] += 1
+            elif isinstance(selection, InlineFragmentNode):
+                counts.update(self.counts(selection.selection_set))
+            elif isinstance(selection, FragmentSpreadNode):
+                counts.update(self.fragment(selection.name.value))
+        return counts
+
+    def fragment(self, name: str) -> Counter[str]:
+        if name not in self.memo:
+            fragment = self.fragments.get(name)
+            if fragment is None or name in self.expanding:  # unknown or cyclic: validation's
+                return Counter()
+            self.expanding.add(name)
+            self.memo[name] = self.counts(fragment.selection_set)
+            self.expanding.discard(name)
+        return self.memo[name]
 
 
 def _at(node: Node, code: str, message_id: str, message_en: str) -> GraphQLError:

@@ -122,7 +122,12 @@ def test_me_describes_the_token(stack: Stack) -> None:
         ("{ me { " + " ".join(f"a{i}: clientId" for i in range(40)) + " } }", "TOO_MANY_ALIASES"),
         ("{ me { clientId " + "__typename " * 5000 + "} }", "TOO_MANY_TOKENS"),
         ("{ me { clientId " + "@skip(if: false) " * 200 + "} }", "TOO_MANY_DIRECTIVES"),
-        ("{ " + "... @include(if: true) { __typename } " * 31 + "}", "TOO_MANY_DIRECTIVES"),
+        (
+            "{ "
+            + " ".join(f"... @include(if: true) {{ t{i}: __typename }}" for i in range(31))
+            + " }",
+            "TOO_MANY_DIRECTIVES",
+        ),
         ("{ me { " + "clientId " * 200 + "} }", "FIELD_REPEATED"),
         ("{ " + "... on Query { " * 400 + "me { clientId }" + " }" * 401, "QUERY_TOO_DEEP"),
     ],

@@ -168,6 +168,18 @@ def test_entity_literals_are_checked_too() -> None:
         ),
         ("query cop { " + "__typename \n" * 500 + "}", "FIELD_REPEATED"),
         ("{ " + "me { clientId } " * (MAX_FIELD_REPEATS + 1) + "}", "FIELD_REPEATED"),
+        ("{ " + "... on Query { me { clientId } } " * 400 + "}", "FIELD_REPEATED"),
+        (
+            "{ "
+            + " ".join(f"...F{i}" for i in range(300))
+            + " } "
+            + " ".join(f"fragment F{i} on Query {{ __typename }}" for i in range(300)),
+            "FIELD_REPEATED",
+        ),
+        (
+            "{ " + "...F " * 11 + "} fragment F on Query { me { clientId } }",
+            "FIELD_REPEATED",
+        ),
         ("{ " + "... on Query { " * 400 + "__typename" + " }" * 401, "QUERY_TOO_DEEP"),
     ],
 )
@@ -204,3 +216,10 @@ def test_missing_representations_are_refused_by_coercion_typed(variables: Any) -
     result = run(ENTITIES, variables)
     assert result.data is None and len(result.errors) == 1
     assert "$r" in result.errors[0].message
+
+
+def test_fields_merged_from_a_few_fragments_are_accepted() -> None:
+    query = "{ __typename ...A ...B ... on Query { __typename } } "
+    query += "fragment A on Query { __typename } fragment B on Query { ...A __typename }"
+    result = run(query)
+    assert result.errors is None and result.data == {"__typename": "Query"}
