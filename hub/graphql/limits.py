@@ -2,10 +2,8 @@
 
 Before validation (``DocumentLimits``, right after parsing, so an overloaded document costs
 one error and no validation): tokens (``TOO_MANY_TOKENS``), nesting the parser cannot follow
-(``QUERY_TOO_DEEP``), directives per location and per document (``TOO_MANY_DIRECTIVES``),
-the same response key more than 10 times in one selection set with its fragments merged
-(``FIELD_REPEATED``), and outside dev any
-``__schema`` / ``__type`` (``INTROSPECTION_DISABLED``).
+(``QUERY_TOO_DEEP``), and the document's shape (hub/graphql/shape.py: directives, repeated
+fields, nesting with fragments expanded, introspection outside dev).
 
 During validation (``limit_rules``): depth (``QUERY_TOO_DEEP``), aliases
 (``TOO_MANY_ALIASES``), introspection outside dev (``INTROSPECTION_DISABLED``).
@@ -18,21 +16,13 @@ refusal is recorded in the audit trail as a refused attempt.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
 from graphql import (
     ASTValidationRule,
-    DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
-    InlineFragmentNode,
-    Node,
-    SelectionSetNode,
     Undefined,
     ValidationContext,
     parse,
@@ -47,18 +37,7 @@ from strawberry.extensions import (
 from hub.graphql.cost import argument_value, operation_cost, root_fields
 from hub.graphql.errors import bad_input, hub_error
 from hub.graphql.query import WORKER_ID
-
-MAX_DIRECTIVES_PER_LOCATION = 3
-MAX_DIRECTIVES = 30
-MAX_FIELD_REPEATS = 10
-
-
-META = frozenset({"__schema", "__type"})
-_INTROSPECTION = hub_error(
-    "INTROSPECTION_DISABLED",
-    "Introspeksi skema dimatikan di luar mode dev",
-    "Schema introspection is disabled outside dev",
-)
+from hub.graphql.shape import INTROSPECTION, NESTED, check_shape
 
 
 def limit_rules(*, max_depth: int, max_aliases: int, dev: bool) -> list[type[ASTValidationRule]]:
@@ -75,7 +54,7 @@ def limit_rules(*, max_depth: int, max_aliases: int, dev: bool) -> list[type[AST
         f"Too many aliases (at most {max_aliases})",
         limit=max_aliases,
     )
-    introspection = _INTROSPECTION
+    introspection = INTROSPECTION
     rules = [
         *(_coded(r, depth) for r in QueryDepthLimiter(max_depth=max_depth).validation_rules),
         *(
@@ -104,18 +83,13 @@ class DocumentLimits(SchemaExtension):
             except GraphQLError as error:
                 raise _typed_parse_error(error) from None
             except RecursionError:
-                raise hub_error(*_NESTED) from None
-            _check_shape(document, self.introspection)
+                raise hub_error(*NESTED) from None
+            check_shape(document, introspection=self.introspection)
             context.graphql_document = document
         yield
 
 
 _parse = lru_cache(maxsize=1024)(parse)
-_NESTED = (
-    "QUERY_TOO_DEEP",
-    "Dokumen kueri bersarang terlalu dalam",
-    "Query document nested too deeply",
-)
 
 
 class QueryCost(SchemaExtension):
@@ -178,84 +152,6 @@ def _check_representations(given: Any, limit: int) -> None:
             raise error
 
 
-def _check_shape(document: DocumentNode, introspection: bool) -> None:
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
-    repeats = _Repeats(fragments)
-    total = 0
-    stack: list[Any] = list(document.definitions)
-    while stack:
-        node = stack.pop()
-        if not introspection and isinstance(node, FieldNode) and node.name.value in META:
-            typed = _INTROSPECTION
-            raise GraphQLError(typed.message, [node], extensions=typed.extensions)
-        directives = getattr(node, "directives", None) or ()
-        total += len(directives)
-        if len(directives) > MAX_DIRECTIVES_PER_LOCATION or total > MAX_DIRECTIVES:
-            raise _at(
-                node,
-                "TOO_MANY_DIRECTIVES",
-                f"Terlalu banyak direktif (paling banyak {MAX_DIRECTIVES_PER_LOCATION} per "
-                f"tempat, {MAX_DIRECTIVES} per dokumen)",
-                f"Too many directives (at most {MAX_DIRECTIVES_PER_LOCATION} per location, "
-                f"{MAX_DIRECTIVES} per document)",
-            )
-        stack.extend(getattr(node, "variable_definitions", None) or ())
-        selection_set: SelectionSetNode | None = getattr(node, "selection_set", None)
-        if selection_set is not None:
-            if not isinstance(node, InlineFragmentNode):  # its fields count in its parent's
-                repeats.check(node, selection_set)
-            stack.extend(selection_set.selections)
-
-
-class _Repeats:
-    """How often each response key appears in a selection set once inline fragments and
-    fragment spreads are merged into it, as validation merges them (pairwise, so a key
-    repeated n times costs n² comparisons): at most ``MAX_FIELD_REPEATS``."""
-
-    def __init__(self, fragments: dict[str, FragmentDefinitionNode]) -> None:
-        self.fragments = fragments
-        self.memo: dict[str, Counter[str]] = {}
-        self.expanding: set[str] = set()
-
-    def check(self, node: Node, selection_set: SelectionSetNode) -> None:
-        for key, count in self.counts(selection_set).items():
-            if count > MAX_FIELD_REPEATS:
-                raise _at(
-                    node,
-                    "FIELD_REPEATED",
-                    f"Bidang {key!r} diulang lebih dari {MAX_FIELD_REPEATS} kali",
-                    f"Field {key!r} repeated more than {MAX_FIELD_REPEATS} times",
-                )
-
-    def counts(self, selection_set: SelectionSetNode) -> Counter[str]:
-        counts: Counter[str] = Counter()
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                counts[(selection.alias or selection.name).value] += 1
-            elif isinstance(selection, InlineFragmentNode):
-                counts.update(self.counts(selection.selection_set))
-            elif isinstance(selection, FragmentSpreadNode):
-                counts.update(self.fragment(selection.name.value))
-        return counts
-
-    def fragment(self, name: str) -> Counter[str]:
-        if name not in self.memo:
-            fragment = self.fragments.get(name)
-            if fragment is None or name in self.expanding:  # unknown or cyclic: validation's
-                return Counter()
-            self.expanding.add(name)
-            self.memo[name] = self.counts(fragment.selection_set)
-            self.expanding.discard(name)
-        return self.memo[name]
-
-
-def _at(node: Node, code: str, message_id: str, message_en: str) -> GraphQLError:
-    typed = hub_error(code, message_id, message_en)
-    return GraphQLError(typed.message, [node], extensions=typed.extensions)
-
-
 def _typed_parse_error(error: GraphQLError) -> GraphQLError:
     """The parser's own limits get their codes; other syntax errors stay as they are."""
     if "tokens. Parsing aborted" in error.message:
@@ -265,7 +161,7 @@ def _typed_parse_error(error: GraphQLError) -> GraphQLError:
             "Query document too long (tokens)",
         )
     elif "nested too deeply" in error.message:
-        typed = hub_error(*_NESTED)
+        typed = hub_error(*NESTED)
     else:
         return error
     return GraphQLError(

@@ -9,8 +9,8 @@ import pytest
 from graphql import parse
 
 from hub.graphql.cost import operation_cost
-from hub.graphql.limits import MAX_DIRECTIVES, MAX_FIELD_REPEATS
 from hub.graphql.schema import build_schema
+from hub.graphql.shape import MAX_DIRECTIVES, MAX_FIELD_REPEATS
 
 SCHEMA = build_schema(max_depth=12, max_cost=10_000, max_batch_ids=1000)
 IDS = [f"wk_{i:020x}" for i in range(1000)]
@@ -181,6 +181,20 @@ def test_entity_literals_are_checked_too() -> None:
             "FIELD_REPEATED",
         ),
         ("{ " + "... on Query { " * 400 + "__typename" + " }" * 401, "QUERY_TOO_DEEP"),
+        (  # a chain of fragments the depth limiter would follow past Python's stack
+            "{ ...F0 } "
+            + " ".join(
+                f"fragment F{i} on Query {{ ... on Query {{ ...F{i + 1} }} }}" for i in range(250)
+            )
+            + " fragment F250 on Query { __typename }",
+            "QUERY_TOO_DEEP",
+        ),
+        (
+            "{ ...F0 } "
+            + " ".join(f"fragment F{i} on Query {{ me {{ ...F{i + 1} }} }}" for i in range(60))
+            + " fragment F60 on Query { __typename }",
+            "QUERY_TOO_DEEP",
+        ),
     ],
 )
 def test_each_limit_refuses_with_its_own_code_and_one_error(query: str, code: str) -> None:
