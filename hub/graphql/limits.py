@@ -22,6 +22,7 @@ from typing import Any
 
 from graphql import (
     ASTValidationRule,
+    DocumentNode,
     GraphQLError,
     Undefined,
     ValidationContext,
@@ -78,15 +79,22 @@ class DocumentLimits(SchemaExtension):
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
         if context.graphql_document is None and context.query:
-            try:
-                document = _parse(context.query, **context.parse_options)
-            except GraphQLError as error:
-                raise _typed_parse_error(error) from None
-            except RecursionError:
-                raise hub_error(*NESTED) from None
-            check_shape(document, introspection=self.introspection)
-            context.graphql_document = document
+            context.graphql_document = checked_document(
+                context.query, introspection=self.introspection, **context.parse_options
+            )
         yield
+
+
+def checked_document(query: str, *, introspection: bool, **options: Any) -> DocumentNode:
+    """The parsed document (cached) if its shape is within the limits; else a typed error."""
+    try:
+        document = _parse(query, **options)
+    except GraphQLError as error:
+        raise _typed_parse_error(error) from None
+    except RecursionError:
+        raise hub_error(*NESTED) from None
+    check_shape(document, introspection=introspection)
+    return document
 
 
 _parse = lru_cache(maxsize=1024)(parse)
@@ -198,4 +206,4 @@ def _coded(rule: type[ASTValidationRule], typed: GraphQLError) -> type[ASTValida
     return made  # type: ignore[return-value]
 
 
-__all__ = ["DocumentLimits", "QueryCost", "limit_rules"]
+__all__ = ["DocumentLimits", "QueryCost", "checked_document", "limit_rules"]
