@@ -55,7 +55,6 @@ def limit_rules(*, max_depth: int, max_aliases: int, dev: bool) -> list[type[AST
         f"Too many aliases (at most {max_aliases})",
         limit=max_aliases,
     )
-    introspection = INTROSPECTION
     rules = [
         *(_coded(r, depth) for r in QueryDepthLimiter(max_depth=max_depth).validation_rules),
         *(
@@ -64,7 +63,7 @@ def limit_rules(*, max_depth: int, max_aliases: int, dev: bool) -> list[type[AST
         ),
     ]
     if not dev:
-        rules += [_coded(r, introspection) for r in DisableIntrospection().validation_rules]
+        rules += [_coded(r, INTROSPECTION) for r in DisableIntrospection().validation_rules]
     return rules
 
 
