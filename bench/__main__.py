@@ -21,6 +21,7 @@ BENCHES = (
     "sync",
     "linkage",
     "linker",
+    "load",
 )
 ON_STACK = ("audit", "gateway", "processes", "protection", "resilience")
 
