@@ -16,6 +16,7 @@ import random
 import signal
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,7 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     server_errors: int = 0
     untyped: int = 0
-    failed: int = 0  # transport errors (no answer)
+    failed: Counter[str] = field(default_factory=Counter)  # no answer, by exception
     workers_read: int = 0
 
 
@@ -88,8 +89,8 @@ async def _client(
         started = time.perf_counter()
         try:
             response = await http.post(url, json=body)
-        except httpx.HTTPError:
-            tally.failed += 1
+        except httpx.HTTPError as exc:
+            tally.failed[type(exc).__name__] += 1
             continue
         tally.latencies.append((time.perf_counter() - started) * 1000)
         if response.status_code >= 500:
@@ -143,7 +144,7 @@ def run(demo: Demo, seconds: float = 60.0, clients: int = 200) -> None:
     print(
         f"load: {clients} clients for {seconds:.0f} s, 2 hub processes, sandboxes at 20 ms: "
         f"{n} answers ({n / seconds:.0f}/s), 5xx {tally.server_errors}, untyped errors "
-        f"{tally.untyped}, no answer {tally.failed}\n"
+        f"{tally.untyped}, no answer {sum(tally.failed.values())} {dict(tally.failed)}\n"
         f"  p50 {percentile(tally.latencies, 50):.0f} ms, "
         f"p99 {percentile(tally.latencies, 99):.0f} ms"
         f"; RSS {base / 1024:.0f} -> {rss[-1] / 1024:.0f} MiB from the 10th second "
