@@ -35,6 +35,7 @@ class HubContext:
     operation: str = "anonymous"
     grants_used: dict[str, str] = field(default_factory=dict)
     opened_grants: dict[str, str] = field(default_factory=dict)
+    _self_followed: bool = False  # the self token's worker id made canonical (graphql.enforce)
 
     def __post_init__(self) -> None:
         hub = self.hub

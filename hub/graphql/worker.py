@@ -9,16 +9,20 @@ import strawberry
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField, Selection
 
-from auth.access import SECTION_SCOPES
+from auth.access import Access
 from auth.errors import Forbidden
+from hub.crosswalk import Link
+from hub.graphql.enforce import agency_visible, field_allowed
 from hub.graphql.errors import source_error
-from hub.graphql.guard import auth_error, check_section, require_purpose
+from hub.graphql.guard import auth_error, require_purpose
+from hub.graphql.policy import KIND_SCOPES, POLICY, SCOPE_SECTIONS
 from hub.graphql.protection import ProtectionStatus
+from hub.graphql.redact import redact
 from hub.view import sections
 from hub.view.verdict import load_licenses, verdict_for
 from hub.view.worker_view import AgencyResult, WorkerView
 from schema.graphql import types as t
-from schema.records import RecordKind, RecordSet
+from schema.records import MissionRecord, RecordKind, RecordSet
 
 if TYPE_CHECKING:
     from hub.graphql.context import HubContext
@@ -73,35 +77,33 @@ class Worker:
     @strawberry.field
     async def identity(self, info: Info) -> t.Identity | None:
         ctx: HubContext = info.context
-        await check_section(ctx, str(self.id), "identity")
+        worker_id = str(self.id)
         results = await self._results(info, RecordKind.PERSON, partial=True)
-        identity = sections.build_identity(results.values(), self.view.links, ctx.hub.regencies)
+        access = await ctx.access(worker_id)
+        links = _visible_links(ctx, access, self.view.links)
+        identity = sections.build_identity(results.values(), links, ctx.hub.regencies)
         if identity is None:
             return None
-        access = await ctx.access(str(self.id))
-        ctx.audit_returned(str(self.id), "identity")
+        ctx.audit_returned(worker_id, "identity")
         if identity.nik:
             identity.nik = access.nik(identity.nik)
             if identity.nik.isdigit() and _requested(info, "nik"):
-                ctx.audit_returned(str(self.id), "nik")
-        if (
-            identity.next_of_kin is not None
-            and _requested(info, "nextOfKin")
-            and access.section("nextOfKin")
-        ):
-            ctx.audit_returned(str(self.id), "contact")
-        if not access.section("nextOfKin"):
-            identity.next_of_kin = None
-            if _requested(info, "nextOfKin"):
-                ctx.audit_refused(str(self.id), "contact")
-                ctx.soft_errors.append(
-                    auth_error(Forbidden(SECTION_SCOPES["nextOfKin"]), [*_path(info), "nextOfKin"])
-                )
+                ctx.audit_returned(worker_id, POLICY["Identity.nik"].category or "nik")
+        for name, attribute in (("phone", "phone"), ("nextOfKin", "next_of_kin")):
+            rule = POLICY[f"Identity.{name}"]
+            asked = _requested(info, name)
+            if not field_allowed(access, f"Identity.{name}"):
+                setattr(identity, attribute, None)
+                if asked:
+                    ctx.audit_refused(worker_id, rule.category or "contact")
+                    error = Forbidden(rule.scope or "self")
+                    ctx.soft_errors.append(auth_error(error, [*_path(info), name]))
+            elif asked and getattr(identity, attribute) is not None:
+                ctx.audit_returned(worker_id, rule.category or "contact")
         return identity
 
     @strawberry.field
     async def placements(self, info: Info) -> list[t.Placement] | None:
-        await check_section(info.context, str(self.id), "placements")
         ctx: HubContext = info.context
         # The missions' endorsements are fetched alongside the placements, not after them.
         results, endorsing = await asyncio.gather(
@@ -123,16 +125,27 @@ class Worker:
     @strawberry.field
     async def protection(self, info: Info) -> ProtectionStatus | None:
         """The verdict over every agency's records; a source that failed makes it
-        incomplete (never PROTECTED) and is named in the findings."""
-        await check_section(info.context, str(self.id), "protection")
+        incomplete (never PROTECTED) and is named in the findings. The findings carry only
+        what the token may read (hub.graphql.redact)."""
         ctx: HubContext = info.context
         verdict = await verdict_for(ctx, self.view, lambda exc: ctx.note(exc, _path(info)))
+        access = await ctx.access(str(self.id))
+        missions = await self._case_missions(ctx) if access.own_record else {}
         ctx.audit_returned(str(self.id), "protection")
-        return ProtectionStatus.of(verdict)
+        return ProtectionStatus.of(verdict, redact(verdict.findings, access, missions))
+
+    async def _case_missions(self, ctx: HubContext) -> dict[str, MissionRecord]:
+        """Each open case's record id -> its mission (the verdict has fetched them already)."""
+        results, own = await asyncio.gather(
+            self.view.agencies(ctx.hub.agencies_with(RecordKind.CASE)),
+            ctx.hub_cases.load(str(self.id)),
+        )
+        cases = [c for r in results.values() for s in r.sets for c in s.cases]
+        cases += [c.as_record() for c in own]
+        return {c.provenance.record_id: c.mission for c in cases if c.mission is not None}
 
     @strawberry.field
     async def social_security(self, info: Info) -> t.SocialSecurity | None:
-        await check_section(info.context, str(self.id), "socialSecurity")
         results = await self._results(info, RecordKind.MEMBERSHIP, partial=False)
         sets = [s for r in results.values() for s in r.sets]
         info.context.audit_returned(str(self.id), "social_security")
@@ -140,7 +153,6 @@ class Worker:
 
     @strawberry.field
     async def consular(self, info: Info) -> t.ConsularRecord | None:
-        await check_section(info.context, str(self.id), "consular")
         results = await self._results(info, RecordKind.CONSULAR_REPORT, partial=False)
         info.context.audit_returned(str(self.id), "consular")
         return sections.build_consular(results.values())
@@ -148,7 +160,6 @@ class Worker:
     @strawberry.field
     async def cases(self, info: Info) -> list[t.Case] | None:
         ctx: HubContext = info.context
-        await check_section(ctx, str(self.id), "cases")
         # The hub's own cases stand even when every mission is unreachable (reported beside).
         results, own = await asyncio.gather(
             self.view.agencies(ctx.hub.agencies_with(RecordKind.CASE)),
@@ -161,10 +172,20 @@ class Worker:
         ctx.audit_returned(str(self.id), "case")
         return sections.build_cases(answered, own, str(self.id))
 
-    @strawberry.field
+    @strawberry.field(
+        description="Each agency whose section the token reads: does it hold "
+        "this worker's records, and could it be read."
+    )
     async def sources(self, info: Info) -> list[t.SourceStatus]:
         ctx: HubContext = info.context
-        results = await self.view.agencies(list(ctx.hub.connectors))
+        worker_id = str(self.id)
+        access = await ctx.access(worker_id)
+        connectors = ctx.hub.connectors
+        visible = [c for c, conn in connectors.items() if agency_visible(access, conn.record_kinds)]
+        results = await self.view.agencies(visible)
+        for code, result in results.items():
+            if result.sets:  # that the agency holds records is that section's data
+                ctx.audit_returned(worker_id, *_categories(access, connectors[code].record_kinds))
         return [
             t.SourceStatus(
                 agency=t.AgencyEnum(code),
@@ -174,6 +195,25 @@ class Worker:
             )
             for code, result in results.items()
         ]
+
+
+def _visible_links(ctx: HubContext, access: Access, links: list[Link]) -> list[Link]:
+    """The crosswalk links of agencies whose section the token reads (a local id is a KPJ,
+    an ID PMI…; that an agency holds one at all is that agency's data)."""
+    if not field_allowed(access, "Identity.links"):
+        return []
+    connectors = ctx.hub.connectors
+    return [
+        link
+        for link in links
+        if link.agency in connectors
+        and agency_visible(access, connectors[link.agency].record_kinds)
+    ]
+
+
+def _categories(access: Access, kinds: frozenset[RecordKind]) -> set[str]:
+    sections = {SCOPE_SECTIONS[KIND_SCOPES[k]] for k in kinds if k in KIND_SCOPES}
+    return {POLICY[s].category or "" for s in sections if field_allowed(access, s)} - {""}
 
 
 async def load_worker(ctx: HubContext, worker_id: str | None) -> Worker | None:
