@@ -22,7 +22,7 @@ from graphql import GraphQLObjectType, GraphQLSchema
 from auth.access import Access
 from auth.errors import AuthError, Forbidden, PurposeError
 from hub.graphql.guard import auth_error
-from hub.graphql.policy import KIND_SCOPES, POLICY, Gate, Rule
+from hub.graphql.policy import KIND_SCOPES, POLICY, SCOPE_SECTIONS, Gate, Rule
 
 if TYPE_CHECKING:
     from hub.graphql.context import HubContext
@@ -88,8 +88,8 @@ def admit(ctx: Any, rule: Rule, *, dev: bool) -> None:
         purpose = principal.require_purpose() if rule.purposes is not None else None
         if not (principal.is_self and rule.self_reads):
             for scope in rule.scopes:
-                if dev and rule.dev_open:
-                    break
+                if dev and scope in rule.dev_open:
+                    continue
                 if not principal.has(scope):
                     raise Forbidden(scope)
         if purpose is not None and rule.purposes is not None and purpose not in rule.purposes:
@@ -123,23 +123,12 @@ def field_allowed(access: Access, coordinate: str) -> bool:
 
 
 def agency_visible(access: Access, kinds: Iterable[str]) -> bool:
-    """Whether the token reads one of an agency's sections, given the record kinds it holds
-    (a person record alone never counts: that an agency holds one is itself its data)."""
-    for kind in kinds:
-        scope = KIND_SCOPES.get(str(kind))
-        if scope is None:
-            continue
-        section = _SECTION_OF_SCOPE.get(scope)
-        if section is not None and allowed(access, POLICY[section]):
-            return True
-    return False
-
-
-_SECTION_OF_SCOPE = {
-    rule.scope: coordinate
-    for coordinate, rule in POLICY.items()
-    if rule.gate is Gate.SECTION and rule.scope is not None
-}
+    """Whether the token reads one of an agency's sections, given the record kinds it holds.
+    Beside other kinds, a person record never counts (that BPJS holds one is membership); an
+    agency holding person records only (an immigration registry) is an identity source."""
+    scopes = {KIND_SCOPES[str(k)] for k in kinds if str(k) in KIND_SCOPES}
+    sections = {SCOPE_SECTIONS[s] for s in scopes} if scopes else {"Worker.identity"}
+    return any(allowed(access, POLICY[section]) for section in sections)
 
 
 async def follow_merges(ctx: Any) -> None:
@@ -162,5 +151,6 @@ def _workers(result: Any) -> list[Any]:
     if isinstance(result, list):
         return [w for w in result if isinstance(w, Worker)]
     return []
+
 
 __all__ = ["admit", "agency_visible", "allowed", "enforce", "field_allowed", "follow_merges"]

@@ -49,7 +49,7 @@ class Rule:
     category: str | None = None  # the audit category a read records
     self_reads: bool = False  # a self token reads it (its own record only)
     within: str | None = None  # WITHIN: the coordinate that decides
-    dev_open: bool = False  # in HUB_ENV=dev the scopes are not needed
+    dev_open: tuple[str, ...] = ()  # scopes not needed in HUB_ENV=dev
     note: str = ""
 
     @property
@@ -67,7 +67,7 @@ def root(
     category: str | None = None,
     self_reads: bool = False,
     purpose: bool = True,
-    dev_open: bool = False,
+    dev_open: tuple[str, ...] = (),
     note: str = "",
 ) -> Rule:
     purposes = _purposes(self_reads) if purpose else None
@@ -106,13 +106,13 @@ POLICY: dict[str, Rule] = {
     "Query._entities": root(
         S.FEDERATION_GATEWAY,
         ID_READ,
-        dev_open=True,
+        dev_open=(S.FEDERATION_GATEWAY,),
         note="the federation gateway, forwarding its caller's token; " + LOOKUP,
     ),
     "Query._service": root(
         S.FEDERATION_GATEWAY,
         purpose=False,
-        dev_open=True,
+        dev_open=(S.FEDERATION_GATEWAY,),
         note="the schema (SDL) for the gateway's composition",
     ),
     "Query.matchCandidates": root(S.IDENTITY_ADMIN, category="identity"),
@@ -269,9 +269,9 @@ POLICY: dict[str, Rule] = {
     **_within("WebhookRegistration", "Mutation.registerWebhook", "webhook secret"),
 }
 
-# Which scope reads the records of each kind an agency holds: an agency's "section". PERSON
-# is everyone's (identity), so it alone never makes an agency visible: that BPJS holds a
-# person record is itself BPJS membership.
+# Which scope reads the records of each kind an agency holds: an agency's "section". Beside
+# other kinds PERSON never counts (that BPJS holds a person record is BPJS membership); an
+# agency of person records only is an identity source (Worker.identity).
 KIND_SCOPES: dict[str, str] = {
     "PLACEMENT": S.PLACEMENT_READ,
     "LICENSE": S.PLACEMENT_READ,
@@ -281,14 +281,9 @@ KIND_SCOPES: dict[str, str] = {
     "CASE": S.CASE_READ,
 }
 
-# The Worker section each scope in KIND_SCOPES opens (what a self token or a grant decides on).
+# The Worker section each section scope opens.
 SCOPE_SECTIONS: dict[str, str] = {
-    S.PLACEMENT_READ: "Worker.placements",
-    S.SOCIAL_SECURITY_READ: "Worker.socialSecurity",
-    S.CONSULAR_READ: "Worker.consular",
-    S.CASE_READ: "Worker.cases",
-    S.PROTECTION_READ: "Worker.protection",
-    ID_READ: "Worker.identity",
+    r.scope: c for c, r in POLICY.items() if r.gate is Gate.SECTION and r.scope is not None
 }
 
 

@@ -79,7 +79,7 @@ def policy_table() -> str:
             continue
         scopes = " + ".join(f"`{s}`" for s in rule.scopes) or "—"
         if rule.dev_open:
-            scopes += " (any token in dev)"
+            scopes += " (" + ", ".join(f"`{s}`" for s in rule.dev_open) + " not in dev)"
         lines.append(
             f"| `{coordinate}` | {rule.gate.value} | {scopes} | {_purposes(rule)} | "
             f"{rule.category or '—'} | {'✓' if rule.self_reads else ''} | {rule.note} |"

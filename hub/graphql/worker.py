@@ -213,6 +213,7 @@ def _visible_links(ctx: HubContext, access: Access, links: list[Link]) -> list[L
 
 def _categories(access: Access, kinds: frozenset[RecordKind]) -> set[str]:
     sections = {SCOPE_SECTIONS[KIND_SCOPES[k]] for k in kinds if k in KIND_SCOPES}
+    sections = sections or {"Worker.identity"}  # an agency of person records only
     return {POLICY[s].category or "" for s in sections if field_allowed(access, s)} - {""}
 
 

@@ -3,8 +3,13 @@ that the policy gates are the ones that run."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import pytest
 from graphql import GraphQLObjectType
 
+from auth.principal import Principal
+from auth.purpose import Purpose
 from hub.graphql.policy import POLICY, SCOPE_SECTIONS, Gate
 from hub.graphql.redact import FINDING_SECTIONS
 from hub.graphql.schema import build_schema
@@ -63,3 +68,34 @@ def test_a_self_token_never_reads_case_notes_nor_next_of_kin() -> None:
 def test_every_protection_rule_belongs_to_a_section() -> None:
     assert {r.code for r in RULES} == set(FINDING_SECTIONS)
     assert set(FINDING_SECTIONS.values()) <= set(SCOPE_SECTIONS.values())
+
+
+def principal(*scopes: str, purpose: Purpose | None = None) -> Principal:
+    return Principal("c", "s", frozenset(scopes), "j", "i", 0, purpose=purpose)
+
+
+async def ask(query: str, who: Principal, *, dev: bool) -> list[dict[str, object]]:
+    result = await build_schema(dev=dev).execute(
+        query, context_value=SimpleNamespace(principal=who)
+    )
+    return [e.extensions or {} for e in result.errors or []]
+
+
+@pytest.mark.anyio
+async def test_service_is_for_the_gateway_outside_dev_and_for_any_token_in_dev() -> None:
+    query = "{ _service { sdl } }"
+    refused = await ask(query, principal("worker.identity:read"), dev=False)
+    assert refused[0]["code"] == "FORBIDDEN" and refused[0]["scope"] == "federation:gateway"
+    assert await ask(query, principal("federation:gateway"), dev=False) == []
+    assert await ask(query, principal(), dev=True) == []
+
+
+@pytest.mark.anyio
+async def test_entities_need_the_identity_scope_in_dev_too() -> None:
+    query = '{ _entities(representations: [{__typename: "Worker", id: "wk_x"}]) { __typename } }'
+    errors = await ask(query, principal(purpose=Purpose.CASE_HANDLING), dev=True)
+    assert errors[0]["code"] == "FORBIDDEN" and errors[0]["scope"] == "worker.identity:read"
+    errors = await ask(
+        query, principal("worker.identity:read", purpose=Purpose.CASE_HANDLING), dev=False
+    )
+    assert errors[0]["scope"] == "federation:gateway"
