@@ -4,8 +4,7 @@
   policy marks ``self_reads`` (``hub/graphql/policy.py``): never officers' case notes nor
   next of kin; its NIK unmasked (it is theirs);
 - an active break-glass grant for that worker lifts every field (read) scope;
-- otherwise each field needs its scope, and the NIK is masked unless ``worker.nik:read``
-  (``schema.identifiers.mask_nik``).
+- otherwise each field needs its scope (the NIK unmasked: ``worker.nik:read``).
 
 The GraphQL layer resolves a refused field to null with ``Forbidden(scope).extensions()``.
 """
@@ -17,8 +16,7 @@ from dataclasses import dataclass
 from auth.breakglass import BreakGlass
 from auth.errors import Forbidden
 from auth.principal import Principal
-from auth.scopes import READ_SCOPES, Scope
-from schema.identifiers import mask_nik
+from auth.scopes import READ_SCOPES
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +44,6 @@ class Access:
         """Raise ``Forbidden`` naming ``scope`` unless it is allowed."""
         if not self.allows(scope, self_reads=self_reads):
             raise Forbidden(scope)
-
-    def nik(self, nik: str) -> str:
-        return nik if self.allows(Scope.WORKER_NIK_READ, self_reads=True) else mask_nik(nik)
 
 
 __all__ = ["Access"]

@@ -22,6 +22,7 @@ from hub.view import sections
 from hub.view.verdict import load_licenses, verdict_for
 from hub.view.worker_view import AgencyResult, WorkerView
 from schema.graphql import types as t
+from schema.identifiers import mask_nik
 from schema.records import MissionRecord, RecordKind, RecordSet
 
 if TYPE_CHECKING:
@@ -86,8 +87,9 @@ class Worker:
             return None
         ctx.audit_returned(worker_id, "identity")
         if identity.nik:
-            identity.nik = access.nik(identity.nik)
-            if identity.nik.isdigit() and _requested(info, "nik"):
+            if not field_allowed(access, "Identity.nik"):
+                identity.nik = mask_nik(identity.nik)
+            elif _requested(info, "nik"):
                 ctx.audit_returned(worker_id, POLICY["Identity.nik"].category or "nik")
         for name, attribute in (("phone", "phone"), ("nextOfKin", "next_of_kin")):
             rule = POLICY[f"Identity.{name}"]
