@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 from auth.access import Access
 from hub.graphql.enforce import allowed
 from hub.graphql.policy import POLICY
-from hub.protection import Finding
-from hub.protection.rules import RULES
+from hub.protection import Finding, labels
+from hub.protection.rules import NOTICES, RULES
 from hub.protection.text import Text
 from schema.enums import Agency
 from schema.records import MissionRecord
@@ -61,17 +61,29 @@ _CONTACT = Text(
     "Contact {mission} ({city}) through {contact}.",
 )
 _SOMEONE = Text("perwakilan RI", "an Indonesian mission")
+_SOME_SOURCE = Text(
+    "Sebagian data tidak dapat dibaca; penilaian ini belum lengkap.",
+    "Some data could not be read; this verdict is incomplete.",
+)
+_NOTICES = {notice.code for notice in NOTICES}
 
 
 def redact(
-    findings: Iterable[Finding], access: Access, missions: Mapping[str, MissionRecord]
+    findings: Iterable[Finding],
+    access: Access,
+    missions: Mapping[str, MissionRecord],
+    hidden_agencies: Iterable[str] = (),
 ) -> list[Finding]:
     """``findings`` as ``access`` may see them; ``missions``: a case record id -> its mission
-    (for a self token's notice)."""
+    (for a self token's notice); ``hidden_agencies``: the agencies whose section the token does
+    not read (a notice that BPJS could not be read says the worker is a member)."""
+    hidden = [labels.agency(code) for code in hidden_agencies]
     out = []
     for finding in findings:
         section = FINDING_SECTIONS.get(finding.code)
-        if section == "Worker.cases" and access.own_record:
+        if finding.code in _NOTICES and any(h.en in finding.message.en for h in hidden):
+            out.append(Finding(finding.code, finding.severity, _SOME_SOURCE, None))
+        elif section == "Worker.cases" and access.own_record:
             out.append(_self_notice(finding, missions))
         elif section is not None and not allowed(access, POLICY[section]):
             scope = POLICY[section].scope or ""

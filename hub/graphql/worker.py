@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import strawberry
@@ -11,6 +12,7 @@ from strawberry.types.nodes import SelectedField, Selection
 
 from auth.access import Access
 from auth.errors import Forbidden
+from connectors.kit.errors import ConnectorError
 from hub.crosswalk import Link
 from hub.graphql.enforce import agency_visible, field_allowed
 from hub.graphql.errors import source_error
@@ -62,25 +64,28 @@ class Worker:
         return await load_worker(info.context, str(id))
 
     async def _results(
-        self, info: Info, kind: RecordKind, *, partial: bool
+        self, info: Info, kind: RecordKind, *, partial: bool, hidden: frozenset[str] = frozenset()
     ) -> dict[str, AgencyResult]:
         """Results of the agencies holding ``kind``. A failed agency nulls the section unless
-        ``partial``, where the others still answer and the failure is reported beside."""
+        ``partial``, where the others still answer and the failure is reported beside (unless
+        the agency is ``hidden``: that it holds a record of the worker is its section's data)."""
         ctx: HubContext = info.context
         results = await self.view.agencies(ctx.hub.agencies_with(kind))
         failed = [r for r in results.values() if r.error is not None]
         if failed and (not partial or len(failed) == len(results)):
             raise source_error(failed[0].error)  # type: ignore[arg-type]
+        note = _noter(ctx, info, hidden)
         for r in failed:
-            ctx.note(r.error, _path(info))  # type: ignore[arg-type]
+            note(r.error)  # type: ignore[arg-type]
         return {code: r for code, r in results.items() if r.error is None}
 
     @strawberry.field
     async def identity(self, info: Info) -> t.Identity | None:
         ctx: HubContext = info.context
         worker_id = str(self.id)
-        results = await self._results(info, RecordKind.PERSON, partial=True)
         access = await ctx.access(worker_id)
+        hidden = _hidden_agencies(ctx, access)
+        results = await self._results(info, RecordKind.PERSON, partial=True, hidden=hidden)
         links = _visible_links(ctx, access, self.view.links)
         identity = sections.build_identity(results.values(), links, ctx.hub.regencies)
         if identity is None:
@@ -130,11 +135,13 @@ class Worker:
         incomplete (never PROTECTED) and is named in the findings. The findings carry only
         what the token may read (hub.graphql.redact)."""
         ctx: HubContext = info.context
-        verdict = await verdict_for(ctx, self.view, lambda exc: ctx.note(exc, _path(info)))
         access = await ctx.access(str(self.id))
+        hidden = _hidden_agencies(ctx, access)
+        verdict = await verdict_for(ctx, self.view, _noter(ctx, info, hidden))
         missions = await self._case_missions(ctx) if access.own_record else {}
         ctx.audit_returned(str(self.id), "protection")
-        return ProtectionStatus.of(verdict, redact(verdict.findings, access, missions))
+        findings = redact(verdict.findings, access, missions, hidden)
+        return ProtectionStatus.of(verdict, findings)
 
     async def _case_missions(self, ctx: HubContext) -> dict[str, MissionRecord]:
         """Each open case's record id -> its mission (the verdict has fetched them already)."""
@@ -197,6 +204,23 @@ class Worker:
             )
             for code, result in results.items()
         ]
+
+
+def _hidden_agencies(ctx: HubContext, access: Access) -> frozenset[str]:
+    """The agencies whose section the token does not read."""
+    connectors = ctx.hub.connectors.items()
+    return frozenset(c for c, conn in connectors if not agency_visible(access, conn.record_kinds))
+
+
+def _noter(ctx: HubContext, info: Info, hidden: frozenset[str]) -> Callable[[ConnectorError], None]:
+    """Reports a source failure beside the answer, unless it names a hidden agency (the
+    verdict's ``complete: false`` still says something is missing)."""
+
+    def note(exc: ConnectorError) -> None:
+        if exc.agency not in hidden:
+            ctx.note(exc, _path(info))
+
+    return note
 
 
 def _visible_links(ctx: HubContext, access: Access, links: list[Link]) -> list[Link]:

@@ -244,3 +244,29 @@ def test_a_workers_own_token_follows_its_worker_after_a_merge(own_stack: Stack) 
     assert body["data"]["accessLog"] is not None
     other = own_stack.graphql(SELF_VIEW, {"id": "wk_" + "f" * 20}, token=token, purpose=None).json()
     assert other["data"] is None or other["data"]["worker"] is None
+
+
+def test_a_source_that_failed_is_not_named_to_a_token_that_may_not_know_it_is_linked(
+    own_stack: Stack,
+) -> None:
+    # given: BPJS down (a notice naming it would say the worker is a member)
+    query = """query Down($n: String!) { workerBy(nik: $n) { identity { fullName }
+      protection { complete findings { code message messageEn: message(lang: EN) } } } }"""
+    with own_stack.sandbox("bpjs") as client:
+        client.post("/_sandbox/faults", json={"down": True})
+    try:
+        # when
+        full = own_stack.graphql(query, {"n": SITI}).json()
+        narrow = own_stack.graphql(
+            query, {"n": SITI}, client="kemnaker-system", purpose="PLACEMENT_VERIFICATION"
+        ).json()
+    finally:
+        with own_stack.sandbox("bpjs") as client:
+            client.post("/_sandbox/faults", json={"down": False})
+    # then: the verdict is incomplete for both; only the token reading BPJS hears which source
+    assert "BPJS" in str(full)
+    assert narrow["data"]["workerBy"]["protection"]["complete"] is False
+    assert narrow["data"]["workerBy"]["identity"]["fullName"]
+    assert "BPJS" not in str(narrow), narrow
+    codes = [f["code"] for f in narrow["data"]["workerBy"]["protection"]["findings"]]
+    assert "SOURCE_UNAVAILABLE" in codes
