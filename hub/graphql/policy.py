@@ -115,7 +115,11 @@ POLICY: dict[str, Rule] = {
         dev_open=(S.FEDERATION_GATEWAY,),
         note="the schema (SDL) for the gateway's composition",
     ),
-    "Query.matchCandidates": root(S.IDENTITY_ADMIN, category="identity"),
+    "Query.matchCandidates": root(
+        S.IDENTITY_ADMIN,
+        category="identity",
+        note="refusals recorded; its reads are not yet (issue #13 item 4)",
+    ),
     "Query.accessLog": root(
         S.AUDIT_READ, self_reads=True, note="a self token reads its own log (canonical id)"
     ),
