@@ -12,6 +12,7 @@ recorded in the audit trail with the category the entry declares.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from inspect import isawaitable
@@ -21,6 +22,7 @@ from graphql import GraphQLObjectType, GraphQLSchema
 
 from auth.access import Access
 from auth.errors import AuthError, Forbidden, PurposeError
+from auth.principal import Principal
 from hub.graphql.guard import auth_error
 from hub.graphql.policy import KIND_SCOPES, POLICY, SCOPE_SECTIONS, Gate, Rule
 
@@ -133,11 +135,17 @@ def agency_visible(access: Access, kinds: Iterable[str]) -> bool:
 
 async def follow_merges(ctx: Any) -> None:
     """A self token follows its worker through merges and splits: its ``worker_id`` becomes
-    the canonical id, once per request, before any comparison (review M4)."""
+    the canonical id, once per request, before any root field compares it (review M4). The
+    root fields of one document resolve concurrently: all of them wait for the same lookup."""
     principal = getattr(ctx, "principal", None)
-    if principal is None or not principal.is_self or getattr(ctx, "_self_followed", True):
+    if principal is None or not principal.is_self or not hasattr(ctx, "self_followed"):
         return
-    ctx._self_followed = True
+    if ctx.self_followed is None:
+        ctx.self_followed = asyncio.ensure_future(_canonical_self(ctx, principal))
+    await ctx.self_followed
+
+
+async def _canonical_self(ctx: Any, principal: Principal) -> None:
     found = await ctx.workers.load(principal.worker_id)
     if found is not None and found[0] != principal.worker_id:
         ctx.principal = replace(principal, worker_id=found[0])
