@@ -133,6 +133,19 @@ def agency_visible(access: Access, kinds: Iterable[str]) -> bool:
     return any(allowed(access, POLICY[section]) for section in sections)
 
 
+def lookup_scope(ctx: HubContext, key_kind: str) -> str | None:
+    """None when the principal may look workers up by ``key_kind`` (a crosswalk key kind:
+    ``NIK``, ``PASSPORT``, ``<AGENCY>:LOCAL_ID``), else the scope it lacks: a match on an
+    agency's own number (a KPJ, an ID PMI, a mission's record id) tells that the agency holds
+    the worker, which is that agency's section."""
+    agency, _, local = key_kind.partition(":")
+    connector = ctx.hub.connectors.get(agency) if local else None
+    if connector is None or agency_visible(Access(ctx.principal, ""), connector.record_kinds):
+        return None
+    scopes = sorted(KIND_SCOPES[str(k)] for k in connector.record_kinds if str(k) in KIND_SCOPES)
+    return scopes[0] if scopes else None
+
+
 async def follow_merges(ctx: Any) -> None:
     """A self token follows its worker through merges and splits: its ``worker_id`` becomes
     the canonical id, once per request, before any root field compares it (review M4). The
@@ -161,4 +174,12 @@ def _workers(result: Any) -> list[Any]:
     return []
 
 
-__all__ = ["admit", "agency_visible", "allowed", "enforce", "field_allowed", "follow_merges"]
+__all__ = [
+    "admit",
+    "agency_visible",
+    "allowed",
+    "enforce",
+    "field_allowed",
+    "follow_merges",
+    "lookup_scope",
+]

@@ -94,7 +94,10 @@ def _public(type_name: str, fields: str, note: str) -> dict[str, Rule]:
 S = Scope
 ID_READ = S.WORKER_IDENTITY_READ
 LOOKUP = "hands back the id it was given; each section records its own category"
-BY_IDENTIFIER = "a worker id handed out for an identifier is recorded as identity"
+BY_IDENTIFIER = (
+    "a worker id handed out for an identifier is recorded as identity; by an agency's own "
+    "number (KPJ, ID PMI, record id) only with that agency's section"
+)
 
 POLICY: dict[str, Rule] = {
     # --- Query -----------------------------------------------------------------------
@@ -102,7 +105,7 @@ POLICY: dict[str, Rule] = {
     "Query.workers": root(ID_READ, self_reads=True, note=LOOKUP),
     "Query.workerBy": root(ID_READ, category="identity", note=BY_IDENTIFIER),
     "Query.workersByNik": root(ID_READ, category="identity", note=BY_IDENTIFIER),
-    "Query.searchWorkers": root(ID_READ, category="identity", note="every worker a page returns"),
+    "Query.searchWorkers": root(ID_READ, category="identity", note=BY_IDENTIFIER),
     "Query._entities": root(
         S.FEDERATION_GATEWAY,
         ID_READ,

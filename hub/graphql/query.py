@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING
 import strawberry
 from strawberry.types import Info
 
+from auth.errors import Forbidden
 from hub.audit.graphql import AccessLogConnection, access_log
+from hub.graphql.enforce import lookup_scope
 from hub.graphql.errors import bad_input
+from hub.graphql.guard import auth_error
 from hub.graphql.identity_review import MatchCandidateConnection, match_candidates
-from hub.graphql.lookup import find_by_identifier
+from hub.graphql.lookup import IDENTIFIERS, find_by_identifier
 from hub.graphql.search import WorkerConnection, search_workers
 from hub.graphql.worker import Worker, load_worker
 from hub.resilience import agency_status
@@ -103,6 +106,10 @@ class Query:
         elif not is_valid_pmi_id(value):
             raise bad_input("ID PMI tidak sah", "Invalid ID PMI", "pmiId")
         ctx: HubContext = info.context
+        missing = lookup_scope(ctx, IDENTIFIERS[name][0])
+        if missing is not None:  # a KPJ that matches is BPJS membership
+            ctx.audit_refused(None, "identity")
+            raise auth_error(Forbidden(missing))
         worker_id = await find_by_identifier(ctx, name, [value])
         found = worker_id.get(value)
         return await load_worker(ctx, found) if found else None

@@ -20,6 +20,7 @@ from strawberry.types import Info
 
 from auth.errors import Forbidden
 from auth.scopes import Scope
+from hub.graphql.enforce import lookup_scope
 from hub.graphql.errors import bad_input, hub_error
 from hub.graphql.guard import auth_error, require_purpose
 from hub.graphql.lookup import IDENTIFIERS, find_by_identifier
@@ -67,10 +68,12 @@ async def _identifier_hits(ctx: HubContext, query: SearchQuery) -> list[Hit]:
     found: set[str] = set()
     for kind, value in query.identifiers:
         if kind in IDENTIFIERS:
-            found.update((await find_by_identifier(ctx, kind, [value])).values())
-        else:
+            if lookup_scope(ctx, IDENTIFIERS[kind][0]) is None:
+                found.update((await find_by_identifier(ctx, kind, [value])).values())
+        else:  # an agency's number only where the token reads that agency (enforce.lookup_scope)
             for key_kind in KEY_KINDS[kind]:
-                found.update(ctx.hub.crosswalk.find(key_kind, [value]).values())
+                if lookup_scope(ctx, key_kind) is None:
+                    found.update(ctx.hub.crosswalk.find(key_kind, [value]).values())
     return rank(dict.fromkeys(found, 1.0))
 
 

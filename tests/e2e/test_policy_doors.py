@@ -270,3 +270,28 @@ def test_a_source_that_failed_is_not_named_to_a_token_that_may_not_know_it_is_li
     assert "BPJS" not in str(narrow), narrow
     codes = [f["code"] for f in narrow["data"]["workerBy"]["protection"]["findings"]]
     assert "SOURCE_UNAVAILABLE" in codes
+
+
+def test_a_lookup_by_an_agencys_own_number_needs_that_agencys_section(own_stack: Stack) -> None:
+    # given: Siti's KPJ, a BPJS number: that it matches a worker is BPJS membership
+    siti = own_stack.graphql(
+        "query($n: String!) { workerBy(nik: $n) { id socialSecurity { kpj } } }", {"n": SITI}
+    ).json()["data"]["workerBy"]
+    kpj = siti["socialSecurity"]["kpj"]
+    by_kpj = "query($k: String!) { workerBy(kpj: $k) { id } }"
+    search = "query($q: String!) { searchWorkers(query: $q) { edges { node { id } } } }"
+    kemnaker = {"client": "kemnaker-system", "purpose": "PLACEMENT_VERIFICATION"}
+    # when / then: Kemnaker (no social_security:read) learns nothing from it
+    refused = own_stack.graphql(by_kpj, {"k": kpj}, **kemnaker).json()
+    assert refused["data"] == {"workerBy": None}
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert refused["errors"][0]["extensions"]["scope"] == "social_security:read"
+    found = own_stack.graphql(search, {"q": kpj}, **kemnaker).json()
+    assert found["data"]["searchWorkers"]["edges"] == []
+    # and BPJS, whose number it is, finds the worker
+    bpjs = {"client": "bpjs-system", "purpose": "CLAIM_PROCESSING"}
+    assert (
+        own_stack.graphql(by_kpj, {"k": kpj}, **bpjs).json()["data"]["workerBy"]["id"] == siti["id"]
+    )
+    edges = own_stack.graphql(search, {"q": kpj}, **bpjs).json()["data"]["searchWorkers"]["edges"]
+    assert [e["node"]["id"] for e in edges] == [siti["id"]]
