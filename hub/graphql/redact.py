@@ -52,6 +52,10 @@ _HIDDEN = Text(
     "Ada temuan tentang data yang tidak dapat dibaca token ini (perlu scope {scope}).",
     "There is a finding about data this token may not read (needs scope {scope}).",
 )
+_ASK_AN_OFFICER = Text(  # for the worker: no scope names, no officers' data
+    "Ada hal yang perlu diperiksa bersama petugas perwakilan RI atau BP2MI.",
+    "Something needs checking with an officer of an Indonesian mission or BP2MI.",
+)
 _HANDLED = Text(
     "Petugas {mission} sedang menangani kasus Anda.",
     "An officer of {mission} is handling your case.",
@@ -87,9 +91,8 @@ def redact(
             out.append(_self_notice(finding, missions))
         elif section is not None and not allowed(access, POLICY[section]):
             scope = POLICY[section].scope or ""
-            out.append(
-                Finding(finding.code, finding.severity, _HIDDEN.format({"scope": scope}), None)
-            )
+            text = _ASK_AN_OFFICER if access.own_record else _HIDDEN.format({"scope": scope})
+            out.append(Finding(finding.code, finding.severity, text, None))
         else:
             evidence = tuple(p for p in finding.evidence if _evidence_visible(p, access))
             out.append(
