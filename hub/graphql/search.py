@@ -18,11 +18,8 @@ from graphql import GraphQLError
 from sqlalchemy.exc import SQLAlchemyError
 from strawberry.types import Info
 
-from auth.errors import Forbidden
-from auth.scopes import Scope
 from hub.graphql.enforce import lookup_scope
 from hub.graphql.errors import bad_input, hub_error
-from hub.graphql.guard import auth_error, require_purpose
 from hub.graphql.lookup import IDENTIFIERS, find_by_identifier
 from hub.graphql.worker import Worker, load_worker
 from hub.search import (
@@ -86,11 +83,7 @@ async def search_workers(
     after: str | None = None,
 ) -> WorkerConnection:
     """Resolver for ``searchWorkers``; ranked by score, then worker id."""
-    ctx: HubContext = info.context
-    require_purpose(ctx)
-    if not ctx.principal.has(Scope.WORKER_IDENTITY_READ):
-        ctx.audit_refused(None, "identity")
-        raise auth_error(Forbidden(Scope.WORKER_IDENTITY_READ))
+    ctx: HubContext = info.context  # scope and purpose: checked before (hub/graphql/policy.py)
     try:
         parsed = parse_query(query, birth_date, country, today=ctx.today)
         first = check_first(20 if first is None else first)
