@@ -214,8 +214,8 @@ const TEXT = {
     "You are not protected yet. See the steps below.",
   ],
   plainEMERGENCY: [
-    "Ada keadaan darurat yang tercatat. Petugas perwakilan sedang menangani.",
-    "An emergency is on record. Embassy officers are handling it.",
+    "Petugas perwakilan sedang menangani kasus Anda. Lihat langkah di bawah ini.",
+    "An officer of the mission is handling your case. See the steps below.",
   ],
   plainUNKNOWN: [
     "Status Anda belum dapat dipastikan karena ada data yang belum terbaca.",

@@ -22,6 +22,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from hub.graphql.cases import CaseSubscription
+from hub.graphql.enforce import enforce
 from hub.graphql.limits import QueryCost
 from hub.graphql.live import SubscriptionsOverWebSocket
 from hub.graphql.mutation import Mutation
@@ -89,7 +90,7 @@ def build_schema(
         PartialResults,
         SubscriptionsOverWebSocket,
     ]
-    return HubSchema(
+    schema = HubSchema(
         query=Query,
         mutation=Mutation,
         subscription=CaseSubscription,
@@ -97,3 +98,5 @@ def build_schema(
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not dev),
     )
+    enforce(schema._schema, dev=dev)  # the access policy, declared in hub/graphql/policy.py
+    return schema

@@ -18,10 +18,8 @@ from graphql import GraphQLError
 from sqlalchemy.exc import SQLAlchemyError
 from strawberry.types import Info
 
-from auth.errors import Forbidden
-from auth.scopes import Scope
+from hub.graphql.enforce import lookup_scope
 from hub.graphql.errors import bad_input, hub_error
-from hub.graphql.guard import auth_error, require_purpose
 from hub.graphql.lookup import IDENTIFIERS, find_by_identifier
 from hub.graphql.worker import Worker, load_worker
 from hub.search import (
@@ -67,10 +65,12 @@ async def _identifier_hits(ctx: HubContext, query: SearchQuery) -> list[Hit]:
     found: set[str] = set()
     for kind, value in query.identifiers:
         if kind in IDENTIFIERS:
-            found.update((await find_by_identifier(ctx, kind, [value])).values())
-        else:
+            if lookup_scope(ctx, IDENTIFIERS[kind][0]) is None:
+                found.update((await find_by_identifier(ctx, kind, [value])).values())
+        else:  # an agency's number only where the token reads that agency (enforce.lookup_scope)
             for key_kind in KEY_KINDS[kind]:
-                found.update(ctx.hub.crosswalk.find(key_kind, [value]).values())
+                if lookup_scope(ctx, key_kind) is None:
+                    found.update(ctx.hub.crosswalk.find(key_kind, [value]).values())
     return rank(dict.fromkeys(found, 1.0))
 
 
@@ -83,11 +83,7 @@ async def search_workers(
     after: str | None = None,
 ) -> WorkerConnection:
     """Resolver for ``searchWorkers``; ranked by score, then worker id."""
-    ctx: HubContext = info.context
-    require_purpose(ctx)
-    if not ctx.principal.has(Scope.WORKER_IDENTITY_READ):
-        ctx.audit_refused(None, "identity")
-        raise auth_error(Forbidden(Scope.WORKER_IDENTITY_READ))
+    ctx: HubContext = info.context  # scope and purpose: checked before (hub/graphql/policy.py)
     try:
         parsed = parse_query(query, birth_date, country, today=ctx.today)
         first = check_first(20 if first is None else first)
