@@ -128,6 +128,7 @@ POLICY: dict[str, Rule] = {
     ),
     "Query.me": root(purpose=False, note="the caller's own token"),
     "Query.sources": root(purpose=False, note="agency health, no personal data"),
+    "Query.missions": root(purpose=False, note="the missions' public directory"),
     # --- Mutation (as they are today; edge-audit owns their checks) ---------------------
     "Mutation.openCase": root(S.CASE_WRITE, category="case"),
     "Mutation.updateCaseStatus": root(S.CASE_WRITE, category="case"),
@@ -166,7 +167,7 @@ POLICY: dict[str, Rule] = {
     **_within(
         "Identity",
         "Worker.identity",
-        "fullName otherNames birthDate sex originProvince originRegency passports",
+        "fullName otherNames birthDate sex originProvince originRegency passports passportLast4",
     ),
     "Identity.nik": field(
         S.WORKER_NIK_READ,
@@ -244,11 +245,11 @@ POLICY: dict[str, Rule] = {
     # --- Shared shapes ------------------------------------------------------------------------
     **_within("Provenance", "the field returning it", "agency system recordId fetchedAt stale"),
     **_within("SourceStatus", "Worker.sources", "agency state fetchedAt message"),
-    **_public("Mission", "code name city country", "the missions' public directory"),
+    **_public("Mission", "code name city country phone", "the missions' public directory"),
     **_public("PageInfo", "hasNextPage endCursor", "a page cursor"),
     # --- Search, review, audit ------------------------------------------------------------
     **_within("WorkerConnection", "Query.searchWorkers", "edges pageInfo"),
-    **_within("WorkerEdge", "Query.searchWorkers", "node score cursor"),
+    **_within("WorkerEdge", "Query.searchWorkers", "node score cursor matchedOn"),
     **_within(
         "MatchCandidate",
         "Query.matchCandidates",

@@ -33,6 +33,7 @@ from schema.identifiers import (
     is_valid_pmi_id,
     normalize_passport,
 )
+from schema.missions import MISSIONS
 
 if TYPE_CHECKING:
     from hub.graphql.context import HubContext
@@ -154,6 +155,13 @@ class Query:
             scopes=sorted(principal.scopes),
             purpose=principal.purpose.value if principal.purpose else None,
         )
+
+    @strawberry.field(description="The Indonesian missions, with their public numbers.")
+    def missions(self) -> list[t.Mission]:
+        return [
+            t.Mission(code=m.code, name=m.name, city=m.city, country=m.country, phone=m.phone)
+            for m in MISSIONS
+        ]
 
     @strawberry.field(description="Each agency's state as the hub sees it.")
     async def sources(self, info: Info) -> list[t.SourceHealth]:
