@@ -19,7 +19,7 @@ const NEXT = { OPEN: ["IN_PROGRESS", "CLOSED"], IN_PROGRESS: ["CLOSED"], CLOSED:
 export function caseItem(c, actions = null) {
   const item = h(
     "li",
-    { class: `case severity-${c.severity}`, dataset: { caseId: c.id } },
+    { class: `case severity-${c.severity}`, dataset: { caseId: c.id, status: c.status } },
     h("strong", {}, `${t(c.kind)} · ${t(c.severity)} · ${t(c.status)}`),
     h("span", { class: "case-meta" }, " ", h("span", { class: "nowrap" }, c.id),
       ` · ${formatDate(c.openedAt, true)}${c.mission ? ` · ${c.mission.name}` : ""}`),

@@ -45,7 +45,7 @@ const TEXT = {
     "{n} people named {name}: tell them apart by birth date, passport and workplace.",
   ],
   born: ["Lahir {d}", "Born {d}"],
-  mNAME: ["nama sama", "same name"],
+  mNAME: ["nama cocok", "name matches"],
   mNAME_SIMILAR: ["nama mirip", "similar name"],
   mBIRTH_DATE: ["tanggal lahir", "birth date"],
   mCOUNTRY: ["negara", "country"],

@@ -56,8 +56,8 @@ export class WorkerPage {
     if (!worker || item.workerId !== worker.id) return;
     if (worker.cases) {
       worker.cases = [item, ...worker.cases.filter((c) => c.id !== item.id)];
-      const list = this.container.querySelector("#section-cases");
-      list?.replaceWith(this.casesSection(worker, this.result.errors));
+      const old = this.container.querySelector("#section-cases");
+      if (old) old.replaceWith(keepUnchanged(old, this.casesSection(worker, this.result.errors)));
     }
     this.refresh();
   }
@@ -111,6 +111,7 @@ export class WorkerPage {
       if (!old) continue;
       const kept = old.querySelector(".actions"); // an open case form keeps what was typed
       if (kept) fresh.querySelector(".actions")?.replaceWith(kept);
+      keepUnchanged(old, fresh);
       const focused = old.contains(document.activeElement) ? document.activeElement.id : "";
       old.replaceWith(fresh);
       if (focused) document.getElementById(focused)?.focus();
@@ -252,6 +253,16 @@ export class WorkerPage {
     wrapper.append(open);
     return wrapper;
   }
+}
+
+/** ``fresh`` with the case items of ``old`` whose status did not change put back, so a note
+ * being typed into a case's status form survives a re-read of the worker. */
+function keepUnchanged(old, fresh) {
+  for (const item of fresh.querySelectorAll("li[data-case-id]")) {
+    const before = old.querySelector(`li[data-case-id="${CSS.escape(item.dataset.caseId)}"]`);
+    if (before && before.dataset.status === item.dataset.status) item.replaceWith(before);
+  }
+  return fresh;
 }
 
 export function finding(f) {

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 @strawberry.enum(description="Why a search result matched: what of the query it shares.")
 class MatchReason(StrEnum):
-    NAME = "NAME"  # the name, as written or as a known spelling (score 1.0)
+    NAME = "NAME"  # the name, as typed or within the spelling tolerance (score 1.0)
     NAME_SIMILAR = "NAME_SIMILAR"  # a near spelling (a typo, a variant)
     BIRTH_DATE = "BIRTH_DATE"  # the birthDate filter (or its day/month swap)
     COUNTRY = "COUNTRY"  # the country filter

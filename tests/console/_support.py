@@ -109,3 +109,13 @@ BROKEN_WORDS = """() => {
     }
     return broken;
 }"""
+
+
+def open_case_form(page: Any) -> None:
+    """Show the open-case form once the page has settled (a case just opened re-reads the
+    worker: a click while the verdict is replaced could land beside the button)."""
+    page.wait_for_load_state("networkidle")
+    toggle = page.locator("[aria-controls=open-case]")
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    page.wait_for_selector("#open-case:not([hidden])")

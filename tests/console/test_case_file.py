@@ -8,7 +8,15 @@ from typing import Any
 
 import pytest
 
-from tests.console._support import VIEWPORTS, new_page, officer, open_worker, shoot, sign_in
+from tests.console._support import (
+    VIEWPORTS,
+    new_page,
+    officer,
+    open_case_form,
+    open_worker,
+    shoot,
+    sign_in,
+)
 from tests.console.conftest import ConsoleStack
 
 pytestmark = pytest.mark.e2e
@@ -29,18 +37,19 @@ def test_a_second_open_case_of_one_kind_asks_first_and_missions_come_from_a_list
     page = new_page(browser, **VIEWPORTS[screen])
     sign_in(page, console, officer(console))
     open_worker(page, console, worker)
-    page.click("[aria-controls=open-case]")
+    open_case_form(page)
     page.wait_for_selector("#case-mission option[value=RUH]", state="attached")
     assert page.eval_on_selector("#case-mission", "s => s.value") == "RUH"  # her mission
     names = page.locator("#case-mission option").all_inner_texts()
     assert "KJRI Hong Kong (HKG)" in names and len(names) > 20
+    page.select_option("#case-kind", "TRAFFICKING")  # no such case open for her
     assert page.locator("#case-duplicate").is_hidden()
     page.select_option("#case-kind", "MISSING")
     page.fill("#case-summary", "Tidak dapat dihubungi keluarga sejak dua minggu")
     page.click("#open-case button[type=submit]")
     page.locator("#cases-list", has_text="Tidak dapat dihubungi keluarga").wait_for()
     # the same kind again: a warning, and nothing is opened until the officer confirms
-    page.click("[aria-controls=open-case]")
+    open_case_form(page)
     page.select_option("#case-kind", "MISSING")
     warning = page.locator("#case-duplicate")
     assert warning.is_visible() and "Hilang" in warning.inner_text()
@@ -57,7 +66,7 @@ def test_a_second_open_case_of_one_kind_asks_first_and_missions_come_from_a_list
     page.locator("#cases-list", has_text="Laporan kedua dari majikan").wait_for()
     assert page.locator("#cases-list li").count() == before + 1
     # another kind: no warning
-    page.click("[aria-controls=open-case]")
+    open_case_form(page)
     page.select_option("#case-kind", "ILLNESS")
     assert warning.is_hidden()
     assert page.script_errors == []

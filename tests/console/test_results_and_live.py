@@ -41,7 +41,7 @@ def test_results_tell_people_of_one_name_apart_and_page_on(
     texts = rows.all_inner_texts()
     for text in texts:
         assert "Lahir" in text and "Paspor …" in text  # birth date, passport's last four
-        assert "Tercatat di" in text and "Cocok karena: nama sama" in text
+        assert "Tercatat di" in text and "Cocok karena: nama cocok" in text
         assert "****" not in text and not re.search(r"\d{16}", text)  # no NIK, masked or not
     born = [page.locator("#results a .born").nth(i).inner_text() for i in range(20)]
     assert len(set(born)) == 20  # same name, visibly different people
@@ -55,7 +55,7 @@ def test_results_tell_people_of_one_name_apart_and_page_on(
     page.wait_for_selector("#results li:nth-child(21) a")  # (wait_for_function evals: CSP)
     assert page.locator("#more-results").is_hidden()  # no further page
     whys = page.locator("#results a .why").all_inner_texts()
-    assert whys.count("Cocok karena: nama sama") == NAMESAKES  # and near spellings after them
+    assert whys.count("Cocok karena: nama cocok") == NAMESAKES  # and near spellings after them
     assert all(w == "Cocok karena: nama mirip" for w in whys[NAMESAKES:])
     # the first new result has the focus, for the keyboard
     assert page.evaluate("document.activeElement.dataset.workerId") == rows.nth(20).get_attribute(
