@@ -3,7 +3,7 @@
 // the open-case form and the live case feed. Routes are the URL fragment (#/worker/<id>),
 // so Back works; the fragment holds only the hub's opaque worker id, never personal data.
 
-import { graphql, SessionEnded, setPurpose } from "./api.js";
+import { currentPurpose, graphql, SessionEnded, setPurpose } from "./api.js";
 import {
   beginSignIn, completeSignIn, isCallback, session, signOut, signOutLocally,
 } from "./auth.js";
@@ -84,11 +84,16 @@ function purposeBar() {
   const chosen = allowed.includes(stored) ? stored : allowed[0];
   setPurpose(chosen);
   const bar = h("div", { class: "purpose", id: "purpose-bar" });
-  const choose = (value) => {
+  const choose = (value, focus = true) => {
     sessionStorage.setItem(PURPOSE_KEY, value);
     setPurpose(value);
     bar.replaceWith(purposeBar());
-    document.getElementById("change-purpose")?.focus();
+    if (focus) document.getElementById("change-purpose")?.focus();
+  };
+  // A first search under the purpose shown is the officer's choice of it: ask no more.
+  app.acceptPurpose = () => {
+    if (app.changingPurpose || !bar.isConnected) return;
+    if (sessionStorage.getItem(PURPOSE_KEY) !== currentPurpose()) choose(currentPurpose(), false);
   };
   if (allowed.includes(stored) && !app.changingPurpose) {
     const change = h("button", { type: "button", class: "link", id: "change-purpose",
@@ -168,6 +173,7 @@ async function route() {
     app.worker.result = null;
     const input = renderSearch(view, {
       announce,
+      onSearch: () => app.acceptPurpose?.(),
       onOpen: (id) => { location.hash = `#/worker/${id}`; },
     });
     input.focus();
@@ -182,7 +188,13 @@ function rerender() {
   document.querySelector(".purpose")?.replaceWith(purposeBar());
   app.feed?.render();
   if (app.worker?.result) app.worker.render();
-  else if (view) renderSearch(view, { announce, onOpen: (id) => { location.hash = `#/worker/${id}`; } });
+  else if (view) {
+    renderSearch(view, {
+      announce,
+      onSearch: () => app.acceptPurpose?.(),
+      onOpen: (id) => { location.hash = `#/worker/${id}`; },
+    });
+  }
 }
 
 async function start() {

@@ -37,7 +37,7 @@ async function find(text, after = null) {
   return { rows: found?.edges || [], errors: searchErrors(errors), next };
 }
 
-export function renderSearch(container, { onOpen }) {
+export function renderSearch(container, { onOpen, onSearch = () => {} }) {
   const input = h("input", {
     id: "search-input",
     type: "search",
@@ -83,6 +83,7 @@ export function renderSearch(container, { onOpen }) {
     event.preventDefault();
     const text = input.value.trim();
     if (!text) return;
+    onSearch();
     status.textContent = t("searching");
     const { rows, errors, next } = await find(text);
     last = { text, rows, errors, next };

@@ -38,6 +38,9 @@ def test_results_tell_people_of_one_name_apart_and_page_on(
     page.wait_for_selector("#results a")
     rows = page.locator("#results a")
     assert rows.count() == 20
+    # searching under the purpose shown chose it: one compact line from now on
+    assert page.inner_text("#purpose-now") == "Penanganan darurat"
+    assert page.locator("#purpose").count() == 0
     texts = rows.all_inner_texts()
     for text in texts:
         assert "Lahir" in text and "Paspor …" in text  # birth date, passport's last four

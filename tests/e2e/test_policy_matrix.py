@@ -48,6 +48,7 @@ ROOTS = {  # one selection per Query field (the sections are the other document)
     "accessLog": "accessLog(workerId: $id, first: 1) { entries { at } }",
     "me": "me { clientId }",
     "sources": "sources { agency }",
+    "missions": "missions { code phone }",
 }
 SECTIONS = {
     "identity": "identity { fullName phone }",
