@@ -36,6 +36,7 @@ def test_a_second_open_case_of_one_kind_asks_first_and_missions_come_from_a_list
     worker = namesake(console, nik)
     page = new_page(browser, **VIEWPORTS[screen])
     sign_in(page, console, officer(console))
+    page.click("#use-purpose")  # the purpose, chosen once
     open_worker(page, console, worker)
     open_case_form(page)
     page.wait_for_selector("#case-mission option[value=RUH]", state="attached")

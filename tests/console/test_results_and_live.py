@@ -78,6 +78,7 @@ def test_the_verdict_follows_a_case_opened_elsewhere_without_a_reload(
     worker = console.stack.graphql(BY_NIK, {"n": nik}).json()["data"]["workerBy"]["id"]
     page = new_page(browser, **VIEWPORTS[screen])
     sign_in(page, console, officer(console))
+    page.click("#use-purpose")  # the purpose, chosen once
     open_worker(page, console, worker)
     page.wait_for_selector("#live-status.on")
     assert page.inner_text("#verdict-level strong") != "Darurat"
@@ -157,6 +158,7 @@ def test_on_a_desk_the_worker_page_keeps_its_order_and_words(
 ) -> None:
     page = new_page(browser, **VIEWPORTS["desk"])
     sign_in(page, console, officer(console))
+    page.click("#use-purpose")  # the purpose, chosen once
     open_worker(page, console, console.worker_ids[SITI])
     text = page.inner_text("main")
     assert not RAW_ENUM.search(text), RAW_ENUM.findall(text)

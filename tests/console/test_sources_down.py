@@ -41,6 +41,7 @@ def test_with_bpjs_down_the_page_claims_no_completeness_it_lacks(
 ) -> None:
     page = new_page(browser, **VIEWPORTS[screen])
     sign_in(page, console, officer(console))
+    page.click("#use-purpose")  # the purpose, chosen once
     bpjs(console, down=True)
     try:
         # working abroad: the verdict needs BPJS, so it is incomplete and says who is missing
