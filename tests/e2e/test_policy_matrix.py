@@ -25,6 +25,8 @@ from auth.demo import AGENCY_CLIENTS, OFFICER_SCOPES
 from auth.errors import PurposeError
 from auth.purpose import Purpose, check_allowed
 from auth.scopes import Scope
+from auth.server import HubAuthorizationServer
+from auth.settings import AuthSettings
 from hub.audit.tables import AuditEntryRow
 from hub.graphql.policy import POLICY, Gate, Rule
 from hub.storage import make_engine
@@ -128,7 +130,7 @@ def callers(stack: Stack) -> list[Caller]:
         return str(answer.json()["access_token"])
 
     siti = worker_of(stack)
-    out = [Caller("none", frozenset(), stack.mint_token("nobody", []))]  # signed in, no scope
+    out = [Caller("none", frozenset(), scopeless(stack))]
     out += [Caller(s, frozenset({s}), token(SINGLE, str(secret), s)) for s in sorted(every)]
     out += [Caller(c, frozenset(s), stack.token(c)) for c, (_, _, s) in AGENCY_CLIENTS.items()]
     out.append(
@@ -136,6 +138,16 @@ def callers(stack: Stack) -> list[Caller]:
     )
     out.append(Caller("self", frozenset({Scope.SELF}), stack.mint_token(siti, ["self"])))
     return out
+
+
+def scopeless(stack: Stack) -> str:
+    """A token of a registered client holding no scope at all (the token endpoint gives a
+    client every scope it holds when none is asked for, so this one is issued directly)."""
+    engine = make_engine(stack.environ["HUB_DATABASE_URL"])
+    server = HubAuthorizationServer(engine, AuthSettings.from_environ(stack.environ))
+    issued = server.tokens.issue(client_id=SINGLE, subject=SINGLE, scopes=[])
+    engine.dispose()
+    return str(issued.value)
 
 
 def worker_of(stack: Stack) -> str:
