@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from auth.access import Access
+from hub.cases.records import SYSTEM as HUB_CASES
 from hub.graphql.enforce import allowed
 from hub.graphql.policy import POLICY
 from hub.protection import Finding, labels
 from hub.protection.rules import NOTICES, RULES
 from hub.protection.text import Text
 from schema.enums import Agency
-from schema.records import MissionRecord
+from schema.records import MissionRecord, Provenance
 
 # The Worker section each rule's findings are about, by the rule's module.
 MODULE_SECTIONS: dict[str, str] = {
@@ -44,7 +45,6 @@ def finding_sections() -> dict[str, str]:
 FINDING_SECTIONS = finding_sections()
 # Record ids that are another section's data whatever finding carries them.
 _AGENCY_SECTIONS = {Agency.BPJS_KETENAGAKERJAAN.value: "Worker.socialSecurity"}
-_HUB_CASES = "PMIHUB"
 
 PUBLIC_CONTACT = "Portal Peduli WNI (https://peduliwni.kemlu.go.id)"
 
@@ -53,8 +53,8 @@ _HIDDEN = Text(
     "There is a finding about data this token may not read (needs scope {scope}).",
 )
 _ASK_AN_OFFICER = Text(  # for the worker: no scope names, no officers' data
-    "Ada hal yang perlu diperiksa bersama petugas perwakilan RI atau BP2MI.",
-    "Something needs checking with an officer of an Indonesian mission or BP2MI.",
+    "Ada hal yang perlu diperiksa bersama petugas perwakilan RI atau KP2MI.",
+    "Something needs checking with an officer of an Indonesian mission or KP2MI.",
 )
 _HANDLED = Text(
     "Petugas {mission} sedang menangani kasus Anda.",
@@ -101,10 +101,9 @@ def redact(
     return out
 
 
-def _evidence_visible(provenance: object, access: Access) -> bool:
-    agency = getattr(provenance, "agency", "")
-    section = _AGENCY_SECTIONS.get(agency)
-    if getattr(provenance, "system", "") == _HUB_CASES:
+def _evidence_visible(provenance: Provenance, access: Access) -> bool:
+    section = _AGENCY_SECTIONS.get(provenance.agency)
+    if provenance.system == HUB_CASES:  # a CASE-HUB-… id
         section = "Worker.cases"
     return section is None or allowed(access, POLICY[section])
 
