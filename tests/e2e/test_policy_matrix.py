@@ -13,6 +13,7 @@ input that fails after the gate, so nothing changes).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,16 +156,27 @@ def worker_of(stack: Stack) -> str:
     return str(body["data"]["workerBy"]["id"])
 
 
+_CLIENTS: dict[str, httpx.Client] = {}
+
+
 def post(stack: Stack, caller: Caller, purpose: str | None, query: str, variables: Any) -> Any:
+    """One kept-alive connection for the whole walk (a new one per request costs more than
+    the request)."""
+    client = _CLIENTS.get(stack.hub_url)
+    if client is None:
+        client = _CLIENTS[stack.hub_url] = httpx.Client(base_url=stack.hub_url, timeout=30)
     headers = {"Authorization": f"Bearer {caller.token}"}
     if purpose:
         headers["X-Purpose"] = purpose
-    return httpx.post(
-        f"{stack.hub_url}/graphql",
-        json={"query": query, "variables": variables},
-        headers=headers,
-        timeout=30,
-    )
+    return client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_clients() -> Iterator[None]:
+    yield
+    for client in _CLIENTS.values():
+        client.close()
+    _CLIENTS.clear()
 
 
 def errors_at(body: dict[str, Any]) -> dict[tuple[Any, ...], dict[str, Any]]:
