@@ -100,7 +100,8 @@ async def test_service_is_for_the_gateway_outside_dev_and_for_any_token_in_dev()
 
 @pytest.mark.anyio
 async def test_entities_need_the_identity_scope_in_dev_too() -> None:
-    query = '{ _entities(representations: [{__typename: "Worker", id: "wk_x"}]) { __typename } }'
+    worker = '{__typename: "Worker", id: "wk_' + "e" * 20 + '"}'
+    query = "{ _entities(representations: [" + worker + "]) { __typename } }"
     errors = await ask(query, principal(purpose=Purpose.CASE_HANDLING), dev=True)
     assert errors[0]["code"] == "FORBIDDEN" and errors[0]["scope"] == "worker.identity:read"
     errors = await ask(
