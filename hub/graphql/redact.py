@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from auth.access import Access
+from hub.cases.records import SYSTEM as HUB_CASES
 from hub.graphql.enforce import allowed
 from hub.graphql.policy import POLICY
 from hub.protection import Finding, labels
 from hub.protection.rules import NOTICES, RULES
 from hub.protection.text import Text
 from schema.enums import Agency
-from schema.records import MissionRecord
+from schema.records import MissionRecord, Provenance
 
 # The Worker section each rule's findings are about, by the rule's module.
 MODULE_SECTIONS: dict[str, str] = {
@@ -32,19 +33,33 @@ MODULE_SECTIONS: dict[str, str] = {
 }
 
 
+UNPLACED = "unplaced"  # a rule module not in MODULE_SECTIONS: shown only to who reads them all
+
+
 def finding_sections() -> dict[str, str]:
-    """Finding code -> Worker section; the engine's notices (SOURCE_*) have none."""
+    """Finding code -> Worker section; the engine's notices (SOURCE_*) have none. A rule of a
+    module not placed above is UNPLACED (test_policy.py fails until it is placed)."""
     out = {}
     for rule in RULES:
         module = rule.check.__module__.rsplit(".", 1)[-1] if rule.check else ""
-        out[rule.code] = MODULE_SECTIONS[module]  # a new rule module must be placed here
+        out[rule.code] = MODULE_SECTIONS.get(module, UNPLACED)
     return out
+
+
+def _scopes_of(section: str) -> str:
+    sections = set(MODULE_SECTIONS.values()) if section == UNPLACED else {section}
+    return ", ".join(sorted(POLICY[s].scope or "" for s in sections))
+
+
+def _reads(access: Access, section: str) -> bool:
+    if section == UNPLACED:
+        return all(_reads(access, s) for s in set(MODULE_SECTIONS.values()))
+    return allowed(access, POLICY[section])
 
 
 FINDING_SECTIONS = finding_sections()
 # Record ids that are another section's data whatever finding carries them.
 _AGENCY_SECTIONS = {Agency.BPJS_KETENAGAKERJAAN.value: "Worker.socialSecurity"}
-_HUB_CASES = "PMIHUB"
 
 PUBLIC_CONTACT = "Portal Peduli WNI (https://peduliwni.kemlu.go.id)"
 
@@ -53,8 +68,8 @@ _HIDDEN = Text(
     "There is a finding about data this token may not read (needs scope {scope}).",
 )
 _ASK_AN_OFFICER = Text(  # for the worker: no scope names, no officers' data
-    "Ada hal yang perlu diperiksa bersama petugas perwakilan RI atau BP2MI.",
-    "Something needs checking with an officer of an Indonesian mission or BP2MI.",
+    "Ada hal yang perlu diperiksa bersama petugas perwakilan RI atau KP2MI.",
+    "Something needs checking with an officer of an Indonesian mission or KP2MI.",
 )
 _HANDLED = Text(
     "Petugas {mission} sedang menangani kasus Anda.",
@@ -89,8 +104,8 @@ def redact(
             out.append(Finding(finding.code, finding.severity, _SOME_SOURCE, None))
         elif section == "Worker.cases" and access.own_record:
             out.append(_self_notice(finding, missions))
-        elif section is not None and not allowed(access, POLICY[section]):
-            scope = POLICY[section].scope or ""
+        elif section is not None and not _reads(access, section):
+            scope = _scopes_of(section)
             text = _ASK_AN_OFFICER if access.own_record else _HIDDEN.format({"scope": scope})
             out.append(Finding(finding.code, finding.severity, text, None))
         else:
@@ -101,10 +116,9 @@ def redact(
     return out
 
 
-def _evidence_visible(provenance: object, access: Access) -> bool:
-    agency = getattr(provenance, "agency", "")
-    section = _AGENCY_SECTIONS.get(agency)
-    if getattr(provenance, "system", "") == _HUB_CASES:
+def _evidence_visible(provenance: Provenance, access: Access) -> bool:
+    section = _AGENCY_SECTIONS.get(provenance.agency)
+    if provenance.system == HUB_CASES:  # a CASE-HUB-… id
         section = "Worker.cases"
     return section is None or allowed(access, POLICY[section])
 
@@ -119,4 +133,4 @@ def _self_notice(finding: Finding, missions: Mapping[str, MissionRecord]) -> Fin
     return Finding(finding.code, finding.severity, _HANDLED.format(params), _CONTACT.format(params))
 
 
-__all__ = ["FINDING_SECTIONS", "MODULE_SECTIONS", "PUBLIC_CONTACT", "redact"]
+__all__ = ["FINDING_SECTIONS", "MODULE_SECTIONS", "PUBLIC_CONTACT", "UNPLACED", "redact"]

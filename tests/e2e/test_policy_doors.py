@@ -295,3 +295,22 @@ def test_a_lookup_by_an_agencys_own_number_needs_that_agencys_section(own_stack:
     )
     edges = own_stack.graphql(search, {"q": kpj}, **bpjs).json()["data"]["searchWorkers"]["edges"]
     assert [e["node"]["id"] for e in edges] == [siti["id"]]
+
+
+def test_a_case_opened_through_the_hub_shows_its_mission_to_the_worker(own_stack: Stack) -> None:
+    siti = own_stack.graphql("query($n: String!) { workerBy(nik: $n) { id } }", {"n": SITI}).json()[
+        "data"
+    ]["workerBy"]["id"]
+    opened = own_stack.graphql(
+        """mutation($w: ID!) { openCase(input: {workerId: $w, kind: TRAFFICKING,
+           severity: CRITICAL, summary: "Dugaan perdagangan orang, paspor ditahan agen",
+           missionCode: "HKG"}) { id } }""",
+        {"w": siti},
+    ).json()
+    assert opened["data"]["openCase"]["id"]
+    body = own_stack.graphql(
+        SELF_VIEW, {"id": siti}, token=self_token(own_stack, siti), purpose=None
+    ).json()
+    messages = {f["messageEn"] for f in body["data"]["worker"]["protection"]["findings"]}
+    assert "An officer of KJRI Hong Kong is handling your case." in messages
+    assert "trafficking" not in str(body).lower() and "perdagangan" not in str(body).lower()

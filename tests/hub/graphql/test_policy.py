@@ -8,12 +8,18 @@ from types import SimpleNamespace
 import pytest
 from graphql import GraphQLObjectType
 
+from auth.access import Access
 from auth.principal import Principal
 from auth.purpose import Purpose
-from hub.graphql.policy import POLICY, SCOPE_SECTIONS, Gate
-from hub.graphql.redact import FINDING_SECTIONS
+from hub.graphql import redact as redact_module
+from hub.graphql.policy import KIND_SCOPES, POLICY, SCOPE_SECTIONS, Gate
+from hub.graphql.redact import FINDING_SECTIONS, MODULE_SECTIONS, UNPLACED, redact
 from hub.graphql.schema import build_schema
+from hub.protection import Finding
 from hub.protection.rules import RULES
+from hub.protection.text import Text
+from schema.enums import Severity
+from schema.records import RecordKind
 
 
 def live_fields(dev: bool = False) -> set[str]:
@@ -67,6 +73,8 @@ def test_a_self_token_never_reads_case_notes_nor_next_of_kin() -> None:
 
 def test_every_protection_rule_belongs_to_a_section() -> None:
     assert {r.code for r in RULES} == set(FINDING_SECTIONS)
+    unplaced = sorted(c for c, s in FINDING_SECTIONS.items() if s == UNPLACED)
+    assert not unplaced, f"place their rule module in hub/graphql/redact.py: {unplaced}"
     assert set(FINDING_SECTIONS.values()) <= set(SCOPE_SECTIONS.values())
 
 
@@ -92,10 +100,34 @@ async def test_service_is_for_the_gateway_outside_dev_and_for_any_token_in_dev()
 
 @pytest.mark.anyio
 async def test_entities_need_the_identity_scope_in_dev_too() -> None:
-    query = '{ _entities(representations: [{__typename: "Worker", id: "wk_x"}]) { __typename } }'
+    worker = '{__typename: "Worker", id: "wk_' + "e" * 20 + '"}'
+    query = "{ _entities(representations: [" + worker + "]) { __typename } }"
     errors = await ask(query, principal(purpose=Purpose.CASE_HANDLING), dev=True)
     assert errors[0]["code"] == "FORBIDDEN" and errors[0]["scope"] == "worker.identity:read"
     errors = await ask(
         query, principal("worker.identity:read", purpose=Purpose.CASE_HANDLING), dev=False
     )
     assert errors[0]["scope"] == "federation:gateway"
+
+
+def test_a_finding_of_an_unplaced_rule_module_is_shown_only_to_who_reads_every_section() -> None:
+    finding = Finding("NEW_RULE", Severity.HIGH, Text("rahasia", "secret"), None, ())
+    narrow = Access(principal("protection:read", purpose=Purpose.CASE_HANDLING), "W")
+    every = {POLICY[s].scope or "" for s in MODULE_SECTIONS.values()}
+    wide = Access(principal(*every, purpose=Purpose.CASE_HANDLING), "W")
+    sections = dict(redact_module.FINDING_SECTIONS)
+    redact_module.FINDING_SECTIONS["NEW_RULE"] = UNPLACED
+    try:
+        (hidden,) = redact([finding], narrow, {})
+        (shown,) = redact([finding], wide, {})
+    finally:
+        redact_module.FINDING_SECTIONS.clear()
+        redact_module.FINDING_SECTIONS.update(sections)
+    assert hidden.code == "NEW_RULE" and "secret" not in hidden.message.en
+    assert shown.message.en == "secret"
+
+
+def test_every_record_kind_but_person_belongs_to_a_section() -> None:
+    kinds = {str(k) for k in RecordKind} - {"PERSON"}
+    assert kinds == set(KIND_SCOPES), "place new record kinds in KIND_SCOPES (policy.py)"
+    assert set(KIND_SCOPES.values()) <= set(SCOPE_SECTIONS)
