@@ -173,6 +173,7 @@ async function route() {
     app.worker.result = null;
     const input = renderSearch(view, {
       announce,
+      scopes: app.me.scopes,
       onSearch: () => app.acceptPurpose?.(),
       onOpen: (id) => { location.hash = `#/worker/${id}`; },
     });
@@ -191,6 +192,7 @@ function rerender() {
   else if (view) {
     renderSearch(view, {
       announce,
+      scopes: app.me.scopes,
       onSearch: () => app.acceptPurpose?.(),
       onOpen: (id) => { location.hash = `#/worker/${id}`; },
     });

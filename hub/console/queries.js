@@ -36,23 +36,35 @@ export const WORKER = `query ConsoleWorker($id: ID!) {
 
 // A result row: enough to tell two people of the same name apart (birth date, the newest
 // passport's last four characters, where and for whom they work, their mission, the agencies
-// that know them, the protection level), never the whole NIK or passport number.
-const RESULT = `id
-  identity { fullName birthDate passportLast4 links { agency } }
-  placements { status destinationCountry employer { city } }
-  consular { mission { code name } }
-  protection { level }`;
+// that know them, the protection level), never the whole NIK or passport number. Only the
+// sections the token's scopes read are asked: a refused section would be a refusal recorded
+// for every row.
+const RESULT_SECTIONS = [
+  ["placement:read", "placements { status destinationCountry employer { city } }"],
+  ["consular:read", "consular { mission { code name } }"],
+  ["protection:read", "protection { level }"],
+];
 
-export const SEARCH = `query ConsoleSearch($q: String!, $first: Int, $after: String) {
+function result(scopes) {
+  const sections = RESULT_SECTIONS.filter(([scope]) => scopes.includes(scope)).map(([, s]) => s);
+  return `id identity { fullName birthDate passportLast4 links { agency } } ${sections.join(" ")}`;
+}
+
+export function searchQuery(scopes) {
+  return `query ConsoleSearch($q: String!, $first: Int, $after: String) {
   searchWorkers(query: $q, first: $first, after: $after) {
-    edges { score matchedOn node { ${RESULT} } }
+    edges { score matchedOn node { ${result(scopes)} } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
+}
+
+export function byIdQuery(scopes) {
+  return `query ConsoleFindId($id: ID!) { worker(id: $id) { ${result(scopes)} } }`;
+}
 
 export const MISSIONS = `query ConsoleMissions { missions { code name city country phone } }`;
 
-export const BY_ID = `query ConsoleFindId($id: ID!) { worker(id: $id) { ${RESULT} } }`;
 
 export const BREAK_GLASS = `mutation ConsoleBreakGlass($id: ID!, $reason: String!) {
   breakGlass(workerId: $id, reason: $reason) { id expiresAt }

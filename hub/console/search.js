@@ -9,7 +9,7 @@
 import { errorText, graphql } from "./api.js";
 import { fill, h } from "./dom.js";
 import { countryName, formatDate, t } from "./i18n.js";
-import { BY_ID, SEARCH } from "./queries.js";
+import { byIdQuery, searchQuery } from "./queries.js";
 
 const PAGE = 20;
 let last = { text: "", rows: null, errors: [], next: null };
@@ -24,20 +24,20 @@ function searchErrors(errors) {
   return errors.filter((e) => (e.path || []).length <= 1);
 }
 
-async function find(text, after = null) {
+async function find(text, scopes, after = null) {
   const compact = text.replace(/\s+/g, "").toUpperCase();
   if (/^WK_[0-9A-F]{20}$/.test(compact)) {
-    const { data, errors } = await graphql(BY_ID, { id: compact.toLowerCase() });
+    const { data, errors } = await graphql(byIdQuery(scopes), { id: compact.toLowerCase() });
     const rows = data?.worker ? [{ score: 1, matchedOn: [], node: data.worker }] : [];
     return { rows, errors: searchErrors(errors), next: null };
   }
-  const { data, errors } = await graphql(SEARCH, { q: text.trim(), first: PAGE, after });
+  const { data, errors } = await graphql(searchQuery(scopes), { q: text.trim(), first: PAGE, after });
   const found = data?.searchWorkers;
   const next = found?.pageInfo?.hasNextPage ? found.pageInfo.endCursor : null;
   return { rows: found?.edges || [], errors: searchErrors(errors), next };
 }
 
-export function renderSearch(container, { onOpen, onSearch = () => {} }) {
+export function renderSearch(container, { scopes, onOpen, onSearch = () => {} }) {
   const input = h("input", {
     id: "search-input",
     type: "search",
@@ -70,7 +70,7 @@ export function renderSearch(container, { onOpen, onSearch = () => {} }) {
   more.addEventListener("click", async () => {
     more.disabled = true;
     const before = last.rows.length;
-    const { rows, errors, next } = await find(last.text, last.next);
+    const { rows, errors, next } = await find(last.text, scopes, last.next);
     last = { ...last, rows: [...last.rows, ...rows], errors, next };
     show();
     more.disabled = false;
@@ -85,7 +85,7 @@ export function renderSearch(container, { onOpen, onSearch = () => {} }) {
     if (!text) return;
     onSearch();
     status.textContent = t("searching");
-    const { rows, errors, next } = await find(text);
+    const { rows, errors, next } = await find(text, scopes);
     last = { text, rows, errors, next };
     show();
   }

@@ -18,7 +18,7 @@ from tests.console._support import (
     shoot,
     sign_in,
 )
-from tests.console.conftest import NAMESAKE, NAMESAKES, SITI, ConsoleStack
+from tests.console.conftest import LIMITED, NAMESAKE, NAMESAKES, SITI, ConsoleStack
 
 pytestmark = pytest.mark.e2e
 
@@ -171,5 +171,26 @@ def test_on_a_desk_the_worker_page_keeps_its_order_and_words(
         assert bottom <= 800, (selector, bottom)
     assert page.evaluate(BROKEN_WORDS) == []
     shoot(page, "worker-desk", tmp_path)
+    assert page.script_errors == []
+    page.context.close()
+
+
+def test_a_narrower_role_asks_only_what_it_reads_and_still_tells_people_apart(
+    browser: Any, console: ConsoleStack
+) -> None:
+    page = new_page(browser, **VIEWPORTS["phone"])
+    sign_in(page, console, LIMITED)  # no consular, social security or contact scopes
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.post_data or "") if "graphql" in r.url else None)
+    page.fill("#search-input", NAMESAKE)
+    page.press("#search-input", "Enter")
+    page.wait_for_selector("#results a")
+    assert page.locator("#results a").count() == 20
+    assert page.inner_text("#search-status") == "20 hasil"  # no refusal for any row
+    assert page.locator("#results a .mission").count() == 0
+    assert page.locator("#results a .level-tag").count() == 20
+    assert page.locator("#results a .born").count() == 20
+    search = next(body for body in sent if "ConsoleSearch" in body)
+    assert "consular" not in search and "placements" in search
     assert page.script_errors == []
     page.context.close()
