@@ -47,7 +47,7 @@ def _engine() -> Iterator[Engine]:
 
 def _store(engine: Engine) -> WebhookStore:
     settings = CaseSettings.from_environ(os.environ)
-    return WebhookStore(engine, allow_http=settings.allow_http)
+    return WebhookStore(engine, allow_http=settings.allow_http, key_secret=settings.key_secret)
 
 
 @webhooks_cli.command("add")

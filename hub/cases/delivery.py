@@ -28,6 +28,7 @@ from hub.audit import AccessEntry, AuditUnavailable
 from hub.cases.settings import CaseSettings
 from hub.cases.signing import signed_headers
 from hub.cases.tables import DeliveryRow, WebhookRow
+from hub.cases.webhook_secrets import SealError, SecretOpener
 from schema.clock import now
 
 log = logging.getLogger("pmihub.webhooks")
@@ -66,6 +67,7 @@ class Deliverer:
             timeout=settings.timeout, follow_redirects=False, transport=transport
         )
         self.wake = asyncio.Event()
+        self.secrets = SecretOpener(settings.key_secret)
 
     def kick(self) -> None:
         """Deliver now rather than at the next poll (a case changed in this process)."""
@@ -90,6 +92,11 @@ class Deliverer:
             ).all()
             claimed: list[Claimed] = []
             for delivery, hook in rows:
+                try:
+                    secret = self.secrets.open(hook.id, hook.secret_sealed)
+                except SealError:  # another HUB_AUTH_KEY_SECRET: left due, never sent unsigned
+                    log.error("webhook %s: its secret does not open", hook.id)
+                    continue
                 won = session.execute(
                     update(DeliveryRow)
                     .where(
@@ -106,7 +113,7 @@ class Deliverer:
                             id=delivery.id,
                             attempts=delivery.attempts + 1,
                             url=hook.url,
-                            secret=hook.secret,
+                            secret=secret,
                             event_id=delivery.event_id,
                             worker_id=delivery.worker_id,
                             payload=delivery.payload,

@@ -5,14 +5,16 @@
 a delivery is given up and shown as failed. ``HUB_WEBHOOK_POLL_SECONDS`` (2) is how often the
 outbox is read when nothing wakes the worker; ``HUB_WEBHOOK_TIMEOUT`` (10) bounds one POST.
 ``HUB_WEBHOOK_DELIVERY=off`` keeps the app from delivering (run ``pmihub webhooks deliver``
-elsewhere). Plain ``http://`` webhook URLs are accepted only with HUB_ENV dev or test.
+elsewhere). Plain ``http://`` webhook URLs are accepted only with HUB_ENV dev or test. Webhook
+secrets are sealed under ``HUB_AUTH_KEY_SECRET`` (required outside HUB_ENV=test).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from auth.settings import key_secret
 from hub.settings import positive_number
 
 
@@ -26,6 +28,7 @@ class CaseSettings:
     batch: int = 50
     deliver: bool = True
     allow_http: bool = False
+    key_secret: str = field(default="", repr=False)  # HUB_AUTH_KEY_SECRET: seals webhook secrets
 
     @classmethod
     def from_environ(cls, env: Mapping[str, str]) -> CaseSettings:
@@ -37,6 +40,7 @@ class CaseSettings:
             timeout=positive_number(env, "HUB_WEBHOOK_TIMEOUT", 10.0),
             deliver=env.get("HUB_WEBHOOK_DELIVERY", "on").lower() not in ("off", "0", "false"),
             allow_http=env.get("HUB_ENV", "production") in ("dev", "test"),
+            key_secret=key_secret(env),
         )
 
     def backoff(self, attempts: int) -> float:
