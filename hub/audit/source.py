@@ -41,10 +41,11 @@ class DatabaseTrail:
                 query = query.where(ENTRY.c.seq > last)
             with self.engine.connect() as conn:
                 rows = conn.execute(query).all()
+            full, last = len(rows) == self.page, rows[-1].seq if rows else last
             yield from rows
-            if len(rows) < self.page:
+            del rows  # before the next page is read: one page in memory, not two
+            if not full:
                 return
-            last = rows[-1].seq
 
     def checkpoints(self) -> list[Any]:
         with self.engine.connect() as conn:

@@ -52,10 +52,13 @@ class AuditTrail:
         engine: Engine,
         signer: AuditSigner,
         clock: Callable[[], datetime] = _utc_now,
+        *,
+        publish: bool = True,
     ) -> None:
         self.engine = engine
         self.signer = signer
         self.clock = clock
+        self.publish = publish  # queue each checkpoint to the witnesses (hub.audit.publish)
         self._postgres = engine.dialect.name == "postgresql"
 
     # -- the request path -----------------------------------------------------------------------
@@ -177,6 +180,12 @@ class AuditTrail:
                 next_public_key=next_public,
             )
         )
+        if self.publish:  # in the same transaction: never signed without being published
+            from hub.audit.publish import queue_checkpoint  # imports the cases' tables
+            from hub.audit.witness import WitnessCheckpoint
+
+            made = WitnessCheckpoint(seq, head_hash, signed_at, kid, signature, purged, next_public)
+            queue_checkpoint(conn, made)
         return Checkpoint(seq, head_hash, signed_at, kid, purged, next_public)
 
 

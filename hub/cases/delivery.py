@@ -148,7 +148,9 @@ class Deliverer:
                 await asyncio.wait_for(self.wake.wait(), timeout=self.settings.poll_seconds)
 
     async def _attempt(self, item: Claimed) -> None:
-        if self.audit is not None:  # the event leaves the hub: record it first (fail closed)
+        # the event leaves the hub: record it first (fail closed); an audit checkpoint
+        # (hub.audit.publish) is about no worker and carries no personal data
+        if self.audit is not None and item.worker_id:
             try:
                 await anyio.to_thread.run_sync(self.audit, [_entry(item)])
             except AuditUnavailable:
