@@ -25,7 +25,8 @@ pytestmark = pytest.mark.e2e
 
 WITNESS = "mutation($id: ID!) { witnessAuditCheckpoints(webhookId: $id) }"
 CHECKPOINTS = """query($after: Int!, $first: Int!) {
-  auditCheckpoints(after: $after, first: $first) { id seq headHash signedAt keyId signature purgedBeforeSeq nextPublicKey } }"""
+  auditCheckpoints(after: $after, first: $first) {
+    id seq headHash signedAt keyId signature purgedBeforeSeq nextPublicKey } }"""
 
 
 def eventually(condition: Callable[[], bool], seconds: float = 10.0) -> None:
