@@ -27,6 +27,17 @@ HUB_SECRETS = {
 }
 
 
+# What the demo writes in its directory (hub.demo): a directory given with --dir may hold more.
+DEMO_FILES = (
+    "hub.db*",
+    "credentials.json",
+    "endpoints.json",
+    "state.json",
+    "scenario-*.json",
+    "certs/*",
+)
+
+
 def new_hub_secrets() -> dict[str, str]:
     return {
         "pseudonym_key": secrets.token_urlsafe(32),
@@ -50,10 +61,11 @@ def private_directory(directory: Path) -> None:
     os.umask(0o077)
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     directory.chmod(0o700)  # a directory made by an older demo, or by hand
-    for path in directory.rglob("*"):  # files an older demo left readable to others
-        mode = path.lstat().st_mode
-        if stat.S_ISREG(mode) and mode & 0o077:
-            path.chmod(0o600)
+    for pattern in DEMO_FILES:  # files an older demo left readable to others (only the demo's)
+        for path in directory.glob(pattern):
+            mode = path.lstat().st_mode
+            if stat.S_ISREG(mode) and mode & 0o077:
+                path.chmod(0o600)
 
 
 def write_private(path: Path, text: str) -> None:

@@ -76,8 +76,12 @@ def test_an_older_demo_directory_is_made_private_and_its_dev_sealed_database_dro
     (directory / "hub.db").chmod(0o644)
     old = {"agencies": {"p2mi": {"api_key": "kept"}}, "hub": {"pseudonym_key": "old-key"}}
     (directory / "credentials.json").write_text(json.dumps(old))
+    (directory / "notes.txt").write_text("not the demo's")
+    (directory / "notes.txt").chmod(0o644)
     private_directory(directory)
     assert mode(directory) == 0o700 and mode(directory / "credentials.json") == 0o600
+    assert mode(directory / "hub.db") == 0o600
+    assert mode(directory / "notes.txt") == 0o644  # a file the demo did not write is left alone
     creds = demo(directory).credentials()
     assert not (directory / "hub.db").exists()
     assert creds["agencies"] == old["agencies"] and creds["hub"]["key_secret"]
