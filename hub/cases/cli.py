@@ -47,7 +47,12 @@ def _engine() -> Iterator[Engine]:
 
 def _store(engine: Engine) -> WebhookStore:
     settings = CaseSettings.from_environ(os.environ)
-    return WebhookStore(engine, allow_http=settings.allow_http, key_secret=settings.key_secret)
+    return WebhookStore(
+        engine,
+        allow_http=settings.allow_http,
+        allow_loopback=settings.allow_loopback,
+        key_secret=settings.key_secret,
+    )
 
 
 @webhooks_cli.command("add")

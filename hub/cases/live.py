@@ -35,6 +35,7 @@ class Cases:
             self.missions,
             allow_http=self.settings.allow_http,
             key_secret=self.settings.key_secret,
+            allow_loopback=self.settings.allow_loopback,
         )
         self.bus = CaseBus()
         self.deliverer: Deliverer | None = None
