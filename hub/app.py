@@ -10,10 +10,11 @@ from typing import Any
 
 import anyio
 import httpx
-from cross_web import HTTPException
 from graphql import GraphQLError
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -27,6 +28,7 @@ from strawberry.types import ExecutionResult
 
 from auth.errors import AuthError, RateLimited
 from auth.routes import oauth_routes
+from auth.sealing import SealError
 from auth.server import HubAuthorizationServer
 from auth.settings import AuthSettings
 from auth.starlette import authenticate, error_response
@@ -34,6 +36,14 @@ from auth.verify import build_verifier
 from connectors.kit.base import Connector, Health
 from hub.audit import AuditUnavailable
 from hub.console import console_routes
+from hub.edge import (
+    BodyLimit,
+    EdgeError,
+    EdgeRequests,
+    LastResort,
+    SecurityHeaders,
+    http_exception_response,
+)
 from hub.graphql.audit import audit_entries
 from hub.graphql.context import HubContext
 from hub.graphql.live import HubTransportWSHandler, LiveContext
@@ -61,7 +71,7 @@ from hub.storage.migrate import upgrade
 log = logging.getLogger("pmihub.app")
 
 
-class HubGraphQL(GraphQL):
+class HubGraphQL(EdgeRequests, GraphQL):
     """The GraphQL endpoint: a fresh context per request, typed codes on every error.
     Subscriptions run over graphql-transport-ws (hub/graphql/live.py authenticates them)."""
 
@@ -76,7 +86,13 @@ class HubGraphQL(GraphQL):
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("subscription_protocols", (GRAPHQL_TRANSPORT_WS_PROTOCOL,))
-        super().__init__(build_schema(dev=settings.dev, max_cost=settings.max_query_cost), **kwargs)
+        schema = build_schema(
+            dev=settings.dev,
+            max_depth=settings.max_query_depth,
+            max_cost=settings.max_query_cost,
+            max_batch_ids=settings.max_batch_ids,
+        )
+        super().__init__(schema, **kwargs)
         self.hub_ref = hub_ref
         self.limiter = limiter
         self.refusals = refusals
@@ -87,8 +103,8 @@ class HubGraphQL(GraphQL):
         request = Request(scope=scope, receive=receive)
         try:
             response = await self.handle(request)
-        except HTTPException as exc:
-            response = _error(exc.status_code, "BAD_REQUEST", "Permintaan tidak sah", exc.reason)
+        except EdgeError as exc:  # a malformed body or operation (hub/edge/requests.py)
+            response = exc.response()
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:
@@ -109,6 +125,16 @@ class HubGraphQL(GraphQL):
             principal = await authenticate(request, self.hub_ref["verifier"])
         except AuthError as exc:
             return error_response(exc)
+        except (SQLAlchemyError, SealError) as exc:  # the token store or its keys, not the token
+            log.error("token verification unavailable: %s", type(exc).__name__)
+            response = _error(
+                503,
+                "AUTH_UNAVAILABLE",
+                "Verifikasi token sedang tidak tersedia",
+                "Token verification is unavailable",
+            )
+            response.headers["Retry-After"] = "5"
+            return response
         # one bucket per (client, subject): a worker's console cannot empty an officer's
         wait = await self.limiter.take("graphql", principal.client_id, principal.subject)
         if wait:
@@ -181,6 +207,8 @@ def typed_error(error: Any) -> dict[str, Any]:
             extensions = {"code": "INTERNAL_SERVER_ERROR"}
         elif formatted.get("message", "").startswith("Syntax Error"):
             extensions["code"] = "GRAPHQL_PARSE_FAILED"
+        elif formatted.get("message", "").startswith("Variable '$"):  # a value that won't coerce
+            extensions["code"] = "BAD_USER_INPUT"
         else:
             extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
     formatted["extensions"] = extensions
@@ -293,9 +321,13 @@ def create_app(
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
+            Middleware(SecurityHeaders),
+            Middleware(LastResort),  # no plain-text 500, no trace to the client
             Middleware(MetricsMiddleware, metrics=metrics),
             Middleware(DeadlineMiddleware, seconds=deadline),
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
         ],
+        exception_handlers={HTTPException: http_exception_response},  # typed 404, 405
         lifespan=lifespan,
     )
 
