@@ -129,6 +129,9 @@ POLICY: dict[str, Rule] = {
     "Query.me": root(purpose=False, note="the caller's own token"),
     "Query.sources": root(purpose=False, note="agency health, no personal data"),
     "Query.missions": root(purpose=False, note="the missions' public directory"),
+    "Query.auditCheckpoints": root(
+        S.AUDIT_READ, purpose=False, note="signed checkpoints for witnesses, no personal data"
+    ),
     # --- Mutation (as they are today; edge-audit owns their checks) ---------------------
     "Mutation.openCase": root(S.CASE_WRITE, category="case"),
     "Mutation.updateCaseStatus": root(S.CASE_WRITE, category="case"),
@@ -138,6 +141,9 @@ POLICY: dict[str, Rule] = {
     "Mutation.rejectMatch": root(S.IDENTITY_ADMIN, category="identity"),
     "Mutation.splitWorker": root(S.IDENTITY_ADMIN, category="identity"),
     "Mutation.breakGlass": root(S.EMERGENCY, note="recorded as a BREAK_GLASS entry"),
+    "Mutation.witnessAuditCheckpoints": root(
+        S.AUDIT_READ, purpose=False, note="checkpoints to one of the client's own webhooks"
+    ),
     # --- Subscription ---------------------------------------------------------------
     "Subscription.caseEvents": root(
         S.CASE_READ, category="case", note="checked at connection_init (hub/graphql/live.py)"
@@ -275,6 +281,11 @@ POLICY: dict[str, Rule] = {
     **_within("BreakGlassGrant", "Mutation.breakGlass", "id workerId expiresAt reason"),
     **_within("Webhook", "Mutation.registerWebhook", "id url missionCode createdAt"),
     **_within("WebhookRegistration", "Mutation.registerWebhook", "webhook secret"),
+    **_within(
+        "AuditCheckpoint",
+        "Query.auditCheckpoints",
+        "id seq headHash signedAt keyId signature purgedBeforeSeq nextPublicKey",
+    ),
 }
 
 # Which scope reads the records of each kind an agency holds: an agency's "section". Beside

@@ -16,6 +16,7 @@ from strawberry.types import Info
 
 from auth.errors import Forbidden
 from hub.audit.graphql import AccessLogConnection, access_log
+from hub.audit.witness_graphql import WitnessQueries
 from hub.graphql.enforce import lookup_scope
 from hub.graphql.errors import bad_input
 from hub.graphql.guard import auth_error
@@ -70,7 +71,7 @@ class Principal:
 
 
 @strawberry.type
-class Query:
+class Query(WitnessQueries):
     @strawberry.field(description="One worker by the hub's opaque id; null when unknown.")
     async def worker(self, info: Info, id: strawberry.ID) -> Worker | None:
         return await load_worker(info.context, check_worker_id(str(id)))

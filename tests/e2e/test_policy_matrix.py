@@ -52,6 +52,7 @@ ROOTS = {  # one selection per Query field (the sections are the other document)
     "me": "me { clientId }",
     "sources": "sources { agency }",
     "missions": "missions { code phone }",
+    "auditCheckpoints": "auditCheckpoints(first: 1) { id }",
 }
 SECTIONS = {
     "identity": "identity { fullName phone }",
@@ -73,6 +74,7 @@ MUTATIONS = {  # input each resolver refuses after the gate: nothing changes
     "rejectMatch": 'rejectMatch(id: "x") { id }',
     "splitWorker": f'splitWorker(workerId: "{BAD}", records: []) {{ workerId }}',
     "breakGlass": f'breakGlass(workerId: "{BAD}", reason: "x") {{ id }}',
+    "witnessAuditCheckpoints": 'witnessAuditCheckpoints(webhookId: "none")',
 }
 VARIABLES = {"id": "ID!", "nik": "String!", "r": "[_Any!]!"}
 REFUSALS = {"FORBIDDEN", "PURPOSE_REQUIRED", "PURPOSE_NOT_ALLOWED"}
