@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import select
 
 from hub.crosswalk import CrosswalkReader, Pseudonymizer
+from hub.crosswalk.record_ids import PREFIX, RecordIdCipher
 from hub.crosswalk.tables import AgencyRecordRow
 from hub.settings import Settings
 from hub.storage import make_engine
@@ -94,12 +95,14 @@ def test_live_links_and_the_sync_agree(race_stack: Stack) -> None:
         settings = Settings.from_environ(race_stack.environ)
         reader = CrosswalkReader(engine, Pseudonymizer(settings.pseudonym_key))
         record = AgencyRecordRow.__table__  # type: ignore[attr-defined]
+        cipher = RecordIdCipher(settings.pseudonym_key)  # BPJS record keys are sealed at rest
         with engine.connect() as connection:
+            rows = connection.execute(
+                select(record.c.agency, record.c.local_id, record.c.worker_id)
+            )
             stored = {
-                (row.agency, row.local_id): row.worker_id
-                for row in connection.execute(
-                    select(record.c.agency, record.c.local_id, record.c.worker_id)
-                )
+                (agency, cipher.open(agency, local) if local.startswith(PREFIX) else local): worker
+                for agency, local, worker in rows
             }
         for person in people:
             mine = records_of(person)
