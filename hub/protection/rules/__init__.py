@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from hub.protection.rules import cases, consular, contract, licence, procedure, social_security
+from hub.protection.rules import (
+    benefits,
+    card,
+    cases,
+    consular,
+    contract,
+    licence,
+    procedure,
+    social_security,
+)
 from hub.protection.rules.sources import NOTICES, SOURCE_STALE, SOURCE_UNAVAILABLE
 
 RULES = (
@@ -11,7 +20,9 @@ RULES = (
     *contract.RULES,
     *social_security.RULES,
     *consular.RULES,
+    *card.RULES,
     *cases.RULES,
+    *benefits.RULES,
 )
 
 __all__ = ["NOTICES", "RULES", "SOURCE_STALE", "SOURCE_UNAVAILABLE"]
