@@ -18,8 +18,10 @@ it with ``@rule(...)``::
 
 The engine runs a rule only on days its ``law`` is in force, only in its ``stages`` and only
 when every agency in ``needs`` could be read; otherwise it reports the agency as
-SOURCE_UNAVAILABLE instead. A rule marked ``partial`` (open cases) still runs on what answered, because what it finds is a fact whatever
-else is missing, while the missing agency still makes the verdict incomplete.
+SOURCE_UNAVAILABLE instead. A rule marked ``partial`` (open cases) still runs on what
+answered, because what it finds is a fact whatever else is missing, while the missing agency
+still makes the verdict incomplete. A ``Hit`` may carry its own severity when the rule's
+condition grades it (a grace month, a risk marker, before or after departure).
 ``condition`` may name configuration as ``{c.field}``; the generated documentation fills it in.
 """
 
