@@ -1,6 +1,6 @@
 """The verdict profile of a generated population: levels and the most frequent findings.
 
-``python -m bench.verdict_profile [--people 10000] [--seed 2026] [--top 15]``
+``python -m bench.verdict_profile [--people 10000] [--seed 2026] [--top 15] [--scenario FILE]``
 
 Each person of the generated scenario is served by the four real sandboxes (in-process,
 through ASGITransport) and read by the four real connectors; records are grouped by the
@@ -28,7 +28,7 @@ from schema import clock
 from schema.enums import SourceState
 from schema.population.generator import build_scenario
 from schema.records import LicenseRecord, RecordSet
-from schema.scenario.loader import validate_scenario
+from schema.scenario.loader import load_scenario, validate_scenario
 
 AGENCIES = {
     "KEMNAKER": ("connectors.kemnaker", "kemnaker", "jobSeekerId", "http://siapkerja.test"),
@@ -81,9 +81,13 @@ async def facts_of(scenario: Any) -> list[WorkerFacts]:
     ]
 
 
-def run(people: int, seed: int, today: date) -> Profile:
-    raw = build_scenario(people=people, seed=seed, as_of=today)
-    scenario = validate_scenario(raw, source="generated population")
+def run(people: int, seed: int, today: date, path: str | None = None) -> Profile:
+    """The profile of the generated population, or of the scenario file ``path``."""
+    if path is not None:
+        scenario = load_scenario(path)
+    else:
+        raw = build_scenario(people=people, seed=seed, as_of=today)
+        scenario = validate_scenario(raw, source="generated population")
     return profile(asyncio.run(facts_of(scenario)), today=today)
 
 
@@ -92,9 +96,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--top", type=int, default=15)
+    parser.add_argument("--scenario", help="a scenario file instead of a generated population")
     args = parser.parse_args(argv)
     today = clock.today()
-    result = run(args.people, args.seed, today)
+    result = run(args.people, args.seed, today, args.scenario)
     print(f"verdicts of {result.workers:,} generated people (seed {args.seed}) on {today}")
     for level, count in result.levels.most_common():
         print(f"  {level.value:<12} {count:>6}  {100 * count / result.workers:5.1f}%")
