@@ -1,0 +1,29 @@
+"""identity attributes: the countries of a record's placements or lapor diri missions
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-04 13:00:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("identity_attribute", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("countries", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True)
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("identity_attribute", schema=None) as batch_op:
+        batch_op.drop_column("countries")
