@@ -89,7 +89,9 @@ def _rule(r: Rule, config: RulesConfig) -> list[str]:
         f"- Condition: {r.condition_for(config)}",
         *_quote(r.message, "Message"),
     ]
-    lines += _quote(r.action, "Action") if r.action else ["- Action: none"]
+    lines += _quote(r.action, "Action (officer)") if r.action else ["- Action (officer): none"]
+    for addressed in r.actions:
+        lines += _quote(addressed.text, f"Action ({addressed.party.value.lower()})")
     return [*lines, ""]
 
 

@@ -32,12 +32,14 @@ def _start(p: PlacementRecord, today: date) -> date:
     return p.departed_on or p.contract_start or today
 
 
-def risk_markers(ctx: Context) -> list[Text]:
+def risk_markers(ctx: Context) -> tuple[list[Text], tuple[Provenance, ...]]:
     """What turns a stay abroad with no placement on record into a risk (domain-2026 C6): an
     open case or complaint, a mission in a moratorium or closed country, no BPJS membership
-    (when BPJS answered), an age under the minimum."""
+    (when BPJS answered), an age under the minimum; and the records that show it (a missing
+    BPJS membership has none: the message says it)."""
     found: list[Text] = []
     open_cases = [c for c in ctx.facts.cases if c.status != CaseStatus.CLOSED]
+    evidence = tuple(c.provenance for c in open_cases)
     if any(c.kind in RISK_CASES for c in open_cases):
         found.append(Text("kasus nonprosedural/TPPO", "an undocumented or trafficking case"))
     elif open_cases:
@@ -55,7 +57,8 @@ def risk_markers(ctx: Context) -> list[Text]:
     ages = [age_on(born, ctx.today) for born in birth_dates(ctx)]
     if ages and min(ages) < ctx.config.minimum_age:
         found.append(Text("di bawah umur", "under age"))
-    return found
+        evidence += _born_holders(ctx)
+    return found, evidence
 
 
 @rule(
@@ -106,7 +109,7 @@ def not_in_siskop2mi(ctx: Context) -> Iterator[Hit]:
         return
     mission = _latest_mission(ctx)
     where = Text(mission.name, mission.name) if mission else ANY_MISSION
-    markers = risk_markers(ctx)
+    markers, shown = risk_markers(ctx)
     if not markers:
         yield Hit({"where": where, "risk": NO_NOTE, "check": NO_NOTE}, seen)
         return
@@ -118,7 +121,8 @@ def not_in_siskop2mi(ctx: Context) -> Iterator[Hit]:
         " Berikan pendampingan pelindungan WNI dan periksa indikasi perdagangan orang (TPPO).",
         " Give consular protection and check for signs of human trafficking.",
     )
-    yield Hit({"where": where, "risk": risk, "check": check}, seen, Severity.HIGH)
+    evidence = tuple(dict.fromkeys((*seen, *shown)))
+    yield Hit({"where": where, "risk": risk, "check": check}, evidence, Severity.HIGH)
 
 
 def _latest_mission(ctx: Context) -> MissionRecord | None:
