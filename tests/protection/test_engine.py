@@ -110,7 +110,7 @@ def test_rules_version_follows_the_configuration() -> None:
     # then the version is stable for the same rules and differs with the configuration
     assert Engine().version == RULES_VERSION
     assert other.version != RULES_VERSION
-    assert RULES_VERSION.startswith("1.")
+    assert RULES_VERSION.startswith("2.")
     assert judge(worker()).rules_version == RULES_VERSION
 
 

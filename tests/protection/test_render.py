@@ -24,7 +24,7 @@ def test_indonesian() -> None:
         "  Tahap        Penempatan (PLACEMENT)",
         "  Kelengkapan  lengkap",
     ]
-    assert lines[4].startswith("  Dievaluasi   2026-11-24T02:30:00+00:00, aturan 1.")
+    assert lines[4].startswith("  Dievaluasi   2026-11-24T02:30:00+00:00, aturan 2.")
     assert "Temuan (2):" in lines
     assert "  1. [SEDANG] PLACEMENT_AGENCY_LICENSE_REVOKED" in lines
     assert "  2. [INFO] SOURCE_STALE" in lines
