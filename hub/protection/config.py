@@ -43,6 +43,11 @@ class RulesConfig:
     asks the officer to verify the scheme. ``closed_destinations``: countries with no
     placement channel (UU 18/2017 Art. 31-32), dated and sourced.
 
+    Crews (sector FISHERIES_SEA; PP 22/2022): the destination is the flag state, the
+    moratorium, the SIP2MI, endorsement and extension rules do not apply to them, and their
+    minimum age is that of UNDERAGE_PLACEMENT; the records carry no flag state, vessel or
+    Kemenhub technical selection, so no crew-specific check beyond these is made.
+
     Dated periods (the value in force on the evaluation day): ``jkk_claim_years`` (JKK claims
     within 2 years, 5 since Permenaker 4/2023), ``independent_pre_departure_months`` (an
     independent worker's JKM before embarkation), ``card_transition_months`` (an expired E-PMI
