@@ -22,6 +22,7 @@ from auth.hashing import hash_secret, new_secret, verify_secret
 from auth.models import OAuthClientRow
 from auth.revocation import Revocations
 from auth.scopes import Scope, UnknownScope, parse_scopes, scope_string
+from auth.standing import forget_everywhere
 
 R = TypeVar("R", bound=SQLModel)
 
@@ -42,7 +43,9 @@ def insert_row(engine: Engine, row: R, key: str, *, replace: bool, what: str) ->
         session.add(row)
         session.commit()
         session.refresh(row)
-        return row
+        stored = row
+    forget_everywhere(key)
+    return stored
 
 
 class ClientError(ValueError):
@@ -173,6 +176,7 @@ def disable_client(
         row.disabled = True
         session.add(row)
         session.commit()
+    forget_everywhere(client_id)
     Revocations(engine, clock=clock).revoke_client(client_id, "client_disabled")
     return True
 

@@ -8,6 +8,7 @@
     ├── Forbidden           403 FORBIDDEN            .scope: the scope that is missing
     ├── PurposeError        400/403 PURPOSE_*        none, unknown, not allowed, mismatched
     ├── BadBreakGlass       400 BAD_USER_INPUT       the reason is not substantive
+    ├── RateLimited         429 RATE_LIMITED         .retry_after: seconds
     └── AuthUnavailable     503 AUTH_UNAVAILABLE     the identity provider's keys cannot be had
 
 Messages never contain the token, a secret, or personal data.
@@ -15,6 +16,7 @@ Messages never contain the token, a secret, or personal data.
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from typing import Any
 
@@ -74,6 +76,10 @@ class TokenReason(StrEnum):
     INVALID_CLAIM = "invalid_claim"
     REVOKED = "revoked"
     CLIENT_DISABLED = "client_disabled"
+    UNKNOWN_CLIENT = "unknown_client"
+    SCOPE_NOT_REGISTERED = "scope_not_registered"
+    LIFETIME_TOO_LONG = "lifetime_too_long"
+    UNKNOWN_SUBJECT = "unknown_subject"
 
 
 _TOKEN_TEXT: dict[TokenReason, tuple[str, str]] = {
@@ -107,6 +113,22 @@ _TOKEN_TEXT: dict[TokenReason, tuple[str, str]] = {
     TokenReason.CLIENT_DISABLED: (
         "Klien pemilik token sudah dinonaktifkan",
         "The token's client has been disabled",
+    ),
+    TokenReason.UNKNOWN_CLIENT: (
+        "Klien pemilik token tidak terdaftar",
+        "The token's client is not registered",
+    ),
+    TokenReason.SCOPE_NOT_REGISTERED: (
+        "Token memuat scope di luar pendaftaran kliennya",
+        "The token holds scopes outside its client's registration",
+    ),
+    TokenReason.LIFETIME_TOO_LONG: (
+        "Masa berlaku token melebihi batas",
+        "The token's lifetime exceeds the maximum",
+    ),
+    TokenReason.UNKNOWN_SUBJECT: (
+        "Pengguna pemilik token tidak terdaftar atau dinonaktifkan",
+        "The token's user is not registered or has been disabled",
     ),
 }
 
@@ -172,6 +194,22 @@ class BadBreakGlass(AuthError):
         return {**super().extensions(), "argument": self.argument}
 
 
+class RateLimited(AuthError):
+    """Too many requests for one bucket; ``retry_after`` seconds until the next is allowed."""
+
+    code = "RATE_LIMITED"
+    status_code = 429
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(
+            "Terlalu banyak permintaan; coba lagi nanti", "Too many requests; try again later"
+        )
+        self.retry_after = max(1, math.ceil(retry_after))
+
+    def extensions(self) -> dict[str, Any]:
+        return {**super().extensions(), "retryAfter": self.retry_after}
+
+
 class AuthUnavailable(AuthError):
     code = "AUTH_UNAVAILABLE"
     status_code = 503
@@ -192,5 +230,6 @@ __all__ = [
     "InvalidToken",
     "MissingToken",
     "PurposeError",
+    "RateLimited",
     "TokenReason",
 ]

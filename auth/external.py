@@ -28,6 +28,7 @@ from joserfc.jwk import ECKey, RSAKey
 from auth.errors import AuthUnavailable, InvalidToken, TokenReason
 from auth.keys import AsymmetricKey
 from auth.settings import AuthSettings
+from auth.standing import check_lifetime, map_scopes
 from auth.tokens import EXTERNAL_ALGORITHMS, check_claims, check_signature, read_header
 
 log = logging.getLogger("pmihub.auth.external")
@@ -78,6 +79,8 @@ class ExternalVerifier:
             now=self.wall(),
             leeway=self.settings.leeway,
         )
+        check_lifetime(claims, self.settings.max_lifetime)
+        map_scopes(claims, self.settings.scope_map)
         return claims
 
     async def key(self, kid: str) -> AsymmetricKey | None:

@@ -5,6 +5,11 @@ still verifies until every token it signed has expired (access lifetime plus lee
 ``rotate()`` prunes it. The ``kid`` is the key's RFC 7638 thumbprint. Keys are ES256 (P-256) by
 default, RS256 on request. Private halves are sealed (``auth.sealing``) and never logged.
 
+A key whose private half cannot be unsealed (``HUB_AUTH_KEY_SECRET`` changed, a copied
+database) is logged and kept by its public half: tokens it signed still verify, the others are
+untouched, ``unreadable`` names it (``/readyz`` says degraded); only signing with it fails
+(``KeyUnavailable``).
+
 ``KeyStore`` caches the keys: the signing key is re-read every ``reload_every`` seconds, so a
 rotation by ``pmihub keys rotate`` in another process is picked up; an unknown ``kid`` triggers
 at most one reload a second.
@@ -13,6 +18,7 @@ at most one reload a second.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -26,9 +32,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from auth.models import SigningKeyRow
-from auth.sealing import seal, unseal
+from auth.sealing import SealError, seal, unseal
 from auth.settings import AuthSettings
 
+log = logging.getLogger("pmihub.auth.keys")
 ALGORITHMS = ("ES256", "RS256")
 AsymmetricKey = ECKey | RSAKey
 
@@ -50,6 +57,12 @@ class SigningKey:
     kid: str
     alg: str
     key: AsymmetricKey
+    private: bool = True  # False: only the public half could be read (it verifies, not signs)
+
+
+class KeyUnavailable(RuntimeError):
+    """The active signing key cannot be unsealed: no token can be issued until it is rotated
+    (``pmihub keys rotate``) or the right ``HUB_AUTH_KEY_SECRET`` is restored."""
 
 
 def generate_key(alg: str) -> AsymmetricKey:
@@ -79,6 +92,7 @@ class KeyStore:
         self._active: str | None = None
         self._loaded_at: float | None = None
         self._lock = threading.Lock()
+        self.unreadable: tuple[str, ...] = ()
 
     # -- administration -------------------------------------------------------------------------
 
@@ -137,7 +151,10 @@ class KeyStore:
             self.ensure_key()
             self.reload()
         assert self._active is not None  # ensure_key made one
-        return self._keys[self._active]
+        key = self._keys[self._active]
+        if not key.private:
+            raise KeyUnavailable(f"signing key {key.kid} cannot be unsealed")
+        return key
 
     def verification_key(self, kid: str) -> SigningKey | None:
         if self._stale():
@@ -158,6 +175,12 @@ class KeyStore:
         ]
         return {"keys": keys}
 
+    def unsealable(self) -> tuple[str, ...]:
+        """The kids of keys that cannot be unsealed (reloading the set when it is stale)."""
+        if self._stale():
+            self.reload()
+        return self.unreadable
+
     def reload(self) -> None:
         now = self._now()
         with Session(self.engine) as session:
@@ -171,10 +194,22 @@ class KeyStore:
                 if row.retired_at is not None and row.retired_at < self._horizon(now):
                     continue
                 known = self._keys.get(row.kid)
-                keys[row.kid] = known or SigningKey(row.kid, row.alg, self._open(row))
+                keys[row.kid] = known if known is not None and known.private else self._load(row)
                 if row.retired_at is None and active is None:
                     active = row.kid
+            unreadable = tuple(k.kid for k in keys.values() if not k.private)
+            if unreadable and unreadable != self.unreadable:
+                log.error("signing keys that cannot be unsealed: %s", ", ".join(unreadable))
             self._keys, self._active, self._loaded_at = keys, active, self.clock()
+            self.unreadable = unreadable
+
+    def _load(self, row: SigningKeyRow) -> SigningKey:
+        try:
+            return SigningKey(row.kid, row.alg, self._open(row))
+        except SealError:
+            public = json.loads(row.public_jwk)
+            key = RSAKey.import_key(public) if row.alg == "RS256" else ECKey.import_key(public)
+            return SigningKey(row.kid, row.alg, key, private=False)
 
     def _open(self, row: SigningKeyRow) -> AsymmetricKey:
         pem = unseal(self.settings.key_secret, row.kid, row.private_sealed)
@@ -197,4 +232,4 @@ class KeyStore:
         return self._loaded_at is None or self.clock() - self._loaded_at >= 1.0
 
 
-__all__ = ["ALGORITHMS", "KeyInfo", "KeyStore", "SigningKey", "generate_key"]
+__all__ = ["ALGORITHMS", "KeyInfo", "KeyStore", "KeyUnavailable", "SigningKey", "generate_key"]

@@ -2,7 +2,7 @@
 
 CSRF: the GET sets a random nonce in an HttpOnly, SameSite=Strict cookie scoped to ``/oauth``;
 the form carries HMAC(nonce) under a key derived from ``HUB_AUTH_KEY_SECRET``; the POST must
-bring both. Failed sign-ins are throttled per user name. The page cannot be framed.
+bring both. Failed sign-ins are throttled (auth/throttle.py). The page cannot be framed.
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from html import escape
 
 from starlette.responses import HTMLResponse
@@ -64,34 +63,6 @@ class CsrfGuard:
         if not nonce or not token or len(nonce) > 100:
             return False
         return hmac.compare_digest(self.token_for(nonce), token)
-
-
-class LoginThrottle:
-    """At most ``limit`` failed sign-ins per user name per ``window`` seconds."""
-
-    def __init__(
-        self, limit: int = 5, window: float = 300.0, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.limit, self.window, self.clock = limit, window, clock
-        self._failures: dict[str, list[float]] = {}
-
-    def blocked(self, username: str) -> bool:
-        recent = self._recent(username)
-        return len(recent) >= self.limit
-
-    def failed(self, username: str) -> None:
-        if len(self._failures) > 10_000:
-            self._failures.clear()
-        self._recent(username).append(self.clock())
-
-    def succeeded(self, username: str) -> None:
-        self._failures.pop(username, None)
-
-    def _recent(self, username: str) -> list[float]:
-        cutoff = self.clock() - self.window
-        kept = [t for t in self._failures.get(username, []) if t > cutoff]
-        self._failures[username] = kept
-        return kept
 
 
 def login_page(
@@ -171,7 +142,6 @@ __all__ = [
     "CSRF_FIELD",
     "OAUTH_FIELDS",
     "CsrfGuard",
-    "LoginThrottle",
     "login_page",
     "message_page",
 ]

@@ -64,6 +64,25 @@ class HubClient(ClientMixin):
         return grant_type in self.grant_types
 
 
+class NoClient(ClientMixin):
+    """Stands in for an unknown or disabled client while it tries to authenticate: its secret
+    is checked against a dummy hash (the same work) and fails, and no method fits, so the
+    answer is the one a wrong secret gets and client ids cannot be told apart (probe S11)."""
+
+    def __init__(self, client_id: str) -> None:
+        self.client_id = client_id
+
+    def get_client_id(self) -> str:
+        return self.client_id
+
+    def check_client_secret(self, client_secret: str) -> bool:
+        verify_secret(client_secret, None)
+        return False
+
+    def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
+        return False
+
+
 @dataclass(frozen=True, slots=True)
 class StoredCode:
     """An authorization code that was just consumed (it cannot be consumed again)."""
@@ -142,4 +161,4 @@ class Issued:
     user: User | None
 
 
-__all__ = ["HubClient", "Issued", "StoredCode", "StoredRefresh", "TokenContext"]
+__all__ = ["HubClient", "Issued", "NoClient", "StoredCode", "StoredRefresh", "TokenContext"]

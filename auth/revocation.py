@@ -23,6 +23,10 @@ class Revocations:
         self.engine = engine
         self.clock = clock
 
+    def revoked(self, jti: str) -> bool:
+        with Session(self.engine) as session:
+            return session.get(RevokedTokenRow, jti) is not None
+
     def refused(self, jti: str, client_id: str) -> str | None:
         """``"revoked"`` or ``"client_disabled"`` when a token must be refused, else None."""
         with Session(self.engine) as session:

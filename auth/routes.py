@@ -3,16 +3,26 @@
 ``oauth_routes(server)`` gives ``/oauth/{authorize,token,revoke,introspect,jwks}`` and
 ``/.well-known/oauth-authorization-server`` (RFC 8414). ``/oauth/authorize`` is the demo-mode
 login page; outside demo mode it answers 404 (officers use the external identity provider).
-authlib's core is synchronous, so its calls (database, scrypt) run in the thread pool.
+authlib's core is synchronous, so its calls run in threads: the ones that hash a secret or a
+password (scrypt) on a ``CapacityLimiter`` of their own (``HASH_THREADS``), so a flood of wrong
+secrets queues there and never takes the threads the hub's audit writes use.
+
+Two guards sit in front: ``limit`` (the hub plugs in its rate limits per client id and per
+address, ``EndpointLimit``), and the login page's ``LoginThrottle`` (auth/throttle.py). The
+client address is the one the ASGI server gives (uvicorn, after its trusted-proxy handling:
+``FORWARDED_ALLOW_IPS``).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
+import anyio
 from authlib.oauth2.rfc6749 import InvalidRequestError, OAuth2Error
+from authlib.oauth2.rfc6749.util import extract_basic_authorization
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -20,20 +30,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from auth.login import (
-    CSRF_COOKIE,
-    CSRF_FIELD,
-    CsrfGuard,
-    LoginThrottle,
-    login_page,
-    message_page,
-)
+from auth.errors import RateLimited
+from auth.keys import KeyUnavailable
+from auth.login import CSRF_COOKIE, CSRF_FIELD, CsrfGuard, login_page, message_page
 from auth.oauth_request import HubOAuth2Request, read_oauth_request
 from auth.server import METADATA_PATH, OAUTH_PREFIX, HubAuthorizationServer
+from auth.starlette import error_response
+from auth.throttle import LoginThrottle
 from auth.users import authenticate_user
 
 log = logging.getLogger("pmihub.auth")
 Handler = Callable[[Request], Awaitable[Response]]
+HASH_THREADS = 2
 _UNAVAILABLE = {
     "error": "temporarily_unavailable",
     "error_description": "Layanan otorisasi sementara tidak tersedia / "
@@ -41,24 +49,54 @@ _UNAVAILABLE = {
 }
 
 
+class EndpointLimit(Protocol):
+    """A rate limit for ``/oauth/*`` (the hub's, per client id and per address)."""
+
+    async def admit(self, endpoint: str, address: str, client_id: str | None) -> float:
+        """0 when the request may go on, else the seconds until it may (one call a request:
+        the address's bucket first, then the client id's)."""
+        ...
+
+
 class OAuthHandlers:
-    def __init__(self, server: HubAuthorizationServer) -> None:
+    def __init__(
+        self,
+        server: HubAuthorizationServer,
+        *,
+        limit: EndpointLimit | None = None,
+        throttle: LoginThrottle | None = None,
+    ) -> None:
         self.server = server
         self.guard = CsrfGuard(server.settings.key_secret)
-        self.throttle = LoginThrottle()
+        self.limit = limit
+        self.throttle = throttle or LoginThrottle()
+        self._hashing: anyio.CapacityLimiter | None = None
 
     async def token(self, request: Request) -> Response:
-        return await self._endpoint(request, self.server.create_token_response)
+        return await self._endpoint(request, "token", self.server.create_token_response)
 
     async def revoke(self, request: Request) -> Response:
         return await self._endpoint(
-            request, lambda r: self.server.create_endpoint_response("revocation", r)
+            request, "revoke", lambda r: self.server.create_endpoint_response("revocation", r)
         )
 
     async def introspect(self, request: Request) -> Response:
         return await self._endpoint(
-            request, lambda r: self.server.create_endpoint_response("introspection", r)
+            request,
+            "introspect",
+            lambda r: self.server.create_endpoint_response("introspection", r),
         )
+
+    async def hashing(self, call: Callable[..., Any], *args: Any) -> Any:
+        """Run ``call`` (it hashes a secret) in a thread of the hashing limiter."""
+        if self._hashing is None:
+            self._hashing = anyio.CapacityLimiter(HASH_THREADS)
+        return await anyio.to_thread.run_sync(call, *args, limiter=self._hashing)
+
+    async def _limited(self, request: Request, endpoint: str, client_id: str | None) -> float:
+        if self.limit is None:
+            return 0.0
+        return await self.limit.admit(endpoint, _address(request), client_id)
 
     async def jwks(self, request: Request) -> Response:
         document = await run_in_threadpool(self.server.keys.jwks)
@@ -83,6 +121,20 @@ class OAuthHandlers:
             oauth = await read_oauth_request(request)
         except OAuth2Error as error:
             return self._authorize_error(None, error)
+        endpoint = "login" if request.method == "POST" else "authorize"
+        wait = await self._limited(request, endpoint, oauth.payload.client_id)
+        if wait:
+            seconds = max(1, math.ceil(wait))
+            page = message_page(
+                429,
+                ("Terlalu banyak permintaan", "Too many requests"),
+                (
+                    f"Coba lagi dalam {seconds} detik",
+                    f"Try again in {seconds} seconds",
+                ),
+            )
+            page.headers["Retry-After"] = str(seconds)
+            return page
         try:
             grant = await run_in_threadpool(self.server.get_consent_grant, oauth)
         except OAuth2Error as error:
@@ -108,23 +160,39 @@ class OAuthHandlers:
             )
         if form.get("action") == "deny":
             return await self._respond(oauth, grant, None)
-        username = form.get("username", "").strip().lower()
-        if self.throttle.blocked(username):
-            text = ("Terlalu banyak percobaan; tunggu 5 menit", "Too many attempts; wait 5 minutes")
-            return self._login(request, oauth, grant, error=text, status_code=429)
+        username = form.get("username", "").strip().lower()[:80]
+        address = _address(request)
+        wait = self.throttle.refused(address)
+        hold = 0.0 if wait else self.throttle.hold(address, username)
+        if wait or math.isinf(hold):
+            return self._too_many(request, oauth, grant, wait or self.throttle.hold_cap)
+        if hold:
+            await anyio.sleep(hold)  # slowed, not refused: the officer still gets in
         try:
-            user = await run_in_threadpool(
+            user = await self.hashing(
                 authenticate_user, self.server.engine, username, form.get("password", "")
             )
         except SQLAlchemyError as exc:
             return self._unavailable(exc)
         if user is None:
-            self.throttle.failed(username)
+            self.throttle.failed(address, username)
             text = ("Nama pengguna atau kata sandi salah", "Wrong user name or password")
             return self._login(request, oauth, grant, error=text, status_code=401)
-        self.throttle.succeeded(username)
+        self.throttle.succeeded(address, username)
         response = await self._respond(oauth, grant, user)
         response.delete_cookie(CSRF_COOKIE, path=_cookie_path(request))
+        return response
+
+    def _too_many(
+        self, request: Request, oauth: HubOAuth2Request, grant: Any, wait: float
+    ) -> Response:
+        seconds = max(1, math.ceil(wait))
+        text = (
+            f"Terlalu banyak percobaan; coba lagi dalam {seconds} detik",
+            f"Too many attempts; try again in {seconds} seconds",
+        )
+        response = self._login(request, oauth, grant, error=text, status_code=429)
+        response.headers["Retry-After"] = str(seconds)
         return response
 
     async def _respond(self, oauth: HubOAuth2Request, grant: Any, user: Any) -> Response:
@@ -132,7 +200,7 @@ class OAuthHandlers:
             response: Response = await run_in_threadpool(
                 self.server.create_authorization_response, oauth, user, grant
             )
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, KeyUnavailable) as exc:
             return self._unavailable(exc)
         return response
 
@@ -178,13 +246,20 @@ class OAuthHandlers:
             (f"Kode galat: {error.error}", f"{error.error}: {error.description or ''}"),
         )
 
-    async def _endpoint(self, request: Request, call: Callable[[Any], Response]) -> Response:
+    async def _endpoint(
+        self, request: Request, endpoint: str, call: Callable[[Any], Response]
+    ) -> Response:
         try:
             oauth = await read_oauth_request(request)
         except OAuth2Error as error:
             return self.server.handle_error_response(None, error)
+        wait = await self._limited(request, endpoint, _client_id(oauth))
+        if wait:
+            return error_response(RateLimited(wait))
         try:
-            response: Response = await run_in_threadpool(call, oauth)
+            response: Response = await self.hashing(call, oauth)
+        except KeyUnavailable as exc:
+            return self._unavailable(exc)
         except ValueError as exc:  # authlib refusing to build an error from odd input
             return self.server.handle_error_response(oauth, _unreadable(exc))
         except SQLAlchemyError as exc:
@@ -192,7 +267,7 @@ class OAuthHandlers:
         return response
 
     def _unavailable(self, exc: Exception) -> Response:
-        log.error("auth database error: %s", type(exc).__name__)
+        log.error("auth service unavailable: %s", type(exc).__name__)
         return JSONResponse(_UNAVAILABLE, status_code=503, headers={"Cache-Control": "no-store"})
 
 
@@ -201,13 +276,25 @@ def _unreadable(exc: ValueError) -> OAuth2Error:
     return InvalidRequestError("The request has unreadable parameters.")
 
 
+def _address(request: Request) -> str:
+    return request.client.host if request.client is not None else "unknown"
+
+
+def _client_id(oauth: HubOAuth2Request) -> str | None:
+    basic_id, _ = extract_basic_authorization(oauth.headers)
+    client_id = basic_id or oauth.form.get("client_id")
+    return client_id[:80] if client_id else None
+
+
 def _cookie_path(request: Request) -> str:
     return request.url.path.rsplit("/", 1)[0] or "/"
 
 
-def oauth_routes(server: HubAuthorizationServer) -> list[BaseRoute]:
+def oauth_routes(
+    server: HubAuthorizationServer, *, limit: EndpointLimit | None = None
+) -> list[BaseRoute]:
     """The routes to add to the hub's Starlette app (``/oauth/...`` and the metadata)."""
-    h = OAuthHandlers(server)
+    h = OAuthHandlers(server, limit=limit)
     return [
         Mount(
             OAUTH_PREFIX,
@@ -228,4 +315,4 @@ def create_auth_app(server: HubAuthorizationServer) -> Starlette:
     return Starlette(routes=oauth_routes(server))
 
 
-__all__ = ["OAuthHandlers", "create_auth_app", "oauth_routes"]
+__all__ = ["HASH_THREADS", "EndpointLimit", "OAuthHandlers", "create_auth_app", "oauth_routes"]

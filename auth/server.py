@@ -15,6 +15,7 @@ from typing import Any
 
 from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import InvalidRequestError, InvalidScopeError, OAuth2Error
+from authlib.oauth2.rfc6749.authenticate_client import ClientAuthentication
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.responses import JSONResponse, Response
@@ -32,12 +33,13 @@ from auth.grants import (
 from auth.hashing import new_secret
 from auth.keys import KeyStore
 from auth.models import OAuthClientRow
-from auth.oauth_models import HubClient, Issued, StoredCode, StoredRefresh, TokenContext
+from auth.oauth_models import HubClient, Issued, NoClient, StoredCode, StoredRefresh, TokenContext
 from auth.oauth_request import HubOAuth2Request
 from auth.purpose import Purpose, check_allowed, parse_purpose
 from auth.revocation import Revocations
 from auth.scopes import ALL_SCOPES, Scope
 from auth.settings import AuthSettings
+from auth.standing import Registry
 from auth.tokens import IssuedToken, TokenIssuer
 from auth.users import User, get_user
 from auth.verify import LocalVerifier
@@ -90,7 +92,14 @@ class HubAuthorizationServer(AuthorizationServer):
         self.tokens = TokenIssuer(self.keys, settings, clock=clock)
         self.revocations = Revocations(engine, clock=clock)
         self.grants = GrantStore(engine, settings, self.revocations, clock=clock)
-        self.verifier = LocalVerifier(self.keys, settings, self.revocations, clock=clock)
+        self.registry = Registry(engine)
+        self.verifier = LocalVerifier(
+            self.keys, settings, self.revocations, registry=self.registry, clock=clock
+        )
+        # an unknown client id answers as a wrong secret does, after the same work (S11)
+        self._client_auth = ClientAuthentication(
+            lambda client_id: self.query_client(client_id) or NoClient(client_id)
+        )
         self.register_grant(ClientCredentialsGrant)
         self.register_grant(AuthorizationCodeGrant, [S256CodeChallenge(required=True)])
         self.register_grant(RefreshTokenGrant)
@@ -207,7 +216,11 @@ class HubAuthorizationServer(AuthorizationServer):
                 claims = self.verifier.verify_sync(token, check_revoked=False)
             except InvalidToken:
                 return None
-            active = self.revocations.refused(claims["jti"], claims["client_id"]) is None
+            try:
+                self.verifier.check_registered(claims)  # revoked, or not backed by the registry
+                active = True
+            except InvalidToken:
+                active = False
             return FoundToken(
                 kind="access_token",
                 client_id=claims["client_id"],

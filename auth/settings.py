@@ -9,6 +9,10 @@
 - ``HUB_AUTH_ACCESS_TTL``: access token lifetime in seconds (900)
 - ``HUB_AUTH_REFRESH_TTL``: refresh token family lifetime in seconds (28800)
 - ``HUB_AUTH_CODE_TTL``: authorization code lifetime in seconds, at most 600 (300)
+- ``HUB_AUTH_MAX_LIFETIME``: the longest ``exp - iat`` a verified token may have, in seconds
+  (3600; at least ``HUB_AUTH_ACCESS_TTL``)
+- ``HUB_AUTH_SCOPE_MAP``: external provider scope names to hub scopes,
+  ``idp-name=hub:scope,...``; when set, only mapped scopes count (unset: hub names pass through)
 - ``HUB_AUTH_LEEWAY``: clock skew allowed on exp/nbf/iat in seconds (30)
 - ``HUB_AUTH_JWKS_MIN_REFETCH``: at most one JWKS refetch per this many seconds (30)
 - ``HUB_AUTH_JWKS_MAX_AGE``: a cached JWKS is refetched after this many seconds (3600)
@@ -24,6 +28,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+from auth.scopes import ALL_SCOPES
 
 DEV_KEY_SECRET = "pmihub-development-only-signing-key-secret"  # noqa: S105 (dev/test only)
 TRUE = ("1", "true", "yes", "on")
@@ -45,6 +51,8 @@ class AuthSettings:
     refresh_ttl: int = 28_800
     code_ttl: int = 300
     leeway: int = 30
+    max_lifetime: int = 3600
+    scope_map: tuple[tuple[str, str], ...] = ()
     jwks_min_refetch: int = 30
     jwks_max_age: int = 3600
     key_secret: str = field(default=DEV_KEY_SECRET, repr=False)
@@ -97,16 +105,22 @@ class AuthSettings:
         code_ttl = _int(env, "HUB_AUTH_CODE_TTL", 300)
         if code_ttl > 600:
             raise AuthSettingsError("HUB_AUTH_CODE_TTL must be at most 600 (RFC 6749 §4.1.2)")
+        access_ttl = _int(env, "HUB_AUTH_ACCESS_TTL", 900)
+        max_lifetime = _int(env, "HUB_AUTH_MAX_LIFETIME", max(3600, access_ttl))
+        if max_lifetime < access_ttl:
+            raise AuthSettingsError("HUB_AUTH_MAX_LIFETIME must be at least HUB_AUTH_ACCESS_TTL")
         return cls(
             public_url=public_url,
             audience=env.get("HUB_AUTH_AUDIENCE") or "pmihub",
             external_issuer=issuer,
             external_jwks_url=jwks_url,
             token_types=types,
-            access_ttl=_int(env, "HUB_AUTH_ACCESS_TTL", 900),
+            access_ttl=access_ttl,
             refresh_ttl=_int(env, "HUB_AUTH_REFRESH_TTL", 28_800),
             code_ttl=code_ttl,
             leeway=_int(env, "HUB_AUTH_LEEWAY", 30, minimum=0),
+            max_lifetime=max_lifetime,
+            scope_map=_scope_map(env.get("HUB_AUTH_SCOPE_MAP", "")),
             jwks_min_refetch=_int(env, "HUB_AUTH_JWKS_MIN_REFETCH", 30, minimum=0),
             jwks_max_age=_int(env, "HUB_AUTH_JWKS_MAX_AGE", 3600),
             key_secret=secret,
@@ -129,6 +143,18 @@ def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 1) -
     if value < minimum:
         raise AuthSettingsError(f"{name} must be at least {minimum}")
     return value
+
+
+def _scope_map(raw: str) -> tuple[tuple[str, str], ...]:
+    pairs: list[tuple[str, str]] = []
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        outside, _, hub = (side.strip() for side in item.partition("="))
+        if not outside or hub not in ALL_SCOPES:
+            raise AuthSettingsError(
+                f"HUB_AUTH_SCOPE_MAP: {item!r} must be provider-scope=hub-scope (a hub scope)"
+            )
+        pairs.append((outside, hub))
+    return tuple(pairs)
 
 
 def _bool(env: Mapping[str, str], name: str, *, default: bool) -> bool:

@@ -11,7 +11,14 @@ from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse
 
-from auth.errors import AuthError, InvalidToken, MissingToken, PurposeError, TokenReason
+from auth.errors import (
+    AuthError,
+    InvalidToken,
+    MissingToken,
+    PurposeError,
+    RateLimited,
+    TokenReason,
+)
 from auth.principal import Principal
 from auth.verify import Verifier, principal_from_claims
 
@@ -57,6 +64,10 @@ def error_response(error: AuthError) -> JSONResponse:
     body = error.body()
     if isinstance(error, InvalidToken):
         body["error"] = "invalid_token"
+        body["error_description"] = error.message
+    if isinstance(error, RateLimited):
+        headers["Retry-After"] = str(error.retry_after)
+        body["error"] = "rate_limited"  # for OAuth clients at /oauth/*
         body["error_description"] = error.message
     return JSONResponse(body, status_code=error.status_code, headers=headers)
 

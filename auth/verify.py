@@ -21,6 +21,7 @@ from auth.purpose import resolve
 from auth.revocation import Revocations
 from auth.scopes import known_scopes
 from auth.settings import AuthSettings
+from auth.standing import Registry, check_lifetime, check_standing
 from auth.tokens import LOCAL_ALGORITHMS, check_claims, check_signature, read_header
 
 
@@ -37,11 +38,13 @@ class LocalVerifier:
         settings: AuthSettings,
         revocations: Revocations | None = None,
         *,
+        registry: Registry | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.keys = keys
         self.settings = settings
         self.revocations = revocations
+        self.registry = registry
         self.clock = clock
 
     async def verify(self, token: str) -> dict[str, Any]:
@@ -64,11 +67,18 @@ class LocalVerifier:
             now=self.clock(),
             leeway=self.settings.leeway,
         )
-        if check_revoked and self.revocations is not None:
-            refused = self.revocations.refused(claims["jti"], claims["client_id"])
-            if refused is not None:
-                raise InvalidToken(TokenReason(refused))
+        check_lifetime(claims, self.settings.max_lifetime)
+        if check_revoked:
+            self.check_registered(claims)
         return claims
+
+    def check_registered(self, claims: dict[str, Any]) -> None:
+        """The database checks of a well-signed token: not revoked, and backed by the registry
+        (``auth.standing``). Synchronous: run it where the verifier runs its reads."""
+        if self.revocations is not None and self.revocations.revoked(claims["jti"]):
+            raise InvalidToken(TokenReason.REVOKED)
+        if self.registry is not None:
+            check_standing(claims, self.registry)
 
 
 def principal_from_claims(claims: dict[str, Any], purpose_header: str | None = None) -> Principal:
@@ -107,7 +117,12 @@ def build_verifier(
         if http is None:
             raise ValueError("an httpx.AsyncClient is required for an external issuer")
         return ExternalVerifier(settings, http)
-    return LocalVerifier(keys or KeyStore(engine, settings), settings, Revocations(engine))
+    return LocalVerifier(
+        keys or KeyStore(engine, settings),
+        settings,
+        Revocations(engine),
+        registry=Registry(engine),
+    )
 
 
 __all__ = ["LocalVerifier", "Verifier", "build_verifier", "principal_from_claims"]

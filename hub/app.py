@@ -5,16 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import math
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import anyio
 import httpx
-from cross_web import HTTPException
 from graphql import GraphQLError
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -26,16 +26,24 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
-from auth.errors import AuthError
+from auth.errors import AuthError, RateLimited
 from auth.routes import oauth_routes
+from auth.sealing import SealError
 from auth.server import HubAuthorizationServer
 from auth.settings import AuthSettings
 from auth.starlette import authenticate, error_response
 from auth.verify import build_verifier
 from connectors.kit.base import Connector, Health
-from connectors.sandbox.ratelimit import TokenBucket
 from hub.audit import AuditUnavailable
 from hub.console import console_routes
+from hub.edge import (
+    BodyLimit,
+    EdgeError,
+    EdgeRequests,
+    LastResort,
+    SecurityHeaders,
+    http_exception_response,
+)
 from hub.graphql.audit import audit_entries
 from hub.graphql.context import HubContext
 from hub.graphql.live import HubTransportWSHandler, LiveContext
@@ -47,6 +55,7 @@ from hub.observability import (
     configure_tracing,
     default_metrics,
 )
+from hub.ratelimit import EdgeLimiter, OAuthLimit, RefusalAudit, build_limiter, graphql_refusal
 from hub.registry import build_connectors
 from hub.resilience import (
     DeadlineMiddleware,
@@ -62,17 +71,31 @@ from hub.storage.migrate import upgrade
 log = logging.getLogger("pmihub.app")
 
 
-class HubGraphQL(GraphQL):
+class HubGraphQL(EdgeRequests, GraphQL):
     """The GraphQL endpoint: a fresh context per request, typed codes on every error.
     Subscriptions run over graphql-transport-ws (hub/graphql/live.py authenticates them)."""
 
     graphql_transport_ws_handler_class = HubTransportWSHandler
 
-    def __init__(self, hub_ref: dict[str, Any], settings: Settings, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        hub_ref: dict[str, Any],
+        settings: Settings,
+        limiter: EdgeLimiter,
+        refusals: RefusalAudit,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("subscription_protocols", (GRAPHQL_TRANSPORT_WS_PROTOCOL,))
-        super().__init__(build_schema(dev=settings.dev, max_cost=settings.max_query_cost), **kwargs)
+        schema = build_schema(
+            dev=settings.dev,
+            max_depth=settings.max_query_depth,
+            max_cost=settings.max_query_cost,
+            max_batch_ids=settings.max_batch_ids,
+        )
+        super().__init__(schema, **kwargs)
         self.hub_ref = hub_ref
-        self.limiter = ClientRateLimit(settings.rate_limit_per_second, settings.rate_limit_burst)
+        self.limiter = limiter
+        self.refusals = refusals
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -80,8 +103,8 @@ class HubGraphQL(GraphQL):
         request = Request(scope=scope, receive=receive)
         try:
             response = await self.handle(request)
-        except HTTPException as exc:
-            response = _error(exc.status_code, "BAD_REQUEST", "Permintaan tidak sah", exc.reason)
+        except EdgeError as exc:  # a malformed body or operation (hub/edge/requests.py)
+            response = exc.response()
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:
@@ -102,11 +125,23 @@ class HubGraphQL(GraphQL):
             principal = await authenticate(request, self.hub_ref["verifier"])
         except AuthError as exc:
             return error_response(exc)
-        wait = self.limiter.take(principal.client_id)
-        if wait:
-            response = _error(429, "RATE_LIMITED", "Terlalu banyak permintaan", "Too many requests")
-            response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+        except (SQLAlchemyError, SealError) as exc:  # the token store or its keys, not the token
+            log.error("token verification unavailable: %s", type(exc).__name__)
+            response = _error(
+                503,
+                "AUTH_UNAVAILABLE",
+                "Verifikasi token sedang tidak tersedia",
+                "Token verification is unavailable",
+            )
+            response.headers["Retry-After"] = "5"
             return response
+        # one bucket per (client, subject): a worker's console cannot empty an officer's
+        wait = await self.limiter.take("graphql", principal.client_id, principal.subject)
+        if wait:
+            await self.refusals.refused(
+                graphql_refusal(principal), principal.client_id, principal.subject
+            )
+            return error_response(RateLimited(wait))
         request.state.principal = principal
         return await self.run(request)
 
@@ -155,18 +190,6 @@ def _error(status: int, code: str, message_id: str, message_en: str) -> JSONResp
     return JSONResponse(body, status_code=status)
 
 
-class ClientRateLimit:
-    """A token bucket per OAuth client: 429 with Retry-After past the rate."""
-
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate, self.burst = rate, burst
-        self.buckets: dict[str, TokenBucket] = {}
-
-    def take(self, client_id: str) -> float:
-        bucket = self.buckets.setdefault(client_id, TokenBucket(self.rate, self.burst))
-        return bucket.take()
-
-
 def typed_error(error: Any) -> dict[str, Any]:
     """The error as JSON, with ``extensions.code`` always set and internals never shown."""
     formatted: dict[str, Any] = error.formatted
@@ -184,6 +207,8 @@ def typed_error(error: Any) -> dict[str, Any]:
             extensions = {"code": "INTERNAL_SERVER_ERROR"}
         elif formatted.get("message", "").startswith("Syntax Error"):
             extensions["code"] = "GRAPHQL_PARSE_FAILED"
+        elif formatted.get("message", "").startswith("Variable '$"):  # a value that won't coerce
+            extensions["code"] = "BAD_USER_INPUT"
         else:
             extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
     formatted["extensions"] = extensions
@@ -206,6 +231,8 @@ def create_app(
     auth_settings = AuthSettings.from_environ(settings.environ)
     auth_server = HubAuthorizationServer(engine, auth_settings)
     hub_ref: dict[str, Any] = {}
+    limiter = build_limiter(settings)
+    refusals = RefusalAudit(lambda entries: hub_ref["hub"].audit.record(entries))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -233,6 +260,7 @@ def create_app(
             checkpoints.cancel()
             await hub.aclose()
             await http.aclose()
+            await limiter.aclose()
             engine.dispose()
             if tracing is not None:
                 tracing.shutdown()
@@ -253,15 +281,22 @@ def create_app(
             database = "unavailable"
         checks = await hub.health()
         answering = sum(1 for c in checks if c.ok)
+        try:
+            unsealable = await anyio.to_thread.run_sync(auth_server.keys.unsealable)
+            keys = "unreadable" if unsealable else "ok"
+        except Exception as exc:  # the probe reports; it must not fail
+            log.warning("signing keys not readable: %s", type(exc).__name__)
+            keys = "unavailable"
         if database != "ok" or answering == 0:
             status, code = "down", 503
-        elif answering < len(checks):
+        elif answering < len(checks) or keys != "ok":
             status, code = "degraded", 200
         else:
             status, code = "ok", 200
         body = {
             "status": status,
             "database": database,
+            "signingKeys": keys,
             "agencies": {c.agency: _agency_readiness(hub, c) for c in checks},
         }
         return JSONResponse(body, status_code=code)
@@ -269,6 +304,8 @@ def create_app(
     graphql = HubGraphQL(
         hub_ref,
         settings,
+        limiter,
+        refusals,
         graphql_ide="graphiql" if settings.dev else None,
         allow_queries_via_get=False,
     )
@@ -279,14 +316,18 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", MetricsEndpoint(metrics), methods=["GET"]),
-            *oauth_routes(auth_server),
+            *oauth_routes(auth_server, limit=OAuthLimit(limiter, refusals)),
             *console_routes(),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
+            Middleware(SecurityHeaders),
+            Middleware(LastResort),  # no plain-text 500, no trace to the client
             Middleware(MetricsMiddleware, metrics=metrics),
             Middleware(DeadlineMiddleware, seconds=deadline),
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
         ],
+        exception_handlers={HTTPException: http_exception_response},  # typed 404, 405
         lifespan=lifespan,
     )
 

@@ -48,6 +48,8 @@ class Settings:
     max_batch_ids: int = 1000
     license_cache_seconds: float = 300.0
     max_query_cost: int = 10_000
+    max_query_depth: int = 12
+    max_body_bytes: int = 1_048_576
     rate_limit_per_second: float = 100.0
     rate_limit_burst: int = 200
     audit_checkpoint_seconds: float = 3600.0
@@ -83,6 +85,8 @@ class Settings:
             max_batch_ids=_int(env, "HUB_MAX_BATCH_IDS", 1000),
             license_cache_seconds=float(_int(env, "HUB_LICENSE_CACHE_SECONDS", 300)),
             max_query_cost=_int(env, "HUB_MAX_QUERY_COST", 10_000),
+            max_query_depth=_int(env, "HUB_MAX_QUERY_DEPTH", 12),
+            max_body_bytes=_int(env, "HUB_MAX_BODY_BYTES", 1_048_576),
             rate_limit_per_second=float(_int(env, "HUB_RATE_LIMIT_PER_SECOND", 100)),
             rate_limit_burst=_int(env, "HUB_RATE_LIMIT_BURST", 200),
             audit_checkpoint_seconds=float(_int(env, "HUB_AUDIT_CHECKPOINT_SECONDS", 3600)),

@@ -47,7 +47,9 @@ def _engine() -> Iterator[Engine]:
 
 def _store(engine: Engine) -> WebhookStore:
     settings = CaseSettings.from_environ(os.environ)
-    return WebhookStore(engine, allow_http=settings.allow_http)
+    return WebhookStore(
+        engine, allow_http=settings.allow_http, allow_loopback=settings.allow_loopback
+    )
 
 
 @webhooks_cli.command("add")

@@ -6,6 +6,10 @@ event twice (a lost answer, a crash between POST and mark) and must deduplicate 
 once: each claims a delivery by bumping its attempt counter where the counter still has the
 value it read, so one attempt is made by one worker. A claim leases the row for the POST's
 timeout plus a margin; a worker that dies mid-attempt leaves it to be retried after that.
+
+Each attempt resolves the host and checks every address (hub/cases/egress.py), connects to
+the checked address (pinned, TLS still verified for the host name), and reads at most
+``MAX_ANSWER`` bytes of the receiver's answer before closing it: only the status counts.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 import anyio
 import httpx
@@ -25,12 +30,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from hub.audit import AccessEntry, AuditUnavailable
+from hub.cases.egress import EgressRefused, Resolver, pin, system_resolver
 from hub.cases.settings import CaseSettings
 from hub.cases.signing import signed_headers
 from hub.cases.tables import DeliveryRow, WebhookRow
 from schema.clock import now
 
 log = logging.getLogger("pmihub.webhooks")
+MAX_ANSWER = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +63,13 @@ class Deliverer:
         *,
         audit: Callable[[list[AccessEntry]], None] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        resolve: Resolver = system_resolver,
         clock: Callable[[], datetime] = now,
     ) -> None:
         self.engine = engine
         self.settings = settings
         self.audit = audit
+        self.resolve = resolve
         self.clock = clock
         self.http = httpx.AsyncClient(
             timeout=settings.timeout, follow_redirects=False, transport=transport
@@ -148,17 +157,28 @@ class Deliverer:
                 await anyio.to_thread.run_sync(self._failed, item, "AUDIT_UNAVAILABLE")
                 return
         body = item.payload.encode()
+        check = partial(
+            pin, item.url, allow_loopback=self.settings.allow_loopback, resolve=self.resolve
+        )
         try:
-            response = await self.http.post(
-                item.url, content=body, headers=signed_headers(item.secret, item.event_id, body)
-            )
+            target = await anyio.to_thread.run_sync(check)
+        except (EgressRefused, ValueError, httpx.InvalidURL):
+            await anyio.to_thread.run_sync(self._failed, item, "EGRESS_REFUSED")
+            return
+        headers = {**signed_headers(item.secret, item.event_id, body), **target.headers()}
+        try:
+            async with self.http.stream(
+                "POST", target.url, content=body, headers=headers, extensions=target.extensions()
+            ) as response:
+                await _discard(response)
+                status = response.status_code
         except httpx.HTTPError as exc:
             await anyio.to_thread.run_sync(self._failed, item, type(exc).__name__)
             return
-        if 200 <= response.status_code < 300:
+        if 200 <= status < 300:
             await anyio.to_thread.run_sync(self._delivered, item)
         else:
-            await anyio.to_thread.run_sync(self._failed, item, f"HTTP {response.status_code}")
+            await anyio.to_thread.run_sync(self._failed, item, f"HTTP {status}")
 
     def _delivered(self, item: Claimed) -> None:
         with self.engine.begin() as connection:
@@ -184,6 +204,15 @@ class Deliverer:
 
     async def aclose(self) -> None:
         await self.http.aclose()
+
+
+async def _discard(response: httpx.Response) -> None:
+    """Read at most ``MAX_ANSWER`` bytes of the answer; the rest is never read."""
+    read = 0
+    async for chunk in response.aiter_raw():
+        read += len(chunk)
+        if read >= MAX_ANSWER:
+            break
 
 
 def _entry(item: Claimed) -> AccessEntry:

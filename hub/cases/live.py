@@ -30,7 +30,12 @@ class Cases:
         self.missions = MissionCatalog.default()
         self.engine = engine
         self.service = CaseService(engine, self.missions)
-        self.webhooks = WebhookStore(engine, self.missions, allow_http=self.settings.allow_http)
+        self.webhooks = WebhookStore(
+            engine,
+            self.missions,
+            allow_http=self.settings.allow_http,
+            allow_loopback=self.settings.allow_loopback,
+        )
         self.bus = CaseBus()
         self.deliverer: Deliverer | None = None
         self.listener: PostgresListener | None = None

@@ -6,6 +6,9 @@ a delivery is given up and shown as failed. ``HUB_WEBHOOK_POLL_SECONDS`` (2) is 
 outbox is read when nothing wakes the worker; ``HUB_WEBHOOK_TIMEOUT`` (10) bounds one POST.
 ``HUB_WEBHOOK_DELIVERY=off`` keeps the app from delivering (run ``pmihub webhooks deliver``
 elsewhere). Plain ``http://`` webhook URLs are accepted only with HUB_ENV dev or test.
+Webhooks never reach local or internal addresses, in any mode (hub/cases/egress.py);
+``HUB_WEBHOOK_ALLOW_LOOPBACK=true`` (off by default) lets them reach loopback receivers, for
+tests and a developer's own machine.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hub.settings import positive_number
+from hub.settings import SettingsError, positive_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +29,7 @@ class CaseSettings:
     batch: int = 50
     deliver: bool = True
     allow_http: bool = False
+    allow_loopback: bool = False
 
     @classmethod
     def from_environ(cls, env: Mapping[str, str]) -> CaseSettings:
@@ -37,11 +41,21 @@ class CaseSettings:
             timeout=positive_number(env, "HUB_WEBHOOK_TIMEOUT", 10.0),
             deliver=env.get("HUB_WEBHOOK_DELIVERY", "on").lower() not in ("off", "0", "false"),
             allow_http=env.get("HUB_ENV", "production") in ("dev", "test"),
+            allow_loopback=_flag(env, "HUB_WEBHOOK_ALLOW_LOOPBACK"),
         )
 
     def backoff(self, attempts: int) -> float:
         """Seconds to wait after the ``attempts``-th failed attempt."""
         return min(self.retry_max_seconds, self.retry_seconds * 2 ** max(0, attempts - 1))
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
 
 
 __all__ = ["CaseSettings"]

@@ -1,8 +1,12 @@
-"""Webhook registrations: an agency's URL for case events, with a secret shown once."""
+"""Webhook registrations: an agency's URL for case events, with a secret shown once.
+
+A URL is https (http too in dev and test) to a host that is not, and does not resolve to, a
+local or internal address (hub/cases/egress.py; loopback only with
+``HUB_WEBHOOK_ALLOW_LOOPBACK``). Delivery checks the address again and pins it.
+"""
 
 from __future__ import annotations
 
-import ipaddress
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +17,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from hub.cases.egress import EgressRefused, Resolver, check_host, system_resolver
 from hub.cases.lifecycle import CaseError
 from hub.cases.missions import MissionCatalog
 from hub.cases.records import Actor
@@ -44,11 +49,15 @@ class WebhookStore:
         missions: MissionCatalog | None = None,
         *,
         allow_http: bool = False,
+        allow_loopback: bool = False,
+        resolve: Resolver | None = system_resolver,
         clock: Callable[[], datetime] = now,
     ) -> None:
         self.engine = engine
         self.missions = missions or MissionCatalog.default()
         self.allow_http = allow_http
+        self.allow_loopback = allow_loopback
+        self.resolve = resolve
         self.clock = clock
 
     def add(self, actor: Actor, url: str, mission_code: str | None) -> tuple[Webhook, str]:
@@ -109,8 +118,13 @@ class WebhookStore:
         url = url.strip()
         parts = urlsplit(url)
         schemes = ("https", "http") if self.allow_http else ("https",)
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            port = 0
         if (
-            len(url) > MAX_URL
+            not port
+            or len(url) > MAX_URL
             or parts.scheme not in schemes
             or not parts.hostname
             or parts.username
@@ -124,27 +138,22 @@ class WebhookStore:
                 "characters",
                 "url",
             )
-        if not self.allow_http and _internal(parts.hostname):
+        try:
+            check_host(
+                parts.hostname,
+                port,
+                allow_loopback=self.allow_loopback,
+                resolve=self.resolve,
+                must_resolve=False,  # not resolvable yet: each delivery checks again
+            )
+        except EgressRefused:
             raise CaseError(
                 "BAD_USER_INPUT",
                 "URL webhook tidak boleh menuju alamat lokal atau jaringan internal",
                 "The webhook URL must not point at a local or internal network address",
                 "url",
-            )
+            ) from None
         return url
-
-
-def _internal(host: str) -> bool:
-    """A host the hub must not be made to call for someone else (server-side request
-    forgery): loopback, private, link-local and reserved addresses, and local names. A name
-    that resolves to such an address later is not caught here; egress filtering must."""
-    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return not address.is_global
 
 
 def _view(row: WebhookRow, pending: int = 0, failed: int = 0, delivered: int = 0) -> Webhook:

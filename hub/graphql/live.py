@@ -30,10 +30,12 @@ from auth.principal import Principal
 from auth.scopes import Scope
 from auth.starlette import bearer_token
 from auth.verify import Verifier, principal_from_claims
+from hub.graphql.limits import checked_document
 from hub.service import Hub
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
+MAX_TOKENS = 4000  # as build_schema's default, over HTTP
 
 
 @dataclass
@@ -104,6 +106,12 @@ class HubTransportWSHandler(BaseGraphQLTransportWSHandler):
         await super().handle_connection_init(message)
 
     async def handle_subscribe(self, message: Any) -> None:
+        refused = _refusal(message) if self.connection_acknowledged else None
+        if refused is not None:  # the same document limits as over HTTP, answered typed
+            await self.send_message(
+                {"id": message.get("id"), "type": "error", "payload": [refused.formatted]}
+            )
+            return
         if self.connection_acknowledged and not _is_subscription(message):
             error = GraphQLError(
                 "Hanya langganan lewat WebSocket; kueri dan mutasi lewat HTTP POST / "
@@ -115,6 +123,22 @@ class HubTransportWSHandler(BaseGraphQLTransportWSHandler):
             )
             return
         await super().handle_subscribe(message)
+
+
+def _refusal(message: Any) -> GraphQLError | None:
+    try:
+        query = message["payload"]["query"]
+    except (KeyError, TypeError):
+        return None
+    if not isinstance(query, str):
+        return None
+    try:
+        checked_document(query, introspection=False, max_tokens=MAX_TOKENS)
+    except GraphQLError as error:
+        if not (error.extensions or {}).get("code"):  # the parser's own syntax error
+            error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_PARSE_FAILED"}
+        return error
+    return None
 
 
 def _is_subscription(message: Any) -> bool:

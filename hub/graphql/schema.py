@@ -10,11 +10,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
-    DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
@@ -22,7 +18,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from hub.graphql.cases import CaseSubscription
-from hub.graphql.limits import QueryCost
+from hub.graphql.limits import DocumentLimits, QueryCost, limit_rules
 from hub.graphql.live import SubscriptionsOverWebSocket
 from hub.graphql.mutation import Mutation
 from hub.graphql.query import Query
@@ -70,23 +66,20 @@ def build_schema(
     max_aliases: int = 30,
     max_tokens: int = 4000,
     max_cost: int = 10_000,
+    max_batch_ids: int = 1000,
 ) -> HubSchema:
     """The hub's schema. Outside dev, introspection and "did you mean" suggestions are off."""
     # The limiters' rule classes are made once: made per request (as factories would), each
     # request would bring new classes, and the validation cache, keyed by the rules, would miss
     # every time (measured: half of the hub's CPU went to validating the same document again).
-    rules = [
-        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
-        *([] if dev else DisableIntrospection().validation_rules),
-    ]
+    rules = limit_rules(max_depth=max_depth, max_aliases=max_aliases, dev=dev)
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
-        lambda: ParserCache(maxsize=1024),
+        lambda: DocumentLimits(introspection=dev),  # parses (cached), checks the shape
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=1024),
-        lambda: QueryCost(max_cost),
-        PartialResults,
+        PartialResults,  # before QueryCost: a cost refusal is audited under its operation
+        lambda: QueryCost(max_cost, max_batch_ids),
         SubscriptionsOverWebSocket,
     ]
     return HubSchema(

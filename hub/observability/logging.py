@@ -27,6 +27,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hub.settings import SettingsError
 
 request_id: ContextVar[str | None] = ContextVar("pmihub_request_id", default=None)
+# The caller's own X-Request-Id, for correlating logs only: the audit trail records the hub's.
+client_request_id: ContextVar[str | None] = ContextVar("pmihub_client_request_id", default=None)
 
 _VALID_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _PATTERNS = (
@@ -75,6 +77,9 @@ class JsonFormatter(logging.Formatter):
         rid = request_id.get()
         if rid is not None:
             body["request_id"] = rid
+        given = client_request_id.get()
+        if given is not None:
+            body["client_request_id"] = given
         context = trace.get_current_span().get_span_context()
         if context.is_valid:
             body["trace_id"] = format(context.trace_id, "032x")
@@ -116,8 +121,10 @@ def configure_logging(environ: Mapping[str, str], stream: Any = None) -> logging
 
 
 class RequestIdMiddleware:
-    """Sets ``request_id`` for the request, echoes it as ``X-Request-Id``, logs one access line
-    (method, path without query, status, milliseconds) to ``pmihub.access``."""
+    """Gives the request the hub's own ``request_id`` (returned as ``X-Request-Id``, recorded
+    in the audit trail), keeps a well-formed incoming ``X-Request-Id`` as ``client_request_id``
+    for the logs only, and logs one access line (method, path without query, status,
+    milliseconds) to ``pmihub.access``."""
 
     def __init__(self, app: ASGIApp, header: str = "x-request-id", access_log: bool = True):
         self.app = app
@@ -129,8 +136,11 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         given = Headers(scope=scope).get(self.header)
-        rid = given if given and _VALID_ID.fullmatch(given) else uuid.uuid4().hex
+        rid = uuid.uuid4().hex  # never the caller's: it identifies the request in the audit
         token = request_id.set(rid)
+        client_token = client_request_id.set(
+            given if given and _VALID_ID.fullmatch(given) else None
+        )
         status = 500
         started = time.perf_counter()
 
@@ -156,6 +166,7 @@ class RequestIdMiddleware:
                     (time.perf_counter() - started) * 1000,
                 )
             request_id.reset(token)
+            client_request_id.reset(client_token)
 
 
 __all__ = [

@@ -14,8 +14,16 @@ from starlette.routing import Route
 from auth.errors import AuthError
 from auth.server import HubAuthorizationServer
 from auth.starlette import authenticate, error_response
-from tests.auth._support import FakeClock, good_claims, refused_tokens, sign_with_server_key
+from tests.auth._support import (
+    WORKER_ID,
+    FakeClock,
+    good_claims,
+    refused_tokens,
+    sign_with_server_key,
+)
 from tests.auth.test_tokens import REFUSALS
+
+EMBASSY = "embassy-system"
 
 
 class Protected:
@@ -37,8 +45,8 @@ class Protected:
 
 
 @pytest.fixture
-def resource(server: HubAuthorizationServer) -> Protected:
-    return Protected(server)
+def resource(server: HubAuthorizationServer, demo: dict[str, Any]) -> Protected:
+    return Protected(server)  # the demo clients registered: the verifier checks the registry
 
 
 @pytest.fixture
@@ -127,7 +135,12 @@ async def test_missing_or_unusable_authorization(
         ({}, "SELF_SERVICE", 403, "PURPOSE_NOT_ALLOWED"),
         ({"purpose": "CASE_HANDLING"}, "CLAIM_PROCESSING", 400, "PURPOSE_MISMATCH"),
         ({"purpose": "WHATEVER"}, None, 400, "PURPOSE_INVALID"),
-        ({"scope": "self", "sub": "W-1"}, "CASE_HANDLING", 403, "PURPOSE_NOT_ALLOWED"),
+        (
+            {"scope": "self", "sub": WORKER_ID, "client_id": "console-frontend"},
+            "CASE_HANDLING",
+            403,
+            "PURPOSE_NOT_ALLOWED",
+        ),
     ],
 )
 async def test_purpose_refusals_come_before_any_data(
@@ -155,9 +168,17 @@ async def test_purpose_refusals_come_before_any_data(
         ({"purpose": "CASE_HANDLING"}, None, "CASE_HANDLING"),
         ({"purpose": "CASE_HANDLING"}, "case_handling", "CASE_HANDLING"),
         ({}, "placement_verification", "PLACEMENT_VERIFICATION"),
-        ({"scope": "emergency worker.identity:read"}, "EMERGENCY", "EMERGENCY"),
-        ({"scope": "self", "sub": "W-1"}, None, None),
-        ({"scope": "self", "sub": "W-1"}, "SELF_SERVICE", "SELF_SERVICE"),
+        (
+            {"scope": "emergency worker.identity:read", "sub": EMBASSY, "client_id": EMBASSY},
+            "EMERGENCY",
+            "EMERGENCY",
+        ),
+        ({"scope": "self", "sub": WORKER_ID, "client_id": "console-frontend"}, None, None),
+        (
+            {"scope": "self", "sub": WORKER_ID, "client_id": "console-frontend"},
+            "SELF_SERVICE",
+            "SELF_SERVICE",
+        ),
     ],
 )
 def test_purpose_from_claim_or_header(
@@ -166,6 +187,7 @@ def test_purpose_from_claim_or_header(
     purpose: str | None,
     server: HubAuthorizationServer,
     clock: FakeClock,
+    demo: dict[str, Any],
 ) -> None:
     from auth.verify import principal_from_claims
 

@@ -14,6 +14,12 @@ from tests.auth._support import (
     sign_with_server_key,
 )
 
+
+@pytest.fixture(autouse=True)
+def registered(demo: dict[str, object]) -> None:
+    """The demo clients and users: the verifier checks tokens against the registry."""
+
+
 REFUSALS = [
     "expired",
     "not yet valid",

@@ -37,6 +37,7 @@ FAST_WEBHOOKS = {
     "HUB_WEBHOOK_RETRY_MAX_SECONDS": "0.4",
     "HUB_WEBHOOK_POLL_SECONDS": "0.1",
     "HUB_WEBHOOK_TIMEOUT": "3",
+    "HUB_WEBHOOK_ALLOW_LOOPBACK": "true",  # the receivers listen on 127.0.0.1
 }
 
 

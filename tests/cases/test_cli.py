@@ -21,6 +21,7 @@ from tests.cases.conftest import WORKERS
 def cli_env(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
     monkeypatch.setenv("HUB_DATABASE_URL", engine.url.render_as_string(hide_password=False))
     monkeypatch.setenv("HUB_ENV", "test")
+    monkeypatch.setenv("HUB_WEBHOOK_ALLOW_LOOPBACK", "true")
     return engine
 
 

@@ -110,3 +110,25 @@ async def test_only_subscriptions_run_over_the_socket(stack: Stack) -> None:
 def test_a_subscription_over_http_gets_a_typed_error(stack: Stack) -> None:
     body = stack.graphql("subscription { caseEvents { event } }").json()
     assert body["errors"][0]["extensions"]["code"] == "SUBSCRIPTION_TRANSPORT"
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("subscription { caseEvents { event " + "__typename " * 20 + "} }", "FIELD_REPEATED"),
+        ("subscription { caseEvents { event @a @b @c @d } }", "TOO_MANY_DIRECTIVES"),
+        ("subscription { caseEvents { " + "event " * 5000 + "} }", "TOO_MANY_TOKENS"),
+        ("subscription { caseEvents { event }", "GRAPHQL_PARSE_FAILED"),
+    ],
+)
+async def test_a_subscription_over_the_limits_gets_a_typed_error(
+    stack: Stack, query: str, code: str
+) -> None:
+    ws = await subscribe(stack, stack.token(), {})
+    try:
+        await ws.send(json.dumps({"id": "x", "type": "subscribe", "payload": {"query": query}}))
+        answer = await next_message(ws)
+        assert answer["type"] == "error" and answer["id"] == "x"
+        assert answer["payload"][0]["extensions"]["code"] == code
+    finally:
+        await ws.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -10,10 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy.engine import Engine
 
-from auth.demo import register_demo
+from auth.clients import add_client
+from auth.demo import CONSOLE_CLIENT, CONSOLE_SCOPES, register_demo
+from auth.scopes import ALL_SCOPES
 from auth.server import HubAuthorizationServer
 from auth.settings import AuthSettings
+from auth.users import add_user, get_user
 from connectors.kit.auth.mtls import generate_certificates
 from connectors.sandbox.serve import LoopbackServer
 from hub.app import create_app
@@ -54,9 +59,11 @@ class Stack:
         """A token as the hub issues one after a user signs in at the console (same keys and
         claims), for principals the demo clients cannot be: a worker, an auditor."""
         engine = make_engine(self.environ["HUB_DATABASE_URL"])
-        server = HubAuthorizationServer(engine, AuthSettings.from_environ(self.environ))
+        settings = AuthSettings.from_environ(self.environ)
+        client = register_signed_in(engine, settings, subject, scopes)
+        server = HubAuthorizationServer(engine, settings)
         issued = server.tokens.issue(
-            client_id="console-frontend", subject=subject, scopes=scopes, purpose=purpose
+            client_id=client, subject=subject, scopes=scopes, purpose=purpose
         )
         engine.dispose()
         return issued.value
@@ -93,6 +100,45 @@ class Stack:
         return httpx.Client(base_url=self.sandboxes[agency].url, verify=verify, timeout=10)
 
 
+def register_signed_in(
+    engine: Engine, settings: AuthSettings, subject: str, scopes: list[str]
+) -> str:
+    """Register ``subject`` as a user holding ``scopes`` (the verifier checks the registry), and
+    the frontend client it signs in through: the console, or a test frontend for scopes the
+    console does not hold (an auditor's, an identity admin's)."""
+    client = CONSOLE_CLIENT
+    if not set(scopes) <= CONSOLE_SCOPES:
+        client = "e2e-frontend"
+        add_client(
+            engine,
+            client_id=client,
+            name="E2E frontend",
+            agency="PMIHUB",
+            scopes=ALL_SCOPES,
+            grant_types=["authorization_code"],
+            redirect_uris=[settings.console_redirect_uri],
+            public=True,
+            replace=True,
+        )
+    worker = "self" in scopes
+    username = f"w-{subject.lower()}"[:80] if worker else subject
+    existing = get_user(engine, username)
+    if existing is not None and set(scopes) <= existing.scopes:
+        return client  # a registered user (the demo officer): keep its password
+    add_user(
+        engine,
+        username=username,
+        password=secrets.token_urlsafe(16),
+        display_name=subject,
+        role="worker" if worker else "officer",
+        agency="" if worker else "EMBASSY",
+        scopes=scopes,
+        worker_id=subject if worker else None,
+        replace=True,
+    )
+    return client
+
+
 def hub_environ(
     sandboxes: dict[str, LoopbackServer],
     certs: dict[str, str],
@@ -104,6 +150,10 @@ def hub_environ(
         # tested in tests/resilience; here a fault must show as the fault.
         "HUB_RESILIENCE_CACHE_TTL": "0",
         "HUB_RESILIENCE_CACHE_STALE": "0",
+        # The suite asks /oauth/token for many tokens from one address in a short time; the
+        # limits themselves are tested with their own values (tests/e2e/test_edge_limits.py).
+        "HUB_AUTH_RATE_BURST": "1000",
+        "HUB_AUTH_CLIENT_RATE_BURST": "1000",
         **(extra or {}),
         "HUB_ENV": "test",
         "HUB_DATABASE_URL": database_url,

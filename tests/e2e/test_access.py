@@ -119,26 +119,112 @@ def test_me_describes_the_token(stack: Stack) -> None:
 @pytest.mark.parametrize(
     ("query", "code"),
     [
-        ("{ me { " + " ".join(f"a{i}: clientId" for i in range(40)) + " } }", None),
-        ('{ workerBy(nik: "3506124508900003") ' + "{ identity " * 14 + "}" * 15, None),
-        ("{ me { clientId " + "__typename " * 5000 + "} }", None),
+        ("{ me { " + " ".join(f"a{i}: clientId" for i in range(40)) + " } }", "TOO_MANY_ALIASES"),
+        ("{ me { clientId " + "__typename " * 5000 + "} }", "TOO_MANY_TOKENS"),
+        ("{ me { clientId " + "@skip(if: false) " * 200 + "} }", "TOO_MANY_DIRECTIVES"),
+        (
+            "{ "
+            + " ".join(f"... @include(if: true) {{ t{i}: __typename }}" for i in range(31))
+            + " }",
+            "TOO_MANY_DIRECTIVES",
+        ),
+        ("{ me { " + "clientId " * 200 + "} }", "FIELD_REPEATED"),
+        ("{ " + "... on Query { " * 400 + "me { clientId }" + " }" * 401, "QUERY_TOO_DEEP"),
     ],
 )
-def test_queries_over_the_limits_are_refused(stack: Stack, query: str, code: str | None) -> None:
+def test_queries_over_the_limits_are_refused_by_their_limiter(
+    stack: Stack, query: str, code: str
+) -> None:
     response = stack.graphql(query)
-    assert response.status_code < 500
+    assert response.status_code == 200
     body = response.json()
-    assert body.get("data") is None and body["errors"]
+    assert body.get("data") is None
+    assert [e["extensions"]["code"] for e in body["errors"]] == [code]
 
 
-def test_a_query_over_the_cost_budget_is_refused(stack: Stack) -> None:
-    ids = [f"wk_{i:020x}" for i in range(1000)]
-    sections = "identity { nik } placements { status } socialSecurity { kpj } consular { reported }"
-    sections += " cases { id } protection { level } sources { state } "
-    twice = f"workers(ids: $ids) {{ {sections} }} a: workers(ids: $ids) {{ {sections} }}"
-    query = f"query($ids: [ID!]!) {{ {twice} }}"
-    body = stack.graphql(query, {"ids": ids}).json()
-    assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
+DEEP = """{ searchWorkers(query: "Siti Aminah") { edges { node {
+  identity { nextOfKin { name } } } } } }"""
+
+
+def test_the_depth_limiter_refuses_a_deep_query_that_validates(stack: Stack) -> None:
+    import httpx
+
+    from connectors.sandbox.serve import LoopbackServer
+    from hub.app import create_app
+    from hub.settings import Settings
+
+    answered = stack.graphql(DEEP).json()  # valid, and within the default depth
+    assert answered["data"]["searchWorkers"]["edges"], answered
+    env = {**stack.environ, "HUB_MAX_QUERY_DEPTH": "4"}
+    with LoopbackServer(create_app(Settings.from_environ(env))) as shallow:
+        refused = httpx.post(
+            f"{shallow.url}/graphql",
+            json={"query": DEEP},
+            headers={"Authorization": f"Bearer {stack.token()}", "X-Purpose": "EMERGENCY"},
+            timeout=30,
+        ).json()
+    assert refused.get("data") is None
+    assert [e["extensions"]["code"] for e in refused["errors"]] == ["QUERY_TOO_DEEP"]
+
+
+IDS = [f"wk_{i:020x}" for i in range(1000)]
+SECTIONS = "identity { nik } placements { status } socialSecurity { kpj } consular { reported }"
+SECTIONS += " cases { id } protection { level } sources { state } "
+FRAGMENT = f"fragment F on Worker {{ {SECTIONS} }}"
+REPRESENTATIONS = [{"__typename": "Worker", "id": i} for i in IDS]
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        (
+            f"query($ids: [ID!]!) {{ workers(ids: $ids) {{ {SECTIONS} }} "
+            f"a: workers(ids: $ids) {{ {SECTIONS} }} }}",
+            {"ids": IDS},
+        ),
+        (
+            "query($ids: [ID!]!) { workers(ids: $ids) { ...F } a: workers(ids: $ids) { ...F } } "
+            + FRAGMENT,
+            {"ids": IDS},
+        ),
+        (
+            "query($ids: [ID!]!) { ... on Query { a: workers(ids: $ids) { ...F } "
+            "b: workers(ids: $ids) { ...F } } } " + FRAGMENT,
+            {"ids": IDS},
+        ),
+        (
+            "query($ids: [ID!]!, $niks: [String!]!) { ...Q } "
+            "fragment Q on Query { a: workers(ids: $ids) { ...G } b: workersByNik(niks: $niks) "
+            "{ ...G } } fragment G on Worker { ... on Worker { ...F } } " + FRAGMENT,
+            {"ids": IDS, "niks": ["3506124508900003"] * 1000},
+        ),
+        (
+            "query($r: [_Any!]!) { a: _entities(representations: $r) { ... on Worker { "
+            f"{SECTIONS} }} }} b: _entities(representations: $r) {{ ...F }} }} " + FRAGMENT,
+            {"r": REPRESENTATIONS},
+        ),
+    ],
+)
+def test_a_query_over_the_cost_budget_is_refused_however_it_is_written(
+    stack: Stack, query: str, variables: dict[str, Any]
+) -> None:
+    before = upstream_calls(stack)
+    body = stack.graphql(query, variables).json()
+    assert body.get("data") is None
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["QUERY_TOO_COSTLY"]
+    assert body["errors"][0]["extensions"]["cost"] == 14_000
+    assert upstream_calls(stack) == before
+
+
+def test_entities_obey_the_batch_cap_of_workers(stack: Stack) -> None:
+    query = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Worker { id } } }"
+    over = [{"__typename": "Worker", "id": f"wk_{i:020x}"} for i in range(1001)]
+    body = stack.graphql(query, {"r": over}).json()
+    assert body.get("data") is None
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert body["errors"][0]["extensions"]["argument"] == "representations"
+    odd = stack.graphql(query, {"r": [{"__typename": "Worker", "id": 1}]}).json()
+    assert odd["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 def test_introspection_and_suggestions_are_off_outside_dev(stack: Stack) -> None:

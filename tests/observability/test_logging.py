@@ -133,10 +133,15 @@ async def test_middleware_sets_echoes_and_logs_the_request_id(captured: io.Strin
         given = await client.get("/graphql", headers={"X-Request-Id": "abc-123"})
         made = await client.get("/graphql")
         forged = await client.get("/graphql", headers={"X-Request-Id": 'x"\n{evil}'})
-    assert given.headers["x-request-id"] == "abc-123" == given.json()["rid"]
-    assert len(made.headers["x-request-id"]) == 32 == len(made.json()["rid"])
-    assert forged.headers["x-request-id"] != 'x"\n{evil}'
+    # the hub's own id, always: a caller cannot choose the id the audit trail records
+    for response in (given, made, forged):
+        rid = response.headers["x-request-id"]
+        assert len(rid) == 32 == len(response.json()["rid"]) and rid == response.json()["rid"]
+    assert given.headers["x-request-id"] != "abc-123"
     assert request_id.get() is None
-    entries = [e for e in lines(captured) if e.get("request_id") == "abc-123"]
+    # the caller's id stays in the log lines, beside the hub's, for correlation
+    entries = [e for e in lines(captured) if e.get("client_request_id") == "abc-123"]
     assert [e["logger"] for e in entries] == ["pmihub.test", "pmihub.access"]
+    assert {e["request_id"] for e in entries} == {given.headers["x-request-id"]}
     assert entries[1]["msg"].startswith("GET /graphql 200 ")  # type: ignore[union-attr]
+    assert not any(e.get("client_request_id", "").startswith("x") for e in lines(captured))

@@ -1,0 +1,91 @@
+"""The hub's edge rate limits: token buckets per key, in memory or shared through Redis."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+
+from hub.audit import AccessEntry
+from hub.ratelimit import EdgeLimiter, Limit, MemoryBuckets, RedisBuckets, RefusalAudit
+from tests.auth._support import FakeClock
+
+pytestmark = pytest.mark.anyio
+REDIS_URL = os.environ.get("HUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+SLOW = Limit(rate=1.0, burst=3)
+
+
+@pytest.fixture
+async def redis_prefix() -> AsyncIterator[str]:
+    """A key prefix of this test's own in the test Redis (skip, or fail under CI=true)."""
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(REDIS_URL, socket_connect_timeout=0.5)
+    try:
+        await client.ping()
+    except Exception as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis must answer in CI at {REDIS_URL}: {exc}")
+        pytest.skip(f"Redis not reachable at {REDIS_URL} ({type(exc).__name__})")
+    prefix = f"pmihub-test-{uuid.uuid4().hex[:8]}:"
+    yield prefix
+    keys = [k async for k in client.scan_iter(match=prefix + "*")]
+    if keys:
+        await client.delete(*keys)
+    await client.aclose()
+
+
+async def test_a_memory_bucket_allows_its_burst_then_says_how_long_to_wait() -> None:
+    clock = FakeClock()
+    buckets = MemoryBuckets(clock=clock)
+    answers = [await buckets.take("k", SLOW) for _ in range(4)]
+    assert answers[:3] == [0, 0, 0] and answers[3] == pytest.approx(1.0)
+    clock.advance(1)
+    assert await buckets.take("k", SLOW) == 0
+
+
+async def test_buckets_are_per_key_and_bounded() -> None:
+    limiter = EdgeLimiter(MemoryBuckets(max_entries=10), {"graphql": SLOW})
+    for _ in range(3):
+        await limiter.take("graphql", "console-frontend", "wk_self_flood")
+    assert await limiter.take("graphql", "console-frontend", "wk_self_flood") > 0
+    assert await limiter.take("graphql", "console-frontend", "petugas.kbri") == 0
+    for n in range(100):
+        await limiter.take("graphql", "c", str(n))
+    assert len(limiter.buckets._buckets) == 10  # type: ignore[attr-defined]
+
+
+async def test_two_redis_limiters_share_one_bucket(redis_prefix: str) -> None:
+    first = RedisBuckets.from_url(REDIS_URL, prefix=redis_prefix)
+    second = RedisBuckets.from_url(REDIS_URL, prefix=redis_prefix)
+    try:
+        answers = [await (first, second)[n % 2].take("shared", SLOW) for n in range(4)]
+        other = await second.take("other", SLOW)
+    finally:
+        await first.aclose()
+        await second.aclose()
+    assert answers[:3] == [0, 0, 0] and 0 < answers[3] <= 1.0
+    assert other == 0
+
+
+async def test_an_unreachable_redis_falls_back_to_memory() -> None:
+    buckets = RedisBuckets.from_url("redis://127.0.0.1:1/0", timeout=0.2)
+    try:
+        answers = [await buckets.take("k", SLOW) for _ in range(4)]
+    finally:
+        await buckets.aclose()
+    assert answers[:3] == [0, 0, 0] and answers[3] > 0  # still limited, per process
+
+
+async def test_refusals_are_audited_once_a_minute_per_bucket() -> None:
+    recorded: list[list[AccessEntry]] = []
+    clock = FakeClock()
+    audit = RefusalAudit(recorded.append, every=60, clock=clock)
+    entry = AccessEntry("console-frontend", "wk_1", "graphql:rateLimited", "r1")
+    for _ in range(100):
+        await audit.refused(entry, "graphql", "console-frontend", "wk_1")
+    clock.advance(61)
+    await audit.refused(entry, "graphql", "console-frontend", "wk_1")
+    assert len(recorded) == 2
