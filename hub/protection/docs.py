@@ -114,6 +114,8 @@ def _law_tables(config: RulesConfig) -> list[str]:
     ]
     for m in config.moratorium:
         exception = f"{m.exception}: {_law(m.exception_law)}" if m.exception_law else "-"
+        if m.exception_law:
+            exception += f" Approved companies: {', '.join(m.approved) or 'none listed'}."
         lines.append(f"| {m.country} | {_law(m.law)} | {exception} |")
     lines += ["", "Destinations closed to placement:", "", "| country | basis |", "| --- | --- |"]
     lines += [f"| {c} | {_law(law)} |" for c, law in config.closed_destinations]

@@ -75,12 +75,16 @@ WEAK_2025_DATE = (
 class MoratoriumEntry:
     """Kepmenaker 260/2015: no placement with household employers in ``country`` for
     placements starting between the law's dates; ``exception`` names a scheme through which
-    placement is allowed again (SPSK, Kepmenaker 291/2018) and the law that opened it."""
+    placement is allowed again (SPSK, Kepmenaker 291/2018), the law that opened it and the
+    licence numbers of the placement companies approved for it (``approved``: 58 were
+    selected in 2019 [S36], but their list is not in the sources, so it is empty and every
+    such placement is reported with a request to verify the scheme)."""
 
     country: str
     law: Law
     exception: str | None = None
     exception_law: Law | None = None
+    approved: tuple[str, ...] = ()
 
 
 _MORATORIUM_SOURCES = ("DOMAIN [75]-[79]", "[S35]", "[S36]")

@@ -141,7 +141,7 @@ def _plain(value: object) -> str:
         return f"{value.value} ({value.law.dates()})"
     if isinstance(value, MoratoriumEntry):
         spsk = f", except {value.exception}" if value.exception else ""
-        return f"{value.country}{spsk}"
+        return f"{value.country}{spsk}"  # the approved companies are tabled in the docs
     if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], Law):
         return str(value[0])
     return str(value)

@@ -414,6 +414,20 @@ def test_reopening_a_country_is_a_data_change() -> None:
     assert engine.version != Engine().version
 
 
+def test_an_spsk_approved_company_is_the_exception() -> None:
+    # given KEP.045/2021 on the SPSK list of Saudi Arabia's entry (a data change)
+    spsk = tuple(
+        replace(m, approved=("KEP.045/2021",)) if m.country == "SA" else m for m in MORATORIUM
+    )
+    engine = Engine(RulesConfig(moratorium=spsk))
+    maid = facts_for(worker(p2mi=p2mi(placement(country="SA"))))
+    other = facts_for(worker(p2mi=p2mi(placement(country="SA", agencyLicense="KEP.077/2023"))))
+    # then the approved company's placement is not reported; another company's is
+    assert "MORATORIUM_DESTINATION" not in engine.evaluate(maid, today=day_0()).codes()
+    assert "MORATORIUM_DESTINATION" in engine.evaluate(other, today=day_0()).codes()
+    assert "MORATORIUM_DESTINATION" in evaluate(maid, today=day_0()).codes()
+
+
 def test_closing_a_country_is_a_data_change() -> None:
     # given Malaysia added to the closed list from 2026-01-01 (hypothetical)
     closed = Law("test decree", ("test",), since=date(2026, 1, 1))

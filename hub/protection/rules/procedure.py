@@ -162,8 +162,9 @@ def household(p: PlacementRecord) -> tuple[bool, bool]:
     "cook) in a country under the moratorium on the placement's start (departure, else "
     "contract start, else today), per the dated list in Configuration. A company employer "
     "(a hospital, a nursing home) is not reported, whatever the sector; nor are crews (PP "
-    "22/2022). A placement through an SPSK country is still reported, asking to verify the "
-    "scheme, because the records carry no SPSK flag.",
+    "22/2022). In an SPSK country, a placement through a company on the entry's approved "
+    "list is not reported; any other is, asking to verify the scheme (the records carry no "
+    "SPSK flag and the approved list is empty until sourced).",
     message=Text(
         "Penempatan sebagai {sector} pada pengguna perseorangan{assumed} di {country}, negara "
         "yang ditutup bagi pengguna perseorangan (Kepmenaker 260/2015).{spsk}",
@@ -209,6 +210,8 @@ def moratorium_destination(ctx: Context) -> Iterator[Hit]:
     if not is_household:
         return
     spsk = entry.exception_law is not None and entry.exception_law.in_force(started)
+    if spsk and p.agency_license in entry.approved:
+        return  # through a company approved for the one-channel scheme
     assumed = (
         NO_NOTE
         if recorded
