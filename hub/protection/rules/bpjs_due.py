@@ -86,10 +86,10 @@ def independent_payment(ctx: Context) -> date | None:
     condition="A REGISTERED job seeker with no placement agreement on record is not a BPJS "
     "member: nothing is owed yet; the contribution falls due once the agreement is signed.",
     message=Text(
-        "Belum ada perjanjian penempatan; iuran BPJS Ketenagakerjaan wajib dibayar setelah "
-        "perjanjian ditandatangani.",
-        "No placement agreement yet; the BPJS Ketenagakerjaan contribution falls due once it is "
-        "signed.",
+        "Tidak ada perjanjian penempatan yang tercatat; iuran BPJS Ketenagakerjaan wajib "
+        "dibayar setelah perjanjian ditandatangani.",
+        "No placement agreement on record; the BPJS Ketenagakerjaan contribution falls due "
+        "once it is signed.",
     ),
     action=Text(
         "Ingatkan calon pekerja untuk mendaftar BPJS Ketenagakerjaan setelah menandatangani "
