@@ -15,7 +15,7 @@ from hub.protection import law as law_module
 from hub.protection import levels, situation
 from hub.protection.config import RulesConfig
 from hub.protection.engine import DEFAULT_ENGINE, Engine
-from hub.protection.law import Law
+from hub.protection.law import WINDOW_LAWS, Law
 from hub.protection.levels import LEVEL_TABLE
 from hub.protection.rule import PlainConfig, Rule
 from hub.protection.rules import NOTICES, social_security
@@ -122,6 +122,8 @@ def _law_tables(config: RulesConfig) -> list[str]:
     lines += ["", "Programme periods:", "", "| setting | value | basis |", "| --- | --- | --- |"]
     for name in ("jkk_claim_years", "independent_pre_departure_months", "card_transition_months"):
         lines += [f"| `{name}` | {d.value} | {_law(d.law)} |" for d in getattr(config, name)]
+    for name, law in WINDOW_LAWS.items():
+        lines.append(f"| `{name}` | {getattr(config, name)} | {_law(law)} |")
     return [*lines, ""]
 
 

@@ -35,8 +35,8 @@ class Law:
         )
 
     def dates(self) -> str:
-        since = self.since.isoformat() if self.since else "before 2015"
-        return f"in force from {since}" + (f" to {self.until}" if self.until else "")
+        since = f"from {self.since}" if self.since else "from no recorded first day"
+        return f"in force {since}" + (f" to {self.until}" if self.until else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +140,7 @@ CLOSED_DESTINATIONS: tuple[tuple[str, Law], ...] = (
 
 # Programme periods: each value with the law that sets it for its dates.
 JKK_CLAIM_YEARS: tuple[Dated[int], ...] = (
-    Dated(2, Law("Permenaker 18/2018 (JKK claims within 2 years)", ("[S3]",),
+    Dated(2, Law("Permenaker 18/2018 and before (JKK claims within 2 years)", ("[S3]",),
                  until=date(2023, 2, 21))),
     Dated(5, Law("Permenaker 4/2023 (JKK claims within 5 years)", ("[S3]",),
                  since=PERMENAKER_4_2023)),
@@ -155,6 +155,32 @@ CARD_TRANSITION_MONTHS: tuple[Dated[int], ...] = (
                   "through Sisko P2MI within one year)", ("[S32]",),
                   since=PERMEN_P2MI_34_2025, weak=WEAK_2025_DATE)),
 )  # fmt: skip
+
+# The BPJS cover windows, plain numbers in RulesConfig because their value is the same under
+# every regulation since BPJS covered migrant workers (Permenaker 7/2017, 18/2018, 4/2023):
+# each with the law that sets it, so that the documentation shows basis and dates; a new value
+# from a new regulation becomes a dated entry like those above.
+WINDOW_LAWS: dict[str, Law] = {
+    "pre_departure_months": Law(
+        "Permenaker 4/2023 and the BPJS procedure manual (pre-work cover at most 5 months from "
+        "payment; it ends early on departure, failure to depart, disability or death)",
+        ("[S6]", "DOMAIN [63]"),
+        since=date(2017, 8, 1),
+        weak="The five months come from BPJS's procedure manual, not the regulation's text.",
+    ),
+    "placement_grace_months": Law(
+        "Permenaker 4/2023 and the BPJS procedure manual (placement cover until the contract "
+        "ends plus up to one month to prepare the return)",
+        ("[S6]",),
+        since=date(2017, 8, 1),
+    ),
+    "post_return_days": Law(
+        "Permenaker 4/2023 and the BPJS procedure manual (JKK from debarkation until home, at "
+        "most 30 days; JKM 30 days from debarkation)",
+        ("[S6]", "[S7]"),
+        since=date(2017, 8, 1),
+    ),
+}
 
 # Household jobs outside the DOMESTIC and CARE sectors (Perban BP2MI 9/2020: family drivers,
 # gardeners, family cooks [S26][S27]) are matched by occupation when the employer kind is absent.
