@@ -274,6 +274,8 @@ def bpjs_records(f: Factory, p: Plan, cases: list[tuple[str, int]]) -> list[dict
         if (is_latest and mode == "NONE") or (not is_latest and r() < 0.1):
             continue
         independent = pl.scheme == "INDEPENDENT"
+        if is_latest and mode == "PRE_ONLY" and independent:
+            continue  # one payment or none: an independent worker cannot pay "before" only
         if is_latest and mode in ("PRE", "PRE_ONLY") and independent and pl.departed is None:
             # Permenaker 4/2023 Art. 18(2): one payment for placement and after, no pre-work fee
             paid = pl.reg + int(r() * min(20, max(1, A - pl.reg)))
