@@ -100,7 +100,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     today = clock.today()
     result = run(args.people, args.seed, today, args.scenario)
-    print(f"verdicts of {result.workers:,} generated people (seed {args.seed}) on {today}")
+    print(
+        f"verdicts of {result.workers:,} generated people (seed {args.seed}) on {today}, "
+        f"{result.microseconds_per_worker:.0f} µs per worker in the engine"
+    )
     for level, count in result.levels.most_common():
         print(f"  {level.value:<12} {count:>6}  {100 * count / result.workers:5.1f}%")
     print("most frequent findings (findings, share of people):")
