@@ -16,9 +16,9 @@ from hub.protection.verdict import Action, Finding, Party, Verdict
 
 __all__ = [
     "DEFAULT_CONFIG",
-    "Action",
     "DEFAULT_ENGINE",
     "RULES_VERSION",
+    "Action",
     "Engine",
     "Finding",
     "Party",
