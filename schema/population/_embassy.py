@@ -214,7 +214,21 @@ def embassy_records(f: Factory, p: Plan) -> tuple[list[dict[str, Any]], list[tup
                     "signedOn": f.day(pl.end0 - 20),
                 }
             )
-    if records:
+    ready = p.placements[-1] if p.kind == "READY" else None
+    endorse = RATES["contract endorsed before departure (of READY private placements)"]
+    # the destination's mission endorses the contract before departure (KDEI Taipei's
+    # "Legalisasi Dokumen"): a record holding the endorsement and no lapor diri yet
+    if (
+        ready is not None
+        and ready.licence is not None
+        and ready.sector != "FISHERIES_SEA"
+        and r() < endorse
+    ):
+        endorsed = min(A, ready.reg + 40 + int(r() * 60))
+        record = _new_record(f, p, ready.mission, endorsed, p.passport_at(endorsed))
+        record["endorsedContracts"] = [ready.pid]
+        records.append(record)
+    if records and stays:
         mission, _, reported, stop, _ = stays[-1]
         if r() < CASE_RATE.get(p.kind, 0.0):
             record = records[-1]

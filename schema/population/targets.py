@@ -180,6 +180,7 @@ RATES: Mapping[str, float] = MappingProxyType(
         "minor through a falsified birth date (of placed)": 0.003,
         "failed-departure complaint (of CANCELLED)": 0.1,
         "lapor diri purpose recorded (per report)": 0.8,
+        "contract endorsed before departure (of READY private placements)": 0.8,
     }
 )
 
