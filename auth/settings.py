@@ -16,7 +16,8 @@
 - ``HUB_AUTH_LEEWAY``: clock skew allowed on exp/nbf/iat in seconds (30)
 - ``HUB_AUTH_JWKS_MIN_REFETCH``: at most one JWKS refetch per this many seconds (30)
 - ``HUB_AUTH_JWKS_MAX_AGE``: a cached JWKS is refetched after this many seconds (3600)
-- ``HUB_AUTH_KEY_SECRET``: encrypts signing keys at rest; required outside HUB_ENV=dev/test
+- ``HUB_AUTH_KEY_SECRET``: encrypts signing keys and webhook secrets at rest; required outside
+  HUB_ENV=test
 - ``HUB_BREAK_GLASS_MINUTES``: how long a break-glass grant lasts (60)
 - ``HUB_AUTH_DEMO``: demo mode, the login page for demo users (true when ``HUB_ENV=dev``)
 - ``HUB_AUTH_CONSOLE_REDIRECT``: the demo console's redirect URI
@@ -87,16 +88,7 @@ class AuthSettings:
             _url(env, "HUB_AUTH_JWKS_URL", jwks_url)
         elif jwks_url is not None:
             raise AuthSettingsError("HUB_AUTH_JWKS_URL is set but HUB_AUTH_ISSUER is not")
-        secret = env.get("HUB_AUTH_KEY_SECRET")
-        if not secret:
-            if mode not in ("dev", "test") and issuer is None:
-                raise AuthSettingsError(
-                    "HUB_AUTH_KEY_SECRET is required outside HUB_ENV=dev: it encrypts the "
-                    "token signing keys stored in the database"
-                )
-            secret = DEV_KEY_SECRET
-        elif len(secret) < 16:
-            raise AuthSettingsError("HUB_AUTH_KEY_SECRET must be at least 16 characters")
+        secret = key_secret(env, required=issuer is None)
         types = frozenset(
             t.strip().lower() for t in env.get("HUB_AUTH_TOKEN_TYPES", "at+jwt").split(",")
         ) - {""}
@@ -166,6 +158,23 @@ def _bool(env: Mapping[str, str], name: str, *, default: bool) -> bool:
     if raw.lower() in FALSE:
         return False
     raise AuthSettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def key_secret(env: Mapping[str, str], *, required: bool = True) -> str:
+    """``HUB_AUTH_KEY_SECRET``, at least 16 characters: it seals the token signing keys and
+    the webhook secrets. The development secret only under ``HUB_ENV=test`` (or, for the
+    signing keys, when an external provider signs the tokens: ``required=False``)."""
+    secret = env.get("HUB_AUTH_KEY_SECRET")
+    if not secret:
+        if required and env.get("HUB_ENV", "production") != "test":
+            raise AuthSettingsError(
+                "HUB_AUTH_KEY_SECRET is required outside HUB_ENV=test: it encrypts the "
+                "token signing keys and webhook secrets stored in the database"
+            )
+        return DEV_KEY_SECRET
+    if len(secret) < 16:
+        raise AuthSettingsError("HUB_AUTH_KEY_SECRET must be at least 16 characters")
+    return secret
 
 
 def _url(env: Mapping[str, str], name: str, default: str) -> str:

@@ -20,6 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hub.demo_secrets import (
+    complete,
+    hub_secret_environ,
+    new_hub_secrets,
+    private_directory,
+    write_private,
+)
 from hub.demo_text import banner
 from schema.scenario import load_scenario
 
@@ -84,19 +91,24 @@ class Demo:
 
     def credentials(self) -> dict[str, Any]:
         path = self.directory / "credentials.json"
-        if path.exists():
-            return json.loads(path.read_text())
-        creds: dict[str, Any] = {
-            "agencies": {
+        creds: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+        if complete(creds.get("hub", {})):
+            return creds
+        if creds:  # an older demo's: its hub.db was sealed under the published dev secret
+            for suffix in ("", "-wal", "-shm"):
+                (self.directory / f"hub.db{suffix}").unlink(missing_ok=True)
+            creds.pop("auth", None)
+        creds.setdefault(
+            "agencies",
+            {
                 "kemnaker": {"client_id": "pmihub", "client_secret": _secret()},
                 "p2mi": {"api_key": _secret()},
                 "bpjs": {"cons_id": "12345", "secret": _secret(), "user_key": _secret()},
                 "embassy": {},
             },
-            "hub": {"pseudonym_key": _secret()},
-        }
-        path.write_text(json.dumps(creds, indent=2))
-        path.chmod(0o600)
+        )
+        creds["hub"] = new_hub_secrets()
+        write_private(path, json.dumps(creds, indent=2))
         return creds
 
     def certificates(self) -> dict[str, str]:
@@ -122,7 +134,7 @@ class Demo:
             "HUB_ENV": "dev",
             "HUB_PUBLIC_URL": f"http://{HOST}:{self.hub_port}",
             "HUB_DATABASE_URL": f"sqlite:///{(self.directory / 'hub.db').resolve()}",
-            "HUB_PSEUDONYM_KEY": creds["hub"]["pseudonym_key"],
+            **hub_secret_environ(creds["hub"]),
         }
         env.setdefault("HUB_LOG_LEVEL", os.environ.get("HUB_LOG_LEVEL", "WARNING"))
         env.update(self.extra_env)
@@ -194,7 +206,7 @@ class Demo:
     def start(self, *, quiet: bool = False) -> str | None:
         """Start the sandboxes, sync, start the hub; return a worker known everywhere."""
         self.check_ports_free()
-        self.directory.mkdir(parents=True, exist_ok=True)
+        private_directory(self.directory)  # before anything is written: 0700, umask 077
         self.prepare_scenario()
         self.reset_if_scenario_changed()
         creds = self.credentials()
@@ -221,9 +233,7 @@ class Demo:
         self.hub_env = self.hub_environ(creds, certs)
         worker_id = asyncio.run(self.sync(self.hub_env, quiet=quiet))
         creds["auth"] = self.register_clients(worker_id, creds.get("auth"))
-        path = self.directory / "credentials.json"
-        path.write_text(json.dumps(creds, indent=2))
-        path.chmod(0o600)
+        write_private(self.directory / "credentials.json", json.dumps(creds, indent=2))
         self.auth = creds["auth"]
         self.spawn(["serve", "--port", str(self.hub_port)], self.hub_env)
         self.wait_for_port(self.hub_port)

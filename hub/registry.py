@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from connectors.kit.base import Connector
+from hub.crosswalk.record_ids import seal_record_ids
 from hub.settings import AgencySettings, SettingsError
 
 
@@ -31,7 +32,7 @@ def build_connector(
     )
     if not isinstance(connector, Connector):
         raise SettingsError(f"{agency.package}.connect() did not return a Connector")
-    return connector
+    return seal_record_ids(connector, agency.record_id_key)
 
 
 def build_connectors(

@@ -22,7 +22,8 @@ DEFAULT_CONNECTORS = (
     "kemnaker=connectors.kemnaker,p2mi=connectors.p2mi,"
     "bpjs=connectors.bpjs,embassy=connectors.embassy"
 )
-DEV_PSEUDONYM_KEY = "pmihub-development-only-pseudonym-key"  # development mode only
+DEV_PSEUDONYM_KEY = "pmihub-development-only-pseudonym-key"  # the test suite only
+MIN_SECRET_LENGTH = 16  # as HUB_AUTH_KEY_SECRET
 
 
 class SettingsError(ValueError):
@@ -37,6 +38,7 @@ class AgencySettings:
     credentials: Mapping[str, str] = field(default_factory=dict)
     batch_size: int = 100
     timeout: float = 10.0
+    record_id_key: bytes = field(default=b"", repr=False)  # seals personal local ids (KPJ)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,15 +66,7 @@ class Settings:
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = dict(os.environ if environ is None else environ)
         mode = env.get("HUB_ENV", "production")
-        key = env.get("HUB_PSEUDONYM_KEY")
-        if not key:
-            if mode not in ("dev", "test"):
-                raise SettingsError(
-                    "HUB_PSEUDONYM_KEY is required outside HUB_ENV=dev: it keys the digests "
-                    "the crosswalk stores instead of NIKs and passport numbers"
-                )
-            warnings.warn("HUB_PSEUDONYM_KEY not set: using the development key", stacklevel=2)
-            key = DEV_PSEUDONYM_KEY
+        key = pseudonym_key(env)
         try:  # the linker reads the thresholds itself; a bad value fails here, at start-up
             match_policy = MatchPolicy.from_environ(env)
         except PolicyError as exc:
@@ -80,8 +74,8 @@ class Settings:
         return cls(
             env=mode,
             database_url=database_url(env),
-            pseudonym_key=key.encode(),
-            agencies=tuple(_agencies(env)),
+            pseudonym_key=key,
+            agencies=tuple(_agencies(env, key)),
             max_batch_ids=_int(env, "HUB_MAX_BATCH_IDS", 1000),
             license_cache_seconds=float(_int(env, "HUB_LICENSE_CACHE_SECONDS", 300)),
             max_query_cost=_int(env, "HUB_MAX_QUERY_COST", 10_000),
@@ -93,6 +87,26 @@ class Settings:
             match_policy=match_policy,
             environ=env,
         )
+
+
+def pseudonym_key(env: Mapping[str, str]) -> bytes:
+    """``HUB_PSEUDONYM_KEY``: required, at least 16 characters; the development key only under
+    ``HUB_ENV=test`` (the demo generates its own, see hub/demo_secrets.py)."""
+    key = env.get("HUB_PSEUDONYM_KEY")
+    if not key:
+        if env.get("HUB_ENV", "production") != "test":
+            raise SettingsError(
+                "HUB_PSEUDONYM_KEY is required outside HUB_ENV=test: it keys the digests "
+                "the crosswalk stores instead of NIKs and passport numbers"
+            )
+        warnings.warn("HUB_PSEUDONYM_KEY not set: using the development key", stacklevel=3)
+        key = DEV_PSEUDONYM_KEY
+    elif len(key) < MIN_SECRET_LENGTH:
+        raise SettingsError(
+            f"HUB_PSEUDONYM_KEY must be at least {MIN_SECRET_LENGTH} characters: it is all that "
+            "keeps a NIK from being recovered from its digest"
+        )
+    return key.encode()
 
 
 def positive_number(env: Mapping[str, str], name: str, default: float) -> float:
@@ -122,7 +136,7 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
-def _agencies(env: Mapping[str, str]) -> list[AgencySettings]:
+def _agencies(env: Mapping[str, str], record_id_key: bytes) -> list[AgencySettings]:
     agencies = []
     for entry in env.get("HUB_CONNECTORS", DEFAULT_CONNECTORS).split(","):
         name, sep, package = entry.strip().partition("=")
@@ -153,6 +167,7 @@ def _agencies(env: Mapping[str, str]) -> list[AgencySettings]:
                 credentials=credentials,
                 batch_size=_int(env, prefix + "BATCH_SIZE", 100),
                 timeout=timeout,
+                record_id_key=record_id_key,
             )
         )
     return agencies

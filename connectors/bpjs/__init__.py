@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import httpx
 
 from connectors.bpjs.client import BpjsConnector, BpjsCredentials
+from connectors.kit.limits import response_limits
 
 
 def connect(
@@ -28,6 +29,7 @@ def connect(
         timeout=timeout,
         transport=transport,
         headers={"Accept": "application/json"},
+        event_hooks=response_limits(credentials),
     )
     return BpjsConnector(http, creds, batch_size=batch_size)
 

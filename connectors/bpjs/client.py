@@ -54,6 +54,7 @@ class BpjsConnector:
     system = SYSTEM
     lookup_keys = frozenset({LookupKey.LOCAL_ID, LookupKey.NIK, LookupKey.KPJ})
     record_kinds = frozenset({RecordKind.PERSON, RecordKind.MEMBERSHIP})
+    local_id_is_identifier = True  # the KPJ: the hub keeps it sealed (hub/crosswalk/record_ids.py)
 
     def __init__(
         self,

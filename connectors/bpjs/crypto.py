@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from connectors.bpjs.lzstring import (
+    MAX_OUTPUT,
     LZStringError,
     compress_to_encoded_uri_component,
     decompress_from_encoded_uri_component,
@@ -42,8 +43,11 @@ def encrypt_text(text: str, cons_id: str, secret: str, timestamp: str) -> str:
     return base64.b64encode(encryptor.update(plain) + encryptor.finalize()).decode("ascii")
 
 
-def decrypt_text(data: str, cons_id: str, secret: str, timestamp: str) -> str:
-    """The inverse of ``encrypt_text``; raise DecryptionError on anything unreadable."""
+def decrypt_text(
+    data: str, cons_id: str, secret: str, timestamp: str, max_units: int = MAX_OUTPUT
+) -> str:
+    """The inverse of ``encrypt_text``; raise DecryptionError on anything unreadable, or
+    decompressing past ``max_units`` (LZ-string output is bounded, connectors/kit/limits.py)."""
     try:
         cipher_bytes = base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError):
@@ -57,7 +61,7 @@ def decrypt_text(data: str, cons_id: str, secret: str, timestamp: str) -> str:
     try:
         plain = unpadder.update(padded) + unpadder.finalize()
         compressed = plain.decode("ascii")
-        return decompress_from_encoded_uri_component(compressed)
+        return decompress_from_encoded_uri_component(compressed, max_units)
     except (ValueError, UnicodeDecodeError, LZStringError):
         # a wrong key shows as bad padding or as bytes that are not LZ-string text
         raise DecryptionError("response cannot be decrypted with this timestamp") from None

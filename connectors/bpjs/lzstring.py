@@ -21,6 +21,9 @@ BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 _BITS = 6  # bits per output symbol in both text forms
 _URI_BITS = {c: format(i, "06b") for i, c in enumerate(URI_ALPHABET)}
 _BASE64_BITS = {c: format(i, "06b") for i, c in enumerate(BASE64_ALPHABET)}
+# LZW output can grow quadratically with its input: a few kilobytes of codes can ask for
+# gigabytes. Decoding stops past this many UTF-16 code units (a BPJS answer is kilobytes).
+MAX_OUTPUT = 16 * 2**20
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -33,9 +36,9 @@ def compress_to_encoded_uri_component(text: str) -> str:
     return _symbols(_compress(_to_units(text)), URI_ALPHABET)
 
 
-def decompress_from_encoded_uri_component(data: str) -> str:
+def decompress_from_encoded_uri_component(data: str, max_units: int = MAX_OUTPUT) -> str:
     # The reference turns spaces back into "+" (a "+" may arrive form-decoded as a space).
-    return _from_units(_decompress(data.replace(" ", "+"), _URI_BITS))
+    return _from_units(_decompress(data.replace(" ", "+"), _URI_BITS, max_units))
 
 
 def compress_to_base64(text: str) -> str:
@@ -43,8 +46,8 @@ def compress_to_base64(text: str) -> str:
     return out + "=" * (-len(out) % 4)
 
 
-def decompress_from_base64(data: str) -> str:
-    return _from_units(_decompress(data.rstrip("="), _BASE64_BITS))
+def decompress_from_base64(data: str, max_units: int = MAX_OUTPUT) -> str:
+    return _from_units(_decompress(data.rstrip("="), _BASE64_BITS, max_units))
 
 
 def _to_units(text: str) -> str:
@@ -120,8 +123,9 @@ def _symbols(stream: str, alphabet: str) -> str:
     return "".join(alphabet[int(stream[i : i + _BITS], 2)] for i in range(0, len(stream), _BITS))
 
 
-def _decompress(data: str, bits: dict[str, str]) -> str:
-    """The LZW core backwards; ``bits`` maps each symbol of the alphabet to its six bits."""
+def _decompress(data: str, bits: dict[str, str], max_units: int) -> str:
+    """The LZW core backwards; ``bits`` maps each symbol of the alphabet to its six bits.
+    ``LZStringError`` once the output would pass ``max_units`` code units."""
     if not data:
         raise LZStringError("empty input")
     try:
@@ -151,6 +155,7 @@ def _decompress(data: str, bits: dict[str, str]) -> str:
     dictionary: list[str] = ["", "", "", c]
     append = dictionary.append
     result = [c]
+    size = 1
     w = c
     width, enlarge_in = 3, 4
     while True:
@@ -174,6 +179,9 @@ def _decompress(data: str, bits: dict[str, str]) -> str:
         else:
             raise LZStringError("input refers to a phrase not yet defined")
         result.append(entry)
+        size += len(entry)
+        if size > max_units:
+            raise LZStringError(f"output passes {max_units} code units")
         append(w + entry[0])
         enlarge_in -= 1
         w = entry

@@ -23,6 +23,7 @@ from connectors.embassy.sandbox import (
     server_ssl,
 )
 from connectors.kit.auth.mtls import client_ssl_context
+from connectors.kit.limits import response_limits
 
 CERT_KEYS = ("ca_cert", "client_cert", "client_key")
 
@@ -49,7 +50,13 @@ def connect(
             raise ValueError(
                 f"the embassy certificates cannot be loaded ({type(exc).__name__})"
             ) from exc
-    http = httpx.AsyncClient(base_url=base_url, verify=verify, timeout=timeout, transport=transport)
+    http = httpx.AsyncClient(
+        base_url=base_url,
+        verify=verify,
+        timeout=timeout,
+        transport=transport,
+        event_hooks=response_limits(credentials),
+    )
     return EmbassyConnector(http, batch_size=batch_size)
 
 

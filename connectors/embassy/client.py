@@ -46,9 +46,10 @@ from connectors.embassy.soap import (
 )
 from connectors.kit.auth.mtls import tls_errors
 from connectors.kit.base import ChangesPage, Health, LookupKey
-from connectors.kit.errors import BadResponse
+from connectors.kit.errors import BadResponse, ResponseTooLarge
 from connectors.kit.health import probe
 from connectors.kit.http import check_status
+from connectors.kit.limits import BodyTooLarge
 from schema.identifiers import normalize_passport
 from schema.records import RecordKind, RecordSet
 
@@ -141,6 +142,8 @@ class EmbassyConnector:
         try:
             with tls_errors(self.agency):
                 response = await self._http.post(PATH, content=envelope(request), headers=headers)
+        except BodyTooLarge as exc:
+            raise ResponseTooLarge(self.agency, str(exc)) from exc
         except httpx.HTTPError as exc:  # not transport: undecodable body, bad URL, redirects
             raise BadResponse(self.agency, f"unusable answer ({type(exc).__name__})") from exc
         status = response.status_code

@@ -10,6 +10,7 @@ import httpx
 from connectors.kemnaker.client import KemnakerConnector
 from connectors.kemnaker.mapping import AGENCY
 from connectors.kit.auth.oauth import ClientCredentialsAuth
+from connectors.kit.limits import response_limits
 
 TOKEN_PATH = "oauth/token"  # noqa: S105 - a URL path, not a secret
 
@@ -50,5 +51,6 @@ def connect(
         timeout=timeout,
         transport=transport,
         headers={"Accept": "application/json"},
+        event_hooks=response_limits(credentials),
     )
     return KemnakerConnector(http, batch_size=batch_size)

@@ -6,6 +6,7 @@
     │   └── AgencyRateLimited      SOURCE_UNAVAILABLE  429, with the agency's Retry-After
     ├── AgencyRejected             SOURCE_REJECTED     our credentials or signature refused
     ├── BadResponse                SOURCE_BAD_RESPONSE an answer we cannot parse or trust
+    │   └── ResponseTooLarge       SOURCE_BAD_RESPONSE past the size limit (kit/limits.py)
     └── RecordNotFound             NOT_FOUND           the agency has no such record
 
 Each carries the agency code so the GraphQL layer can put it in ``extensions.agency``.
@@ -49,6 +50,10 @@ class BadResponse(ConnectorError):
     code = "SOURCE_BAD_RESPONSE"
 
 
+class ResponseTooLarge(BadResponse):
+    """The answer (decoded) passed ``HUB_AGENCY_<NAME>_MAX_RESPONSE_BYTES``; not read further."""
+
+
 class RecordNotFound(ConnectorError):
     code = "NOT_FOUND"
 
@@ -61,4 +66,5 @@ __all__ = [
     "BadResponse",
     "ConnectorError",
     "RecordNotFound",
+    "ResponseTooLarge",
 ]

@@ -16,7 +16,9 @@ from connectors.kit.errors import (
     AgencyTimeout,
     AgencyUnavailable,
     BadResponse,
+    ResponseTooLarge,
 )
+from connectors.kit.limits import BodyTooLarge
 
 # httpx logs every request's URL at INFO, and an agency URL can carry personal data (Kemnaker
 # looks job seekers up by NIK in a GET query). Connector logs say what failed, never the URL.
@@ -28,6 +30,8 @@ def agency_errors(agency: str) -> Iterator[None]:
     """Turn httpx's transport errors into AgencyTimeout / AgencyUnavailable."""
     try:
         yield
+    except BodyTooLarge as exc:
+        raise ResponseTooLarge(agency, str(exc)) from exc
     except httpx.TimeoutException as exc:
         raise AgencyTimeout(agency, f"no answer in time ({type(exc).__name__})") from exc
     except httpx.TransportError as exc:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import httpx
 
 from connectors.kit.auth.apikey import ApiKeyAuth
+from connectors.kit.limits import response_limits
 from connectors.p2mi.client import P2miConnector
 from connectors.p2mi.dialect import API_KEY_HEADER
 from connectors.p2mi.sandbox import DEV_CREDENTIALS, create_app, garbage, render_error
@@ -36,6 +37,7 @@ def connect(
         timeout=timeout,
         transport=transport,
         headers={"Accept": "application/json"},
+        event_hooks=response_limits(credentials),
     )
     return P2miConnector(http, batch_size=batch_size)
 

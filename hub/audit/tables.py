@@ -57,6 +57,8 @@ class AuditCheckpointRow(SQLModel, table=True):
     signature: str = Field(sa_column=Column(Text, nullable=False))
     key_id: str = Field(max_length=64)
     purged_before_seq: int | None = None
+    # a hand-over: the next signing key (raw public bytes, base64), endorsed by this signature
+    next_public_key: str | None = Field(default=None, max_length=64)
 
 
 __all__ = ["AuditCheckpointRow", "AuditEntryRow", "AuditHeadRow"]

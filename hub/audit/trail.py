@@ -12,17 +12,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, col
 
 from hub.audit.chain import GENESIS, as_utc, entry_hash
 from hub.audit.entry import AccessEntry, AuditUnavailable, encode_categories
+from hub.audit.keys import TrustedKeys, encode_public
 from hub.audit.pages import AccessLogPage, ReportRow, access_page, report_rows
 from hub.audit.signing import AuditSigner, checkpoint_payload
+from hub.audit.source import verify_database
 from hub.audit.tables import AuditCheckpointRow, AuditEntryRow, AuditHeadRow
-from hub.audit.verify import VerifyReport, verify_chain
+from hub.audit.verify import VerifyReport
 
 ENTRY = AuditEntryRow.__table__  # type: ignore[attr-defined]
 HEAD = AuditHeadRow.__table__  # type: ignore[attr-defined]
@@ -41,6 +43,7 @@ class Checkpoint:
     signed_at: datetime
     key_id: str
     purged_before_seq: int | None = None
+    next_public_key: str | None = None
 
 
 class AuditTrail:
@@ -49,10 +52,13 @@ class AuditTrail:
         engine: Engine,
         signer: AuditSigner,
         clock: Callable[[], datetime] = _utc_now,
+        *,
+        publish: bool = True,
     ) -> None:
         self.engine = engine
         self.signer = signer
         self.clock = clock
+        self.publish = publish  # queue each checkpoint to the witnesses (hub.audit.publish)
         self._postgres = engine.dialect.name == "postgresql"
 
     # -- the request path -----------------------------------------------------------------------
@@ -107,14 +113,19 @@ class AuditTrail:
             conn.commit()
         return int(gone or 0)
 
-    def verify(self) -> VerifyReport:
-        with Session(self.engine) as session:
-            entries = session.scalars(select(AuditEntryRow).order_by(col(AuditEntryRow.seq))).all()
-            head = session.get(AuditHeadRow, 1)
-            checkpoints = session.scalars(
-                select(AuditCheckpointRow).order_by(col(AuditCheckpointRow.id))
-            ).all()
-        return verify_chain(list(entries), head, list(checkpoints), self.signer)  # type: ignore[arg-type]
+    def handover(self, next_public: Ed25519PublicKey) -> Checkpoint:
+        """Sign the chain head with the current key, naming the key that signs from now on:
+        whoever trusts the current key then trusts the next (key rotation)."""
+        with self.engine.connect() as conn:
+            seq, head_hash, _ = self._lock_head(conn)
+            made = self._sign(conn, seq, head_hash, None, encode_public(next_public))
+            conn.commit()
+        return made
+
+    def verify(self, keys: TrustedKeys | None = None, witness: Sequence[Any] = ()) -> VerifyReport:
+        """Check the chain, streaming it; with ``keys`` (public keys only) instead of the
+        signer's, and against the checkpoints a witness kept."""
+        return verify_database(self.engine, keys or TrustedKeys(self.signer.trusted), witness)
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -146,10 +157,18 @@ class AuditTrail:
         else:
             conn.execute(insert(HEAD).values(id=1, seq=seq, hash=head_hash))
 
-    def _sign(self, conn: Connection, seq: int, head_hash: str, purged: int | None) -> Checkpoint:
+    def _sign(
+        self,
+        conn: Connection,
+        seq: int,
+        head_hash: str,
+        purged: int | None,
+        next_public: str | None = None,
+    ) -> Checkpoint:
         signed_at = as_utc(self.clock())
         kid = self.signer.key_id
-        signature = self.signer.sign(checkpoint_payload(seq, head_hash, signed_at, purged, kid))
+        payload = checkpoint_payload(seq, head_hash, signed_at, purged, kid, next_public)
+        signature = self.signer.sign(payload)
         conn.execute(
             insert(CHECKPOINT).values(
                 seq=seq,
@@ -158,9 +177,16 @@ class AuditTrail:
                 signature=signature,
                 key_id=kid,
                 purged_before_seq=purged,
+                next_public_key=next_public,
             )
         )
-        return Checkpoint(seq, head_hash, signed_at, kid, purged)
+        if self.publish:  # in the same transaction: never signed without being published
+            from hub.audit.publish import queue_checkpoint  # imports the cases' tables
+            from hub.audit.witness import WitnessCheckpoint
+
+            made = WitnessCheckpoint(seq, head_hash, signed_at, kid, signature, purged, next_public)
+            queue_checkpoint(conn, made)
+        return Checkpoint(seq, head_hash, signed_at, kid, purged, next_public)
 
 
 def _values(entry: AccessEntry, seq: int, at: datetime, prev: str) -> dict[str, Any]:

@@ -48,7 +48,10 @@ def _engine() -> Iterator[Engine]:
 def _store(engine: Engine) -> WebhookStore:
     settings = CaseSettings.from_environ(os.environ)
     return WebhookStore(
-        engine, allow_http=settings.allow_http, allow_loopback=settings.allow_loopback
+        engine,
+        allow_http=settings.allow_http,
+        allow_loopback=settings.allow_loopback,
+        key_secret=settings.key_secret,
     )
 
 

@@ -34,6 +34,7 @@ class Cases:
             engine,
             self.missions,
             allow_http=self.settings.allow_http,
+            key_secret=self.settings.key_secret,
             allow_loopback=self.settings.allow_loopback,
         )
         self.bus = CaseBus()

@@ -8,14 +8,16 @@ outbox is read when nothing wakes the worker; ``HUB_WEBHOOK_TIMEOUT`` (10) bound
 elsewhere). Plain ``http://`` webhook URLs are accepted only with HUB_ENV dev or test.
 Webhooks never reach local or internal addresses, in any mode (hub/cases/egress.py);
 ``HUB_WEBHOOK_ALLOW_LOOPBACK=true`` (off by default) lets them reach loopback receivers, for
-tests and a developer's own machine.
+tests and a developer's own machine. Webhook secrets are sealed under ``HUB_AUTH_KEY_SECRET``
+(required outside HUB_ENV=test).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from auth.settings import key_secret
 from hub.settings import SettingsError, positive_number
 
 
@@ -29,6 +31,7 @@ class CaseSettings:
     batch: int = 50
     deliver: bool = True
     allow_http: bool = False
+    key_secret: str = field(default="", repr=False)  # HUB_AUTH_KEY_SECRET: seals webhook secrets
     allow_loopback: bool = False
 
     @classmethod
@@ -41,6 +44,7 @@ class CaseSettings:
             timeout=positive_number(env, "HUB_WEBHOOK_TIMEOUT", 10.0),
             deliver=env.get("HUB_WEBHOOK_DELIVERY", "on").lower() not in ("off", "0", "false"),
             allow_http=env.get("HUB_ENV", "production") in ("dev", "test"),
+            key_secret=key_secret(env),
             allow_loopback=_flag(env, "HUB_WEBHOOK_ALLOW_LOOPBACK"),
         )
 

@@ -57,8 +57,9 @@ class CaseEventRow(SQLModel, table=True):
 class WebhookRow(SQLModel, table=True):
     """An agency's endpoint for case events, for one mission or (``mission_code`` None) all.
 
-    The secret must be readable to sign with (HMAC), so it is stored as issued; it is shown
-    to the registering client once and never returned again.
+    The secret must be readable to sign with (HMAC), so it is stored sealed under
+    HUB_AUTH_KEY_SECRET (hub/cases/webhook_secrets.py); it is shown to the registering client
+    once and never returned again.
     """
 
     __tablename__ = "hub_webhook"
@@ -66,7 +67,7 @@ class WebhookRow(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=40)  # wh_<random>
     url: str = Field(max_length=500)
     mission_code: str | None = Field(default=None, max_length=10)
-    secret: str = Field(max_length=100)
+    secret_sealed: str = Field(sa_column=Column(Text, nullable=False))
     client_id: str = Field(max_length=80)
     subject: str = Field(max_length=120)
     agency: str | None = Field(default=None, max_length=40)

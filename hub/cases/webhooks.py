@@ -23,6 +23,7 @@ from hub.cases.missions import MissionCatalog
 from hub.cases.records import Actor
 from hub.cases.signing import new_secret
 from hub.cases.tables import DeliveryRow, WebhookRow
+from hub.cases.webhook_secrets import seal_secret
 from schema.clock import now
 
 MAX_URL = 500
@@ -52,6 +53,7 @@ class WebhookStore:
         allow_loopback: bool = False,
         resolve: Resolver | None = system_resolver,
         clock: Callable[[], datetime] = now,
+        key_secret: str = "",
     ) -> None:
         self.engine = engine
         self.missions = missions or MissionCatalog.default()
@@ -59,17 +61,19 @@ class WebhookStore:
         self.allow_loopback = allow_loopback
         self.resolve = resolve
         self.clock = clock
+        self.key_secret = key_secret  # seals the secrets: HUB_AUTH_KEY_SECRET
 
     def add(self, actor: Actor, url: str, mission_code: str | None) -> tuple[Webhook, str]:
         """The new webhook and its secret (returned here only; keep it)."""
         checked = self.check_url(url)
         code = self.missions.resolve(mission_code).code if mission_code else None
         secret = new_secret()
+        webhook_id = f"wh_{secrets.token_urlsafe(12)}"
         row = WebhookRow(
-            id=f"wh_{secrets.token_urlsafe(12)}",
+            id=webhook_id,
             url=checked,
             mission_code=code,
-            secret=secret,
+            secret_sealed=seal_secret(self.key_secret, webhook_id, secret),
             client_id=actor.client_id,
             subject=actor.subject,
             agency=actor.agency,

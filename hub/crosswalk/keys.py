@@ -62,8 +62,16 @@ def record_keys(record: PersonRecord) -> list[tuple[str, str]]:
     return sorted(set(keys))
 
 
-def fingerprint(record: PersonRecord) -> str:
-    """A digest of what identity resolution reads from a record, to skip unchanged ones."""
+FINGERPRINT = "FINGERPRINT"  # the HMAC's domain: never the same message as an identifier key
+
+
+def fingerprint(record: PersonRecord, pseudo: Pseudonymizer) -> str:
+    """A keyed digest of what identity resolution reads from a record, to skip unchanged ones.
+
+    HMAC under the pseudonym key over the SHA-256 of the attributes: unkeyed, the digest gave
+    the NIK back by brute force over the few digits not already stored beside it. The inner
+    SHA-256 is what lets migration 0007 recompute the stored digests (``keyed_fingerprint``).
+    """
     parts = [
         record.nik or "",
         record.name,
@@ -72,4 +80,9 @@ def fingerprint(record: PersonRecord) -> str:
         *sorted(normalize_passport(p.number) for p in record.passports),
         *sorted(f"{r.agency}:{r.key}:{r.value}" for r in record.cross_refs),
     ]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return keyed_fingerprint(pseudo, hashlib.sha256("\x1f".join(parts).encode()).hexdigest())
+
+
+def keyed_fingerprint(pseudo: Pseudonymizer, plain_digest: str) -> str:
+    """The stored fingerprint of a record whose attributes' SHA-256 is ``plain_digest``."""
+    return pseudo.digest(FINGERPRINT, plain_digest)

@@ -100,7 +100,7 @@ class Linker:
         last = {(r.agency, r.local_id): i for i, r in enumerate(records)}
         ids = list(last)
         stored = stored_records(connection, ids)
-        prints = {rid: fingerprint(records[i]) for rid, i in last.items()}
+        prints = {rid: fingerprint(records[i], self.pseudo) for rid, i in last.items()}
         todo = [rid for rid in ids if rid not in stored or stored[rid].fingerprint != prints[rid]]
         page = Page()
         if not todo:  # nothing changed: the workers the records are linked to

@@ -28,7 +28,8 @@ log = logging.getLogger("pmihub.lookup")
 IDENTIFIERS: dict[str, tuple[str, LookupKey]] = {
     "nik": ("NIK", LookupKey.NIK),
     "passport": ("PASSPORT", LookupKey.PASSPORT),
-    "kpj": (f"{Agency.BPJS_KETENAGAKERJAAN}:LOCAL_ID", LookupKey.KPJ),
+    # BPJS's local id is the KPJ sealed (hub/crosswalk/record_ids.py): its own KPJ key finds it
+    "kpj": (f"{Agency.BPJS_KETENAGAKERJAAN}:KPJ", LookupKey.KPJ),
     "pmiId": (f"{Agency.P2MI}:LOCAL_ID", LookupKey.PMI_ID),
 }
 

@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from hub.audit.graphql import AccessLogConnection, access_log
+from hub.audit.witness_graphql import WitnessQueries
 from hub.graphql.errors import bad_input
 from hub.graphql.guard import require_purpose
 from hub.graphql.identity_review import MatchCandidateConnection, match_candidates
@@ -62,7 +63,7 @@ class Principal:
 
 
 @strawberry.type
-class Query:
+class Query(WitnessQueries):
     @strawberry.field(description="One worker by the hub's opaque id; null when unknown.")
     async def worker(self, info: Info, id: strawberry.ID) -> Worker | None:
         require_purpose(info.context)

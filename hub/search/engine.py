@@ -45,7 +45,7 @@ SPLIT_FROM = 5  # a query word this long may be a joined name ("nurhayati" = "nu
 KEY_KINDS: dict[str, tuple[str, ...]] = {
     "nik": ("NIK",),
     "passport": ("PASSPORT",),
-    "kpj": (f"{Agency.BPJS_KETENAGAKERJAAN}:LOCAL_ID",),
+    "kpj": (f"{Agency.BPJS_KETENAGAKERJAAN}:KPJ",),  # its local id is sealed
     "pmiId": (f"{Agency.P2MI}:LOCAL_ID",),
     "recordId": (f"{Agency.KEMNAKER}:LOCAL_ID", f"{Agency.EMBASSY}:LOCAL_ID"),
 }

@@ -9,6 +9,7 @@ TABLE_MODULES = (
     "auth.models",
     "hub.audit.tables",
     "hub.cases.tables",
+    "hub.audit.publish",
     "hub.identity.tables",
     "hub.search.tables",
 )

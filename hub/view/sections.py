@@ -50,6 +50,7 @@ def build_identity(
     if not people:
         return None
     first = people[0]
+    shown = {(p.agency, p.local_id): p.provenance.record_id for p in people}
     nik = next((p.nik for p in people if p.nik), None)
     names: list[str] = []
     for p in people:
@@ -84,7 +85,9 @@ def build_identity(
         links=[
             t.SourceLink(
                 agency=t.AgencyEnum(link.agency),
-                local_id=link.local_id,
+                # a sealed key (BPJS's KPJ, hub/crosswalk/record_ids.py) is shown as the agency
+                # answered it; the stored token only while that agency does not answer
+                local_id=shown.get((link.agency, link.local_id), link.local_id),
                 match_method=link.method,
                 confidence=link.confidence,
             )

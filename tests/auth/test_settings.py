@@ -8,14 +8,23 @@ from auth.settings import DEV_KEY_SECRET, AuthSettings, AuthSettingsError
 
 
 def test_defaults_in_dev_mode() -> None:
-    settings = AuthSettings.from_environ({"HUB_ENV": "dev"})
+    settings = AuthSettings.from_environ({"HUB_ENV": "dev", "HUB_AUTH_KEY_SECRET": "s" * 32})
     assert settings.issuer == settings.local_issuer == "http://127.0.0.1:8000"
     assert settings.audience == "pmihub"
     assert settings.demo is True
     assert settings.external is False
     assert settings.token_types == {"at+jwt"}
-    assert settings.key_secret == DEV_KEY_SECRET
+    assert settings.key_secret == "s" * 32
     assert settings.console_redirect_uri == "http://127.0.0.1:8000/console/callback"
+    assert "s" * 32 not in repr(settings)
+
+
+def test_the_development_key_secret_is_the_test_suites_only() -> None:
+    # the demo (HUB_ENV=dev) generates its own: a published secret would seal nothing
+    with pytest.raises(AuthSettingsError, match="HUB_AUTH_KEY_SECRET is required"):
+        AuthSettings.from_environ({"HUB_ENV": "dev"})
+    settings = AuthSettings.from_environ({"HUB_ENV": "test"})
+    assert settings.key_secret == DEV_KEY_SECRET
     assert DEV_KEY_SECRET not in repr(settings)
 
 
@@ -60,7 +69,7 @@ def test_an_external_issuer() -> None:
 )
 def test_bad_settings_name_the_variable(environ: dict[str, str], name: str) -> None:
     with pytest.raises(AuthSettingsError, match=name):
-        AuthSettings.from_environ({"HUB_ENV": "dev", **environ})
+        AuthSettings.from_environ({"HUB_ENV": "test", **environ})
 
 
 def test_tunables() -> None:

@@ -26,6 +26,7 @@ from hub.cases.settings import CaseSettings
 from hub.cases.tables import DeliveryRow
 from tests.cases.test_service import P2MI, open_one
 
+KEY = "egress-test-key-secret-0123"  # seals the webhook secrets (hub/cases/webhook_secrets.py)
 NAME = "hooks.pmihub-test.invalid"  # no DNS knows it: only the resolver below does
 CHUNK = 64 * 1024
 CHUNKS = 20_000  # 1.3 GB if anyone read it all
@@ -93,10 +94,12 @@ def deliveries(engine: Engine) -> list[DeliveryRow]:
 @pytest.mark.anyio
 async def test_delivery_connects_to_the_checked_address_and_reads_little(engine: Engine) -> None:
     # given a webhook at a name only the hub's resolver knows, whose receiver answers hugely
-    settings = CaseSettings(allow_http=True, allow_loopback=True, timeout=5)
+    settings = CaseSettings(key_secret=KEY, allow_http=True, allow_loopback=True, timeout=5)
     with HugeReceiver() as receiver:
         url = f"http://{NAME}:{receiver.port}/hook"
-        store = WebhookStore(engine, allow_http=True, allow_loopback=True, resolve=resolver)
+        store = WebhookStore(
+            engine, key_secret=KEY, allow_http=True, allow_loopback=True, resolve=resolver
+        )
         store.add(P2MI, url, None)
         open_one(CaseService(engine))
         deliverer = Deliverer(engine, settings, resolve=resolver)
@@ -120,10 +123,12 @@ async def test_a_name_resolving_to_loopback_is_not_delivered_without_the_allowan
     # given a webhook registered while the name looked fine (it did not resolve yet)
     with HugeReceiver() as receiver:
         url = f"http://{NAME}:{receiver.port}/hook"
-        WebhookStore(engine, allow_http=True, resolve=None).add(P2MI, url, None)
+        WebhookStore(engine, key_secret=KEY, allow_http=True, resolve=None).add(P2MI, url, None)
         open_one(CaseService(engine))
         # when the name now resolves to loopback (DNS changed) and delivery runs
-        deliverer = Deliverer(engine, CaseSettings(allow_http=True), resolve=resolver)
+        deliverer = Deliverer(
+            engine, CaseSettings(key_secret=KEY, allow_http=True), resolve=resolver
+        )
         try:
             await deliverer.run_once()
         finally:
@@ -156,10 +161,12 @@ async def test_tls_is_verified_for_the_host_name_while_connecting_to_the_pinned_
 ) -> None:
     # given an https receiver on 127.0.0.1 with a certificate for a name (not for the address)
     server, context = tls_receiver(tmp_path, certificate_for)
-    settings = CaseSettings(allow_loopback=True, timeout=5)
+    settings = CaseSettings(key_secret=KEY, allow_loopback=True, timeout=5)
     with server:
         url = f"https://{NAME}:{server.port}/hook"
-        WebhookStore(engine, allow_loopback=True, resolve=resolver).add(P2MI, url, None)
+        WebhookStore(engine, key_secret=KEY, allow_loopback=True, resolve=resolver).add(
+            P2MI, url, None
+        )
         open_one(CaseService(engine))
         transport = httpx.AsyncHTTPTransport(verify=context)
         deliverer = Deliverer(engine, settings, transport=transport, resolve=resolver)

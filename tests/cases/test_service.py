@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from auth.settings import DEV_KEY_SECRET
 from hub.cases import Actor, CaseError, CaseService, WebhookStore
 from hub.cases.missions import MissionCatalog
 from hub.cases.tables import CaseEventRow, CaseRow, DeliveryRow
@@ -147,7 +148,7 @@ def test_each_event_is_owed_to_every_matching_webhook_in_the_same_transaction(
     engine: Engine,
 ) -> None:
     service = CaseService(engine)
-    store = WebhookStore(engine, allow_http=False)
+    store = WebhookStore(engine, allow_http=False, key_secret=DEV_KEY_SECRET)
     all_missions, _ = store.add(P2MI, "https://p2mi.example/hooks", None)
     hongkong, _ = store.add(EMBASSY, "https://kjri.example/hk", "hkg")
     taipei, _ = store.add(EMBASSY, "https://kdei.example/tw", "TPE")

@@ -158,6 +158,9 @@ def hub_environ(
         "HUB_ENV": "test",
         "HUB_DATABASE_URL": database_url,
         "HUB_PSEUDONYM_KEY": "e2e-pseudonym-key",
+        # explicit, so the stack also runs as HUB_ENV=dev (which refuses the test secrets)
+        "HUB_AUTH_KEY_SECRET": "e2e-key-secret-0123456789",
+        "HUB_AUDIT_SIGNING_KEY": "ZTJlLWF1ZGl0LXNpZ25pbmcta2V5LTAxMjM0NTY3ODk=",
     }
     for agency, server in sandboxes.items():
         prefix = f"HUB_AGENCY_{agency.upper()}_"

@@ -57,6 +57,11 @@ def test_demo_starts_answers_with_its_printed_credentials_and_stops(tmp_path: Pa
         assert endpoints["hub"] == f"http://127.0.0.1:{ports['hub']}"
         credentials = json.loads((tmp_path / "credentials.json").read_text())
         assert oct((tmp_path / "credentials.json").stat().st_mode)[-3:] == "600"
+        # secrets and personal data: private from the moment they exist (hub/demo_secrets.py)
+        assert oct(tmp_path.stat().st_mode)[-3:] == "700"
+        for name in ("hub.db", "scenario-300-2026.json", "certs/client.key"):
+            assert oct((tmp_path / name).stat().st_mode)[-3:] == "600", name
+        assert set(credentials["hub"]) == {"pseudonym_key", "key_secret", "audit_signing_key"}
         secret = credentials["auth"]["clients"]["embassy-system"]["client_secret"]
         assert secret in "\n".join(lines)
         # the printed example works

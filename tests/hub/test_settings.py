@@ -34,6 +34,13 @@ def test_bad_match_thresholds_are_refused_at_start_up(changes: dict[str, str], n
         Settings.from_environ({**BASE, **changes})
 
 
-def test_pseudonym_key_is_required_outside_dev() -> None:
-    with pytest.raises(SettingsError, match="HUB_PSEUDONYM_KEY"):
-        Settings.from_environ({"HUB_ENV": "production"})
+@pytest.mark.parametrize("mode", ["production", "dev"])
+def test_pseudonym_key_is_required_outside_the_test_suite(mode: str) -> None:
+    with pytest.raises(SettingsError, match="HUB_PSEUDONYM_KEY is required"):
+        Settings.from_environ({**BASE, "HUB_ENV": mode, "HUB_PSEUDONYM_KEY": ""})
+
+
+def test_a_short_pseudonym_key_is_refused() -> None:
+    with pytest.raises(SettingsError, match="at least 16 characters"):
+        Settings.from_environ({**BASE, "HUB_PSEUDONYM_KEY": "k" * 15})
+    assert Settings.from_environ({**BASE, "HUB_PSEUDONYM_KEY": "k" * 16}).pseudonym_key

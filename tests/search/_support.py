@@ -9,10 +9,12 @@ from sqlmodel import Session
 
 from hub.crosswalk import CrosswalkReader, Linker, Pseudonymizer
 from hub.search import Hit, SearchIndex, index_records, parse_query
-from schema.records import PassportRecord, PersonRecord, Provenance
+from schema.enums import Agency
+from schema.records import CrossRef, PassportRecord, PersonRecord, Provenance
 
 TODAY = date(2026, 11, 24)
 PSEUDO = Pseudonymizer(b"search-test-key")
+BPJS = Agency.BPJS_KETENAGAKERJAAN.value
 
 
 def person(
@@ -34,6 +36,8 @@ def person(
         birth_date=born,
         passports=tuple(PassportRecord(p) for p in passports),
         countries=countries,
+        # as connectors/bpjs/mapping.py maps it: the KPJ is also a key of its own
+        cross_refs=(CrossRef(agency, "KPJ", local_id),) if agency == BPJS else (),
     )
 
 
