@@ -18,6 +18,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    columns = sa.inspect(op.get_bind()).get_columns("identity_attribute")
+    if any(c["name"] == "countries" for c in columns):
+        return  # already there (a database filled by the current linker before upgrading)
     with op.batch_alter_table("identity_attribute", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("countries", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True)
