@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench lint fmt clean
+.PHONY: demo test bench lint fmt clean console-screenshots
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ lint: $(STAMP)
 fmt: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# docs/console/*.png, written by the console's browser tests (tests/console, Debian chromium)
+console-screenshots: $(STAMP)
+	PMIHUB_UPDATE_SCREENSHOT=1 $(BIN)/python -m pytest tests/console -q $(ARGS)
 
 clean:
 	rm -rf $(VENV) .demo bench/out

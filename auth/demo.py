@@ -8,6 +8,9 @@ Each agency client holds the scopes its mandate needs (docs/auth.md has the tabl
 - BPJS Ketenagakerjaan processes claims: identity, NIK, placements (coverage windows follow
   them), social security.
 - The embassies (Kemlu) protect workers abroad: every read but audit, cases, and emergency.
+- A national federation gateway (Apollo) composes the hub (``_service``) and fills the workers
+  other subgraphs refer to (``_entities``), forwarding its callers' tokens: its own token holds
+  ``federation:gateway`` with identity and social security reads.
 
 ``register_demo`` is idempotent: given the credentials it returned before, it keeps the same
 secrets and passwords, so ``.demo/credentials.json`` stays valid across restarts.
@@ -63,6 +66,11 @@ AGENCY_CLIENTS: dict[str, tuple[str, str, frozenset[str]]] = {
         "Kemlu / Perwakilan RI (Peduli WNI)",
         "EMBASSY",
         frozenset(READ_SCOPES - {S.AUDIT_READ} | {S.CASE_WRITE, S.EMERGENCY}),
+    ),
+    "federation-gateway": (
+        "Gerbang federasi nasional (Apollo) / National federation gateway",
+        "PMIHUB",
+        frozenset({S.FEDERATION_GATEWAY, S.WORKER_IDENTITY_READ, S.SOCIAL_SECURITY_READ}),
     ),
 }
 CONSOLE_CLIENT = "console-frontend"

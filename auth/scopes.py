@@ -1,7 +1,7 @@
-"""OAuth scopes of the hub: names, what each unlocks, and descriptions in Indonesian and English.
+"""OAuth scopes of the hub: names and descriptions in Indonesian and English.
 
-A field a token may not see resolves to null with ``FORBIDDEN`` naming the scope (enforced by
-the GraphQL layer); ``unlocks`` names the GraphQL parts each scope opens.
+Which field needs which scope is the hub's access policy (``hub/graphql/policy.py``); a field
+a token may not see resolves to null with ``FORBIDDEN`` naming the scope.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ class Scope(StrEnum):
     EMERGENCY = "emergency"
     SELF = "self"
     IDENTITY_ADMIN = "identity:admin"
+    FEDERATION_GATEWAY = "federation:gateway"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +33,6 @@ class ScopeInfo:
     scope: Scope
     text_id: str
     text_en: str
-    unlocks: tuple[str, ...]
 
 
 _INFO = (
@@ -40,79 +40,71 @@ _INFO = (
         Scope.WORKER_IDENTITY_READ,
         "Membaca identitas pekerja (NIK tersamarkan)",
         "Read a worker's identity (NIK masked)",
-        ("Worker.identity", "Query.workerBy", "Query.searchWorkers"),
     ),
     ScopeInfo(
         Scope.WORKER_NIK_READ,
         "Melihat NIK lengkap",
         "See the full NIK",
-        ("Identity.nik (unmasked)",),
     ),
     ScopeInfo(
         Scope.WORKER_CONTACT_READ,
         "Membaca kontak darurat / keluarga",
         "Read next of kin and contacts",
-        ("Identity.nextOfKin",),
     ),
     ScopeInfo(
         Scope.PLACEMENT_READ,
         "Membaca penempatan, pemberi kerja, dan P3MI",
         "Read placements, employers and placement agencies",
-        ("Worker.placements",),
     ),
     ScopeInfo(
         Scope.SOCIAL_SECURITY_READ,
         "Membaca kepesertaan BPJS Ketenagakerjaan",
         "Read BPJS Ketenagakerjaan membership",
-        ("Worker.socialSecurity",),
     ),
     ScopeInfo(
         Scope.CONSULAR_READ,
         "Membaca data konsuler (lapor diri)",
         "Read consular records (lapor diri)",
-        ("Worker.consular",),
     ),
     ScopeInfo(
         Scope.CASE_READ,
         "Membaca kasus",
         "Read cases",
-        ("Worker.cases", "Subscription.caseEvents"),
     ),
     ScopeInfo(
         Scope.CASE_WRITE,
         "Membuka dan memperbarui kasus",
         "Open and update cases",
-        ("Mutation.openCase", "Mutation.updateCaseStatus"),
     ),
     ScopeInfo(
         Scope.PROTECTION_READ,
         "Membaca status pelindungan",
         "Read the protection verdict",
-        ("Worker.protection",),
     ),
     ScopeInfo(
         Scope.AUDIT_READ,
         "Membaca jejak audit",
         "Read the audit trail",
-        ("audit trail queries",),
     ),
     ScopeInfo(
         Scope.EMERGENCY,
         "Akses darurat (break-glass), selalu dicatat",
         "Emergency break-glass access, always recorded",
-        ("Mutation.breakGlass", "purpose EMERGENCY"),
     ),
     ScopeInfo(
         Scope.SELF,
         "Pekerja membaca datanya sendiri",
         "A worker reads their own record",
-        ("the worker's own Worker record", "purpose SELF_SERVICE"),
     ),
     ScopeInfo(
         Scope.IDENTITY_ADMIN,
         "Mengelola keterkaitan identitas (crosswalk)",
         "Administer identity links (crosswalk)",
-        ("crosswalk administration",),
+    ),
+    ScopeInfo(
+        Scope.FEDERATION_GATEWAY,
+        "Gerbang federasi (Apollo): skema dan entitas subgraf",
+        "Federation gateway (Apollo): the subgraph's schema and entities",
     ),
 )
 

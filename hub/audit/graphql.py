@@ -93,6 +93,9 @@ async def access_log(
     """Resolver for ``accessLog(workerId, first, after)``; the trail is ``context.hub.audit``."""
     ctx: Any = info.context
     worker_id = strawberry.ID(str(worker_id))
+    found = await ctx.workers.load(worker_id) if hasattr(ctx, "workers") else None
+    if found is not None:  # a merged id answers as its canonical worker (review M4)
+        worker_id = strawberry.ID(found[0])
     if not may_read_log(ctx.principal, worker_id):
         raise auth_error(Forbidden(Scope.AUDIT_READ))
     trail: AuditTrail | None = getattr(ctx.hub, "audit", None)

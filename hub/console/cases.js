@@ -4,7 +4,7 @@
 import { errorText, graphql } from "./api.js";
 import { fill, h } from "./dom.js";
 import { formatDate, t } from "./i18n.js";
-import { CASE_EVENTS, OPEN_CASE, UPDATE_CASE } from "./queries.js";
+import { CASE_EVENTS, MISSIONS, OPEN_CASE, UPDATE_CASE } from "./queries.js";
 
 const KINDS = [
   "DETENTION", "DEATH", "ILLNESS", "ACCIDENT", "ABUSE", "WAGE_DISPUTE", "TRAFFICKING",
@@ -19,10 +19,10 @@ const NEXT = { OPEN: ["IN_PROGRESS", "CLOSED"], IN_PROGRESS: ["CLOSED"], CLOSED:
 export function caseItem(c, actions = null) {
   const item = h(
     "li",
-    { class: `case severity-${c.severity}`, dataset: { caseId: c.id } },
+    { class: `case severity-${c.severity}`, dataset: { caseId: c.id, status: c.status } },
     h("strong", {}, `${t(c.kind)} · ${t(c.severity)} · ${t(c.status)}`),
-    h("span", { class: "case-meta" },
-      ` ${c.id} · ${formatDate(c.openedAt, true)}${c.mission ? ` · ${c.mission.code}` : ""}`),
+    h("span", { class: "case-meta" }, " ", h("span", { class: "nowrap" }, c.id),
+      ` · ${formatDate(c.openedAt, true)}${c.mission ? ` · ${c.mission.name}` : ""}`),
     h("p", {}, c.summary),
   );
   if (actions && c.source === "HUB" && NEXT[c.status]) item.append(statusForm(c, actions));
@@ -70,29 +70,67 @@ function select(id, name, values) {
   return h("select", { id, name, required: true }, values.map((v) => h("option", { value: v }, t(v))));
 }
 
-/** The open-case form for ``worker``; ``onOpened(case)`` when the hub has opened it. */
-export function renderOpenCase(worker, { announce, onOpened }) {
+let missions = null; // the missions' public directory, read once (Query.missions)
+
+/** The missions, for the form's list and the worker's own page; [] when it cannot be read. */
+export function loadMissions() {
+  missions ??= graphql(MISSIONS).then(({ data }) => data?.missions || []);
+  return missions;
+}
+
+/** The open cases of ``kind`` among ``cases``: opening another is likely a duplicate. */
+function openOfKind(cases, kind) {
+  return (cases || []).filter((c) => c.kind === kind && c.status !== "CLOSED");
+}
+
+/** The open-case form for ``worker``; ``onOpened(case)`` when the hub has opened it. A case
+ * of a kind already open for the worker asks the officer to confirm it is another incident. */
+export function renderOpenCase(worker, { announce, onOpened, cases = () => worker.cases }) {
   const mission = worker.consular?.mission?.code || "";
   const summary = h("textarea", {
     id: "case-summary", name: "summary", required: true, maxlength: 2000, rows: 3,
   });
-  const missionInput = h("input", {
-    id: "case-mission", name: "mission", maxlength: 10, value: mission, autocomplete: "off",
+  const missionSelect = h("select", { id: "case-mission", name: "mission" },
+    h("option", { value: "" }, t("noMission")));
+  loadMissions().then((list) => {
+    missionSelect.append(...list.map((m) =>
+      h("option", { value: m.code, selected: m.code === mission }, `${m.name} (${m.code})`)));
   });
   const problem = h("p", { class: "problem", role: "alert" });
   const kind = select("case-kind", "kind", KINDS);
   const severity = select("case-severity", "severity", SEVERITIES);
   severity.value = "HIGH";
+  const duplicate = h("div", { id: "case-duplicate", class: "notice", hidden: true });
+  kind.addEventListener("change", warn);
   const form = h(
     "form",
     { id: "open-case", class: "open-case", onsubmit: submit },
     h("label", { for: "case-kind" }, t("kind")), kind,
+    duplicate,
     h("label", { for: "case-severity" }, t("severity")), severity,
     h("label", { for: "case-summary" }, t("summary")), summary,
-    h("label", { for: "case-mission" }, t("missionCode")), missionInput,
+    h("label", { for: "case-mission" }, t("missionCode")), missionSelect,
     problem,
     h("button", { type: "submit" }, t("submitCase")),
   );
+  warn();
+
+  function warn() {
+    const open = openOfKind(cases(), kind.value);
+    duplicate.hidden = open.length === 0;
+    if (!open.length) return fill(duplicate);
+    const first = open[0];
+    const confirm = h("input", {
+      type: "checkbox", id: "case-duplicate-confirm", name: "anotherIncident", required: true,
+    });
+    fill(duplicate,
+      h("p", { role: "status" }, t("duplicateCase", {
+        kind: t(first.kind), id: first.id, t: formatDate(first.openedAt, true),
+      })),
+      h("div", { class: "check" }, confirm,
+        h("label", { for: "case-duplicate-confirm" }, t("duplicateConfirm"))));
+  }
+
   async function submit(event) {
     event.preventDefault();
     problem.textContent = "";
@@ -102,8 +140,7 @@ export function renderOpenCase(worker, { announce, onOpened }) {
       severity: severity.value,
       summary: summary.value.trim(),
     };
-    const code = missionInput.value.trim().toUpperCase();
-    if (code) input.missionCode = code;
+    if (missionSelect.value) input.missionCode = missionSelect.value;
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
     try {
@@ -114,8 +151,11 @@ export function renderOpenCase(worker, { announce, onOpened }) {
       }
       summary.value = "";
       form.hidden = true;
+      form.closest(".actions")?.querySelector("[aria-controls=open-case]")
+        ?.setAttribute("aria-expanded", "false");
       announce(t("caseOpened", { id: data.openCase.id }));
       onOpened(data.openCase);
+      warn();
     } finally {
       button.disabled = false;
     }
@@ -168,7 +208,7 @@ export class LiveCases {
     else list.append(h("li", { class: "empty" }, t("liveNone")));
     fill(
       this.container,
-      h("h2", { id: "live-h" }, t("liveCases")),
+      h("h2", { id: "live-h", tabindex: "-1" }, t("liveCases")),
       h("p", { class: this.connected ? "live on" : "live off", id: "live-status" },
         this.connected ? t("liveOn") : t("liveOff")),
       this.problem ? h("p", { class: "problem" }, this.problem) : null,

@@ -42,3 +42,18 @@ export function facts(pairs) {
   }
   return list;
 }
+
+/** A table that reflows into label/value lists on a narrow screen: every cell carries its
+ * column's heading as ``data-label``, which console.css shows before the value below 600 px.
+ * ``rows``: [{attrs, cells: [value, …]}]; the first cell of a row is its row heading when
+ * ``rowHeadings``. */
+export function table(attrs, headings, rows, { rowHeadings = false } = {}) {
+  const body = rows.map(({ attrs: rowAttrs = {}, cells }) =>
+    h("tr", rowAttrs, cells.map((value, i) =>
+      h(rowHeadings && i === 0 ? "th" : "td",
+        { "data-label": headings[i], scope: rowHeadings && i === 0 ? "row" : null }, value))));
+  return h("div", { class: "table-wrap" },
+    h("table", { ...attrs, class: "reflow" },
+      h("thead", {}, h("tr", {}, headings.map((text) => h("th", { scope: "col" }, text)))),
+      h("tbody", {}, body)));
+}

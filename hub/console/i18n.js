@@ -33,9 +33,27 @@ const TEXT = {
   ],
   searchButton: ["Cari", "Search"],
   searchHint: [
-    "Panah bawah untuk masuk ke daftar hasil, Enter untuk membuka.",
-    "Arrow down to reach the results, Enter to open one.",
+    "Nama boleh salah ketik. Pilih orang yang tepat dari tanggal lahir, paspor dan tempat kerja.",
+    "Names may be misspelt. Tell people apart by birth date, passport and workplace.",
   ],
+  moreResults: ["Hasil berikutnya", "More results"],
+  passportEnd: ["Paspor …{d}", "Passport …{d}"],
+  knownTo: ["Tercatat di", "Known to"],
+  matchedOn: ["Cocok karena", "Matched on"],
+  sameName: [
+    "{n} orang bernama {name}: bedakan dari tanggal lahir, paspor dan tempat kerja.",
+    "{n} people named {name}: tell them apart by birth date, passport and workplace.",
+  ],
+  born: ["Lahir {d}", "Born {d}"],
+  mNAME: ["nama cocok", "name matches"],
+  mNAME_SIMILAR: ["nama mirip", "similar name"],
+  mBIRTH_DATE: ["tanggal lahir", "birth date"],
+  mCOUNTRY: ["negara", "country"],
+  mNIK: ["NIK", "NIK"],
+  mPASSPORT: ["nomor paspor", "passport number"],
+  mKPJ: ["nomor KPJ", "KPJ number"],
+  mPMI_ID: ["ID PMI", "ID PMI"],
+  mRECORD_ID: ["nomor catatan instansi", "an agency's record number"],
   results: ["Hasil pencarian", "Search results"],
   resultCount: ["{n} hasil", "{n} results"],
   noResults: ["Tidak ada pekerja yang cocok.", "No matching worker."],
@@ -51,10 +69,27 @@ const TEXT = {
   level: ["Tingkat", "Level"],
   phase: ["Fase", "Phase"],
   complete: ["Lengkap: semua sumber menjawab", "Complete: every source answered"],
+  completeButMissing: [
+    "Status ini lengkap (sumber yang dibutuhkannya menjawab), tetapi {agencies} tidak menjawab: datanya tidak tampil di halaman ini.",
+    "This status is complete (the sources it needs answered), but {agencies} did not answer: its data is missing from this page.",
+  ],
   incomplete: [
     "Tidak lengkap: ada sumber yang tidak menjawab, jangan anggap aman",
     "Incomplete: a source did not answer, do not assume safety",
   ],
+  incompleteNamed: [
+    "Tidak lengkap: {agencies} tidak menjawab. Jangan anggap pekerja aman.",
+    "Incomplete: {agencies} did not answer. Do not assume the worker is safe.",
+  ],
+  retry: ["Coba lagi", "Try again"],
+  updatedLive: ["Halaman diperbarui: {level}", "Page updated: {level}"],
+  printPage: ["Cetak", "Print"],
+  printedBy: [
+    "Dicetak {t} oleh {who}, tujuan: {purpose}. Data pribadi: simpan sesuai UU 27/2022.",
+    "Printed {t} by {who}, purpose: {purpose}. Personal data: keep as Law 27/2022 requires.",
+  ],
+  coveragePeriod: ["Masa kepesertaan", "Coverage period"],
+  period: ["Masa kontrak", "Contract period"],
   findings: ["Temuan", "Findings"],
   noFindings: ["Tidak ada temuan.", "No findings."],
   action: ["Tindakan", "Action"],
@@ -80,11 +115,14 @@ const TEXT = {
   phone: ["Telepon", "Phone"],
   nextOfKin: ["Keluarga / kontak darurat", "Next of kin"],
   placement: ["Penempatan", "Placement"],
+  placementId: ["Nomor penempatan", "Placement number"],
+  occupation: ["Pekerjaan", "Occupation"],
+  missionPhone: ["Telepon perwakilan", "Mission's phone"],
   noPlacement: ["Tidak ada penempatan tercatat.", "No placement on record."],
   agency: ["Perusahaan penempatan (P3MI)", "Placement company (P3MI)"],
   license: ["Izin", "Licence"],
   employer: ["Pemberi kerja", "Employer"],
-  contract: ["Kontrak", "Contract"],
+  contract: ["Masa kontrak", "Contract period"],
   endorsed: ["Disahkan perwakilan", "Endorsed by the mission"],
   orientation: ["Orientasi pra-pemberangkatan", "Pre-departure orientation"],
   yes: ["Ya", "Yes"],
@@ -161,7 +199,16 @@ const TEXT = {
   kind: ["Jenis", "Kind"],
   severity: ["Tingkat keparahan", "Severity"],
   summary: ["Ringkasan", "Summary"],
-  missionCode: ["Kode perwakilan (mis. HKG)", "Mission code (e.g. HKG)"],
+  missionCode: ["Perwakilan yang menangani", "Mission handling the case"],
+  noMission: ["(belum ditentukan)", "(not decided yet)"],
+  duplicateCase: [
+    "Sudah ada kasus {kind} yang belum ditutup untuk pekerja ini ({id}, dibuka {t}).",
+    "This worker already has an open {kind} case ({id}, opened {t}).",
+  ],
+  duplicateConfirm: [
+    "Ini kejadian lain: tetap buka kasus baru",
+    "This is another incident: open a new case anyway",
+  ],
   submitCase: ["Buka kasus", "Open case"],
   caseOpened: ["Kasus {id} dibuka", "Case {id} opened"],
   newStatus: ["Status baru", "New status"],
@@ -188,6 +235,9 @@ const TEXT = {
   IN_PROGRESS: ["Sedang ditangani", "In progress"],
   CLOSED: ["Ditutup", "Closed"],
   liveCases: ["Kasus terbaru (langsung)", "Latest cases (live)"],
+  liveJump: ["Kasus langsung", "Live cases"],
+  changePurpose: ["Ubah", "Change"],
+  usePurpose: ["Pakai tujuan ini", "Use this purpose"],
   liveOn: ["Pembaruan langsung aktif", "Live updates on"],
   liveOff: ["Pembaruan langsung terputus; menyambung lagi…", "Live updates lost; reconnecting…"],
   liveNone: ["Belum ada kejadian kasus sejak Anda masuk.", "No case events since you signed in."],
@@ -214,14 +264,26 @@ const TEXT = {
     "You are not protected yet. See the steps below.",
   ],
   plainEMERGENCY: [
-    "Ada keadaan darurat yang tercatat. Petugas perwakilan sedang menangani.",
-    "An emergency is on record. Embassy officers are handling it.",
+    "Petugas perwakilan RI sedang menangani kasus Anda. Lihat langkah di bawah ini.",
+    "An officer of an Indonesian mission is handling your case. See the steps below.",
   ],
   plainUNKNOWN: [
     "Status Anda belum dapat dipastikan karena ada data yang belum terbaca.",
     "Your status cannot be determined yet: some records could not be read.",
   ],
-  whatToDo: ["Yang perlu dilakukan", "What to do"],
+  whatToDo: ["Yang perlu Anda lakukan", "What you should do"],
+  nothingToDo: ["Tidak ada yang perlu Anda lakukan sekarang.", "Nothing for you to do now."],
+  notAllRead: [
+    "Sebagian data Anda belum dapat dibaca; status ini bisa berubah.",
+    "Some of your records could not be read yet; this status may change.",
+  ],
+  whoToCall: ["Nomor yang dapat dihubungi", "Numbers to call"],
+  bpjsHotline: ["BPJS Ketenagakerjaan (pusat layanan, dari Indonesia)", "BPJS Ketenagakerjaan (call centre, from Indonesia)"],
+  missionLine: ["{name}, {city}", "{name}, {city}"],
+  peduliWni: ["Portal Peduli WNI (Kemlu), untuk semua perwakilan", "Peduli WNI portal (Kemlu), for every mission"],
+  you: ["Anda sendiri", "You"],
+  nikCat: ["NIK", "NIK"],
+  otherCat: ["data lain", "other data"],
   identityCat: ["identitas", "identity"],
   contactCat: ["kontak", "contacts"],
   placementCat: ["penempatan", "placement"],
@@ -252,6 +314,22 @@ export function t(key, values = {}) {
     text = text.replaceAll(`{${name}}`, String(value));
   }
   return text;
+}
+
+/** A country's name from its ISO code, in the chosen language (the code if unknown). */
+export function countryName(code) {
+  if (!code) return "";
+  try {
+    const names = new Intl.DisplayNames([current === "EN" ? "en" : "id"], { type: "region" });
+    return names.of(code) || code;
+  } catch {
+    return code;
+  }
+}
+
+/** The text for ``key``, or ``fallback`` when there is none (never a raw key on screen). */
+export function tOr(key, fallback) {
+  return key in TEXT ? t(key) : fallback;
 }
 
 /** A date or timestamp for people, in the chosen language. */

@@ -3,7 +3,7 @@
 // the open-case form and the live case feed. Routes are the URL fragment (#/worker/<id>),
 // so Back works; the fragment holds only the hub's opaque worker id, never personal data.
 
-import { graphql, SessionEnded, setPurpose } from "./api.js";
+import { currentPurpose, graphql, SessionEnded, setPurpose } from "./api.js";
 import {
   beginSignIn, completeSignIn, isCallback, session, signOut, signOutLocally,
 } from "./auth.js";
@@ -19,7 +19,9 @@ import { WorkerPage } from "./worker.js";
 const PURPOSE_KEY = "pmihub.console.purpose";
 const OFFICER_PURPOSES = ["EMERGENCY", "CASE_HANDLING", "CLAIM_PROCESSING", "PLACEMENT_VERIFICATION"];
 const main = document.getElementById("main");
-const app = { me: null, page: null, worker: null, self: null, live: null, feed: null, note: "" };
+const app = {
+  me: null, worker: null, self: null, live: null, feed: null, unseen: 0, changingPurpose: false,
+};
 
 function announce(text) {
   const region = document.getElementById("announcer");
@@ -37,11 +39,16 @@ function renderChrome() {
   }
   const account = document.getElementById("account");
   if (!app.me) return fill(account);
+  const officer = !app.me.scopes.includes("self");
   fill(
     account,
-    h("span", {}, `${t("signedInAs")} `, h("strong", { id: "who" }, accountName())),
-    h("button", { type: "button", id: "sign-out", onclick: leave }, t("signOut")),
+    officer ? liveJump() : null,
+    h("span", { class: "who" },
+      h("span", { class: "signed-in-as" }, `${t("signedInAs")} `),
+      h("strong", { id: "who" }, accountName())),
+    h("button", { type: "button", id: "sign-out", class: "secondary" }, t("signOut")),
   );
+  account.querySelector("#sign-out").addEventListener("click", leave);
 }
 
 function accountName() {
@@ -69,30 +76,77 @@ function showSignIn(problem = "") {
   button.focus();
 }
 
-function purposeSelector() {
+/** The purpose of use: chosen once per session (asked until then), then shown compactly
+ * with a button that changes it. */
+function purposeBar() {
   const allowed = OFFICER_PURPOSES.filter((p) => p !== "EMERGENCY" || app.me.scopes.includes("emergency"));
   const stored = sessionStorage.getItem(PURPOSE_KEY);
   const chosen = allowed.includes(stored) ? stored : allowed[0];
   setPurpose(chosen);
-  const choice = h("select", { id: "purpose", name: "purpose" },
+  const bar = h("div", { class: "purpose", id: "purpose-bar" });
+  const choose = (value, focus = true) => {
+    sessionStorage.setItem(PURPOSE_KEY, value);
+    setPurpose(value);
+    bar.replaceWith(purposeBar());
+    if (focus) document.getElementById("change-purpose")?.focus();
+  };
+  // A first search under the purpose shown is the officer's choice of it: ask no more.
+  app.acceptPurpose = () => {
+    if (app.changingPurpose || !bar.isConnected) return;
+    if (sessionStorage.getItem(PURPOSE_KEY) !== currentPurpose()) choose(currentPurpose(), false);
+  };
+  if (allowed.includes(stored) && !app.changingPurpose) {
+    const change = h("button", { type: "button", class: "link", id: "change-purpose",
+      "aria-label": `${t("changePurpose")}: ${t("purpose")}`,
+      onclick: () => {
+        app.changingPurpose = true;
+        bar.replaceWith(purposeBar());
+        document.getElementById("purpose")?.focus();
+      } }, t("changePurpose"));
+    return fill(bar, h("p", { class: "purpose-compact" },
+      `${t("purpose")}: `, h("strong", { id: "purpose-now" }, t(chosen)), " ", change));
+  }
+  const choice = h("select", { id: "purpose", name: "purpose", "aria-describedby": "purpose-hint" },
     allowed.map((p) => h("option", { value: p, selected: p === chosen }, t(p))));
-  choice.addEventListener("change", () => {
-    sessionStorage.setItem(PURPOSE_KEY, choice.value);
-    setPurpose(choice.value);
-  });
-  return h("div", { class: "purpose" },
-    h("label", { for: "purpose" }, t("purpose")), choice,
-    h("p", { class: "hint" }, t("purposeHint")));
+  choice.addEventListener("change", () => setPurpose(choice.value));
+  const use = h("button", { type: "button", id: "use-purpose", onclick: () => {
+    app.changingPurpose = false;
+    choose(choice.value);
+  } }, t("usePurpose"));
+  return fill(bar, h("label", { for: "purpose" }, t("purpose")),
+    h("div", { class: "row" }, choice, use),
+    h("p", { class: "hint", id: "purpose-hint" }, t("purposeHint")));
+}
+
+/** The header's way to the live case panel (below the page on a phone), with the count of
+ * events not yet looked at. */
+function liveJump() {
+  const count = app.unseen ? ` (${app.unseen})` : "";
+  return h("button", { type: "button", id: "live-jump", class: "secondary",
+    onclick: () => {
+      app.unseen = 0;
+      document.getElementById("live-jump")?.replaceWith(liveJump());
+      const heading = document.getElementById("live-h");
+      heading?.scrollIntoView({ block: "start" });
+      heading?.focus();
+    } }, `${t("liveJump")}${count}`);
 }
 
 function renderOfficer() {
   const view = h("div", { id: "view" });
   // Events are announced once, through #announcer; the panel itself is not a live region.
   const feed = h("aside", { id: "live", class: "card live-panel", "aria-labelledby": "live-h" });
-  fill(main, purposeSelector(), h("div", { class: "layout" }, view, feed));
+  fill(main, purposeBar(), h("div", { class: "layout" }, view, feed));
   if (!app.live) {
     app.live = new LiveClient({ onStatus: (ok) => app.feed?.status(ok) });
-    app.feed = new LiveCases(feed, app.live, { announce, onCase: (c) => app.worker?.caseEvent(c) });
+    app.feed = new LiveCases(feed, app.live, {
+      announce,
+      onCase: (c) => {
+        app.unseen += 1;
+        document.getElementById("live-jump")?.replaceWith(liveJump());
+        app.worker?.caseEvent(c);
+      },
+    });
     app.feed.start();
   } else {
     app.feed.container = feed;
@@ -100,6 +154,7 @@ function renderOfficer() {
   }
   app.worker = new WorkerPage(view, {
     scopes: app.me.scopes,
+    who: accountName(),
     announce,
     onBack: () => { location.hash = ""; },
   });
@@ -118,6 +173,8 @@ async function route() {
     app.worker.result = null;
     const input = renderSearch(view, {
       announce,
+      scopes: app.me.scopes,
+      onSearch: () => app.acceptPurpose?.(),
       onOpen: (id) => { location.hash = `#/worker/${id}`; },
     });
     input.focus();
@@ -129,10 +186,17 @@ function rerender() {
   if (!app.me) return showSignIn();
   if (app.self) return app.self.render();
   const view = document.getElementById("view");
-  document.querySelector(".purpose")?.replaceWith(purposeSelector());
+  document.querySelector(".purpose")?.replaceWith(purposeBar());
   app.feed?.render();
   if (app.worker?.result) app.worker.render();
-  else if (view) renderSearch(view, { announce, onOpen: (id) => { location.hash = `#/worker/${id}`; } });
+  else if (view) {
+    renderSearch(view, {
+      announce,
+      scopes: app.me.scopes,
+      onSearch: () => app.acceptPurpose?.(),
+      onOpen: (id) => { location.hash = `#/worker/${id}`; },
+    });
+  }
 }
 
 async function start() {

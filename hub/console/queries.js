@@ -28,19 +28,43 @@ export const WORKER = `query ConsoleWorker($id: ID!) {
       coverages { program phase start end active }
       claims { program status submittedOn amount }
     }
-    consular { reported reportedOn addressAbroad lastContactOn mission { code name city country } }
+    consular { reported reportedOn addressAbroad lastContactOn mission { code name city country phone } }
     cases { ${CASE} }
     sources { agency state fetchedAt message }
   }
 }`;
 
-const RESULT = `id identity { fullName nik birthDate } placements { destinationCountry }`;
+// A result row: enough to tell two people of the same name apart (birth date, the newest
+// passport's last four characters, where and for whom they work, their mission, the agencies
+// that know them, the protection level), never the whole NIK or passport number. Only the
+// sections the token's scopes read are asked: a refused section would be a refusal recorded
+// for every row.
+const RESULT_SECTIONS = [
+  ["placement:read", "placements { status destinationCountry employer { city } }"],
+  ["consular:read", "consular { mission { code name } }"],
+  ["protection:read", "protection { level }"],
+];
 
-export const SEARCH = `query ConsoleSearch($q: String!, $first: Int) {
-  searchWorkers(query: $q, first: $first) { edges { score node { ${RESULT} } } }
+function result(scopes) {
+  const sections = RESULT_SECTIONS.filter(([scope]) => scopes.includes(scope)).map(([, s]) => s);
+  return `id identity { fullName birthDate passportLast4 links { agency } } ${sections.join(" ")}`;
+}
+
+export function searchQuery(scopes) {
+  return `query ConsoleSearch($q: String!, $first: Int, $after: String) {
+  searchWorkers(query: $q, first: $first, after: $after) {
+    edges { score matchedOn node { ${result(scopes)} } }
+    pageInfo { hasNextPage endCursor }
+  }
 }`;
+}
 
-export const BY_ID = `query ConsoleFindId($id: ID!) { worker(id: $id) { ${RESULT} } }`;
+export function byIdQuery(scopes) {
+  return `query ConsoleFindId($id: ID!) { worker(id: $id) { ${result(scopes)} } }`;
+}
+
+export const MISSIONS = `query ConsoleMissions { missions { code name city country phone } }`;
+
 
 export const BREAK_GLASS = `mutation ConsoleBreakGlass($id: ID!, $reason: String!) {
   breakGlass(workerId: $id, reason: $reason) { id expiresAt }
@@ -59,8 +83,13 @@ export const CASE_EVENTS = `subscription ConsoleCaseEvents {
 }`;
 
 export const MINE = `query ConsoleMine($id: ID!) {
-  worker(id: $id) { id protection { level phase complete ${FINDINGS} } }
+  worker(id: $id) {
+    id
+    protection { level phase complete ${FINDINGS} }
+    placements { status destinationCountry }
+  }
   accessLog(workerId: $id, first: 50) {
     entries { at agencyId agencyEn purpose operation categories breakGlass }
   }
+  missions { code name city country phone }
 }`;

@@ -1,11 +1,18 @@
-// The worker's own page (a ``self`` token): their protection status in plain words, and who
-// looked at their data (Query.accessLog). Nothing else: a frontend for workers can copy it.
+// The worker's own page (a ``self`` token), in plain words for the worker: their protection
+// status, what they should do (worker-addressed advice, never an officer's instruction), the
+// numbers to call (the missions of the country they work in and BPJS Ketenagakerjaan), and
+// who looked at their data, their own reads as "you". No case details: the hub words a
+// case for a worker as "an officer of <mission> is handling your case".
 
 import { errorText, graphql } from "./api.js";
-import { fill, h } from "./dom.js";
-import { formatDate, lang, t } from "./i18n.js";
+import { fill, h, table } from "./dom.js";
+import { formatDate, lang, t, tOr } from "./i18n.js";
+import { adviceFor } from "./advice.js";
 import { MINE } from "./queries.js";
-import { finding } from "./worker.js";
+import { phoneLink } from "./sections.js";
+
+const BPJS_HOTLINE = "175"; // BPJS Ketenagakerjaan's call centre (schema/missions.py)
+const PEDULI_WNI = "https://peduliwni.kemlu.go.id";
 
 export class SelfPage {
   constructor(container, workerId) {
@@ -24,20 +31,14 @@ export class SelfPage {
     const { data, errors } = this.result || { data: null, errors: [] };
     const p = data?.worker?.protection;
     const entries = data?.accessLog?.entries || [];
-    const problems = errors.map(errorText);
+    const problems = errors.filter((e) => (e.path || []).length <= 2).map(errorText);
     fill(
       this.container,
       h("section", { id: "my-status", class: "card", "aria-labelledby": "my-status-h" },
         h("h2", { id: "my-status-h" }, t("myStatus")),
-        p
-          ? [
-              h("p", { class: `level level-${p.level}`, id: "verdict-level" },
-                h("strong", {}, t(`lv${p.level}`))),
-              h("p", { class: "plain" }, t(`plain${p.level}`)),
-              p.findings.length ? h("h3", {}, t("whatToDo")) : null,
-              p.findings.length ? h("ul", { class: "findings" }, p.findings.map(finding)) : null,
-            ]
-          : h("p", { class: "problem" }, problems.join(" — ") || t("UNAVAILABLE"))),
+        p ? status(p) : h("p", { class: "problem" }, problems.join(" — ") || t("UNAVAILABLE"))),
+      p ? todo(p) : null,
+      hotlines(data?.worker?.placements || [], data?.missions || []),
       h("section", { id: "who-looked", class: "card", "aria-labelledby": "who-looked-h" },
         h("h2", { id: "who-looked-h" }, t("whoLooked")),
         entries.length ? accessTable(entries) : h("p", {}, t("noAccess"))),
@@ -45,21 +46,59 @@ export class SelfPage {
   }
 }
 
+function status(p) {
+  return [
+    h("p", { class: `level level-${p.level}`, id: "verdict-level" }, h("strong", {}, t(`lv${p.level}`))),
+    h("p", { class: "plain" }, t(`plain${p.level}`)),
+    p.complete ? null : h("p", { class: "incomplete" }, t("notAllRead")),
+  ];
+}
+
+/** One line per distinct thing to do: case findings in the hub's words for the worker,
+ * every other finding as advice addressed to the worker. */
+function todo(p) {
+  const en = lang() === "EN";
+  const lines = new Map();
+  for (const f of p.findings) {
+    const advice = adviceFor(f.code);
+    const text = advice
+      ? advice[en ? 1 : 0]
+      : [en ? f.messageEn : f.message, en ? f.actionEn : f.action].filter(Boolean).join(" ");
+    if (!lines.has(text)) lines.set(text, f.severity);
+  }
+  const items = [...lines].map(([text, severity]) =>
+    h("li", { class: `finding severity-${severity}` }, text));
+  return h("section", { id: "my-todo", class: "card", "aria-labelledby": "my-todo-h" },
+    h("h2", { id: "my-todo-h" }, t("whatToDo")),
+    items.length ? h("ul", { class: "findings" }, items) : h("p", {}, t("nothingToDo")));
+}
+
+/** The missions in the country of the worker's current placement, BPJS, and Peduli WNI. */
+function hotlines(placements, missions) {
+  const current = placements.length ? placements[placements.length - 1] : null;
+  const here = current ? missions.filter((m) => m.country === current.destinationCountry) : [];
+  const items = here.map((m) =>
+    h("li", {}, `${t("missionLine", { name: m.name, city: m.city })}: `,
+      m.phone ? phoneLink(m.phone) : h("a", { href: PEDULI_WNI }, "peduliwni.kemlu.go.id")));
+  items.push(h("li", {}, `${t("bpjsHotline")}: `, phoneLink(BPJS_HOTLINE)));
+  items.push(h("li", {}, `${t("peduliWni")}: `, h("a", { href: PEDULI_WNI }, "peduliwni.kemlu.go.id")));
+  return h("section", { id: "my-numbers", class: "card", "aria-labelledby": "my-numbers-h" },
+    h("h2", { id: "my-numbers-h" }, t("whoToCall")),
+    h("ul", { class: "numbers" }, items));
+}
+
 function accessTable(entries) {
-  const rows = entries.map((e) =>
-    h("tr", { class: e.breakGlass ? "break-glass-row" : null },
-      h("td", {}, formatDate(e.at, true)),
-      h("td", {}, lang() === "EN" ? e.agencyEn : e.agencyId),
-      h("td", {}, e.purpose ? t(e.purpose) : "—",
-        e.breakGlass ? h("strong", {}, ` (${t("emergencyAccess")})`) : null),
-      h("td", {}, e.categories.map((c) => t(`${c}Cat`)).join(", "))),
-  );
-  return h("div", { class: "table-wrap" },
-    h("table", { id: "access-log" },
-      h("thead", {}, h("tr", {},
-        h("th", { scope: "col" }, t("when")),
-        h("th", { scope: "col" }, t("who")),
-        h("th", { scope: "col" }, t("why")),
-        h("th", { scope: "col" }, t("what")))),
-      h("tbody", {}, rows)));
+  const headings = [t("when"), t("who"), t("why"), t("what")];
+  const rows = entries.map((e) => {
+    const own = e.purpose === "SELF_SERVICE"; // only the worker's own token reads for it
+    const who = own ? t("you") : lang() === "EN" ? e.agencyEn : e.agencyId;
+    const why = [e.purpose ? t(e.purpose) : "—",
+      e.breakGlass ? h("strong", {}, ` (${t("emergencyAccess")})`) : null];
+    const what = e.categories.map((c) => tOr(`${c}Cat`, t("otherCat")));
+    return {
+      attrs: { class: [own ? "own-read" : "", e.breakGlass ? "break-glass-row" : ""].join(" ").trim() || null },
+      cells: [formatDate(e.at, true), who, why, [...new Set(what)].join(", ")],
+    };
+  });
+  return table({ id: "access-log" }, headings, rows);
 }

@@ -1,44 +1,65 @@
-// The officer's worker page, in the order an emergency needs it: the protection verdict and
-// its actions, identity and next of kin, placement (placement company and employer contacts),
-// BPJS coverage and claims, consular record, cases, and the sources with their freshness.
-// A section the officer's role may not see says so and offers break-glass access.
+// The officer's worker page, in the order an emergency needs it: the protection verdict, its
+// completeness and the actions (open a case, print for the case file) on the first screen,
+// then the findings, identity and next of kin, placement, BPJS, consular record, cases and
+// the sources. A section the officer's role may not see says so and offers break-glass.
+// The page tells the truth live: a case event for this worker (from the live feed or this
+// page) re-reads the worker and replaces the verdict and the sections in place.
 
-import { errorsAt, errorText, graphql } from "./api.js";
-import { facts, fill, h } from "./dom.js";
+import { currentPurpose, errorsAt, errorText, graphql } from "./api.js";
+import { fill, h } from "./dom.js";
 import { formatDate, t } from "./i18n.js";
 import { BREAK_GLASS, WORKER } from "./queries.js";
-import { caseItem, renderOpenCase } from "./cases.js";
+import { renderOpenCase } from "./cases.js";
+import * as render from "./sections.js";
 
 const SECTIONS = ["protection", "identity", "placements", "socialSecurity", "consular", "cases"];
 
 export class WorkerPage {
-  constructor(container, { scopes, announce, onBack }) {
+  constructor(container, { scopes, who, announce, onBack }) {
     this.container = container;
     this.scopes = scopes;
+    this.who = who;
     this.announce = announce;
     this.onBack = onBack;
     this.workerId = null;
     this.result = null;
     this.notice = null;
+    this.reads = 0; // the latest read wins when events come quickly
   }
 
   async load(workerId) {
     this.workerId = workerId;
     fill(this.container, h("p", { class: "status", role: "status" }, t("loading")));
+    const read = ++this.reads;
     const { data, errors } = await graphql(WORKER, { id: workerId });
-    if (this.workerId !== workerId) return; // another worker was opened meanwhile
+    if (this.workerId !== workerId || read !== this.reads) return; // another read meanwhile
     this.result = { worker: data?.worker ?? null, errors };
     this.render();
   }
 
-  /** A case from the live feed: shown at once if it is this worker's. */
+  /** Read the worker again and replace the sections in place (focus and an open form stay). */
+  async refresh() {
+    const workerId = this.workerId;
+    const read = ++this.reads;
+    const before = this.result?.worker?.protection?.level;
+    const { data, errors } = await graphql(WORKER, { id: workerId });
+    if (this.workerId !== workerId || read !== this.reads || !data?.worker) return;
+    this.result = { worker: data.worker, errors };
+    this.update();
+    const after = data.worker.protection?.level;
+    if (after && after !== before) this.announce(t("updatedLive", { level: t(`lv${after}`) }));
+  }
+
+  /** A case event: this worker's is shown at once, then the verdict is read again. */
   caseEvent(item) {
     const worker = this.result?.worker;
     if (!worker || item.workerId !== worker.id) return;
-    const cases = (worker.cases || []).filter((c) => c.id !== item.id);
-    worker.cases = [item, ...cases];
-    const list = this.container.querySelector("#cases-list");
-    if (list) fill(list, ...worker.cases.map((c) => caseItem(c, this.caseActions())));
+    if (worker.cases) {
+      worker.cases = [item, ...worker.cases.filter((c) => c.id !== item.id)];
+      const old = this.container.querySelector("#section-cases");
+      if (old) old.replaceWith(keepUnchanged(old, this.casesSection(worker, this.result.errors)));
+    }
+    this.refresh();
   }
 
   /** What a case in the list may do: officers holding case:write change a hub case's status. */
@@ -49,38 +70,65 @@ export class WorkerPage {
 
   render() {
     const { worker, errors } = this.result || {};
-    const back = h("button", { type: "button", class: "link", onclick: this.onBack }, t("back"));
+    const back = h("button", { type: "button", class: "link back", onclick: this.onBack }, t("back"));
     if (!worker) {
       const problems = (errors || []).map(errorText);
       fill(this.container, back, h("p", { role: "alert" }, problems.join(" — ") || t("notFound")));
       return;
     }
     const name = worker.identity?.fullName || worker.id;
-    const heading = h("h2", { id: "worker-name", tabindex: "-1" }, name);
     fill(
       this.container,
+      h("p", { class: "print-only", id: "print-meta" }),
       back,
-      heading,
+      h("h2", { id: "worker-name", tabindex: "-1" }, name),
       this.notice ? h("p", { class: "notice", role: "status" }, this.notice) : null,
-      this.verdict(worker, errors),
-      this.section("identity", t("identity"), worker, errors, () => identity(worker, errors)),
-      this.section("placements", t("placement"), worker, errors, () => placements(worker)),
-      this.section("socialSecurity", t("bpjs"), worker, errors, () => social(worker)),
-      this.section("consular", t("consular"), worker, errors, () => consular(worker)),
-      this.section("cases", t("cases"), worker, errors, () => cases(worker, this.caseActions())),
-      sources(worker),
+      ...this.sections(worker, errors),
     );
+  }
+
+  sections(worker, errors) {
+    return [
+      this.verdict(worker, errors),
+      this.section("identity", t("identity"), worker, errors, () => render.identity(worker, errors)),
+      this.section("placements", t("placement"), worker, errors, () => render.placements(worker)),
+      this.section("socialSecurity", t("bpjs"), worker, errors, () => render.social(worker)),
+      this.section("consular", t("consular"), worker, errors, () => render.consular(worker)),
+      this.casesSection(worker, errors),
+      render.sources(worker),
+    ];
+  }
+
+  casesSection(worker, errors) {
+    return this.section("cases", t("cases"), worker, errors, () =>
+      render.cases(worker, this.caseActions()));
+  }
+
+  update() {
+    const { worker, errors } = this.result;
+    for (const fresh of this.sections(worker, errors)) {
+      const old = this.container.querySelector(`#${fresh.id}`);
+      if (!old) continue;
+      const kept = old.querySelector(".actions"); // an open case form keeps what was typed
+      if (kept) fresh.querySelector(".actions")?.replaceWith(kept);
+      keepUnchanged(old, fresh);
+      const focused = old.contains(document.activeElement) ? document.activeElement.id : "";
+      old.replaceWith(fresh);
+      if (focused) document.getElementById(focused)?.focus();
+    }
   }
 
   verdict(worker, errors) {
     const box = this.section("protection", t("verdict"), worker, errors, () =>
-      protection(worker.protection),
-    );
+      this.protection(worker));
     const actions = h("div", { class: "actions" });
+    const row = h("div", { class: "row" });
+    actions.append(row);
     if (this.scopes.includes("case:write")) {
       const form = renderOpenCase(worker, {
         announce: this.announce,
         onOpened: (item) => this.caseEvent({ ...item, workerId: worker.id }),
+        cases: () => this.result?.worker?.cases,
       });
       form.hidden = true;
       const toggle = h("button", {
@@ -93,10 +141,50 @@ export class WorkerPage {
           if (!form.hidden) form.querySelector("select").focus();
         },
       }, t("openCase"));
-      actions.append(toggle, form);
+      row.append(toggle);
+      actions.append(form);
     }
-    box.append(actions);
+    row.append(h("button", { type: "button", id: "print", class: "secondary", onclick: () => this.print() },
+      t("printPage")));
+    const findings = box.querySelector(".findings-block");
+    if (findings) findings.before(actions);
+    else box.append(actions);
     return box;
+  }
+
+  protection(worker) {
+    const p = worker.protection;
+    const failed = render.failedSources(worker);
+    const names = failed.join(", ");
+    let text = t("complete");
+    if (!p.complete) text = failed.length ? t("incompleteNamed", { agencies: names }) : t("incomplete");
+    else if (failed.length) text = t("completeButMissing", { agencies: names });
+    const whole = p.complete && !failed.length;
+    const retry = whole ? null : h("button", {
+      type: "button", class: "secondary", id: "retry", onclick: () => this.refresh(),
+    }, t("retry"));
+    return h(
+      "div",
+      {},
+      h("p", { class: `level level-${p.level}`, id: "verdict-level" },
+        h("strong", {}, t(`lv${p.level}`)), " · ", `${t("phase")}: ${t(p.phase)}`),
+      h("p", { class: whole ? "complete" : "incomplete", id: "completeness" }, text, " ", retry),
+      h("div", { class: "findings-block" },
+        h("h4", {}, t("findings")),
+        p.findings.length
+          ? h("ul", { class: "findings" }, p.findings.map(finding))
+          : h("p", {}, t("noFindings"))),
+    );
+  }
+
+  print() {
+    const meta = this.container.querySelector("#print-meta");
+    if (meta) {
+      meta.textContent = t("printedBy", {
+        t: formatDate(new Date().toISOString(), true), who: this.who, purpose: t(currentPurpose()),
+      });
+    }
+    window.print();
   }
 
   section(name, title, worker, errors, body) {
@@ -167,20 +255,14 @@ export class WorkerPage {
   }
 }
 
-function protection(p) {
-  const findings = p.findings.length
-    ? h("ul", { class: "findings" }, p.findings.map(finding))
-    : h("p", {}, t("noFindings"));
-  return h(
-    "div",
-    {},
-    h("p", { class: `level level-${p.level}`, id: "verdict-level" },
-      h("strong", {}, t(`lv${p.level}`)), " · ", `${t("phase")}: ${t(p.phase)}`),
-    h("p", { class: p.complete ? "complete" : "incomplete" },
-      p.complete ? t("complete") : t("incomplete")),
-    h("h4", {}, t("findings")),
-    findings,
-  );
+/** ``fresh`` with the case items of ``old`` whose status did not change put back, so a note
+ * being typed into a case's status form survives a re-read of the worker. */
+function keepUnchanged(old, fresh) {
+  for (const item of fresh.querySelectorAll("li[data-case-id]")) {
+    const before = old.querySelector(`li[data-case-id="${CSS.escape(item.dataset.caseId)}"]`);
+    if (before && before.dataset.status === item.dataset.status) item.replaceWith(before);
+  }
+  return fresh;
 }
 
 export function finding(f) {
@@ -193,160 +275,6 @@ export function finding(f) {
     " ",
     h("span", { class: "message" }, en ? f.messageEn : f.message),
     action ? h("p", { class: "action" }, h("strong", {}, `${t("action")}: `), action) : null,
-  );
-}
-
-function phoneLink(number) {
-  return number ? h("a", { href: `tel:${number.replace(/[^+0-9]/g, "")}` }, number) : null;
-}
-
-function identity(worker, errors) {
-  const id = worker.identity;
-  const passports = id.passports.map(
-    (p) => `${p.number}${p.expiresOn ? ` (${t("validUntil")} ${formatDate(p.expiresOn)})` : ""}`,
-  );
-  const origin = [id.originRegency, id.originProvince].filter(Boolean).join(", ");
-  const kinRefused = errorsAt(errors, ["worker", "identity", "nextOfKin"]).length > 0;
-  const kin = id.nextOfKin;
-  return h(
-    "div",
-    {},
-    facts([
-      [t("fullName"), id.fullName],
-      [t("otherNames"), id.otherNames.join(", ")],
-      [t("nik"), id.nik],
-      [t("birthDate"), formatDate(id.birthDate)],
-      [t("sex"), id.sex ? t(id.sex) : null],
-      [t("origin"), origin],
-      [t("passports"), passports.join(", ")],
-      [t("phone"), phoneLink(id.phone)],
-    ]),
-    h("h4", {}, t("nextOfKin")),
-    kin
-      ? facts([
-          [t("name"), kin.relation ? `${kin.name} (${kin.relation})` : kin.name],
-          [t("phone"), phoneLink(kin.phone)],
-          [t("address"), kin.address],
-        ])
-      : h("p", {}, kinRefused ? t("forbidden") : t("unknownValue")),
-  );
-}
-
-function yesNo(value) {
-  if (value === null || value === undefined) return t("unknownValue");
-  return value ? t("yes") : t("no");
-}
-
-function placements(worker) {
-  if (!worker.placements.length) return h("p", {}, t("noPlacement"));
-  return h(
-    "div",
-    {},
-    worker.placements.map((p) =>
-      h(
-        "article",
-        { class: "placement" },
-        h("h4", {}, `${p.placementId} · ${t(p.status)} · ${p.destinationCountry}`),
-        facts([
-          [t("placement"), p.occupation],
-          [t("contract"), `${formatDate(p.contractStart)} – ${formatDate(p.contractEnd)}`],
-          [t("endorsed"), yesNo(p.contractEndorsed)],
-          [t("orientation"), yesNo(p.orientationCompleted)],
-        ]),
-        p.agency
-          ? h("div", { class: "contact" },
-              h("h5", {}, t("agency")),
-              facts([
-                [t("name"), p.agency.name],
-                [t("license"), `${p.agency.licenseNumber} · ${t(p.agency.licenseStatus)}`],
-                [t("phone"), phoneLink(p.agency.phone)],
-              ]))
-          : null,
-        p.employer
-          ? h("div", { class: "contact" },
-              h("h5", {}, t("employer")),
-              facts([
-                [t("name"), p.employer.name],
-                [t("address"), [p.employer.city, p.employer.country].filter(Boolean).join(", ")],
-                [t("phone"), phoneLink(p.employer.phone)],
-              ]))
-          : null,
-      ),
-    ),
-  );
-}
-
-function social(worker) {
-  const s = worker.socialSecurity;
-  const active = s.coverages.filter((c) => c.active && ["JKK", "JKM"].includes(c.program));
-  const claimable = [...new Set(active.map((c) => c.program))].map((p) => t(p));
-  const rows = s.coverages.map((c) =>
-    h("tr", {},
-      h("td", {}, t(c.program)),
-      h("td", {}, t(c.phase)),
-      h("td", {}, `${formatDate(c.start)} – ${formatDate(c.end)}`),
-      h("td", {}, c.active ? t("active") : t("ended"))),
-  );
-  return h(
-    "div",
-    {},
-    facts([["KPJ", s.kpj]]),
-    h("p", { class: claimable.length ? "complete" : "incomplete", id: "family-claim" },
-      claimable.length
-        ? t("familyCanClaim", { programs: claimable.join(", ") })
-        : t("familyCannotClaim")),
-    h("div", { class: "table-wrap" },
-      h("table", {},
-        h("thead", {}, h("tr", {},
-          h("th", { scope: "col" }, t("coverage")),
-          h("th", { scope: "col" }, t("phase")),
-          h("th", { scope: "col" }, t("contract")),
-          h("th", { scope: "col" }, t("state")))),
-        h("tbody", {}, rows))),
-    h("h4", {}, t("claims")),
-    s.claims.length
-      ? h("ul", {}, s.claims.map((c) =>
-          h("li", {}, `${t(c.program)} · ${t(c.status)} · ${formatDate(c.submittedOn)}`
-            + (c.amount ? ` · Rp${c.amount.toLocaleString("id-ID")}` : ""))))
-      : h("p", {}, t("noClaims")),
-  );
-}
-
-function consular(worker) {
-  const c = worker.consular;
-  return facts([
-    [t("reported"), c.reported ? `${t("yes")} · ${formatDate(c.reportedOn)}` : t("notReported")],
-    [t("mission"), c.mission ? `${c.mission.name} (${c.mission.code})` : null],
-    [t("address"), c.addressAbroad],
-    [t("lastContact"), c.lastContactOn ? formatDate(c.lastContactOn) : null],
-  ]);
-}
-
-function cases(worker, actions) {
-  const list = h("ul", { id: "cases-list", class: "cases" });
-  if (worker.cases.length) list.append(...worker.cases.map((c) => caseItem(c, actions)));
-  else list.append(h("li", { class: "empty" }, t("noCases")));
-  return list;
-}
-
-function sources(worker) {
-  const rows = worker.sources.map((s) =>
-    h("tr", { class: `source-${s.state}` },
-      h("th", { scope: "row" }, t(s.agency)),
-      h("td", {}, t(s.state)),
-      h("td", {}, s.fetchedAt ? formatDate(s.fetchedAt, true) : "—")),
-  );
-  return h(
-    "section",
-    { id: "section-sources", class: "card", "aria-labelledby": "section-sources-h" },
-    h("h3", { id: "section-sources-h" }, t("sources")),
-    h("div", { class: "table-wrap" },
-      h("table", {},
-        h("thead", {}, h("tr", {},
-          h("th", { scope: "col" }, t("sourceAgency")),
-          h("th", { scope: "col" }, t("state")),
-          h("th", { scope: "col" }, t("fetchedAt")))),
-        h("tbody", {}, rows))),
   );
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -35,6 +36,8 @@ class HubContext:
     operation: str = "anonymous"
     grants_used: dict[str, str] = field(default_factory=dict)
     opened_grants: dict[str, str] = field(default_factory=dict)
+    # a self token's worker id made canonical, once per request (hub.graphql.enforce)
+    self_followed: asyncio.Future[None] | None = None
 
     def __post_init__(self) -> None:
         hub = self.hub

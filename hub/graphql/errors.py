@@ -10,6 +10,7 @@ from typing import Any
 from graphql import GraphQLError
 
 from connectors.kit.errors import AgencyRejected, ConnectorError
+from hub.protection import labels
 
 
 def hub_error(code: str, message_id: str, message_en: str, **extensions: Any) -> GraphQLError:
@@ -40,9 +41,9 @@ def source_error(exc: ConnectorError, path: list[str | int] | None = None) -> Gr
     if isinstance(exc, AgencyRejected):
         code = "SOURCE_REJECTED"
     text_id, text_en = _SOURCE_TEXT[code]
-    error = hub_error(
-        code, text_id.format(a=exc.agency), text_en.format(a=exc.agency), agency=exc.agency
-    )
+    name = labels.AGENCIES.get(exc.agency)  # people read the agency's name, not its code
+    name_id, name_en = (name.id, name.en) if name is not None else (exc.agency, exc.agency)
+    error = hub_error(code, text_id.format(a=name_id), text_en.format(a=name_en), agency=exc.agency)
     if path is not None:
         error.path = path
     return error

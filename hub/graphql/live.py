@@ -27,10 +27,10 @@ from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from auth.errors import AuthError, InvalidToken, MissingToken
 from auth.principal import Principal
-from auth.scopes import Scope
 from auth.starlette import bearer_token
 from auth.verify import Verifier, principal_from_claims
 from hub.graphql.limits import checked_document
+from hub.graphql.policy import POLICY
 from hub.service import Hub
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -75,7 +75,8 @@ async def authenticate_live(ctx: LiveContext, payload: object) -> Principal:
     try:
         purpose = raw_purpose if isinstance(raw_purpose, str) else None
         principal = principal_from_claims(claims, purpose)
-        principal.require(Scope.CASE_READ)
+        for scope in POLICY["Subscription.caseEvents"].scopes:  # the declared policy
+            principal.require(scope)
         principal.require_purpose()
     except AuthError as exc:
         code = exc.extensions().get("code", "FORBIDDEN")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import strawberry
 
@@ -51,7 +52,10 @@ class ProtectionStatus:
     rules_version: str
 
     @classmethod
-    def of(cls, verdict: Verdict) -> ProtectionStatus:
+    def of(
+        cls, verdict: Verdict, findings: Iterable[EngineFinding] | None = None
+    ) -> ProtectionStatus:
+        """``findings``: the verdict's findings as the token may see them (hub.graphql.redact)."""
         AGENCIES = {a.value for a in t.AgencyEnum}
         return cls(
             level=verdict.level,
@@ -65,7 +69,7 @@ class ProtectionStatus:
                     evidence=[t.Provenance.of(p) for p in f.evidence if p.agency in AGENCIES],
                     finding=f,
                 )
-                for f in verdict.findings
+                for f in (verdict.findings if findings is None else findings)
             ],
             evaluated_at=verdict.evaluated_at,
             rules_version=verdict.rules_version,

@@ -1,4 +1,9 @@
-"""Query: find workers by hub id or by the agencies' identifiers."""
+"""Query: find workers by hub id or by the agencies' identifiers.
+
+Who may ask, for what purpose and what is recorded is declared in hub/graphql/policy.py and
+checked before these resolvers run (hub/graphql/enforce.py): an identifier lookup needs
+``worker.identity:read``, so a caller without it never reaches the live agency search.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +14,14 @@ from typing import TYPE_CHECKING
 import strawberry
 from strawberry.types import Info
 
+from auth.errors import Forbidden
 from hub.audit.graphql import AccessLogConnection, access_log
 from hub.audit.witness_graphql import WitnessQueries
+from hub.graphql.enforce import lookup_scope
 from hub.graphql.errors import bad_input
-from hub.graphql.guard import require_purpose
+from hub.graphql.guard import auth_error
 from hub.graphql.identity_review import MatchCandidateConnection, match_candidates
-from hub.graphql.lookup import find_by_identifier
+from hub.graphql.lookup import IDENTIFIERS, find_by_identifier
 from hub.graphql.search import WorkerConnection, search_workers
 from hub.graphql.worker import Worker, load_worker
 from hub.resilience import agency_status
@@ -27,6 +34,7 @@ from schema.identifiers import (
     is_valid_pmi_id,
     normalize_passport,
 )
+from schema.missions import MISSIONS
 
 if TYPE_CHECKING:
     from hub.graphql.context import HubContext
@@ -66,7 +74,6 @@ class Principal:
 class Query(WitnessQueries):
     @strawberry.field(description="One worker by the hub's opaque id; null when unknown.")
     async def worker(self, info: Info, id: strawberry.ID) -> Worker | None:
-        require_purpose(info.context)
         return await load_worker(info.context, check_worker_id(str(id)))
 
     @strawberry.field(description="One worker by exactly one agency identifier.")
@@ -78,7 +85,6 @@ class Query(WitnessQueries):
         kpj: str | None = None,
         pmi_id: str | None = None,
     ) -> Worker | None:
-        require_purpose(info.context)
         given = {
             k: v
             for k, v in {"nik": nik, "passport": passport, "kpj": kpj, "pmiId": pmi_id}.items()
@@ -102,6 +108,10 @@ class Query(WitnessQueries):
         elif not is_valid_pmi_id(value):
             raise bad_input("ID PMI tidak sah", "Invalid ID PMI", "pmiId")
         ctx: HubContext = info.context
+        missing = lookup_scope(ctx, IDENTIFIERS[name][0])
+        if missing is not None:  # a KPJ that matches is BPJS membership
+            ctx.audit_refused(None, "identity")
+            raise auth_error(Forbidden(missing))
         worker_id = await find_by_identifier(ctx, name, [value])
         found = worker_id.get(value)
         return await load_worker(ctx, found) if found else None
@@ -109,7 +119,6 @@ class Query(WitnessQueries):
     @strawberry.field(description="A batch of workers by hub id, same order; null where unknown.")
     async def workers(self, info: Info, ids: list[strawberry.ID]) -> list[Worker | None]:
         ctx: HubContext = info.context
-        require_purpose(ctx)
         _check_batch(len(ids), ctx.hub.settings.max_batch_ids, "ids")
         checked = [check_worker_id(str(i)) for i in ids]
         return list(await asyncio.gather(*(load_worker(ctx, i) for i in checked)))
@@ -117,7 +126,6 @@ class Query(WitnessQueries):
     @strawberry.field(description="A batch of workers by NIK, same order; null where unknown.")
     async def workers_by_nik(self, info: Info, niks: list[str]) -> list[Worker | None]:
         ctx: HubContext = info.context
-        require_purpose(ctx)
         _check_batch(len(niks), ctx.hub.settings.max_batch_ids, "niks")
         checked = [check_nik(n) for n in niks]
         found = await find_by_identifier(ctx, "nik", checked)
@@ -148,6 +156,13 @@ class Query(WitnessQueries):
             scopes=sorted(principal.scopes),
             purpose=principal.purpose.value if principal.purpose else None,
         )
+
+    @strawberry.field(description="The Indonesian missions, with their public numbers.")
+    def missions(self) -> list[t.Mission]:
+        return [
+            t.Mission(code=m.code, name=m.name, city=m.city, country=m.country, phone=m.phone)
+            for m in MISSIONS
+        ]
 
     @strawberry.field(description="Each agency's state as the hub sees it.")
     async def sources(self, info: Info) -> list[t.SourceHealth]:

@@ -18,6 +18,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from hub.graphql.cases import CaseSubscription
+from hub.graphql.enforce import enforce
 from hub.graphql.limits import DocumentLimits, QueryCost, limit_rules
 from hub.graphql.live import SubscriptionsOverWebSocket
 from hub.graphql.mutation import Mutation
@@ -82,7 +83,7 @@ def build_schema(
         lambda: QueryCost(max_cost, max_batch_ids),
         SubscriptionsOverWebSocket,
     ]
-    return HubSchema(
+    schema = HubSchema(
         query=Query,
         mutation=Mutation,
         subscription=CaseSubscription,
@@ -90,3 +91,5 @@ def build_schema(
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not dev),
     )
+    enforce(schema._schema, dev=dev)  # the access policy, declared in hub/graphql/policy.py
+    return schema

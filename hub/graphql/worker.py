@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import strawberry
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField, Selection
 
-from auth.access import SECTION_SCOPES
+from auth.access import Access
 from auth.errors import Forbidden
+from connectors.kit.errors import ConnectorError
+from hub.crosswalk import Link
+from hub.graphql.enforce import agency_visible, field_allowed
 from hub.graphql.errors import source_error
-from hub.graphql.guard import auth_error, check_section, require_purpose
+from hub.graphql.guard import auth_error, require_purpose
+from hub.graphql.policy import KIND_SCOPES, POLICY, SCOPE_SECTIONS
 from hub.graphql.protection import ProtectionStatus
+from hub.graphql.redact import redact
 from hub.view import sections
 from hub.view.verdict import load_licenses, verdict_for
 from hub.view.worker_view import AgencyResult, WorkerView
 from schema.graphql import types as t
-from schema.records import RecordKind, RecordSet
+from schema.identifiers import mask_nik
+from schema.records import MissionRecord, RecordKind, RecordSet
 
 if TYPE_CHECKING:
     from hub.graphql.context import HubContext
@@ -57,51 +64,53 @@ class Worker:
         return await load_worker(info.context, str(id))
 
     async def _results(
-        self, info: Info, kind: RecordKind, *, partial: bool
+        self, info: Info, kind: RecordKind, *, partial: bool, hidden: frozenset[str] = frozenset()
     ) -> dict[str, AgencyResult]:
         """Results of the agencies holding ``kind``. A failed agency nulls the section unless
-        ``partial``, where the others still answer and the failure is reported beside."""
+        ``partial``, where the others still answer and the failure is reported beside (unless
+        the agency is ``hidden``: that it holds a record of the worker is its section's data)."""
         ctx: HubContext = info.context
         results = await self.view.agencies(ctx.hub.agencies_with(kind))
         failed = [r for r in results.values() if r.error is not None]
         if failed and (not partial or len(failed) == len(results)):
             raise source_error(failed[0].error)  # type: ignore[arg-type]
+        note = _noter(ctx, info, hidden)
         for r in failed:
-            ctx.note(r.error, _path(info))  # type: ignore[arg-type]
+            note(r.error)  # type: ignore[arg-type]
         return {code: r for code, r in results.items() if r.error is None}
 
     @strawberry.field
     async def identity(self, info: Info) -> t.Identity | None:
         ctx: HubContext = info.context
-        await check_section(ctx, str(self.id), "identity")
-        results = await self._results(info, RecordKind.PERSON, partial=True)
-        identity = sections.build_identity(results.values(), self.view.links, ctx.hub.regencies)
+        worker_id = str(self.id)
+        access = await ctx.access(worker_id)
+        hidden = _hidden_agencies(ctx, access)
+        results = await self._results(info, RecordKind.PERSON, partial=True, hidden=hidden)
+        links = _visible_links(ctx, access, self.view.links)
+        identity = sections.build_identity(results.values(), links, ctx.hub.regencies)
         if identity is None:
             return None
-        access = await ctx.access(str(self.id))
-        ctx.audit_returned(str(self.id), "identity")
+        ctx.audit_returned(worker_id, "identity")
         if identity.nik:
-            identity.nik = access.nik(identity.nik)
-            if identity.nik.isdigit() and _requested(info, "nik"):
-                ctx.audit_returned(str(self.id), "nik")
-        if (
-            identity.next_of_kin is not None
-            and _requested(info, "nextOfKin")
-            and access.section("nextOfKin")
-        ):
-            ctx.audit_returned(str(self.id), "contact")
-        if not access.section("nextOfKin"):
-            identity.next_of_kin = None
-            if _requested(info, "nextOfKin"):
-                ctx.audit_refused(str(self.id), "contact")
-                ctx.soft_errors.append(
-                    auth_error(Forbidden(SECTION_SCOPES["nextOfKin"]), [*_path(info), "nextOfKin"])
-                )
+            if not field_allowed(access, "Identity.nik"):
+                identity.nik = mask_nik(identity.nik)
+            elif _requested(info, "nik"):
+                ctx.audit_returned(worker_id, POLICY["Identity.nik"].category or "nik")
+        for name, attribute in (("phone", "phone"), ("nextOfKin", "next_of_kin")):
+            rule = POLICY[f"Identity.{name}"]
+            asked = _requested(info, name)
+            if not field_allowed(access, f"Identity.{name}"):
+                setattr(identity, attribute, None)
+                if asked:
+                    ctx.audit_refused(worker_id, rule.category or "contact")
+                    error = Forbidden(rule.scope or "self")
+                    ctx.soft_errors.append(auth_error(error, [*_path(info), name]))
+            elif asked and getattr(identity, attribute) is not None:
+                ctx.audit_returned(worker_id, rule.category or "contact")
         return identity
 
     @strawberry.field
     async def placements(self, info: Info) -> list[t.Placement] | None:
-        await check_section(info.context, str(self.id), "placements")
         ctx: HubContext = info.context
         # The missions' endorsements are fetched alongside the placements, not after them.
         results, endorsing = await asyncio.gather(
@@ -123,16 +132,29 @@ class Worker:
     @strawberry.field
     async def protection(self, info: Info) -> ProtectionStatus | None:
         """The verdict over every agency's records; a source that failed makes it
-        incomplete (never PROTECTED) and is named in the findings."""
-        await check_section(info.context, str(self.id), "protection")
+        incomplete (never PROTECTED) and is named in the findings. The findings carry only
+        what the token may read (hub.graphql.redact)."""
         ctx: HubContext = info.context
-        verdict = await verdict_for(ctx, self.view, lambda exc: ctx.note(exc, _path(info)))
+        access = await ctx.access(str(self.id))
+        hidden = _hidden_agencies(ctx, access)
+        verdict = await verdict_for(ctx, self.view, _noter(ctx, info, hidden))
+        missions = await self._case_missions(ctx) if access.own_record else {}
         ctx.audit_returned(str(self.id), "protection")
-        return ProtectionStatus.of(verdict)
+        findings = redact(verdict.findings, access, missions, hidden)
+        return ProtectionStatus.of(verdict, findings)
+
+    async def _case_missions(self, ctx: HubContext) -> dict[str, MissionRecord]:
+        """Each open case's record id -> its mission (the verdict has fetched them already)."""
+        results, own = await asyncio.gather(
+            self.view.agencies(ctx.hub.agencies_with(RecordKind.CASE)),
+            ctx.hub_cases.load(str(self.id)),
+        )
+        cases = [c for r in results.values() for s in r.sets for c in s.cases]
+        cases += [c.as_record() for c in own]
+        return {c.provenance.record_id: c.mission for c in cases if c.mission is not None}
 
     @strawberry.field
     async def social_security(self, info: Info) -> t.SocialSecurity | None:
-        await check_section(info.context, str(self.id), "socialSecurity")
         results = await self._results(info, RecordKind.MEMBERSHIP, partial=False)
         sets = [s for r in results.values() for s in r.sets]
         info.context.audit_returned(str(self.id), "social_security")
@@ -140,7 +162,6 @@ class Worker:
 
     @strawberry.field
     async def consular(self, info: Info) -> t.ConsularRecord | None:
-        await check_section(info.context, str(self.id), "consular")
         results = await self._results(info, RecordKind.CONSULAR_REPORT, partial=False)
         info.context.audit_returned(str(self.id), "consular")
         return sections.build_consular(results.values())
@@ -148,7 +169,6 @@ class Worker:
     @strawberry.field
     async def cases(self, info: Info) -> list[t.Case] | None:
         ctx: HubContext = info.context
-        await check_section(ctx, str(self.id), "cases")
         # The hub's own cases stand even when every mission is unreachable (reported beside).
         results, own = await asyncio.gather(
             self.view.agencies(ctx.hub.agencies_with(RecordKind.CASE)),
@@ -161,10 +181,20 @@ class Worker:
         ctx.audit_returned(str(self.id), "case")
         return sections.build_cases(answered, own, str(self.id))
 
-    @strawberry.field
+    @strawberry.field(
+        description="Each agency whose section the token reads: does it hold "
+        "this worker's records, and could it be read."
+    )
     async def sources(self, info: Info) -> list[t.SourceStatus]:
         ctx: HubContext = info.context
-        results = await self.view.agencies(list(ctx.hub.connectors))
+        worker_id = str(self.id)
+        access = await ctx.access(worker_id)
+        connectors = ctx.hub.connectors
+        visible = [c for c, conn in connectors.items() if agency_visible(access, conn.record_kinds)]
+        results = await self.view.agencies(visible)
+        for code, result in results.items():
+            if result.sets:  # that the agency holds records is that section's data
+                ctx.audit_returned(worker_id, *_categories(access, connectors[code].record_kinds))
         return [
             t.SourceStatus(
                 agency=t.AgencyEnum(code),
@@ -174,6 +204,43 @@ class Worker:
             )
             for code, result in results.items()
         ]
+
+
+def _hidden_agencies(ctx: HubContext, access: Access) -> frozenset[str]:
+    """The agencies whose section the token does not read."""
+    connectors = ctx.hub.connectors.items()
+    return frozenset(c for c, conn in connectors if not agency_visible(access, conn.record_kinds))
+
+
+def _noter(ctx: HubContext, info: Info, hidden: frozenset[str]) -> Callable[[ConnectorError], None]:
+    """Reports a source failure beside the answer, unless it names a hidden agency (the
+    verdict's ``complete: false`` still says something is missing)."""
+
+    def note(exc: ConnectorError) -> None:
+        if exc.agency not in hidden:
+            ctx.note(exc, _path(info))
+
+    return note
+
+
+def _visible_links(ctx: HubContext, access: Access, links: list[Link]) -> list[Link]:
+    """The crosswalk links of agencies whose section the token reads (a local id is a KPJ,
+    an ID PMI…; that an agency holds one at all is that agency's data)."""
+    if not field_allowed(access, "Identity.links"):
+        return []
+    connectors = ctx.hub.connectors
+    return [
+        link
+        for link in links
+        if link.agency in connectors
+        and agency_visible(access, connectors[link.agency].record_kinds)
+    ]
+
+
+def _categories(access: Access, kinds: frozenset[RecordKind]) -> set[str]:
+    sections = {SCOPE_SECTIONS[KIND_SCOPES[k]] for k in kinds if k in KIND_SCOPES}
+    sections = sections or {"Worker.identity"}  # an agency of person records only
+    return {POLICY[s].category or "" for s in sections if field_allowed(access, s)} - {""}
 
 
 async def load_worker(ctx: HubContext, worker_id: str | None) -> Worker | None:

@@ -13,6 +13,7 @@ import strawberry
 
 from schema import enums
 from schema.graphql.agency import Agency as AgencyEnum
+from schema.missions import mission_info
 from schema.records import (
     CaseRecord,
     ClaimRecord,
@@ -93,6 +94,16 @@ class Identity:
     phone: str | None
     next_of_kin: Contact | None
     links: list[SourceLink]
+
+    @strawberry.field(
+        description="The last four characters of the newest passport: enough to tell two "
+        "people of the same name apart in a list, without the whole number."
+    )
+    def passport_last4(self) -> str | None:
+        if not self.passports:
+            return None
+        newest = max(self.passports, key=lambda p: p.expires_on or dt.date.min)
+        return newest.number[-4:]
 
 
 @strawberry.type
@@ -181,18 +192,23 @@ class SocialSecurity:
     provenance: list[Provenance]
 
 
-@strawberry.type
+@strawberry.type(description="An Indonesian embassy or consulate: public reference data.")
 class Mission:
     code: str
     name: str
     city: str
     country: str
+    phone: str | None = strawberry.field(
+        default=None, description="The mission's public switchboard (schema/missions.py)."
+    )
 
     @classmethod
     def of(cls, m: MissionRecord | None) -> Mission | None:
         if m is None:
             return None
-        return cls(code=m.code, name=m.name, city=m.city, country=m.country)
+        info = mission_info(m.code)
+        phone = info.phone if info is not None else None
+        return cls(code=m.code, name=m.name, city=m.city, country=m.country, phone=phone)
 
 
 @strawberry.type

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
 from typing import Any
 
 from tests.console.conftest import PASSWORD, WORKER, ConsoleStack
@@ -43,3 +46,76 @@ def officer(console: ConsoleStack) -> str:
 def open_worker(page: Any, console: ConsoleStack, worker_id: str) -> None:
     page.goto(f"{console.url}#/worker/{worker_id}")
     page.wait_for_selector("#section-sources")
+
+
+PHONE = {"width": 360, "height": 780}
+DESK = {"width": 1280, "height": 800}
+VIEWPORTS = {"phone": PHONE, "desk": DESK}
+DOCS = Path(__file__).parents[2] / "docs" / "console"
+
+
+def shoot(page: Any, name: str, tmp: Path, *, full_page: bool = False) -> Path:
+    """A screenshot of ``page``; written into docs/console/ as ``name``.png only with
+    PMIHUB_UPDATE_SCREENSHOT=1 (``make console-screenshots``), so a test run leaves the tree
+    as it was."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    shot = tmp / f"{name}.png"
+    page.screenshot(path=str(shot), full_page=full_page)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 5_000
+    if os.environ.get("PMIHUB_UPDATE_SCREENSHOT") == "1":
+        DOCS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, DOCS / f"{name}.png")
+    return shot
+
+
+def axe_violations(page: Any, source: str) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on the page as it is now (WCAG 2.1 AA)."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(source)
+    found = page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {
+                runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
+                                                'best-practice']},
+                resultTypes: ['violations'],
+            });
+            return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+        }"""
+    )
+    return [v for v in found if v["impact"] in ("serious", "critical")]
+
+
+# Words split across lines anywhere in the page (a line may end after a hyphen; a token of
+# more than 24 characters, such as a long address without spaces, may wrap).
+BROKEN_WORDS = """() => {
+    const broken = [];
+    const walker = document.createTreeWalker(document.querySelector('main'),
+                                             NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const node = walker.currentNode;
+        const parent = node.parentElement;
+        if (!parent.offsetParent || parent.closest('thead, .visually-hidden')) continue;
+        const re = /[^\\s-]+/g;  // a line may end after a hyphen ("pra-|pemberangkatan")
+        let m;
+        while ((m = re.exec(node.textContent))) {
+            if (m[0].length > 24) continue;
+            const range = document.createRange();
+            range.setStart(node, m.index);
+            range.setEnd(node, m.index + m[0].length);
+            const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+            if (lines.size > 1) broken.push(m[0]);
+        }
+    }
+    return broken;
+}"""
+
+
+def open_case_form(page: Any) -> None:
+    """Show the open-case form once the page has settled (a case just opened re-reads the
+    worker: a click while the verdict is replaced could land beside the button)."""
+    page.wait_for_load_state("networkidle")
+    toggle = page.locator("[aria-controls=open-case]")
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    page.wait_for_selector("#open-case:not([hidden])")

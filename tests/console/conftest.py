@@ -7,11 +7,15 @@ it the tests skip locally and fail under ``CI=true``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,9 +23,10 @@ import pytest
 from auth.users import add_user
 from connectors.sandbox.serve import free_port
 from hub.storage import make_engine
-from schema.scenario import Scenario
+from schema.scenario import Scenario, parse_scenario
 from tests.e2e.stack import Stack, running_stack
 
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -38,6 +43,74 @@ RIZKI = "3201011507880007"
 LIMITED = "petugas.terbatas"  # an officer whose role reads no BPJS, consular or contact data
 WORKER = "pekerja.siti"
 PASSWORD = "console-test-password"
+NAMESAKE = "Nur Hidayah"  # 24 people of one name: more than a page of results
+NAMESAKES = 24
+CITIES = {"HK": "Sha Tin", "MY": "Johor Bahru", "TW": "Taichung", "SA": "Jeddah"}
+MISSION_OF = {"HK": "HKG", "MY": "KUL", "TW": "TPE", "SA": "RUH"}
+
+
+def namesake(i: int) -> dict[str, object]:
+    """One of NAMESAKES women named NAMESAKE: each born on another day, with her own passport,
+    placement country, employer city and (for some) a mission report and BPJS membership."""
+    born = date(1985 + i % 12, 1 + i % 12, 1 + i)
+    nik = f"350612{born.day + 40:02d}{born.month:02d}{born.year % 100:02d}{i + 101:04d}"
+    country = list(CITIES)[i % len(CITIES)]
+    person: dict[str, object] = {
+        "key": f"namesake-{i}",
+        "nik": nik,
+        "name": NAMESAKE,
+        "birthDate": born.isoformat(),
+        "sex": "FEMALE",
+        "passports": [{"number": f"E{7000100 + i * 37:07d}", "expiresOn": "2033-05-01"}],
+        "kemnaker": {"jobSeekerId": f"AK1-2024-{500 + i:06d}", "registeredOn": "2023-11-02"},
+        "p2mi": {
+            "pmiId": f"PMI-3506-2024-{7000 + i:07d}",
+            "placements": [
+                {
+                    "placementId": f"PL-2024-{7000 + i:07d}",
+                    "status": "WORKING",
+                    "scheme": "PRIVATE_AGENCY",
+                    "country": country,
+                    "occupation": "Domestic worker",
+                    "sector": "DOMESTIC",
+                    "agencyLicense": "KEP.045/2021",
+                    "employer": {
+                        "name": f"Employer {i}",
+                        "country": country,
+                        "city": CITIES[country],
+                    },
+                    "contractStart": "2024-03-01",
+                    "contractEnd": "2027-02-28",
+                    "orientationCompleted": True,
+                    "departedOn": "2024-03-01",
+                }
+            ],
+        },
+    }
+    if i % 2 == 0:
+        person["bpjs"] = {
+            "kpj": f"2400{7000 + i:07d}",
+            "coverages": [
+                {"program": p, "phase": "PLACEMENT", "start": "2024-03-01", "end": "2027-03-31"}
+                for p in ("JKK", "JKM")
+            ],
+        }
+    if i % 3 != 2:
+        person["embassy"] = {
+            "recordId": f"{MISSION_OF[country]}-WNI-2024-{7000 + i:06d}",
+            "passportKnown": f"E{7000100 + i * 37:07d}",
+            "reports": [{"mission": MISSION_OF[country], "reportedOn": "2024-03-10"}],
+            "endorsedContracts": [f"PL-2024-{7000 + i:07d}"],
+        }
+    return person
+
+
+@pytest.fixture(scope="package")
+def console_scenario() -> Scenario:
+    """The small scenario and NAMESAKES women of one name (tests/fixtures)."""
+    raw = json.loads((FIXTURES / "small_scenario.json").read_text())
+    raw["people"] += [namesake(i) for i in range(NAMESAKES)]
+    return parse_scenario(json.dumps(raw), "console scenario")
 
 
 def _unavailable(reason: str) -> None:
@@ -80,7 +153,15 @@ class ConsoleStack:
 
 @pytest.fixture(scope="package")
 def console(
-    small_scenario: Scenario, tmp_path_factory: pytest.TempPathFactory
+    console_scenario: Scenario, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ConsoleStack]:
+    with console_stack(console_scenario, tmp_path_factory) as running:
+        yield running
+
+
+@contextmanager
+def console_stack(
+    console_scenario: Scenario, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ConsoleStack]:
     """The four sandboxes and the hub, its login page on, the console's redirect URI on the
     hub's real port; an officer with a narrower role and a worker user are added."""
@@ -88,7 +169,7 @@ def console(
     public = f"http://127.0.0.1:{port}"
     extra = {"HUB_PUBLIC_URL": public, "HUB_AUTH_DEMO": "true"}
     directory = tmp_path_factory.mktemp("console")
-    with running_stack(small_scenario, directory, extra_env=extra, hub_port=port) as stack:
+    with running_stack(console_scenario, directory, extra_env=extra, hub_port=port) as stack:
         ids = {}
         for nik in (SITI, RIZKI):
             body = stack.graphql("query($n: String!) { workerBy(nik: $n) { id } }", {"n": nik})
@@ -140,3 +221,39 @@ def browser(chromium: Path, console: ConsoleStack) -> Iterator[object]:
             yield launched
         finally:
             launched.close()
+
+
+AXE = Path(__file__).parent / "axe"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's browser script, from the npm registry (pinned in tests/console/axe's lock
+    file), installed once per lock file under .venv/. Without npm the accessibility tests skip
+    locally and fail under CI=true."""
+    if not shutil.which("npm"):
+        _unavailable_tool("npm is not installed")
+    lock = (AXE / "package-lock.json").read_bytes()
+    folder = Path(__file__).parents[2] / ".venv" / f"axe-{hashlib.sha256(lock).hexdigest()[:12]}"
+    script = folder / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in ("package.json", "package-lock.json"):
+            shutil.copy(AXE / name, folder / name)
+        done = subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if done.returncode != 0 or not script.is_file():
+            _unavailable_tool(f"npm ci failed: {done.stderr.strip()[-500:]}")
+    return script.read_text()
+
+
+def _unavailable_tool(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"the console's accessibility tests need axe-core: {reason}")
+    pytest.skip(f"axe-core is not available: {reason}")

@@ -69,7 +69,7 @@ def test_the_worker_page_leads_with_the_verdict_then_each_section_in_order(
     assert "P3MI" in placement and "Pemberi kerja" in placement
     bpjs = page.inner_text("#section-socialSecurity")
     assert "24001234567" in bpjs and "klaim" in bpjs
-    assert "HKG" in page.inner_text("#section-consular")
+    assert "KJRI Hong Kong" in page.inner_text("#section-consular")
     sources = page.inner_text("#section-sources")
     for agency in ("Kemnaker", "KP2MI", "BPJS Ketenagakerjaan", "Perwakilan RI"):
         assert agency in sources
@@ -170,8 +170,13 @@ def test_a_case_the_hub_refuses_shows_its_reason_and_adds_nothing(
     open_worker(page, console, console.worker_ids[SITI])
     before = page.locator("#cases-list li").count()
     page.click("#section-protection button[aria-controls=open-case]")
+    page.select_option("#case-kind", "OTHER")  # no such case open: no duplicate warning
     page.fill("#case-summary", "Pekerja tidak dapat dihubungi sejak seminggu")
-    page.fill("#case-mission", "ZZZ")  # no such mission
+    page.wait_for_selector("#case-mission option[value=HKG]", state="attached")
+    page.eval_on_selector(  # a tampered form: the list offers only the hub's missions
+        "#case-mission", "s => s.append(new Option('ZZZ', 'ZZZ'))"
+    )
+    page.select_option("#case-mission", "ZZZ")  # no such mission
     page.click("#open-case button[type=submit]")
     page.wait_for_selector("#open-case .problem:not(:empty)")
     assert "ZZZ" in page.inner_text("#open-case .problem")  # the hub's own words

@@ -26,6 +26,8 @@ pytestmark = pytest.mark.e2e
 
 APOLLO = Path(__file__).parent / "apollo"
 NIKS = ["3506124508900003", "3201011507880007"]
+GATEWAY = "federation-gateway"  # its token holds federation:gateway (_service, _entities)
+PURPOSE = "CLAIM_PROCESSING"
 FLAGS = "{ flags { reason worker { id identity { fullName } socialSecurity { kpj } } } }"
 
 
@@ -72,8 +74,8 @@ def gateway(stack: Stack, gateway_modules: Path) -> Iterator[tuple[str, list[str
     port, monitor = free_port(), free_port()
     environ = {
         **os.environ,
-        "HUB_TOKEN": stack.token(),
-        "HUB_PURPOSE": "EMERGENCY",
+        "HUB_TOKEN": stack.token(GATEWAY),
+        "HUB_PURPOSE": PURPOSE,
         "FLAGGED_WORKERS": ",".join(flagged),
     }
     process = subprocess.Popen(
@@ -101,7 +103,7 @@ def gateway(stack: Stack, gateway_modules: Path) -> Iterator[tuple[str, list[str
         process.wait(timeout=10)
 
 
-def ask(url: str, query: str, token: str | None, purpose: str = "EMERGENCY") -> dict:
+def ask(url: str, query: str, token: str | None, purpose: str = PURPOSE) -> dict:
     headers = {"x-purpose": purpose, **({"authorization": f"Bearer {token}"} if token else {})}
     response = httpx.post(url, json={"query": query}, headers=headers, timeout=30)
     return response.json()
@@ -111,7 +113,7 @@ def test_a_gateway_fills_another_subgraphs_workers_from_the_hub(
     stack: Stack, gateway: tuple[str, list[str]]
 ) -> None:
     url, flagged = gateway
-    body = ask(url, FLAGS, stack.token())
+    body = ask(url, FLAGS, stack.token(GATEWAY))
     assert "errors" not in body, body.get("errors")
     flags = body["data"]["flags"]
     assert [f["worker"]["id"] for f in flags] == flagged
@@ -134,5 +136,5 @@ def test_the_callers_token_travels_through_the_gateway(
     )
     assert anonymous["errors"]  # the hub refused; nothing was read without a token
     one = f'{{ worker(id: "{flagged[0]}") {{ identity {{ fullName }} }} }}'
-    root = ask(url, one, stack.token())
+    root = ask(url, one, stack.token(GATEWAY))
     assert root["data"]["worker"]["identity"]["fullName"]

@@ -13,11 +13,28 @@ ENTITIES = """query($r: [_Any!]!) { _entities(representations: $r) {
   ... on Worker { id identity { fullName } socialSecurity { kpj } } } }"""
 
 
+GATEWAY = "federation-gateway"
+
+
 def test_service_sdl_declares_worker_as_an_entity(stack: Stack) -> None:
-    body = stack.graphql("{ _service { sdl } }").json()
+    body = stack.graphql("{ _service { sdl } }", client=GATEWAY, purpose=None).json()
     sdl = body["data"]["_service"]["sdl"]
     assert 'type Worker @key(fields: "id")' in sdl
     assert "specs.apollo.dev/federation/v2" in sdl
+
+
+def test_service_and_entities_are_for_the_gateway_only_outside_dev(stack: Stack) -> None:
+    for query, variables in (
+        ("{ _service { sdl } }", {}),
+        (ENTITIES, {"r": [{"__typename": "Worker", "id": "wk_" + "e" * 20}]}),
+    ):
+        body = stack.graphql(query, variables).json()  # embassy-system: every read, no gateway
+        assert body["data"] is None
+        assert body["errors"][0]["extensions"] == {
+            **body["errors"][0]["extensions"],
+            "code": "FORBIDDEN",
+            "scope": "federation:gateway",
+        }
 
 
 def test_entities_resolve_in_one_batch_per_agency(stack: Stack) -> None:
@@ -30,7 +47,9 @@ def test_entities_resolve_in_one_batch_per_agency(stack: Stack) -> None:
         with stack.sandbox(agency) as client:
             client.delete("/_sandbox/stats")
     representations = [{"__typename": "Worker", "id": i} for i in [*ids, "wk_" + "e" * 20]]
-    body = stack.graphql(ENTITIES, {"r": representations}).json()
+    body = stack.graphql(
+        ENTITIES, {"r": representations}, client=GATEWAY, purpose="CLAIM_PROCESSING"
+    ).json()
     entities = body["data"]["_entities"]
     assert [e["id"] if e else None for e in entities] == [*ids, None]
     assert entities[0]["socialSecurity"]["kpj"] == "24001234567"
@@ -41,7 +60,10 @@ def test_entities_resolve_in_one_batch_per_agency(stack: Stack) -> None:
 
 def test_entities_need_a_purpose_like_every_personal_query(stack: Stack) -> None:
     body = stack.graphql(
-        ENTITIES, {"r": [{"__typename": "Worker", "id": "wk_" + "e" * 20}]}, purpose=None
+        ENTITIES,
+        {"r": [{"__typename": "Worker", "id": "wk_" + "e" * 20}]},
+        client=GATEWAY,
+        purpose=None,
     ).json()
     assert body["errors"][0]["extensions"]["code"] == "PURPOSE_REQUIRED"
 
