@@ -1,5 +1,5 @@
-"""After the placement: rights that run on after return, BPJS benefits owed and not claimed,
-and the benefit for a failed departure.
+"""BPJS benefits owed: claims waiting, the failed-departure benefit, and the case kind to benefit
+table that rules/case_benefits.py reads.
 
 Permenaker 4/2023 pays benefits for events, not only for phases: a death (JKM, with the
 children's scholarship), a work accident (JKK), a failed departure, the return of a worker in
@@ -12,13 +12,12 @@ opened: absent data never makes a finding.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 
 from hub.protection import labels
 from hub.protection.facts import BPJS, P2MI
-from hub.protection.law import PERMENAKER_4_2023, UU_18_2017, Law, in_force
+from hub.protection.law import PERMENAKER_4_2023, Law, in_force
 from hub.protection.rule import Context, Hit, rule
-from hub.protection.situation import Stage
 from hub.protection.text import Text, count
 from hub.protection.verdict import Action, Party
 from schema.enums import (
@@ -30,7 +29,7 @@ from schema.enums import (
     ProtectionPhase,
     Severity,
 )
-from schema.records import CaseRecord, ClaimRecord, Provenance
+from schema.records import ClaimRecord
 
 BENEFITS = Law(
     "Permenaker 4/2023 Art. 27 (pre-work benefits: failure to depart, rape, loss on the journey) "
@@ -48,16 +47,6 @@ CASE_BENEFITS: dict[CaseKind, tuple[Benefit, Program]] = {
     CaseKind.REPATRIATION: (Benefit.PROBLEM_RETURN, Program.JKK),
     CaseKind.SEXUAL_VIOLENCE: (Benefit.SEXUAL_VIOLENCE, Program.JKK),
 }
-BENEFIT_NAMES = {
-    Benefit.DEATH: Text("santunan kematian (JKM) dan beasiswa anak", "death benefit (JKM) and "
-                        "children's scholarship"),
-    Benefit.WORK_ACCIDENT: Text("manfaat kecelakaan kerja (JKK)", "work-accident benefit (JKK)"),
-    Benefit.FAILED_DEPARTURE: Text("santunan gagal berangkat", "failed-departure benefit"),
-    Benefit.PROBLEM_RETURN: Text("biaya pemulangan PMI bermasalah", "return of a worker in "
-                                 "trouble"),
-    Benefit.SEXUAL_VIOLENCE: Text("santunan korban kekerasan seksual", "benefit for sexual "
-                                  "violence"),
-}  # fmt: skip
 CLAIM_WORKER = Action(
     Party.WORKER,
     Text(
@@ -69,7 +58,7 @@ CLAIM_WORKER = Action(
 )
 
 
-def _claimed(claims: list[ClaimRecord], benefit: Benefit, program: Program, since: date) -> bool:
+def claimed(claims: list[ClaimRecord], benefit: Benefit, program: Program, since: date) -> bool:
     for c in claims:
         if c.status is ClaimStatus.REJECTED:
             continue
@@ -80,64 +69,13 @@ def _claimed(claims: list[ClaimRecord], benefit: Benefit, program: Program, sinc
     return False
 
 
-def _claims(ctx: Context) -> list[ClaimRecord]:
+def claims_of(ctx: Context) -> list[ClaimRecord]:
     return [c for m in ctx.facts.memberships for c in m.claims]
 
 
-def _claim_window(ctx: Context, since: date) -> bool:
+def claim_window(ctx: Context, since: date) -> bool:
     years = in_force(ctx.config.jkk_claim_years, ctx.today)
     return years is not None and ctx.today <= since.replace(year=since.year + years)
-
-
-@rule(
-    code="BENEFIT_CLAIMABLE",
-    severity=Severity.MEDIUM,
-    law=BENEFITS,
-    condition="A member of BPJS Ketenagakerjaan has a case (open or closed) of a kind that "
-    "opens a benefit (death, accident, failed departure, repatriation, sexual violence) within "
-    "the claim window (JKK claims: {c.jkk_claim_years} years) and no claim for that benefit, "
-    "nor a claim of its programme filed since, that was not rejected. HIGH for a death with no "
-    "claim after {c.death_claim_days} days. Cases are read from the agencies that answered.",
-    message=Text(
-        "Kasus {kind} sejak {opened}: {benefit} belum diklaim.",
-        "Case ({kind}) since {opened}: the {benefit} has not been claimed.",
-    ),
-    action=Text(
-        "Bantu pekerja atau ahli waris mengajukan klaim; perwakilan menerbitkan surat yang "
-        "diperlukan BPJS.",
-        "Help the worker or the heirs file the claim; the mission issues the letters BPJS needs.",
-    ),
-    actions=(CLAIM_WORKER,),
-    needs=(BPJS,),
-)
-def benefit_claimable(ctx: Context) -> Iterator[Hit]:
-    if not ctx.facts.memberships:
-        return
-    claims = _claims(ctx)
-    seen: set[Benefit] = set()
-    for case in sorted(ctx.facts.cases, key=lambda c: c.opened_at):
-        found = CASE_BENEFITS.get(case.kind)
-        if found is None or found[0] in seen:
-            continue
-        benefit, program = found
-        opened = case.opened_at.date()
-        if not _claim_window(ctx, opened) or _claimed(claims, benefit, program, opened):
-            continue
-        seen.add(benefit)
-        late = benefit is Benefit.DEATH and (ctx.today - opened).days > ctx.config.death_claim_days
-        yield Hit(_params(case, benefit), _evidence(ctx, case), Severity.HIGH if late else None)
-
-
-def _params(case: CaseRecord, benefit: Benefit) -> dict[str, object]:
-    return {
-        "kind": labels.CASE_KINDS[case.kind],
-        "opened": case.opened_at.date(),
-        "benefit": BENEFIT_NAMES[benefit],
-    }
-
-
-def _evidence(ctx: Context, case: CaseRecord) -> tuple[Provenance, ...]:
-    return (case.provenance, *(m.provenance for m in ctx.facts.memberships))
 
 
 @rule(
@@ -225,7 +163,7 @@ def claim_pending(ctx: Context) -> Iterator[Hit]:
     needs=(P2MI, BPJS),
 )
 def failed_departure_benefit(ctx: Context) -> Iterator[Hit]:
-    claims = _claims(ctx)
+    claims = claims_of(ctx)
     for p in ctx.facts.placements:
         day = p.cancelled_on
         if p.status is not PlacementStatus.CANCELLED or day is None:
@@ -235,62 +173,12 @@ def failed_departure_benefit(ctx: Context) -> Iterator[Hit]:
             for m in ctx.facts.memberships
             for c in m.coverages
         )
-        if not covered or not _claim_window(ctx, day):
+        if not covered or not claim_window(ctx, day):
             continue
-        if _claimed(claims, Benefit.FAILED_DEPARTURE, Program.JKK, day):
+        if claimed(claims, Benefit.FAILED_DEPARTURE, Program.JKK, day):
             continue
         params = {"country": labels.country(p.destination_country), "cancelled": day}
         yield Hit(params, (p.provenance, *(m.provenance for m in ctx.facts.memberships)))
 
 
-@rule(
-    code="RETURNED_HOME",
-    severity=Severity.INFO,
-    law=Law(
-        "UU 18/2017 Art. 24 (post-work protection with no time limit: getting home, unmet "
-        "rights, the sick and the dead, rehabilitation, reintegration, empowerment); Permen "
-        "P2MI 32/2025 and 33/2025; Permenaker 4/2023 (post-placement cover; JKK claims within "
-        "five years; JHT payable after work ends)",
-        ("[S3]", "[S6]", "[S7]", "[S30]", "[S31]", "[S44]"),
-        since=UU_18_2017,
-    ),
-    condition="The latest placement is RETURNED and more than {c.post_return_days} days have "
-    "passed since the return day: the BPJS post-placement cover window is over; the rights of "
-    "Art. 24 run on.",
-    message=Text(
-        "Kembali ke Indonesia pada {returned}; masa perlindungan BPJS purnapenempatan berakhir "
-        "{window_end}. Hak berdasarkan UU 18/2017 Pasal 24 tetap berjalan: klaim JKK atas "
-        "kecelakaan selama penempatan dalam {years}, pencairan JHT, dan layanan reintegrasi.",
-        "Returned to Indonesia on {returned}; the BPJS post-placement cover window ended on "
-        "{window_end}. Rights under UU 18/2017 Art. 24 continue: JKK claims for accidents during "
-        "placement within {years}, the JHT payout, and reintegration services.",
-    ),
-    action=None,
-    actions=(
-        Action(
-            Party.WORKER,
-            Text(
-                "Anda masih dapat mengklaim JKK atas kecelakaan selama bekerja (dalam {years}), "
-                "mencairkan JHT, dan meminta layanan reintegrasi di BP3MI.",
-                "You can still claim JKK for an accident at work (within {years}), draw your "
-                "JHT, and ask the BP3MI for reintegration services.",
-            ),
-        ),
-    ),
-    needs=(P2MI,),
-    stages=(Stage.HOME,),
-)
-def returned_home(ctx: Context) -> Iterator[Hit]:
-    p = ctx.placement
-    if p is not None and p.returned_on is not None:
-        window_end = p.returned_on + timedelta(days=ctx.config.post_return_days)
-        years = in_force(ctx.config.jkk_claim_years, ctx.today) or 0
-        params = {
-            "returned": p.returned_on,
-            "window_end": window_end,
-            "years": count(years, "tahun", "year"),
-        }
-        yield Hit(params, ctx.placement_evidence)
-
-
-RULES = (benefit_claimable, claim_pending, failed_departure_benefit, returned_home)
+RULES = (claim_pending, failed_departure_benefit)
