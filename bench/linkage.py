@@ -128,15 +128,23 @@ def quality(truth: Mapping[Record, str], links: Iterable[tuple[str, str, str, st
     )
 
 
-def crosswalk_links(database_url: str) -> list[tuple[str, str, str, str]]:
+def crosswalk_links(environ: Mapping[str, str]) -> list[tuple[str, str, str, str]]:
     """(worker id, agency, local id, method) of every linked record, as the crosswalk export
-    (``pmihub crosswalk export``) writes them."""
+    (``pmihub crosswalk export``) writes them, with the record keys the hub keeps sealed (the
+    BPJS KPJ, hub/crosswalk/record_ids.py) opened under the run's pseudonym key, so they
+    compare with the scenario's ground truth."""
     from hub.crosswalk.export import linked_records
+    from hub.crosswalk.record_ids import PREFIX, RecordIdCipher
+    from hub.settings import pseudonym_key
     from hub.storage import make_engine
 
-    engine = make_engine(database_url)
+    cipher = RecordIdCipher(pseudonym_key(environ))
+    engine = make_engine(environ["HUB_DATABASE_URL"])
     try:
-        return [(w, a, local, m) for w, a, local, m, _ in linked_records(engine)]
+        return [
+            (w, a, cipher.open(a, local) if local.startswith(PREFIX) else local, m)
+            for w, a, local, m, _ in linked_records(engine)
+        ]
     finally:
         engine.dispose()
 
@@ -171,7 +179,7 @@ def _counts(counter: Mapping[tuple[str, ...], int]) -> str:
 
 def report(run: SyncRun) -> Quality:
     truth = ground_truth(json.loads(Path(run.scenario).read_text()))
-    result = quality(truth, crosswalk_links(run.database_url))
+    result = quality(truth, crosswalk_links(run.environ))
     print_quality(result, run.people)
     return result
 

@@ -89,6 +89,41 @@ class CaseKind(StrEnum):
     REPATRIATION = "REPATRIATION"
     MISSING = "MISSING"
     OTHER = "OTHER"
+    # Added for the law's remedies (domain-2026 C12); WAGE_DISPUTE is the unpaid-wages kind.
+    DEATH_PENALTY = "DEATH_PENALTY"
+    SEXUAL_VIOLENCE = "SEXUAL_VIOLENCE"
+    DOCUMENT_WITHHELD = "DOCUMENT_WITHHELD"
+    FAILED_DEPARTURE = "FAILED_DEPARTURE"
+
+
+class EmployerKind(StrEnum):
+    """Kepmenaker 260/2015 bans placement by employer type: a household (pengguna
+    perseorangan) or a company (badan hukum)."""
+
+    HOUSEHOLD = "HOUSEHOLD"
+    COMPANY = "COMPANY"
+
+
+class StayPurpose(StrEnum):
+    """Why a citizen abroad made a lapor diri (the visa or residence permit type)."""
+
+    WORK = "WORK"
+    STUDY = "STUDY"
+    FAMILY = "FAMILY"
+    OTHER = "OTHER"
+
+
+class Benefit(StrEnum):
+    """BPJS Ketenagakerjaan benefits for migrant workers (Permenaker 4/2023 Art. 27, 34)."""
+
+    DEATH = "DEATH"  # JKM, with the children's scholarship
+    WORK_ACCIDENT = "WORK_ACCIDENT"  # JKK: treatment, home care, disability
+    FAILED_DEPARTURE = "FAILED_DEPARTURE"
+    PROBLEM_RETURN = "PROBLEM_RETURN"  # transport home of a worker in trouble
+    NOT_PER_CONTRACT = "NOT_PER_CONTRACT"
+    DISMISSAL = "DISMISSAL"
+    SEXUAL_VIOLENCE = "SEXUAL_VIOLENCE"
+    OLD_AGE = "OLD_AGE"  # JHT payout
 
 
 class CaseStatus(StrEnum):

@@ -47,6 +47,7 @@ MISSIONS: tuple[MissionInfo, ...] = (
     MissionInfo("AUH", "KBRI Abu Dhabi", "Abu Dhabi", "AE", "+04:00"),
     MissionInfo("DXB", "KJRI Dubai", "Dubai", "AE", "+04:00"),
     MissionInfo("DOH", "KBRI Doha", "Doha", "QA", "+03:00"),
+    MissionInfo("PNH", "KBRI Phnom Penh", "Phnom Penh", "KH", "+07:00"),
     MissionInfo("KWI", "KBRI Kuwait City", "Kuwait City", "KW", "+03:00"),
     MissionInfo("MCT", "KBRI Muscat", "Muscat", "OM", "+04:00"),
     MissionInfo("BAH", "KBRI Manama", "Manama", "BH", "+03:00"),

@@ -12,9 +12,11 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from schema.enums import (
+    Benefit,
     CaseKind,
     CaseStatus,
     ClaimStatus,
+    EmployerKind,
     LicenseStatus,
     PlacementScheme,
     PlacementStatus,
@@ -23,6 +25,7 @@ from schema.enums import (
     Sector,
     Severity,
     Sex,
+    StayPurpose,
 )
 
 
@@ -102,6 +105,16 @@ class EmployerRecord:
     country: str
     city: str | None = None
     phone: str | None = None
+    kind: EmployerKind | None = None  # None: not recorded
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionRecord:
+    """A new contract term for a placement: as the company reported it to SISKOP2MI, or as
+    signed before a mission (then with the mission's provenance, via ``EndorsementRecord``)."""
+
+    contract_end: date
+    signed_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +136,13 @@ class PlacementRecord:
     orientation_completed: bool | None = None
     departed_on: date | None = None
     returned_on: date | None = None
+    # Added for the law of 2023-2025 (docs/scenario.md); None: not recorded.
+    agreement_signed_on: date | None = None  # the placement agreement (Permenaker 4/2023 Art. 19)
+    recruitment_permit: str | None = None  # SIP2MI number (UU 18/2017 Art. 59)
+    recruitment_permit_country: str | None = None  # the destination the SIP2MI names
+    card_expires_on: date | None = None  # E-PMI / E-KPMI card (Permen P2MI 34/2025)
+    extensions: tuple[ExtensionRecord, ...] = ()  # reported by the company
+    cancelled_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +181,7 @@ class ClaimRecord:
     status: ClaimStatus
     submitted_on: date
     amount: int | None = None
+    benefit: Benefit | None = None  # None: not recorded (older answers name the programme only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,14 +212,17 @@ class ConsularReportRecord:
     mission: MissionRecord | None = None
     address: str | None = None
     last_contact_on: date | None = None
+    purpose: StayPurpose | None = None  # None: not recorded
 
 
 @dataclass(frozen=True, slots=True)
 class EndorsementRecord:
-    """A placement contract endorsed (verified) by the labour attaché at a mission."""
+    """A placement contract endorsed (verified) by the labour attaché at a mission, or, with
+    ``extension``, an extension of it signed before the mission."""
 
     placement_id: str
     provenance: Provenance
+    extension: ExtensionRecord | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ Error answers carry ``"response": null``. Coded fields in the payload are ``{"ko
 
 from __future__ import annotations
 
-from schema.enums import ClaimStatus, ProtectionPhase, Sex
+from schema.enums import Benefit, ClaimStatus, ProtectionPhase, Sex
 
 BASE = "/pmi-rest"  # the API's path prefix
 SYSTEM = "BPJSTK-PMI"  # the system name records carry in their provenance
@@ -82,6 +82,19 @@ PROGRAM_NAMES = {
 
 MEMBER_ACTIVE = ("1", "AKTIF")
 MEMBER_INACTIVE = ("0", "TIDAK AKTIF")
+
+# ``kodeManfaat`` of a claim: the benefit of Permenaker 4/2023 Art. 27 and 34 it asks for.
+BENEFITS: dict[Benefit, str] = {
+    Benefit.DEATH: "SANTUNAN_KEMATIAN",
+    Benefit.WORK_ACCIDENT: "KECELAKAAN_KERJA",
+    Benefit.FAILED_DEPARTURE: "GAGAL_BERANGKAT",
+    Benefit.PROBLEM_RETURN: "PEMULANGAN_BERMASALAH",
+    Benefit.NOT_PER_CONTRACT: "TIDAK_SESUAI_PERJANJIAN",
+    Benefit.DISMISSAL: "PHK_SEPIHAK",
+    Benefit.SEXUAL_VIOLENCE: "KEKERASAN_SEKSUAL",
+    Benefit.OLD_AGE: "JAMINAN_HARI_TUA",
+}
+BENEFIT_BY_CODE = {code: benefit for benefit, code in BENEFITS.items()}
 
 PHASE_BY_CODE = {code: phase for phase, (code, _) in PHASES.items()}
 CLAIM_STATUS_BY_CODE = {code: status for status, (code, _) in CLAIM_STATUSES.items()}

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from connectors.bpjs.dialect import CLAIM_STATUS_BY_CODE, PHASE_BY_CODE, SEX_BY_CODE, SYSTEM
+from connectors.bpjs.dialect import (
+    BENEFIT_BY_CODE,
+    CLAIM_STATUS_BY_CODE,
+    PHASE_BY_CODE,
+    SEX_BY_CODE,
+    SYSTEM,
+)
 from connectors.bpjs.models import Participant
 from schema.enums import Agency, ProtectionPhase
 from schema.records import (
@@ -68,6 +74,7 @@ def to_membership(native: Participant, fetched_at: datetime) -> MembershipRecord
                 status=CLAIM_STATUS_BY_CODE[c.status.kode],
                 submitted_on=c.tglPengajuan,
                 amount=c.nominal,
+                benefit=BENEFIT_BY_CODE[c.kodeManfaat] if c.kodeManfaat else None,
             )
             for c in member.klaim
         ),

@@ -21,7 +21,7 @@ from pydantic import (
     StrictStr,
 )
 
-from connectors.bpjs.dialect import CLAIM_STATUS_BY_CODE
+from connectors.bpjs.dialect import BENEFIT_BY_CODE, CLAIM_STATUS_BY_CODE
 from schema.enums import Program
 from schema.identifiers import KPJ_RE, NIK_RE
 
@@ -95,11 +95,18 @@ def _claim_status(value: Coded) -> Coded:
     return value
 
 
+def _benefit(value: str) -> str:
+    if value not in BENEFIT_BY_CODE:
+        raise ValueError("unknown benefit code")
+    return value
+
+
 class Claim(Native):
     kodeProgram: Program
     status: Annotated[Coded, AfterValidator(_claim_status)]
     tglPengajuan: Date
     nominal: Rupiah | None = None
+    kodeManfaat: Annotated[StrictStr, AfterValidator(_benefit)] | None = None
 
 
 class Membership(Native):

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from connectors.bpjs.dialect import (
+    BENEFITS,
     CLAIM_STATUSES,
     MEMBER_ACTIVE,
     MEMBER_INACTIVE,
@@ -19,7 +20,7 @@ from connectors.bpjs.dialect import (
     SEX_CODES,
 )
 from connectors.sandbox.data import SandboxData
-from schema.scenario.models import BpjsRecord, Person
+from schema.scenario.models import BpjsRecord, Claim, Person
 
 SEGMENT = {"kode": "PMI", "keterangan": "PEKERJA MIGRAN INDONESIA"}
 
@@ -62,17 +63,21 @@ def peserta(person: Person, record: BpjsRecord, today: date) -> dict[str, Any]:
                 }
                 for c in record.contributions
             ],
-            "klaim": [
-                {
-                    "kodeProgram": c.program.value,
-                    "status": _coded(CLAIM_STATUSES[c.status]),
-                    "tglPengajuan": c.submittedOn.isoformat(),
-                    "nominal": c.amount,
-                }
-                for c in record.claims
-            ],
+            "klaim": [_claim(c) for c in record.claims],
         },
     }
+
+
+def _claim(claim: Claim) -> dict[str, Any]:
+    rendered: dict[str, Any] = {
+        "kodeProgram": claim.program.value,
+        "status": _coded(CLAIM_STATUSES[claim.status]),
+        "tglPengajuan": claim.submittedOn.isoformat(),
+        "nominal": claim.amount,
+    }
+    if claim.benefit is not None:  # a field added in 2023; older answers name no benefit
+        rendered["kodeManfaat"] = BENEFITS[claim.benefit]
+    return rendered
 
 
 @dataclass

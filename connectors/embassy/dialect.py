@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from schema.enums import CaseKind, CaseStatus, Severity, Sex
+from schema.enums import CaseKind, CaseStatus, Severity, Sex, StayPurpose
 from schema.identifiers import NIK_RE, is_valid_passport
 
 SYSTEM = "PeduliWNI"
@@ -117,5 +117,19 @@ CASE_CATEGORY = CodeList(
         CaseKind.REPATRIATION: "REPATRIASI",
         CaseKind.MISSING: "HILANG_KONTAK",
         CaseKind.OTHER: "LAINNYA",
+        CaseKind.DEATH_PENALTY: "ANCAMAN_HUKUMAN_MATI",
+        CaseKind.SEXUAL_VIOLENCE: "KEKERASAN_SEKSUAL",
+        CaseKind.DOCUMENT_WITHHELD: "DOKUMEN_DITAHAN",
+        CaseKind.FAILED_DEPARTURE: "GAGAL_BERANGKAT",
+    },
+)
+# The stay's purpose, as the visa or residence permit type of a lapor diri reads it.
+STAY_PURPOSE = CodeList(
+    StayPurpose,
+    {
+        StayPurpose.WORK: "BEKERJA",
+        StayPurpose.STUDY: "BELAJAR",
+        StayPurpose.FAMILY: "KELUARGA",
+        StayPurpose.OTHER: "LAINNYA",
     },
 )

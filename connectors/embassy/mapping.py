@@ -13,6 +13,7 @@ from schema.records import (
     ConsularReportRecord,
     CrossRef,
     EndorsementRecord,
+    ExtensionRecord,
     MissionRecord,
     PassportRecord,
     PersonRecord,
@@ -71,6 +72,7 @@ def report_record(record_id: str, report: SelfReport, fetched_at: datetime) -> C
         mission=_mission(report.mission),
         address=report.address_abroad,
         last_contact_on=report.last_contact_on,
+        purpose=report.purpose,
     )
 
 
@@ -93,9 +95,19 @@ def record_set(record: CitizenRecord, fetched_at: datetime) -> RecordSet:
     return RecordSet(
         person=person_record(record, fetched_at),
         reports=tuple(report_record(record_id, r, fetched_at) for r in record.self_reports),
-        endorsements=tuple(
-            EndorsementRecord(placement_id, _provenance(record_id, fetched_at))
-            for placement_id in record.endorsed_contracts
+        endorsements=(
+            *(
+                EndorsementRecord(placement_id, _provenance(record_id, fetched_at))
+                for placement_id in record.endorsed_contracts
+            ),
+            *(
+                EndorsementRecord(
+                    e.placement_id,
+                    _provenance(record_id, fetched_at),
+                    ExtensionRecord(e.contract_end, e.signed_on),
+                )
+                for e in record.extensions
+            ),
         ),
         cases=tuple(case_record(c, fetched_at) for c in record.consular_cases),
     )

@@ -14,9 +14,17 @@ from enum import StrEnum
 from typing import TypeVar
 from xml.etree.ElementTree import Element
 
-from connectors.embassy.dialect import CASE_CATEGORY, CASE_STATUS, PRIORITY, SEX, CodeList, is_nik
+from connectors.embassy.dialect import (
+    CASE_CATEGORY,
+    CASE_STATUS,
+    PRIORITY,
+    SEX,
+    STAY_PURPOSE,
+    CodeList,
+    is_nik,
+)
 from connectors.embassy.soap import q
-from schema.enums import CaseKind, CaseStatus, Severity, Sex
+from schema.enums import CaseKind, CaseStatus, Severity, Sex, StayPurpose
 
 T = TypeVar("T")
 E = TypeVar("E", bound=StrEnum)
@@ -47,6 +55,16 @@ class SelfReport:
     mission: Mission | None
     address_abroad: str | None
     last_contact_on: date | None
+    purpose: StayPurpose | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SignedExtension:
+    """A contract extension signed before the mission."""
+
+    placement_id: str
+    contract_end: date
+    signed_on: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +90,7 @@ class CitizenRecord:
     self_reports: tuple[SelfReport, ...]
     endorsed_contracts: tuple[str, ...]
     consular_cases: tuple[ConsularCase, ...]
+    extensions: tuple[SignedExtension, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +196,18 @@ def parse_record(node: Element) -> CitizenRecord:
             if (value := (item.text or "").strip())
         ),
         consular_cases=tuple(_case(item) for item in read.items("ConsularCases", "ConsularCase")),
+        extensions=tuple(
+            _extension(item) for item in read.items("ContractExtensions", "ContractExtension")
+        ),
+    )
+
+
+def _extension(node: Element) -> SignedExtension:
+    read = _Reader(node, "ContractExtension")
+    return SignedExtension(
+        placement_id=read.required("PlacementId"),
+        contract_end=read.must("ContractEnd", _date),
+        signed_on=read.must("SignedOn", _date),
     )
 
 
@@ -194,6 +225,7 @@ def _report(node: Element) -> SelfReport:
         mission=_mission(node.find(q("Mission")), "SelfReport.Mission"),
         address_abroad=read.text("AddressAbroad"),
         last_contact_on=read.convert("LastContactOn", _date),
+        purpose=read.convert("Purpose", _code(STAY_PURPOSE)),
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
-from connectors.embassy.dialect import CASE_CATEGORY, CASE_STATUS, PRIORITY, SEX
+from connectors.embassy.dialect import CASE_CATEGORY, CASE_STATUS, PRIORITY, SEX, STAY_PURPOSE
 from connectors.embassy.soap import element, sub
 from connectors.sandbox.data import SandboxData
 from schema.identifiers import normalize_passport
@@ -106,9 +106,18 @@ def render_record(
             sub(item, "AddressAbroad", report.address)
         if report.lastContactOn:
             sub(item, "LastContactOn", report.lastContactOn.isoformat())
+        if report.purpose:
+            sub(item, "Purpose", STAY_PURPOSE.wire(report.purpose))
     contracts = sub(node, "EndorsedContracts")
     for placement_id in record.endorsedContracts:
         sub(contracts, "PlacementId", placement_id)
+    if record.extensions:
+        extensions = sub(node, "ContractExtensions")
+        for extension in record.extensions:
+            item = sub(extensions, "ContractExtension")
+            sub(item, "PlacementId", extension.placementId)
+            sub(item, "ContractEnd", extension.contractEnd.isoformat())
+            sub(item, "SignedOn", extension.signedOn.isoformat())
     latest = latest_report(record)
     handling = missions.get(latest.mission) if latest else None
     cases = sub(node, "ConsularCases")

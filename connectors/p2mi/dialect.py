@@ -16,6 +16,7 @@ from typing import Generic, TypeVar
 from schema.enums import (
     CaseKind,
     CaseStatus,
+    EmployerKind,
     PlacementScheme,
     PlacementStatus,
     Sector,
@@ -128,7 +129,17 @@ COMPLAINT_KIND = CodeTable[CaseKind](
         CaseKind.REPATRIATION: "PEMULANGAN",
         CaseKind.MISSING: "HILANG_KONTAK",
         CaseKind.OTHER: "LAINNYA",
+        CaseKind.DEATH_PENALTY: "ANCAMAN_HUKUMAN_MATI",
+        CaseKind.SEXUAL_VIOLENCE: "KEKERASAN_SEKSUAL",
+        CaseKind.DOCUMENT_WITHHELD: "DOKUMEN_DITAHAN",
+        CaseKind.FAILED_DEPARTURE: "GAGAL_BERANGKAT",
     },
+)
+
+# Kepmenaker 260/2015's employer types, as KP2MI's statistics name them [S45].
+EMPLOYER_KIND = CodeTable[EmployerKind](
+    "jenis pemberi kerja",
+    {EmployerKind.HOUSEHOLD: "PERSEORANGAN", EmployerKind.COMPANY: "BADAN_HUKUM"},
 )
 
 COMPLAINT_STATUS = CodeTable[CaseStatus](

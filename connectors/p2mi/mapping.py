@@ -13,6 +13,7 @@ from schema.records import (
     ContactRecord,
     CrossRef,
     EmployerRecord,
+    ExtensionRecord,
     PassportRecord,
     PersonRecord,
     PlacementRecord,
@@ -71,7 +72,9 @@ def placement_record(pmi_id: str, item: Penempatan, fetched_at: datetime) -> Pla
         card_number=item.nomorKartu,
         employer=None
         if employer is None
-        else EmployerRecord(employer.nama, employer.negara, employer.kota, employer.telepon),
+        else EmployerRecord(
+            employer.nama, employer.negara, employer.kota, employer.telepon, employer.jenis
+        ),
         agency_license=agency.nomorIzin if agency else None,
         agency_name=agency.nama if agency else None,
         contract_start=item.tanggalMulaiKontrak,
@@ -79,6 +82,14 @@ def placement_record(pmi_id: str, item: Penempatan, fetched_at: datetime) -> Pla
         orientation_completed=item.oppSelesai,
         departed_on=item.tanggalBerangkat,
         returned_on=item.tanggalKembali,
+        agreement_signed_on=item.tanggalPerjanjianPenempatan,
+        recruitment_permit=item.sip2mi.nomor if item.sip2mi else None,
+        recruitment_permit_country=item.sip2mi.negara if item.sip2mi else None,
+        card_expires_on=item.kartuBerlakuSampai,
+        extensions=tuple(
+            ExtensionRecord(e.tanggalAkhirKontrak, e.tanggalTandaTangan) for e in item.perpanjangan
+        ),
+        cancelled_on=item.tanggalBatal,
     )
 
 

@@ -16,6 +16,7 @@ from pydantic import StrictStr as Str
 from connectors.p2mi.dialect import (
     COMPLAINT_KIND,
     COMPLAINT_STATUS,
+    EMPLOYER_KIND,
     PLACEMENT_STATUS,
     SCHEME,
     SECTOR,
@@ -26,6 +27,7 @@ from connectors.p2mi.dialect import (
 from schema.enums import (
     CaseKind,
     CaseStatus,
+    EmployerKind,
     PlacementScheme,
     PlacementStatus,
     Sector,
@@ -68,6 +70,17 @@ class PemberiKerja(Wire):
     negara: Text
     kota: Str | None = None
     telepon: Str | None = None
+    jenis: Annotated[EmployerKind, BeforeValidator(EMPLOYER_KIND.parse)] | None = None
+
+
+class Sip2mi(Wire):
+    nomor: Text
+    negara: Text | None = None
+
+
+class Perpanjangan(Wire):
+    tanggalAkhirKontrak: Dmy
+    tanggalTandaTangan: Dmy | None = None
 
 
 class P3mi(Wire):
@@ -90,6 +103,11 @@ class Penempatan(Wire):
     oppSelesai: StrictBool | None = None
     tanggalBerangkat: Dmy | None = None
     tanggalKembali: Dmy | None = None
+    tanggalPerjanjianPenempatan: Dmy | None = None
+    sip2mi: Sip2mi | None = None
+    kartuBerlakuSampai: Dmy | None = None
+    perpanjangan: list[Perpanjangan] = []
+    tanggalBatal: Dmy | None = None
 
 
 class Pengaduan(Wire):

@@ -14,6 +14,7 @@ from typing import Any
 from connectors.p2mi.dialect import (
     COMPLAINT_KIND,
     COMPLAINT_STATUS,
+    EMPLOYER_KIND,
     PLACEMENT_STATUS,
     SCHEME,
     SECTOR,
@@ -106,6 +107,7 @@ def _placement(placement: Placement, agencies: Mapping[str, PlacementAgency]) ->
             "negara": employer.country,
             "kota": employer.city,
             "telepon": employer.phone,
+            **({"jenis": EMPLOYER_KIND.wire(employer.kind)} if employer.kind else {}),
         },
         "p3mi": None
         if licence is None
@@ -115,7 +117,26 @@ def _placement(placement: Placement, agencies: Mapping[str, PlacementAgency]) ->
         "oppSelesai": placement.orientationCompleted,
         "tanggalBerangkat": _date(placement.departedOn),
         "tanggalKembali": _date(placement.returnedOn),
+        **_since_2023(placement),
     }
+
+
+def _since_2023(placement: Placement) -> Json:
+    """The fields SISKOP2MI added for the law of 2023-2025, present only when recorded."""
+    added: Json = {
+        "tanggalPerjanjianPenempatan": _date(placement.agreementSignedOn),
+        "sip2mi": None
+        if placement.sip2mi is None
+        else {"nomor": placement.sip2mi, "negara": placement.sip2miCountry},
+        "kartuBerlakuSampai": _date(placement.cardExpiresOn),
+        "perpanjangan": [
+            {"tanggalAkhirKontrak": _date(e.contractEnd), "tanggalTandaTangan": _date(e.signedOn)}
+            for e in placement.extensions
+        ]
+        or None,
+        "tanggalBatal": _date(placement.cancelledOn),
+    }
+    return {key: value for key, value in added.items() if value is not None}
 
 
 def _complaint(complaint: Complaint) -> Json:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -55,7 +56,7 @@ from hub.crosswalk.tables import WorkerRow
 from hub.identity.attributes import Attributes
 from hub.identity.matcher import DO_NOT_LINK, Blocks, Proposal, Verdict, decide, do_not_link
 from hub.identity.policy import MatchPolicy, process_policy
-from hub.identity.scoring import score
+from hub.identity.scoring import country_level, score, with_country
 from hub.identity.tables import IdentityDecisionRow
 from schema.enums import MatchMethod
 from schema.records import PersonRecord
@@ -292,13 +293,16 @@ class Linker:
         assert page.blocks is not None
         owners, lower = page.blocks.owners, self.policy.lower
         close: list[tuple[str, Any]] = []
+        countries: dict[str, set[str]] = defaultdict(set)  # owner -> its records' countries
         for rid, other in page.blocks.candidates(attributes):
             if rid == me:
                 continue
+            owner = page.owner.get(rid) or owners.get(rid)
+            if owner is not None:
+                countries[owner].update(other.countries)
             scored = score(attributes, other)
             if scored.confidence < lower:
                 continue
-            owner = page.owner.get(rid) or owners.get(rid)
             if owner is not None:
                 close.append((owner, scored))
         best: dict[str, Proposal] = {}
@@ -307,6 +311,13 @@ class Linker:
             known = best.get(worker)
             if known is None or scored.weight > known.score.weight:
                 best[worker] = Proposal(worker, scored)
+        if attributes.countries:  # the country is the worker's, over all its records
+            seen: dict[str, set[str]] = defaultdict(set)
+            for owner, found in countries.items():
+                seen[self._canonical(page, owner)] |= found
+            for worker, p in best.items():
+                level = country_level(attributes.countries, seen[worker])
+                best[worker] = Proposal(worker, with_country(p.score, level))
         fits = [
             p
             for p in best.values()

@@ -248,6 +248,9 @@ POLICY: dict[str, Rule] = {
         "self: an officer of <mission> is handling your case",
     ),
     "Finding.action": field(None, None, self_reads=True, note="as Finding.message"),
+    "Finding.actionsFor": field(
+        None, None, self_reads=True, note="as Finding.message (each party's own actions)"
+    ),
     # --- Shared shapes ------------------------------------------------------------------------
     **_within("Provenance", "the field returning it", "agency system recordId fetchedAt stale"),
     **_within("SourceStatus", "Worker.sources", "agency state fetchedAt message"),

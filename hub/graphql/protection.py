@@ -9,7 +9,10 @@ import strawberry
 
 from hub.protection import Finding as EngineFinding
 from hub.protection import Verdict
+from hub.protection.verdict import Party
 from schema.graphql import types as t
+
+ActionParty = strawberry.enum(Party, name="ActionParty")
 
 
 @strawberry.type
@@ -26,6 +29,17 @@ class Finding:
     @strawberry.field
     def action(self, lang: t.Lang = t.Lang.ID) -> str | None:
         return self.finding.action_in(lang.value)
+
+    @strawberry.field(
+        description="What the given party must do (OFFICER, P3MI, BPJS or, in plain words, "
+        "WORKER); the worker's own page shows the WORKER's only."
+    )
+    def actions_for(
+        self,
+        party: ActionParty,  # type: ignore[valid-type]
+        lang: t.Lang = t.Lang.ID,
+    ) -> list[str]:
+        return list(self.finding.actions_for(Party(party.value), lang.value))
 
 
 @strawberry.type

@@ -30,6 +30,12 @@ MODULE_SECTIONS: dict[str, str] = {
     "social_security": "Worker.socialSecurity",
     "consular": "Worker.consular",
     "cases": "Worker.cases",
+    # issue #17's modules
+    "bpjs_due": "Worker.socialSecurity",
+    "benefits": "Worker.socialSecurity",
+    "card": "Worker.placements",
+    "case_benefits": "Worker.cases",  # names the case's kind
+    "return_home": "Worker.placements",
 }
 
 
@@ -111,7 +117,14 @@ def redact(
         else:
             evidence = tuple(p for p in finding.evidence if _evidence_visible(p, access))
             out.append(
-                Finding(finding.code, finding.severity, finding.message, finding.action, evidence)
+                Finding(
+                    finding.code,
+                    finding.severity,
+                    finding.message,
+                    finding.action,
+                    evidence,
+                    finding.actions,  # the parties' own actions, shown as the message is
+                )
             )
     return out
 

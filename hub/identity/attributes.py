@@ -14,7 +14,7 @@ from hub.identity.tables import IdentityAttributeRow
 from schema.records import PersonRecord
 
 # The stored columns matching reads, in ``Attributes.from_columns`` order.
-COLUMNS = ("given", "father", "birth_date", "sex", "region", "has_nik")
+COLUMNS = ("given", "father", "birth_date", "sex", "region", "has_nik", "countries")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,7 @@ class Attributes:
     sex: str | None
     region: str | None
     has_nik: bool
+    countries: tuple[str, ...] = ()  # of the record's placements or lapor diri missions
 
     @property
     def given_key(self) -> str:
@@ -48,12 +49,13 @@ class Attributes:
             sex=str(record.sex) if record.sex else None,
             region=record.nik[:4] if record.nik and len(record.nik) >= 4 else None,
             has_nik=bool(record.nik),
+            countries=tuple(sorted({c.upper() for c in record.countries if c}))[:20],
         )
 
     @classmethod
     def from_row(cls, row: IdentityAttributeRow) -> Attributes:
         return cls.from_columns(
-            row.given, row.father, row.birth_date, row.sex, row.region, row.has_nik
+            row.given, row.father, row.birth_date, row.sex, row.region, row.has_nik, row.countries
         )
 
     @classmethod
@@ -65,6 +67,7 @@ class Attributes:
         sex: str | None,
         region: str | None,
         has_nik: bool,
+        countries: str | None = None,
     ) -> Attributes:
         """From the stored columns, in COLUMNS order (blocking reads them with Core)."""
         return cls(
@@ -74,6 +77,7 @@ class Attributes:
             sex,
             region,
             bool(has_nik),
+            tuple(countries.split()) if countries else (),
         )
 
     def to_row(self, agency: str, local_id: str) -> IdentityAttributeRow:
@@ -90,6 +94,7 @@ class Attributes:
             "sex": self.sex,
             "region": self.region,
             "has_nik": self.has_nik,
+            "countries": " ".join(self.countries)[:60] or None,
         }
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 
 from hub.identity.attributes import COLUMNS, Attributes, swapped
 from hub.identity.policy import MatchPolicy
-from hub.identity.scoring import Score
+from hub.identity.scoring import LINK_MARGIN, Score
 from hub.identity.tables import IdentityAttributeRow, IdentityDecisionRow
 from hub.storage.members import batches, member_of
 
@@ -87,13 +87,14 @@ class Blocks:
                 for row in self.connection.execute(query).all():
                     rid = (row[0], row[1])
                     born = row[4]
+                    width = len(COLUMNS)
                     if rid in self.written or born is None:
                         continue
                     block = self.by_date[born]
                     if rid not in block:
-                        block[rid] = Attributes.from_columns(*row[2:8])
-                    if self.records is not None and row[8] is not None:
-                        self.owners.setdefault(rid, row[8])
+                        block[rid] = Attributes.from_columns(*row[2 : 2 + width])
+                    if self.records is not None and row[2 + width] is not None:
+                        self.owners.setdefault(rid, row[2 + width])
             for d in dates:
                 self.loaded[d] = not only_nikless
 
@@ -158,14 +159,16 @@ class Verdict:
 
 
 def decide(proposals: Iterable[Proposal], policy: MatchPolicy) -> Verdict:
-    """Link to the best worker when it clears ``upper`` and no other worker clears ``lower``;
-    otherwise queue every worker above ``lower`` (an ambiguous pair is never linked alone)."""
+    """Link to the best worker when it clears ``upper`` and every other worker above
+    ``lower`` scores at least ``LINK_MARGIN`` bits below it (odds of 16 to 1 between the two,
+    scoring.py); otherwise queue every worker above ``lower`` (two workers as close are
+    never linked alone)."""
     ranked = sorted(proposals, key=lambda p: (-p.score.weight, p.worker))
     close = [p for p in ranked if p.score.confidence >= policy.lower]
     if not close:
         return Verdict(None, 0.0, (), False)
     best = close[0]
-    ambiguous = len(close) > 1
+    ambiguous = any(p.score.weight > best.score.weight - LINK_MARGIN for p in close[1:])
     if best.score.confidence >= policy.upper and not ambiguous:
         return Verdict(best.worker, best.score.confidence, (), False)
-    return Verdict(None, 0.0, tuple(close), ambiguous)
+    return Verdict(None, 0.0, tuple(close), len(close) > 1)

@@ -31,6 +31,8 @@ class IdentityAttributeRow(SQLModel, table=True):
     sex: str | None = Field(default=None, max_length=10)
     region: str | None = Field(default=None, max_length=4)  # regency code: NIK digits 1-4
     has_nik: bool = False
+    # the countries of the record's placements or lapor diri missions, "HK TW" (migration 0011)
+    countries: str | None = Field(default=None, max_length=60)
 
 
 class MatchCandidateRow(SQLModel, table=True):

@@ -12,14 +12,16 @@ from hub.protection.facts import WorkerFacts
 from hub.protection.profile import Profile, profile
 from hub.protection.render import render_verdict
 from hub.protection.text import Text, UnsupportedLanguage
-from hub.protection.verdict import Finding, Verdict
+from hub.protection.verdict import Action, Finding, Party, Verdict
 
 __all__ = [
     "DEFAULT_CONFIG",
     "DEFAULT_ENGINE",
     "RULES_VERSION",
+    "Action",
     "Engine",
     "Finding",
+    "Party",
     "Profile",
     "RulesConfig",
     "Text",

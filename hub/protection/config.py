@@ -2,7 +2,8 @@
 
 DOMAIN.md warns that most figures come from news and secondary legal sites and that the
 moratorium's country list differs between sources, so none of them is written into a rule: a
-rule reads them from ``RulesConfig``, and changing one changes ``rules_version``.
+rule reads them from ``RulesConfig``, and changing one changes ``rules_version``. The lists
+and periods set by law are dated entries with their citation (``hub.protection.law``).
 """
 
 from __future__ import annotations
@@ -10,25 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from schema.enums import CaseKind, Program, Sector
-
-# Kepmenaker 260/2015 (in force 1 July 2015) stops placements with household employers in
-# Middle Eastern countries. Its list differs between published sources (DOMAIN.md §2):
-# 21 countries per the Bojonegoro social office's summary [75], Algeria to Jordan with Iran,
-# Pakistan and South Sudan; 19 per Kemnaker's 2022 statement [76] (the 21 less Iran and
-# Pakistan, as commonly read); 18 per KBRI Tripoli [77], which names Sudan but not Iran,
-# Pakistan, South Sudan or Syria.
-MORATORIUM_21 = (
-    "AE", "BH", "DZ", "EG", "IQ", "IR", "JO", "KW", "LB", "LY", "MA",
-    "MR", "OM", "PK", "PS", "QA", "SA", "SS", "SY", "TN", "YE",
-)  # fmt: skip
-MORATORIUM_19 = tuple(c for c in MORATORIUM_21 if c not in ("IR", "PK"))
-MORATORIUM_18 = (
-    "AE", "BH", "DZ", "EG", "IQ", "JO", "KW", "LB", "LY", "MA",
-    "MR", "OM", "PS", "QA", "SA", "SD", "TN", "YE",
-)  # fmt: skip
-# Never falsely reassuring: by default every country any source names.
-MORATORIUM_ANY = tuple(sorted(set(MORATORIUM_21) | set(MORATORIUM_19) | set(MORATORIUM_18)))
+from hub.protection.law import (
+    CARD_TRANSITION_MONTHS,
+    CLOSED_DESTINATIONS,
+    INDEPENDENT_PRE_DEPARTURE_MONTHS,
+    JKK_CLAIM_YEARS,
+    MORATORIUM,
+    Dated,
+    Law,
+    MoratoriumEntry,
+)
+from schema.enums import CaseKind, Program
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,20 +35,34 @@ class RulesConfig:
     after arrival).
     JKK and JKM are compulsory (``compulsory_programs``); JHT is optional.
 
-    Moratorium (Kepmenaker 260/2015): no placement with household employers (domestic workers,
-    PRT) in ``moratorium_countries``; the records carry no employer type, so the rule reads the
-    household jobs from ``moratorium_sectors`` (domestic and care work). It applies to
-    placements from ``moratorium_since``; workers already there may finish and extend. The
-    Saudi one-channel scheme (SPSK, Kepmenaker 291/2018) is the exception for six household
-    jobs through Saudi companies; the records carry no SPSK flag, so the rule still reports a
-    placement in ``spsk_countries`` and asks the officer to verify the scheme.
+    Moratorium (Kepmenaker 260/2015): no placement with household employers (pengguna
+    perseorangan) in the countries of ``moratorium``, each entry dated and sourced; it applies
+    to placements that started while the entry was in force. The Saudi one-channel scheme
+    (SPSK, Kepmenaker 291/2018) is the exception for household jobs through selected
+    companies; the records carry no SPSK flag, so the rule still reports such a placement and
+    asks the officer to verify the scheme. ``closed_destinations``: countries with no
+    placement channel (UU 18/2017 Art. 31-32), dated and sourced.
+
+    Crews (sector FISHERIES_SEA; PP 22/2022): the destination is the flag state, the
+    moratorium, the SIP2MI, endorsement and extension rules do not apply to them, and their
+    minimum age is that of UNDERAGE_PLACEMENT; the records carry no flag state, vessel or
+    Kemenhub technical selection, so no crew-specific check beyond these is made.
+
+    Dated periods (the value in force on the evaluation day): ``jkk_claim_years`` (JKK claims
+    within 2 years, 5 since Permenaker 4/2023), ``independent_pre_departure_months`` (an
+    independent worker's JKM before embarkation), ``card_transition_months`` (an expired E-PMI
+    is replaced by an E-KPMI within a year, Permen P2MI 34/2025).
 
     Not from law, practical thresholds: ``coverage_ends_soon_days`` (BPJS cover ending within
     this many days, today counting as 0), ``passport_warning_days`` (many destinations want six
     months' validity for entry and work permits; memory, unverified),
     ``mission_report_grace_days`` (days after departure before a missing lapor diri is
-    reported; UU 23/2006 Art. 18 sets no period that we found), and ``critical_case_kinds``
-    (open cases treated as emergencies whatever their recorded severity).
+    reported; missions and guides read UU 23/2006 Art. 18 as 30 days from arrival, a secondary
+    reading [S50][S51]), ``critical_case_kinds`` (open cases treated as emergencies whatever
+    their recorded severity), ``claim_pending_days`` (a submitted or verified claim unpaid this
+    long is reported), ``death_claim_days`` (a death with no JKM claim after this many days is
+    HIGH), ``minimum_age`` (UU 18/2017 Art. 5(a); PP 22/2022 for crews) and
+    ``departure_near_days`` (pre-placement cover missing this close to departure is HIGH).
     """
 
     pre_departure_months: int = 5
@@ -65,16 +72,36 @@ class RulesConfig:
     coverage_ends_soon_days: int = 30
     passport_warning_days: int = 180
     mission_report_grace_days: int = 30
-    moratorium_countries: tuple[str, ...] = MORATORIUM_ANY
-    moratorium_sectors: tuple[Sector, ...] = (Sector.DOMESTIC, Sector.CARE)
-    moratorium_since: date = date(2015, 7, 1)
-    spsk_countries: tuple[str, ...] = ("SA",)
+    moratorium: tuple[MoratoriumEntry, ...] = MORATORIUM
+    closed_destinations: tuple[tuple[str, Law], ...] = CLOSED_DESTINATIONS
+    jkk_claim_years: tuple[Dated[int], ...] = JKK_CLAIM_YEARS
+    independent_pre_departure_months: tuple[Dated[int], ...] = INDEPENDENT_PRE_DEPARTURE_MONTHS
+    card_transition_months: tuple[Dated[int], ...] = CARD_TRANSITION_MONTHS
     critical_case_kinds: tuple[CaseKind, ...] = (
         CaseKind.DEATH,
         CaseKind.DETENTION,
         CaseKind.TRAFFICKING,
         CaseKind.MISSING,
+        CaseKind.DEATH_PENALTY,
+        CaseKind.SEXUAL_VIOLENCE,
     )
+    claim_pending_days: int = 60
+    death_claim_days: int = 30
+    minimum_age: int = 18
+    departure_near_days: int = 30
+
+    def moratorium_on(self, country: str, day: date) -> MoratoriumEntry | None:
+        """The moratorium entry for ``country`` in force on ``day``, if any."""
+        return next(
+            (m for m in self.moratorium if m.country == country and m.law.in_force(day)), None
+        )
+
+    def closed_on(self, country: str, day: date) -> Law | None:
+        """The law closing ``country`` to placement on ``day``, if any."""
+        return next(
+            (law for c, law in self.closed_destinations if c == country and law.in_force(day)),
+            None,
+        )
 
 
 DEFAULT_CONFIG = RulesConfig()

@@ -11,9 +11,11 @@ from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
 
+from hub.protection import law as law_module
 from hub.protection import levels, situation
 from hub.protection.config import RulesConfig
 from hub.protection.engine import DEFAULT_ENGINE, Engine
+from hub.protection.law import WINDOW_LAWS, Law
 from hub.protection.levels import LEVEL_TABLE
 from hub.protection.rule import PlainConfig, Rule
 from hub.protection.rules import NOTICES, social_security
@@ -22,6 +24,7 @@ from hub.protection.text import Text
 from hub.protection.verdict import SEVERITY_RANK
 from schema.enums import Severity
 
+LISTED = ("moratorium", "closed_destinations")  # tabled under "Dated lists and periods"
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "docs" / "protection-rules.md"
 STAGE_WORDS = {
     Stage.PRE_PLACEMENT: "pre-placement",
@@ -55,7 +58,8 @@ Days are counted from the evaluation date (the hub clock, `HUB_TODAY` when pinne
 day 0. Coverage is in force when start <= today <= end: cover ending today is still in force
 and reported as ending soon ("today"); cover ending in {soon} days is reported, in {later}
 days is not. Cover that ended yesterday is expired. A contract ending today is still running; one
-that ended yesterday makes CONTRACT_EXPIRED_STILL_ABROAD. A passport expiring today is still
+that ended yesterday makes CONTRACT_ENDED_NOT_REPORTED, and CONTRACT_EXPIRED_STILL_ABROAD once
+the grace month is over. A passport expiring today is still
 valid (PASSPORT_EXPIRES_SOON); one that expired yesterday is PASSPORT_EXPIRED.
 """
 
@@ -80,10 +84,46 @@ def _rule(r: Rule, config: RulesConfig) -> list[str]:
         f"- Stages: {stages}",
         f"- Needs: {needs}",
         f"- Legal basis: {r.basis}",
+        f"- In force: {r.law.dates()}; sources: {', '.join(r.law.sources) or 'none'}",
+        *([f"- Weak source: {r.law.weak}"] if r.law.weak else []),
         f"- Condition: {r.condition_for(config)}",
         *_quote(r.message, "Message"),
     ]
-    lines += _quote(r.action, "Action") if r.action else ["- Action: none"]
+    lines += _quote(r.action, "Action (officer)") if r.action else ["- Action (officer): none"]
+    for addressed in r.actions:
+        lines += _quote(addressed.text, f"Action ({addressed.party.value.lower()})")
+    return [*lines, ""]
+
+
+def _law(law: Law) -> str:
+    weak = f" Weak: {law.weak}" if law.weak else ""
+    return f"{law.citation}; {law.dates()}; {', '.join(law.sources)}.{weak}"
+
+
+def _law_tables(config: RulesConfig) -> list[str]:
+    """The configured lists and periods set by law, each entry with its basis and dates."""
+    lines = [
+        "## Dated lists and periods",
+        "",
+        _doc(law_module),
+        "",
+        "Moratorium (household employers), by country:",
+        "",
+        "| country | basis | exception |",
+        "| --- | --- | --- |",
+    ]
+    for m in config.moratorium:
+        exception = f"{m.exception}: {_law(m.exception_law)}" if m.exception_law else "-"
+        if m.exception_law:
+            exception += f" Approved companies: {', '.join(m.approved) or 'none listed'}."
+        lines.append(f"| {m.country} | {_law(m.law)} | {exception} |")
+    lines += ["", "Destinations closed to placement:", "", "| country | basis |", "| --- | --- |"]
+    lines += [f"| {c} | {_law(law)} |" for c, law in config.closed_destinations]
+    lines += ["", "Programme periods:", "", "| setting | value | basis |", "| --- | --- | --- |"]
+    for name in ("jkk_claim_years", "independent_pre_departure_months", "card_transition_months"):
+        lines += [f"| `{name}` | {d.value} | {_law(d.law)} |" for d in getattr(config, name)]
+    for name, law in WINDOW_LAWS.items():
+        lines.append(f"| `{name}` | {getattr(config, name)} | {_law(law)} |")
     return [*lines, ""]
 
 
@@ -143,8 +183,13 @@ def render_markdown(engine: Engine = DEFAULT_ENGINE) -> str:
         "",
         "| setting | value |",
         "| --- | --- |",
-        *(f"| `{f.name}` | {getattr(PlainConfig(config), f.name)} |" for f in fields(config)),
+        *(
+            f"| `{f.name}` | {getattr(PlainConfig(config), f.name)} |"
+            for f in fields(config)
+            if f.name not in LISTED
+        ),
         "",
+        *_law_tables(config),
         "## Rules",
         "",
         "| code | severity | stages | needs |",

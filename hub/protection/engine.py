@@ -21,7 +21,7 @@ from schema.enums import SourceState
 
 # Bump by hand when the meaning of a code changes incompatibly; the digest after it changes by
 # itself whenever a rule's definition, the level table or the configuration changes.
-RULES_MAJOR = "1"
+RULES_MAJOR = "2"  # 2: the law of 2023-2025 (issue #17): severities graded, codes added
 
 _Plan = tuple[tuple[tuple[Rule, Check], ...], frozenset[str]]
 
@@ -43,7 +43,8 @@ class Engine:
         self.config = config
         self.rules = tuple(rules)
         self.version = rules_version(config, self.rules)
-        self._plans: dict[tuple[Stage, frozenset[str]], _Plan] = {}
+        self._plans: dict[tuple[Stage, frozenset[str], frozenset[str]], _Plan] = {}
+        self._laws: dict[date, frozenset[str]] = {}
 
     def evaluate(
         self,
@@ -60,11 +61,11 @@ class Engine:
         readable = facts.readable()
         situation = situate(facts, today, self.config, readable)
         ctx = Context(facts, today, self.config, situation)
-        runnable, missing = self._plan(situation.stage, readable)
+        runnable, missing = self._plan(situation.stage, readable, self._in_force(today))
         missing = missing | situation.missing
         findings: list[Finding] = []
         for r, check in runnable:
-            findings += (r.finding(hit.params, hit.evidence) for hit in check(ctx))
+            findings += (r.finding(hit.params, hit.evidence, hit.severity) for hit in check(ctx))
         for agency in missing:
             reason = REASONS.get(facts.sources.get(agency), REASONS[None])
             findings.append(SOURCE_UNAVAILABLE.finding(_about(agency, reason)))
@@ -76,21 +77,32 @@ class Engine:
         level = level_of(Outcome(frozenset(f.severity for f in findings), complete, phase))
         return Verdict(level, phase, complete, ordered(findings), evaluated_at, self.version)
 
-    def _plan(self, stage: Stage, readable: frozenset[str]) -> _Plan:
-        """The rules to run in ``stage`` and the agencies missing for the others; the set of
-        readable agencies takes few values, so plans are cached."""
-        plan = self._plans.get((stage, readable))
+    def _in_force(self, today: date) -> frozenset[str]:
+        """The codes of the rules whose law is in force on ``today``."""
+        codes = self._laws.get(today)
+        if codes is None:
+            if len(self._laws) > 64:
+                self._laws.clear()
+            codes = self._laws[today] = frozenset(
+                r.code for r in self.rules if r.law.in_force(today)
+            )
+        return codes
+
+    def _plan(self, stage: Stage, readable: frozenset[str], in_force: frozenset[str]) -> _Plan:
+        """The rules to run in ``stage`` under the law in force and the agencies missing for
+        the others; the set of readable agencies takes few values, so plans are cached."""
+        plan = self._plans.get((stage, readable, in_force))
         if plan is None:
             runnable: list[tuple[Rule, Check]] = []
             missing: set[str] = set()
             for r in self.rules:
-                if stage not in r.stages or r.check is None:
+                if stage not in r.stages or r.check is None or r.code not in in_force:
                     continue
                 lacking = r.needs - readable
                 missing |= lacking
                 if r.partial or not lacking:
                     runnable.append((r, r.check))
-            plan = self._plans[(stage, readable)] = (tuple(runnable), frozenset(missing))
+            plan = self._plans[(stage, readable, in_force)] = (tuple(runnable), frozenset(missing))
         return plan
 
 

@@ -34,6 +34,9 @@ COUNTRIES = {
     "IQ": Text("Irak", "Iraq"),
     "IR": Text("Iran", "Iran"),
     "JO": Text("Yordania", "Jordan"),
+    "KH": Text("Kamboja", "Cambodia"),
+    "LA": Text("Laos", "Laos"),
+    "MM": Text("Myanmar", "Myanmar"),
     "JP": Text("Jepang", "Japan"),
     "KR": Text("Korea Selatan", "South Korea"),
     "KW": Text("Kuwait", "Kuwait"),
@@ -68,6 +71,10 @@ CASE_KINDS = {
     CaseKind.REPATRIATION: Text("pemulangan", "repatriation"),
     CaseKind.MISSING: Text("hilang kontak", "missing"),
     CaseKind.OTHER: Text("lainnya", "other"),
+    CaseKind.DEATH_PENALTY: Text("ancaman hukuman mati", "facing the death penalty"),
+    CaseKind.SEXUAL_VIOLENCE: Text("kekerasan seksual", "sexual violence"),
+    CaseKind.DOCUMENT_WITHHELD: Text("dokumen ditahan", "documents withheld"),
+    CaseKind.FAILED_DEPARTURE: Text("gagal berangkat", "failed departure"),
 }
 
 CASE_STATUSES = {

@@ -3,14 +3,19 @@
 The stage comes from the latest placement that was not cancelled (latest by its most recent
 date: return, departure or contract start). REGISTERED and READY are pre-placement; DEPARTED
 and WORKING are placement; RETURNED is post-placement for ``post_return_days`` after the
-return day (day 0), and HOME after that: the phase stays POST_PLACEMENT, no protection
-obligation is running, and the verdict says so with the INFO finding RETURNED_HOME. A RETURNED
-placement without a return date counts as within the window: we do not assume the obligations
-are over.
+return day (day 0), the BPJS post-placement cover window, and HOME after that: the phase
+stays POST_PLACEMENT, the cover window is over but the rights of UU 18/2017 Art. 24 are not
+(unpaid rights, claims, reintegration), and the verdict says so with the INFO finding
+RETURNED_HOME. A RETURNED placement without a return date counts as within the window: we do
+not assume the window is over.
 
 A worker the missions know (a lapor diri, a consular case or a mission record) with no such
 placement, or with a lapor diri made after the last return, is abroad without a placement on
-record: stage PLACEMENT, non-procedural. Nothing of this: UNKNOWN.
+record: stage PLACEMENT. A lapor diri whose recorded purpose is not work (study, family,
+other) does not count, nor does the mission's record that holds only such reports: every
+citizen staying abroad over six months reports, and students and spouses are not migrant
+workers (UU 18/2017 Art. 4(2)). A lapor diri of unrecorded purpose counts. Nothing of this:
+UNKNOWN. Cancelled placements never set the stage (the failed-departure benefit reads them).
 
 Reading the stage needs SISKOP2MI always, and the missions whenever SISKOP2MI shows no
 pre-placement or placement (they alone can show a stay abroad); ``missing`` names those that
@@ -25,8 +30,8 @@ from enum import StrEnum
 
 from hub.protection.config import RulesConfig
 from hub.protection.facts import EMBASSY, P2MI, WorkerFacts
-from schema.enums import PlacementStatus, ProtectionPhase
-from schema.records import PlacementRecord, Provenance
+from schema.enums import PlacementStatus, ProtectionPhase, StayPurpose
+from schema.records import ConsularReportRecord, PlacementRecord, Provenance
 
 PRE = frozenset({PlacementStatus.REGISTERED, PlacementStatus.READY})
 ABROAD = frozenset({PlacementStatus.DEPARTED, PlacementStatus.WORKING})
@@ -91,7 +96,11 @@ def situate(
         stage = Stage.PLACEMENT if seen else Stage.UNKNOWN
         return Situation(stage, None, seen, None, frozenset(missing))
     returned_on = current.returned_on  # the latest live placement is RETURNED
-    later = [r for r in facts.reports if returned_on is not None and r.reported_on > returned_on]
+    later = [
+        r
+        for r in facts.reports
+        if returned_on is not None and r.reported_on > returned_on and for_work(r)
+    ]
     if later:
         # abroad again: the new stay began at the latest with its first lapor diri
         start = min(r.reported_on for r in later)
@@ -102,9 +111,17 @@ def situate(
     return Situation(Stage.HOME, current, (), returned_on, frozenset(missing))
 
 
+def for_work(report: ConsularReportRecord) -> bool:
+    """A lapor diri for work, or of unrecorded purpose (not known not to be for work)."""
+    return report.purpose is None or report.purpose is StayPurpose.WORK
+
+
 def _known_to_missions(facts: WorkerFacts) -> tuple[Provenance, ...]:
-    """Mission records of a worker: lapor diri, the mission's person records, its cases."""
-    found = [r.provenance for r in facts.reports]
-    found += [p.provenance for p in facts.persons if p.agency == EMBASSY]
-    found += [c.provenance for c in facts.cases if c.provenance.agency == EMBASSY]
+    """Mission records of a worker: lapor diri, the mission's person records, its cases; a
+    mission's record whose every lapor diri is for another purpose than work does not count."""
+    cases = [c.provenance for c in facts.cases if c.provenance.agency == EMBASSY]
+    working = [r.provenance for r in facts.reports if for_work(r)]
+    if facts.reports and not working and not cases:
+        return ()
+    found = working + [p.provenance for p in facts.persons if p.agency == EMBASSY] + cases
     return tuple(dict.fromkeys(found))

@@ -39,8 +39,8 @@ class Text:
 
     def format(self, params: Mapping[str, object]) -> Text:
         """Fill both templates; ``Text`` parameters resolve in each template's language."""
-        if not params:
-            return self
+        if not params or ("{" not in self.id and "{" not in self.en):
+            return self  # nothing to fill: most actions have no parameter
         id_params = {k: v.id if isinstance(v, Text) else v for k, v in params.items()}
         en_params = {k: v.en if isinstance(v, Text) else v for k, v in params.items()}
         return Text(self.id.format_map(id_params), self.en.format_map(en_params))

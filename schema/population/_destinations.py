@@ -1,10 +1,12 @@
 """Destinations: placement weights, sectors, contract lengths, cities and the missions serving them.
 
-Weights are the 2024 placements by destination (DOMAIN.md §2: Hong Kong 99,168, Taiwan
-84,306, Malaysia 50,917, Japan 12,653, Singapore 10,781; Korea 10,090 through G to G; Saudi
-Arabia 6,310 from 2023). The remaining 23,209 placements of 2024 are spread over Brunei,
-Macau, the Gulf, Turkey and Europe by assumption. Sector mixes per destination are
-assumptions tuned so that the overall mix meets the published job figures (targets.py).
+Weights follow BPJS Ketenagakerjaan's 2024 participants for the three largest destinations
+(Taiwan 216,738, Malaysia 176,278, Hong Kong 68,216: people abroad, like the population), and
+the 2024 placements by destination for the rest (DOMAIN.md §2: Japan 12,653, Singapore
+10,781; Korea 10,090 through G to G, doubled for EPS stays; Saudi Arabia 6,310 from 2023).
+The remaining 23,209 placements of 2024 are spread over Brunei, Macau, the Gulf, Turkey and
+Europe by assumption. Sector mixes per destination are assumptions (targets.py). Cambodia
+has no placement channel: only workers known to the mission are there.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ def _d(
 DESTINATIONS: tuple[Destination, ...] = (
     _d(
         "HK",
-        99_168,
+        68_216,
         (("DOMESTIC", 70), ("CARE", 24), ("OTHER", 6)),
         (
             ("Kowloon", "HKG", 4),
@@ -83,14 +85,14 @@ DESTINATIONS: tuple[Destination, ...] = (
     ),
     _d(
         "TW",
-        84_306,
-        (
-            ("CARE", 27),
-            ("MANUFACTURING", 43),
-            ("FISHERIES_SEA", 12),
-            ("DOMESTIC", 5),
-            ("CONSTRUCTION", 6),
-            ("OTHER", 7),
+        216_738,
+        (  # most Indonesians in Taiwan care for the elderly at home (memory, unverified)
+            ("CARE", 55),
+            ("MANUFACTURING", 27),
+            ("FISHERIES_SEA", 8),
+            ("DOMESTIC", 4),
+            ("CONSTRUCTION", 3),
+            ("OTHER", 3),
         ),
         (
             ("Taipei", "TPE", 3),
@@ -107,7 +109,7 @@ DESTINATIONS: tuple[Destination, ...] = (
     ),
     _d(
         "MY",
-        50_917,
+        176_278,
         (
             ("PLANTATION", 50),
             ("MANUFACTURING", 25),
@@ -167,7 +169,7 @@ DESTINATIONS: tuple[Destination, ...] = (
     ),
     _d(
         "KR",
-        10_090,
+        20_180,  # two years' placements: EPS stays run up to 4 years 10 months (assumption)
         (("MANUFACTURING", 85), ("FISHERIES_SEA", 10), ("CONSTRUCTION", 3), ("PLANTATION", 2)),
         (
             ("Ansan", "SEL", 3),
@@ -229,6 +231,14 @@ DESTINATIONS: tuple[Destination, ...] = (
     _d("OM", 1_200, _GULF_SECTORS, (("Muscat", "MCT", 1),), ("+9689", 7)),
     _d("BH", 600, _GULF_SECTORS, (("Manama", "BAH", 1),), ("+9733", 7)),
     _d("JO", 300, _GULF_SECTORS, (("Amman", "AMM", 1),), ("+9627", 8)),
+    # No placement channel (closed destination): only workers known to the mission live here.
+    _d(
+        "KH",
+        0,
+        (("OTHER", 1),),
+        (("Phnom Penh", "PNH", 2), ("Sihanoukville", "PNH", 1)),
+        ("+85512", 6),
+    ),
     _d(
         "TR",
         1_800,
@@ -267,7 +277,7 @@ DESTINATIONS: tuple[Destination, ...] = (
 )
 BY_COUNTRY = {d.country: d for d in DESTINATIONS}
 PLACEMENT_DESTINATIONS: Weighted[Destination] = Weighted(
-    tuple((d, float(d.placements)) for d in DESTINATIONS)
+    tuple((d, float(d.placements)) for d in DESTINATIONS if d.placements)
 )
 # Where workers known only to a mission are: Malaysia and the Gulf above all (assumption;
 # DOMAIN.md §3: undocumented status dominates the missions' cases).
@@ -287,6 +297,7 @@ UNDOCUMENTED_DESTINATIONS: Weighted[Destination] = Weighted(
             ("JO", 2),
             ("OM", 2),
             ("BN", 2),
+            ("KH", 3),  # online-scam compounds; among 2024's top complaint countries [S49]
         )
     )
 )

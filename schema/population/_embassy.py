@@ -32,6 +32,9 @@ CASE_KINDS = Weighted(
         ("MISSING", 3),
         ("UNDOCUMENTED", 8),
         ("OTHER", 10),
+        ("SEXUAL_VIOLENCE", 3),
+        ("DOCUMENT_WITHHELD", 4),
+        ("DEATH_PENALTY", 0.5),
     )
 )
 UNDOCUMENTED_CASE_KINDS = Weighted(
@@ -47,6 +50,9 @@ UNDOCUMENTED_CASE_KINDS = Weighted(
         ("DEATH", 2),
         ("ACCIDENT", 1),
         ("OTHER", 1),
+        ("DEATH_PENALTY", 1),
+        ("DOCUMENT_WITHHELD", 3),
+        ("SEXUAL_VIOLENCE", 2),
     )
 )
 SEVERITY: dict[str, Weighted[str]] = {
@@ -63,6 +69,9 @@ SEVERITY: dict[str, Weighted[str]] = {
         "UNDOCUMENTED": (("HIGH", 2), ("MEDIUM", 5), ("LOW", 3)),
         "REPATRIATION": (("MEDIUM", 5), ("LOW", 3), ("INFO", 2)),
         "OTHER": (("MEDIUM", 3), ("LOW", 4), ("INFO", 3)),
+        "DEATH_PENALTY": (("CRITICAL", 8), ("HIGH", 2)),
+        "SEXUAL_VIOLENCE": (("CRITICAL", 5), ("HIGH", 5)),
+        "DOCUMENT_WITHHELD": (("HIGH", 2), ("MEDIUM", 6), ("LOW", 2)),
     }.items()
 }
 SUMMARIES: dict[str, tuple[str, ...]] = {
@@ -115,6 +124,18 @@ SUMMARIES: dict[str, tuple[str, ...]] = {
         "Overstayed visa, asks for travel document",
         "No passport, asks for a travel document (SPLP)",
         "Entered without documents, wants to return",
+    ),
+    "DEATH_PENALTY": (
+        "Charged with a capital offence; lawyer appointed",
+        "Sentenced to death, appeal pending",
+    ),
+    "SEXUAL_VIOLENCE": (
+        "Raped by the employer's relative; in the shelter",
+        "Sexual harassment at work, asks for protection",
+    ),
+    "DOCUMENT_WITHHELD": (
+        "Passport held by the employer",
+        "Agency keeps the passport and contract",
     ),
     "OTHER": (
         "Asks for legal advice",
@@ -174,17 +195,40 @@ def embassy_records(f: Factory, p: Plan) -> tuple[list[dict[str, Any]], list[tup
             records.append(record)
         previous = (mission, passport)
         contact = reported + int(r() * (stop - reported + 1))
-        record["reports"].append(
-            {
-                "mission": mission,
-                "reportedOn": f.day(reported),
-                "address": city,
-                "lastContactOn": f.day(contact),
-            }
-        )
+        report = {
+            "mission": mission,
+            "reportedOn": f.day(reported),
+            "address": city,
+            "lastContactOn": f.day(contact),
+        }
+        if r() < RATES["lapor diri purpose recorded (per report)"]:
+            report["purpose"] = "WORK"  # the generated people are workers
+        record["reports"].append(report)
         if pl is not None and r() < (0.85 if pl.end0 is not None else 0.8):
             record.setdefault("endorsedContracts", []).append(pl.pid)
-    if records:
+        if pl is not None and pl.end0 is not None and pl.ext_signed and pl.end0 - 20 <= A:
+            record.setdefault("extensions", []).append(
+                {
+                    "placementId": pl.pid,
+                    "contractEnd": f.day(pl.end),
+                    "signedOn": f.day(pl.end0 - 20),
+                }
+            )
+    ready = p.placements[-1] if p.kind == "READY" else None
+    endorse = RATES["contract endorsed before departure (of READY private placements)"]
+    # the destination's mission endorses the contract before departure (KDEI Taipei's
+    # "Legalisasi Dokumen"): a record holding the endorsement and no lapor diri yet
+    if (
+        ready is not None
+        and ready.licence is not None
+        and ready.sector != "FISHERIES_SEA"
+        and r() < endorse
+    ):
+        endorsed = min(A, ready.reg + 40 + int(r() * 60))
+        record = _new_record(f, p, ready.mission, endorsed, p.passport_at(endorsed))
+        record["endorsedContracts"] = [ready.pid]
+        records.append(record)
+    if records and stays:
         mission, _, reported, stop, _ = stays[-1]
         if r() < CASE_RATE.get(p.kind, 0.0):
             record = records[-1]

@@ -51,6 +51,8 @@ class Placement:
     """One placement as planned; ``end0`` is the original end when extended abroad."""
 
     __slots__ = (
+        "agreement",
+        "cancelled",
         "city",
         "departed",
         "dest",
@@ -58,6 +60,7 @@ class Placement:
         "end0",
         "ext_months",
         "ext_paid",
+        "ext_signed",
         "licence",
         "mission",
         "months",
@@ -81,6 +84,9 @@ class Placement:
         self.end0: int | None = None  # original contract end, when extended abroad
         self.ext_months = 0
         self.ext_paid = True
+        self.ext_signed = True  # an extension signed before the mission
+        self.agreement: int | None = None  # placement agreement signed (day)
+        self.cancelled: int | None = None  # cancellation day
         self.status = "WORKING"
         self.orientation: bool | None = True
         self.spsk = False
@@ -93,6 +99,7 @@ class Plan:
         "anchor",
         "dest",
         "dob",
+        "fake_dob",
         "father",
         "female",
         "kind",
@@ -106,6 +113,7 @@ class Plan:
     )
 
     def __init__(self) -> None:
+        self.fake_dob: int | None = None  # an older birth date on the placement documents
         self.placements: list[Placement] = []
         self.passports: list[tuple[str, int, int]] = []  # (number, issued, expires)
 
@@ -136,6 +144,10 @@ def plan_person(f: Factory) -> Plan:
     else:
         p.anchor = A - 30 - int(r() * 2500)
     p.dob = p.anchor - int((19 + 26 * r() ** 1.6) * _YEAR)
+    if kind in PLACED and r() < RATES["minor through a falsified birth date (of placed)"]:
+        # Ombudsman 2017 (DOMAIN [109]): a minor placed with an "adjusted" birth date
+        p.fake_dob = p.anchor - int((20 + 3 * r()) * _YEAR)
+        p.dob = p.anchor - int((16 + 1.9 * r()) * _YEAR)
     _identity(f, p)
     if kind in PLACED:
         u = r()
@@ -155,8 +167,11 @@ def _identity(f: Factory, p: Plan) -> None:
         twin = recent[int(r() * len(recent))]
         if twin.dob <= p.anchor - int(18.2 * _YEAR):
             p.tokens, p.father, p.dob, p.female = twin.tokens, twin.father, twin.dob, twin.female
-            if p.regency is twin.regency:
-                p.regency = REGENCIES[(REGENCIES.index(twin.regency) + 1) % len(REGENCIES)]
+            if p.regency.code[:4] == twin.regency.code[:4]:  # another regency, as NIKs differ
+                at = REGENCIES.index(twin.regency)
+                while REGENCIES[at].code[:4] == twin.regency.code[:4]:
+                    at = (at + 1) % len(REGENCIES)
+                p.regency = REGENCIES[at]
             p.muslim, p.name = twin.muslim, twin.name
             return
     culture = p.regency.culture
@@ -212,6 +227,7 @@ def _latest(f: Factory, kind: str, dest: Destination, sector: str) -> Placement:
             else:
                 end0 = months_after(A + 1 + int(r() * 28), -1)  # and ends within 30 days
             pl.end0, pl.ext_months, pl.ext_paid = end0, ext, v >= unpaid
+            pl.ext_signed = r() < RATES["extension signed at the mission (of extended)"]
             pl.start = months_after(end0 + 1, -months)
             pl.end = months_after(end0 + 1, ext) - 1
         else:
@@ -237,9 +253,15 @@ def _latest(f: Factory, kind: str, dest: Destination, sector: str) -> Placement:
         pl.start = max(pl.reg + 30, A + lead + int(r() * 120))
         pl.end = months_after(pl.start, months) - 1
         pl.orientation = {"REGISTERED": False, "READY": r() < 0.85, "CANCELLED": r() < 0.5}[kind]
+        signed = kind != "REGISTERED" or r() < RATES["placement agreement signed (of REGISTERED)"]
+        if signed:
+            pl.agreement = min(A, pl.reg + 7 + int(r() * 30))
+        if kind == "CANCELLED":
+            pl.cancelled = min(A, max(pl.reg + 20, A - int(r() * 200)))
     if pl.departed is not None:
         pl.reg = pl.departed - 30 - int(r() * 150)
         pl.orientation = r() >= RATES["orientation not completed (of departed)"]
+        pl.agreement = pl.reg + 7 + int(r() * min(20, pl.departed - pl.reg - 8))
     pl.spsk = dest.country == "SA" and sector == "DOMESTIC" and pl.start >= _SPSK and r() < 0.4
     return pl
 
@@ -261,6 +283,7 @@ def _previous(f: Factory, after: Placement, female: bool, dob: int) -> Placement
     pl.reg = pl.start - 30 - int(r() * 120)
     if pl.reg < dob + int(18.2 * _YEAR):
         return None
+    pl.agreement = pl.reg + 7 + int(r() * 20)
     pl.spsk = dest.country == "SA" and sector == "DOMESTIC" and pl.start >= _SPSK and r() < 0.4
     return pl
 
@@ -290,7 +313,7 @@ def _passports(f: Factory, p: Plan) -> None:
         issued = A - int(r() * 3650)
         if _expiry(f, issued) <= A:
             issued = A - int(r() * 1800)
-    adult = p.dob + int(17 * _YEAR)
+    adult = (p.fake_dob if p.fake_dob is not None else p.dob) + int(17 * _YEAR)
     chain = [max(issued, adult)]
     while chain[0] > earliest and chain[0] > adult and len(chain) < 4:
         chain.insert(0, max(_issued_for(f, chain[0] + int(r() * 150)), adult))

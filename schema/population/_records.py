@@ -13,10 +13,12 @@ from schema.population.targets import (
     BPJS_FOR_PMI_FROM,
     DEATH_ABROAD_BENEFIT,
     EXTRA_MONTH_CONTRIBUTION,
+    MORATORIUM_COUNTRIES,
     POST_COVERAGE_DAYS,
     PRE_CONTRIBUTION,
     PRE_COVERAGE_MONTHS,
     RATES,
+    SIP2MI_DIGITAL_FROM,
     SISKOTKLN_CLOSED,
     placement_contribution,
 )
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from schema.population._plan import Placement, Plan
 
 _BPJS_FROM = date.toordinal(BPJS_FOR_PMI_FROM)
+_SIP2MI_FROM = date.toordinal(SIP2MI_DIGITAL_FROM)
 _SISKOTKLN_CLOSED = date.toordinal(SISKOTKLN_CLOSED)
 _COMPLAINT_KINDS = Weighted(
     (
@@ -35,6 +38,7 @@ _COMPLAINT_KINDS = Weighted(
         ("OTHER", 25),
         ("TRAFFICKING", 5),
         ("ILLNESS", 5),
+        ("DOCUMENT_WITHHELD", 4),
     )
 )
 _COMPLAINT_SEVERITY = Weighted((("LOW", 3), ("MEDIUM", 5), ("HIGH", 2)))
@@ -45,10 +49,16 @@ _COMPLAINTS = {
     "OTHER": ("Biaya penempatan melebihi ketentuan", "Dokumen ditahan agensi"),
     "TRAFFICKING": ("Diduga korban perdagangan orang", "Direkrut calo tanpa izin"),
     "ILLNESS": ("Sakit dan tidak mendapat pengobatan", "Perlu perawatan, majikan menolak"),
+    "DOCUMENT_WITHHELD": ("Paspor ditahan majikan", "Dokumen ditahan agensi"),
+    "FAILED_DEPARTURE": ("Gagal berangkat, biaya tidak dikembalikan", "Batal berangkat"),
 }
 _STATUS = Weighted((("OPEN", 30), ("IN_PROGRESS", 30), ("CLOSED", 40)))
 _CLAIM_STATUS = Weighted((("SUBMITTED", 3), ("VERIFIED", 2), ("PAID", 4), ("REJECTED", 1)))
-_JHT_AMOUNTS = (50_000, 100_000, 150_000, 200_000, 300_000, 600_000)
+_JHT_AMOUNTS = (50_000, 100_000, 200_000, 300_000, 400_000, 500_000, 600_000)
+# Cases whose benefit is claimed, and how often (assumption: BPJS paid 2,368 PMI claims from
+# 2017 to May 2024 [S15], few beside the cases the missions record).
+_CLAIMED = {"DEATH": 0.85, "ACCIDENT": 0.6, "ILLNESS": 0.4, "SEXUAL_VIOLENCE": 0.3}
+_BENEFIT = {"DEATH": "DEATH", "ACCIDENT": "WORK_ACCIDENT", "SEXUAL_VIOLENCE": "SEXUAL_VIOLENCE"}
 
 
 def kemnaker_record(f: Factory, p: Plan) -> dict[str, Any] | None:
@@ -101,9 +111,31 @@ def _placement(f: Factory, p: Plan, pl: Placement) -> dict[str, Any]:
         if r() < 0.5:
             digits = dest.phone_digits
             employer["phone"] = f"{dest.phone_prefix}{int(r() * 10**digits):0{digits}d}"
+        kind = _employer_kind(f, pl, out["occupation"])
+        if kind is not None:
+            employer["kind"] = kind
         out["employer"] = employer
     out["contractStart"] = day(pl.start)
-    out["contractEnd"] = day(pl.end)
+    out["contractEnd"] = day(pl.end0 if pl.end0 is not None else pl.end)
+    if pl.end0 is not None:
+        out["extensions"] = [{"contractEnd": day(pl.end), "signedOn": day(pl.end0 - 20)}]
+    if pl.agreement is not None:
+        out["agreementSignedOn"] = day(pl.agreement)
+    if pl.licence is not None and (pl.departed or pl.start) >= _SIP2MI_FROM:
+        u = r()
+        if u >= RATES["no SIP2MI on record (of private placements since 2025)"]:
+            year = f.cal.year(pl.reg)
+            out["sip2mi"] = f"SIP2MI-{year}-{ids.seq('SIP2MI', year):06d}"
+            wrong = (
+                u
+                < RATES["no SIP2MI on record (of private placements since 2025)"]
+                + RATES["SIP2MI for another country (of private placements since 2025)"]
+            )
+            out["sip2miCountry"] = "MY" if wrong and dest.country != "MY" else dest.country
+    if "cardNumber" in out and out["cardNumber"].startswith("EPMI"):
+        out["cardExpiresOn"] = day(pl.end0 if pl.end0 is not None else pl.end)
+    if pl.cancelled is not None:
+        out["cancelledOn"] = day(pl.cancelled)
     if pl.orientation is not None:
         out["orientationCompleted"] = pl.orientation
     if pl.departed is not None:
@@ -111,6 +143,24 @@ def _placement(f: Factory, p: Plan, pl: Placement) -> dict[str, Any]:
     if pl.returned is not None:
         out["returnedOn"] = day(pl.returned)
     return out
+
+
+def _employer_kind(f: Factory, pl: Placement, occupation: str) -> str | None:
+    """Household or company (Kepmenaker 260/2015's employer types), when SISKOP2MI records it:
+    a domestic worker's employer is a household; a caregiver's mostly, some work for hospitals
+    and nursing homes; drivers and gardeners in the Middle East are often a family's."""
+    r = f.r
+    if r() >= RATES["employer kind recorded (of employers)"]:
+        return None
+    if pl.sector == "DOMESTIC":
+        return "HOUSEHOLD"
+    if pl.sector == "CARE":
+        company = RATES["care worker employed by a company (of CARE, kind recorded)"]
+        return "COMPANY" if r() < company else "HOUSEHOLD"
+    household = RATES["household driver, gardener or cook (of OTHER in moratorium countries)"]
+    if pl.sector == "OTHER" and pl.dest.country in MORATORIUM_COUNTRIES and r() < household:
+        return "HOUSEHOLD" if occupation in ("Driver", "Gardener") else "COMPANY"
+    return "COMPANY"
 
 
 def p2mi_records(f: Factory, p: Plan) -> list[dict[str, Any]]:
@@ -138,7 +188,9 @@ def p2mi_records(f: Factory, p: Plan) -> list[dict[str, Any]]:
         name = spell(p.tokens, p.father, p.muslim, p.female, "P2MI", r)
         if name != p.name:
             record["nameAs"] = name
-        if not old and r() < 0.005:  # an age "adjusted" by the agency (Ombudsman 2017)
+        if not old and p.fake_dob is not None:  # a minor placed as an adult
+            record["birthDateAs"] = f.day(p.fake_dob)
+        elif not old and r() < 0.005:  # an age "adjusted" by the agency (Ombudsman 2017)
             record["birthDateAs"] = f.day(f.cal.add_years(p.dob, -1 - int(r() * 3)))
         if old:
             record["nikKnown"] = False
@@ -150,15 +202,17 @@ def p2mi_records(f: Factory, p: Plan) -> list[dict[str, Any]]:
     latest = placements[-1]
     if latest.departed is not None and r() < RATES["P2MI complaint (of departed)"]:
         records[-1]["complaints"] = [_complaint(f, latest, latest.departed)]
+    elif latest.cancelled is not None and r() < RATES["failed-departure complaint (of CANCELLED)"]:
+        records[-1]["complaints"] = [_complaint(f, latest, latest.cancelled, "FAILED_DEPARTURE")]
     return records
 
 
-def _complaint(f: Factory, pl: Placement, departed: int) -> dict[str, Any]:
+def _complaint(f: Factory, pl: Placement, departed: int, kind: str | None = None) -> dict[str, Any]:
     r, A = f.r, f.as_of
     stop = min(A, pl.returned + 60 if pl.returned is not None else A)
     filed = departed + int(r() * (stop - departed + 1))
     year = f.cal.year(filed)
-    kind = _COMPLAINT_KINDS.pick(r())
+    kind = kind or _COMPLAINT_KINDS.pick(r())
     texts = _COMPLAINTS[kind]
     return {
         "id": f"ADU-{year}-{f.ids.seq('ADU', year):06d}",
@@ -173,7 +227,7 @@ def _complaint(f: Factory, pl: Placement, departed: int) -> dict[str, Any]:
 def _bpjs_mode(f: Factory, p: Plan) -> str:
     u, kind = f.r(), p.kind
     if kind in ("WORKING", "DEPARTED"):
-        never = RATES["BPJS never enrolled (of abroad)"]
+        never = RATES["BPJS never enrolled (of abroad)"]  # procedural workers only
         pre = never + RATES["BPJS paid only before departure (of abroad)"]
         return "NONE" if u < never else "PRE_ONLY" if u < pre else "FULL"
     if kind == "RETURNED":
@@ -219,8 +273,20 @@ def bpjs_records(f: Factory, p: Plan, cases: list[tuple[str, int]]) -> list[dict
         is_latest = pl is latest
         if (is_latest and mode == "NONE") or (not is_latest and r() < 0.1):
             continue
+        independent = pl.scheme == "INDEPENDENT"
+        if is_latest and mode == "PRE_ONLY" and independent:
+            continue  # one payment or none: an independent worker cannot pay "before" only
+        if is_latest and mode in ("PRE", "PRE_ONLY") and independent and pl.departed is None:
+            # Permenaker 4/2023 Art. 18(2): one payment for placement and after, no pre-work fee
+            paid = pl.reg + int(r() * min(20, max(1, A - pl.reg)))
+            c = cover_for(paid, bool(covers) and r() < 0.3)
+            cover(c, "PLACEMENT", paid, months_after(pl.end, 1))
+            pay(c, paid, placement_contribution(pl.months))
+            continue
         if is_latest and mode in ("PRE", "PRE_ONLY"):
             paid = pl.reg + int(r() * min(20, max(1, A - pl.reg)))
+            if pl.agreement is not None and not independent:
+                paid = max(paid, min(A, pl.agreement))  # due after the agreement (Art. 19)
             c = cover_for(paid, bool(covers) and r() < 0.3)
             end = months_after(paid, PRE_COVERAGE_MONTHS) - 1
             if pl.departed is not None:
@@ -233,6 +299,7 @@ def bpjs_records(f: Factory, p: Plan, cases: list[tuple[str, int]]) -> list[dict
                         "program": "JKK",
                         "status": _CLAIM_STATUS.pick(r()),
                         "submittedOn": day(min(A, paid + 60 + int(r() * 90))),
+                        "benefit": "FAILED_DEPARTURE",
                     }
                 )
             continue
@@ -247,11 +314,12 @@ def bpjs_records(f: Factory, p: Plan, cases: list[tuple[str, int]]) -> list[dict
             and r() < RATES["two KPJ numbers (of people with two BPJS-era placements)"],
         )
         jht = r() < RATES["JHT enrolled (of covered placements)"]
-        if is_latest and departed > paid:
+        if is_latest and departed > paid and not independent:
             cover(c, "PRE_PLACEMENT", paid, departed - 1)
         original_end = pl.end0 if pl.end0 is not None else pl.end
         cover(c, "PLACEMENT", departed, months_after(original_end, 1), jht)
-        pay(c, paid, PRE_CONTRIBUTION + placement_contribution(pl.months))
+        fee = 0 if independent else PRE_CONTRIBUTION
+        pay(c, paid, fee + placement_contribution(pl.months))
         if jht:
             amount = _JHT_AMOUNTS[int(r() * len(_JHT_AMOUNTS))]
             for month in range(3):
@@ -259,7 +327,9 @@ def bpjs_records(f: Factory, p: Plan, cases: list[tuple[str, int]]) -> list[dict
         if pl.end0 is not None and pl.ext_paid:
             cover(c, "PLACEMENT", pl.end0 + 1, months_after(pl.end, 1))
             pay(c, min(A, pl.end0 - int(r() * 30)), EXTRA_MONTH_CONTRIBUTION * pl.ext_months)
-        if pl.returned is not None and is_latest:
+        kept = RATES["post-placement record kept by BPJS (of returnees)"]
+        if pl.returned is not None and is_latest and r() < kept:
+            # else only the placement payment, which buys the post-placement cover too
             cover(c, "POST_PLACEMENT", pl.returned, pl.returned + POST_COVERAGE_DAYS - 1)
             if jht and r() < 0.5:
                 c.claims.append(
@@ -273,20 +343,21 @@ def bpjs_records(f: Factory, p: Plan, cases: list[tuple[str, int]]) -> list[dict
         if is_latest:
             for kind, opened in cases:
                 program = "JKM" if kind == "DEATH" else "JKK"
-                if kind in ("DEATH", "ACCIDENT", "ILLNESS") and opened < A:
+                if kind in _CLAIMED and opened < A and r() < _CLAIMED[kind]:
                     paid_out = (
                         DEATH_ABROAD_BENEFIT
                         if kind == "DEATH"
                         else (1_000_000 * (2 + int(r() * 48)))
                     )
-                    c.claims.append(
-                        {
-                            "program": program,
-                            "status": _CLAIM_STATUS.pick(r()),
-                            "submittedOn": day(opened + 1 + int(r() * (A - opened))),
-                            "amount": paid_out,
-                        }
-                    )
+                    claim: dict[str, Any] = {
+                        "program": program,
+                        "status": _CLAIM_STATUS.pick(r()),
+                        "submittedOn": day(opened + 1 + int(r() * (A - opened))),
+                        "amount": paid_out,
+                    }
+                    if kind in _BENEFIT:
+                        claim["benefit"] = _BENEFIT[kind]
+                    c.claims.append(claim)
     records = []
     for first_paid, c in covers:
         record: dict[str, Any] = {"kpj": f.ids.kpj(f.cal.year(first_paid))}

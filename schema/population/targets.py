@@ -36,29 +36,36 @@ TARGETS: Mapping[str, Target] = MappingProxyType(
             unit="placements (every placement in a P2MI record), by country",
             shares=_shares(
                 {
-                    "HK": 99_168,
-                    "TW": 84_306,
-                    "MY": 50_917,
+                    "TW": 216_738,
+                    "MY": 176_278,
+                    "HK": 68_216,
                     "JP": 12_653,
                     "SG": 10_781,
-                    "KR": 10_090,
+                    "KR": 20_180,
                     "SA": 6_310,
                     "OTHER": 23_209,
                 }
             ),
             tolerance=0.02,
-            source="DOMAIN.md §2: 2024 placements by destination (Hong Kong 99,168, Taiwan 84,306, "
-            "Malaysia 50,917, Japan 12,653, Singapore 10,781), Korea 10,090 by G to G (2024), "
-            "Saudi Arabia 6,310 (2023); OTHER is the rest of the 297,434 placements of 2024",
+            source="BPJS Ketenagakerjaan's 2024 participants by country for the three largest "
+            "(Taiwan 216,738, Malaysia 176,278, Hong Kong 68,216 [S15][S17]): people abroad, a "
+            "stock; for the rest DOMAIN.md §2's 2024 placements (Japan 12,653, Singapore 10,781, "
+            "Korea 10,090 by G to G a year, doubled as EPS stays run up to 4 years 10 months "
+            "(assumption), Saudi Arabia 6,310 from 2023, OTHER 23,209), a flow used "
+            "as a stand-in",
         ),
         "sector": Target(
-            unit="placements, by sector",
+            unit="placements, by sector (DOMESTIC and CARE together)",
             shares=MappingProxyType(
-                {"DOMESTIC": 0.337, "CARE": 0.175, "PLANTATION": 0.092, "OTHER_SECTORS": 0.396}
+                {"HOUSEHOLD_AND_CARE": 0.44, "PLANTATION": 0.17, "OTHER_SECTORS": 0.39}
             ),
-            tolerance=0.025,
-            source="DOMAIN.md §2: 2024 jobs housemaid 99,485 (33.7%) and caregiver 51,582 of "
-            "295,439; 2023 plantation workers 25,163 of 274,965; OTHER_SECTORS is the rest",
+            tolerance=0.03,
+            source="assumption: DOMAIN.md §2's job figures describe a year's placements (2024: "
+            "housemaids 99,485 and caregivers 51,582 of 295,439, 51%; 2023: plantation 25,163 "
+            "of 274,965, 9%), dominated by Hong Kong; the population follows the stock of "
+            "workers by country (BPJS 2024 participants), where Taiwan's are mostly home "
+            "caretakers and Malaysia's plantation workers (memory), so household and care work "
+            "falls to 44% and plantation work rises to 17%",
         ),
         "scheme": Target(
             unit="placements, by placement scheme",
@@ -126,11 +133,15 @@ TARGETS: Mapping[str, Target] = MappingProxyType(
             unit="people abroad through a placement (latest placement WORKING or DEPARTED), by "
             "BPJS Ketenagakerjaan state of that placement",
             shares=MappingProxyType(
-                {"NOT_ENROLLED": 0.08, "PRE_PLACEMENT_ONLY": 0.04, "PLACEMENT": 0.88}
+                {"NOT_ENROLLED": 0.20, "PRE_PLACEMENT_ONLY": 0.08, "PLACEMENT": 0.72}
             ),
             tolerance=0.02,
-            source="assumption: procedural placement requires a BPJS number (UU 18/2017 Art. 5), "
-            "yet DJSN reports most workers abroad uncovered (DOMAIN.md §5)",
+            source="derived: the 2022 DJSN/INFID evaluation found 67.7% of all migrant workers "
+            "not enrolled (Wantimpres: 60%) [S57][S66][S67], a rate over procedural and "
+            "non-procedural workers together; with about half of them non-procedural and "
+            "uncovered (KP2MI: about 5 M recorded, about 5 M not [S68]), procedural workers' "
+            "non-enrolment is (0.60 to 0.68 - 0.5) / 0.5 = 20% to 35%: 28% not covered during "
+            "placement here, of whom 8 points paid only before departure",
         ),
     }
 )
@@ -142,8 +153,8 @@ RATES: Mapping[str, float] = MappingProxyType(
         "contract expired, still WORKING": 0.05,
         "contract extended abroad (of WORKING)": 0.10,
         "extension not paid to BPJS (of extended)": 0.45,
-        "BPJS paid only before departure (of abroad)": 0.04,
-        "BPJS never enrolled (of abroad)": 0.08,
+        "BPJS paid only before departure (of abroad)": 0.08,
+        "BPJS never enrolled (of abroad)": 0.20,
         "JHT enrolled (of covered placements)": 0.07,
         "orientation not completed (of departed)": 0.03,
         "reported to the mission (WORKING, G to G / other)": 0.75,
@@ -157,8 +168,26 @@ RATES: Mapping[str, float] = MappingProxyType(
         "embassy case (WORKING)": 0.05,
         "embassy case (embassy only)": 0.35,
         "P2MI complaint (of departed)": 0.025,
+        # The law of 2023-2025 (docs/scenario.md, "Rates"):
+        "placement agreement signed (of REGISTERED)": 0.4,
+        "employer kind recorded (of employers)": 0.9,
+        "care worker employed by a company (of CARE, kind recorded)": 0.25,
+        "household driver, gardener or cook (of OTHER in moratorium countries)": 0.5,
+        "SIP2MI for another country (of private placements since 2025)": 0.01,
+        "no SIP2MI on record (of private placements since 2025)": 0.02,
+        "extension signed at the mission (of extended)": 0.85,
+        "post-placement record kept by BPJS (of returnees)": 0.5,
+        "minor through a falsified birth date (of placed)": 0.003,
+        "failed-departure complaint (of CANCELLED)": 0.1,
+        "lapor diri purpose recorded (per report)": 0.8,
+        "contract endorsed before departure (of READY private placements)": 0.8,
     }
 )
+
+# BPJS Ketenagakerjaan's 2024 participants by country [S15][S17]: the stock of enrolled
+# workers, which the generated population (people, not a year's placements) follows for the
+# three largest destinations; the others keep their 2024 placements (a flow) by assumption.
+BPJS_PARTICIPANTS_2024 = MappingProxyType({"TW": 216_738, "MY": 176_278, "HK": 68_216})
 
 PRE_CONTRIBUTION = 37_500
 PLACEMENT_CONTRIBUTION = MappingProxyType({24: 332_500, 12: 189_000, 6: 108_000})
@@ -198,6 +227,7 @@ MORATORIUM_COUNTRIES = frozenset(
 MORATORIUM_FROM = date(2015, 7, 1)
 SPSK_FROM = date(2023, 6, 25)  # first departures of the Saudi one-channel scheme
 SISKOTKLN_CLOSED = date(2023, 7, 17)
+SIP2MI_DIGITAL_FROM = date(2025, 1, 1)  # Permen P2MI 2/2025 (first day assumed, see law.py)
 PASSPORT_TEN_YEARS_FROM = date(2022, 10, 12)  # 10-year validity (memory, unverified)
 
 

@@ -9,7 +9,11 @@ Additions to SCENARIO.md's example, all optional and documented in docs/scenario
 ``birthDateAs`` on every agency block (the birth date as that agency recorded it, e.g. with
 day and month swapped), ``nikKnown``/``passportKnown`` on every agency block, ``address``
 on a person, ``registeredOn`` on the Kemnaker block, ``complaints`` items, and
-``address``/``phone`` on placement agencies and employers.
+``address``/``phone`` on placement agencies and employers; and, for the law of 2023-2025,
+``employer.kind``, ``agreementSignedOn``, ``sip2mi``/``sip2miCountry``, ``cardExpiresOn``,
+``extensions`` and ``cancelledOn`` on placements, ``benefit`` on claims, ``purpose`` on
+reports, ``extensions`` on the embassy block and the case kinds DEATH_PENALTY,
+SEXUAL_VIOLENCE, DOCUMENT_WITHHELD and FAILED_DEPARTURE.
 """
 
 from __future__ import annotations
@@ -30,9 +34,11 @@ from pydantic import (
 )
 
 from schema.enums import (
+    Benefit,
     CaseKind,
     CaseStatus,
     ClaimStatus,
+    EmployerKind,
     LicenseStatus,
     PlacementScheme,
     PlacementStatus,
@@ -41,6 +47,7 @@ from schema.enums import (
     Sector,
     Severity,
     Sex,
+    StayPurpose,
 )
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -158,6 +165,14 @@ class Employer(Strict):
     country: Country
     city: StrictStr | None = None
     phone: StrictStr | None = None
+    kind: EmployerKind | None = None
+
+
+class Extension(Strict):
+    """A new contract term the company reported to SISKOP2MI."""
+
+    contractEnd: IsoDate
+    signedOn: IsoDate | None = None
 
 
 class Placement(Strict):
@@ -175,6 +190,12 @@ class Placement(Strict):
     orientationCompleted: StrictBool | None = None
     departedOn: IsoDate | None = None
     returnedOn: IsoDate | None = None
+    agreementSignedOn: IsoDate | None = None
+    sip2mi: StrictStr | None = None
+    sip2miCountry: Country | None = None
+    cardExpiresOn: IsoDate | None = None
+    extensions: list[Extension] = []
+    cancelledOn: IsoDate | None = None
 
 
 class Complaint(Strict):
@@ -212,6 +233,7 @@ class Claim(Strict):
     status: ClaimStatus
     submittedOn: IsoDate
     amount: Rupiah | None = None
+    benefit: Benefit | None = None
 
 
 class BpjsRecord(AgencyBlock):
@@ -226,6 +248,7 @@ class Report(Strict):
     reportedOn: IsoDate
     address: StrictStr | None = None
     lastContactOn: IsoDate | None = None
+    purpose: StayPurpose | None = None
 
 
 class ConsularCase(Strict):
@@ -237,10 +260,19 @@ class ConsularCase(Strict):
     summary: Text
 
 
+class SignedExtension(Strict):
+    """An extension of a placement's contract signed before the mission."""
+
+    placementId: Text
+    contractEnd: IsoDate
+    signedOn: IsoDate
+
+
 class EmbassyRecord(AgencyBlock):
     recordId: Text
     reports: list[Report] = []
     endorsedContracts: list[StrictStr] = []
+    extensions: list[SignedExtension] = []
     cases: list[ConsularCase] = []
 
 

@@ -21,7 +21,7 @@ def test_the_ground_truth_names_the_records_the_sync_links(
 ) -> None:
     truth = ground_truth(json.loads((FIXTURES / "small_scenario.json").read_text()))
     with running_stack(small_scenario, tmp_path) as stack:
-        links = crosswalk_links(stack.environ["HUB_DATABASE_URL"])
+        links = crosswalk_links(stack.environ)
     result = quality(truth, links)
     assert (result.unlinked, result.unknown) == (0, 0)
     assert result.records == len(truth) and result.true_pairs > 0

@@ -33,6 +33,7 @@ def person(
     sex: Sex | None = Sex.FEMALE,
     nik: str | None = None,
     passports: tuple[str, ...] = (),
+    countries: tuple[str, ...] = (),
 ) -> PersonRecord:
     return PersonRecord(
         agency=agency,
@@ -43,6 +44,7 @@ def person(
         birth_date=date.fromisoformat(born) if born else None,
         sex=sex,
         passports=tuple(PassportRecord(p) for p in passports),
+        countries=countries,
     )
 
 

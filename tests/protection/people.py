@@ -47,6 +47,10 @@ def placement(**changes: Any) -> Json:
         "contractEnd": "2027-05-31",
         "orientationCompleted": True,
         "departedOn": "2025-06-01",
+        "cardNumber": "EPMI-3506-0000001",
+        "sip2mi": "SIP2MI-2025-000001",
+        "sip2miCountry": changes.get("country", "HK"),
+        "agreementSignedOn": "2025-04-01",
     }
     return base | changes
 
@@ -66,8 +70,19 @@ def cover(phase: str, start: str, end: str, programs: str = "JKK JKM JHT") -> li
     ]
 
 
-def bpjs(*coverages: list[Json]) -> Json:
-    return {"kpj": "25000000001", "coverages": [c for group in coverages for c in group]}
+def bpjs(*coverages: list[Json], claims: tuple[Json, ...] = ()) -> Json:
+    return {
+        "kpj": "25000000001",
+        "coverages": [c for group in coverages for c in group],
+        "claims": list(claims),
+    }
+
+
+def claim(
+    program: str = "JKM", status: str = "PAID", on: str = "2026-10-20", benefit: str | None = None
+) -> Json:
+    found: Json = {"program": program, "status": status, "submittedOn": on}
+    return found | ({"benefit": benefit} if benefit else {})
 
 
 def report(on: str = "2025-06-10", mission: str = "HKG") -> Json:

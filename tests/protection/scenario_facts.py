@@ -1,48 +1,47 @@
-"""Test helper: a scenario person as the connectors would hand it to the engine.
+"""Test helper: a scenario person as the real connectors hand it to the engine.
 
-A direct mapping of ``schema.scenario`` to records, mimicking the four connectors (their
-agency codes, system names and local ids), so that engine tests read like scenarios: a JSON-ish
-person dict in, ``WorkerFacts`` out. An agency marked unavailable or denied contributes no
-records, as when its connector fails.
+The person is served by the four real sandboxes (in-process, through ASGITransport) and read
+by the four real connectors, with their own mappings, so that engine tests read like
+scenarios (a JSON-ish person dict in, ``WorkerFacts`` out) and a connector mapping that drifts
+breaks them (code review L12). An agency marked unavailable or denied is not asked and
+contributes no records, as when its connector fails; a stale one's records carry
+``stale=True``, as the hub's cache serves them.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
-from datetime import UTC, datetime, time, timedelta, timezone
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
+import anyio
+import httpx
+
+from connectors import bpjs, embassy, kemnaker, p2mi
+from connectors.sandbox.app import SandboxConfig
+from connectors.sandbox.data import SandboxData
 from hub.protection.facts import BPJS, EMBASSY, KEMNAKER, P2MI, WorkerFacts
 from schema.enums import SourceState
-from schema.records import (
-    CaseRecord,
-    ConsularReportRecord,
-    CoverageRecord,
-    EmployerRecord,
-    EndorsementRecord,
-    LicenseRecord,
-    MembershipRecord,
-    MissionRecord,
-    PassportRecord,
-    PersonRecord,
-    PlacementRecord,
-    Provenance,
-    RecordSet,
-)
+from schema.records import LicenseRecord, Provenance, RecordSet
 from schema.scenario import Scenario
 from schema.scenario.loader import validate_scenario
-from schema.scenario.models import AgencyBlock, Passport, Person
+from schema.scenario.models import Person
 
-FETCHED = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
-WIB = timezone(timedelta(hours=7))
-SYSTEMS = {KEMNAKER: "SIAPkerja", P2MI: "SISKOP2MI", BPJS: "BPJSTK-PMI", EMBASSY: "PeduliWNI"}
 BLOCKS = {KEMNAKER: "kemnaker", P2MI: "p2mi", BPJS: "bpjs", EMBASSY: "embassy"}
+LOCAL_IDS = {KEMNAKER: "jobSeekerId", P2MI: "pmiId", BPJS: "kpj", EMBASSY: "recordId"}
+SANDBOXES: Mapping[str, Any] = {
+    KEMNAKER: (kemnaker, "connectors.kemnaker.sandbox", "http://siapkerja.test"),
+    P2MI: (p2mi, "connectors.p2mi.sandbox", "http://siskop2mi.test"),
+    BPJS: (bpjs, "connectors.bpjs.sandbox", "http://bpjs.test"),
+    EMBASSY: (embassy, "connectors.embassy.sandbox", "https://peduliwni.test"),
+}
 
 MISSIONS = [
     {"code": "HKG", "name": "KJRI Hong Kong", "city": "Hong Kong", "country": "HK"},
     {"code": "KUL", "name": "KBRI Kuala Lumpur", "city": "Kuala Lumpur", "country": "MY"},
     {"code": "RUH", "name": "KBRI Riyadh", "city": "Riyadh", "country": "SA"},
+    {"code": "PNH", "name": "KBRI Phnom Penh", "city": "Phnom Penh", "country": "KH"},
 ]
 PLACEMENT_AGENCIES = [
     {"licenseNumber": "KEP.045/2021", "name": "PT Mitra Karya Migran", "status": "ACTIVE"},
@@ -92,142 +91,78 @@ def facts_of(
     failed = {**dict.fromkeys(unavailable, SourceState.UNAVAILABLE)}
     failed.update(dict.fromkeys(denied, SourceState.DENIED))
     stale = set(stale)
-    sources: dict[str, SourceState] = {}
-    sets: list[RecordSet] = []
-    for agency, block in BLOCKS.items():
-        records = getattr(person, block)
-        if agency in failed:
-            sources[agency] = failed[agency]
-            continue
+    asked = [a for a in BLOCKS if a not in failed]
+    sets, licenses = anyio.run(_read, person, scenario, asked)
+    sources: dict[str, SourceState] = dict(failed)
+    for agency in asked:
+        found = sets[agency]
         sources[agency] = (
             SourceState.NOT_FOUND
-            if not records
+            if not found
             else SourceState.STALE
             if agency in stale
             else SourceState.OK
         )
-        sets += (_record_set(agency, person, r, scenario, agency in stale) for r in records)
+        if agency in stale:
+            sets[agency] = [_staled(s) for s in found]
+    kept = {n: _staled_licence(r) if KEMNAKER in stale else r for n, r in licenses.items()}
+    kept = {n: r for n, r in kept.items() if n not in set(unregistered)}
+    return WorkerFacts.assemble([s for a in asked for s in sets[a]], kept, sources)
+
+
+async def _read(
+    person: Person, scenario: Scenario, agencies: Sequence[str]
+) -> tuple[dict[str, list[RecordSet]], dict[str, LicenseRecord]]:
+    """Each agency's record sets of ``person`` and the licences of its placements, read by the
+    real connectors from the real sandboxes."""
+    data = SandboxData(scenario)
+    sets: dict[str, list[RecordSet]] = {}
     licenses: dict[str, LicenseRecord] = {}
-    if KEMNAKER not in failed:
-        agencies = {a.licenseNumber: a for a in scenario.placementAgencies}
-        wanted = {p.agency_license for s in sets for p in s.placements if p.agency_license}
-        for number in sorted(wanted - set(unregistered)):
-            a = agencies[number]
-            licenses[number] = LicenseRecord(
-                number, a.name, a.status, _prov(KEMNAKER, number, KEMNAKER in stale)
-            )
-    return WorkerFacts.assemble(sets, licenses, sources)
+    for agency in agencies:
+        package, sandbox_module, base_url = SANDBOXES[agency]
+        module = __import__(sandbox_module, fromlist=["create_app"])
+        credentials = dict(module.DEV_CREDENTIALS)
+        app = module.create_app(data, SandboxConfig(credentials=credentials))
+        transport = httpx.ASGITransport(app=app)
+        connector = package.connect(base_url, credentials, transport=transport)
+        try:
+            ids = [getattr(r, LOCAL_IDS[agency]) for r in getattr(person, BLOCKS[agency])]
+            found = await connector.fetch(ids) if ids else {}
+            sets[agency] = [found[i] for i in ids if i in found]
+            if agency == KEMNAKER:
+                numbers = sorted(
+                    {p.agencyLicense for r in person.p2mi for p in r.placements if p.agencyLicense}
+                )
+                licenses = dict(await connector.licenses(numbers)) if numbers else {}
+        finally:
+            await connector.aclose()
+    return sets, licenses
 
 
-def _prov(agency: str, record_id: str, stale: bool) -> Provenance:
-    return Provenance(agency, SYSTEMS[agency], record_id, FETCHED, stale)
+def _stale_provenance(p: Provenance) -> Provenance:
+    return replace(p, stale=True)
 
 
-def _held(person: Person, block: AgencyBlock) -> tuple[PassportRecord, ...]:
-    passports: list[Passport] = list(person.passports)
-    if block.passportKnown is not None:
-        same = [p for p in passports if p.number == block.passportKnown]
-        passports = same or [Passport(number=block.passportKnown)]
-    return tuple(PassportRecord(p.number, p.issuedOn, p.expiresOn) for p in passports)
-
-
-def _record_set(
-    agency: str, person: Person, block: Any, scenario: Scenario, stale: bool
-) -> RecordSet:
-    local_id = {
-        KEMNAKER: "jobSeekerId",
-        P2MI: "pmiId",
-        BPJS: "kpj",
-        EMBASSY: "recordId",
-    }[agency]
-    key = getattr(block, local_id)
-    prov = _prov(agency, key, stale)
-    record = PersonRecord(
-        agency=agency,
-        local_id=key,
-        name=block.nameAs or person.name,
-        provenance=prov,
-        nik=person.nik if block.nikKnown else None,
-        birth_date=block.birthDateAs or person.birthDate,
-        sex=person.sex,
-        passports=_held(person, block) if agency in (P2MI, EMBASSY) else (),
+def _staled(found: RecordSet) -> RecordSet:
+    """The record set as the hub's cache serves it: every provenance marked stale."""
+    return replace(
+        found,
+        person=replace(found.person, provenance=_stale_provenance(found.person.provenance)),
+        placements=tuple(
+            replace(x, provenance=_stale_provenance(x.provenance)) for x in found.placements
+        ),
+        memberships=tuple(
+            replace(x, provenance=_stale_provenance(x.provenance)) for x in found.memberships
+        ),
+        reports=tuple(
+            replace(x, provenance=_stale_provenance(x.provenance)) for x in found.reports
+        ),
+        endorsements=tuple(
+            replace(x, provenance=_stale_provenance(x.provenance)) for x in found.endorsements
+        ),
+        cases=tuple(replace(x, provenance=_stale_provenance(x.provenance)) for x in found.cases),
     )
-    if agency == P2MI:
-        return _p2mi(record, block, scenario, stale)
-    if agency == BPJS:
-        membership = MembershipRecord(
-            key,
-            prov,
-            coverages=tuple(
-                CoverageRecord(c.program, c.phase, c.start, c.end) for c in block.coverages
-            ),
-        )
-        return RecordSet(record, memberships=(membership,))
-    if agency == EMBASSY:
-        return _embassy(record, block, scenario, stale)
-    return RecordSet(record)
 
 
-def _p2mi(record: PersonRecord, block: Any, scenario: Scenario, stale: bool) -> RecordSet:
-    names = {a.licenseNumber: a.name for a in scenario.placementAgencies}
-    placements = tuple(
-        PlacementRecord(
-            placement_id=p.placementId,
-            pmi_id=block.pmiId,
-            status=p.status,
-            scheme=p.scheme,
-            destination_country=p.country,
-            occupation=p.occupation,
-            sector=p.sector,
-            provenance=_prov(P2MI, p.placementId, stale),
-            employer=EmployerRecord(p.employer.name, p.employer.country) if p.employer else None,
-            agency_license=p.agencyLicense,
-            agency_name=names.get(p.agencyLicense or ""),
-            contract_start=p.contractStart,
-            contract_end=p.contractEnd,
-            orientation_completed=p.orientationCompleted,
-            departed_on=p.departedOn,
-            returned_on=p.returnedOn,
-        )
-        for p in block.placements
-    )
-    cases = tuple(
-        _case(P2MI, c, datetime.combine(c.filedOn, time(0), WIB), None, stale)
-        for c in block.complaints
-    )
-    return RecordSet(record, placements=placements, cases=cases)
-
-
-def _embassy(record: PersonRecord, block: Any, scenario: Scenario, stale: bool) -> RecordSet:
-    missions = {m.code: MissionRecord(m.code, m.name, m.city, m.country) for m in scenario.missions}
-    prov = record.provenance
-    reports = tuple(
-        ConsularReportRecord(
-            r.reportedOn, prov, missions.get(r.mission), r.address, r.lastContactOn
-        )
-        for r in block.reports
-    )
-    latest = max(block.reports, key=lambda r: r.reportedOn, default=None)
-    handling = missions.get(latest.mission) if latest else None  # as the embassy sandbox does
-    cases = tuple(_case(EMBASSY, c, c.openedAt, handling, stale) for c in block.cases)
-    endorsements = tuple(
-        EndorsementRecord(pid, _prov(EMBASSY, pid, stale)) for pid in block.endorsedContracts
-    )
-    return RecordSet(record, reports=reports, endorsements=endorsements, cases=cases)
-
-
-def _case(
-    agency: str, case: Any, opened_at: datetime, mission: MissionRecord | None, stale: bool
-) -> CaseRecord:
-    """A P2MI complaint or a consular case (they share kind, status, severity and summary)."""
-    return CaseRecord(
-        id=case.id,
-        kind=case.kind,
-        status=case.status,
-        severity=case.severity,
-        opened_at=opened_at,
-        summary=case.summary,
-        provenance=_prov(agency, case.id, stale),
-        mission=mission,
-        agencies=(agency,),
-    )
+def _staled_licence(record: LicenseRecord) -> LicenseRecord:
+    return replace(record, provenance=_stale_provenance(record.provenance))

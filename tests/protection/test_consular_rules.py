@@ -11,6 +11,7 @@ from tests.protection.people import (
     bpjs,
     case,
     check,
+    claim,
     complaint,
     cover,
     day,
@@ -123,12 +124,24 @@ CASES = [
         says="at P2MI (SISKOP2MI) since 2026-10-05; status: in progress",
     ),
     Case(
-        "closed cases are history",
+        "closed cases are history, their benefit claimed",
+        worker(
+            p2mi=p2mi(placement(), complaints=(complaint(status="CLOSED"),)),
+            bpjs=bpjs(cover("PLACEMENT", "2025-06-01", "2027-06-30"), claims=(claim(),)),
+            embassy=embassy(cases=(case(kind="DEATH", severity="CRITICAL", status="CLOSED"),)),
+        ),
+        L.PROTECTED,
+    ),
+    Case(
+        # Permenaker 4/2023: a death opens the JKM benefit, owed to the heirs once closed too
+        "a closed death case with no JKM claim after 30 days",
         worker(
             p2mi=p2mi(placement(), complaints=(complaint(status="CLOSED"),)),
             embassy=embassy(cases=(case(kind="DEATH", severity="CRITICAL", status="CLOSED"),)),
         ),
-        L.PROTECTED,
+        L.UNPROTECTED,
+        ("BENEFIT_CLAIMABLE",),
+        says="the death benefit (JKM) and children's scholarship has not been claimed",
     ),
     Case(
         "a critical case",
@@ -147,7 +160,7 @@ CASES = [
         "a death in progress at P2MI",
         worker(p2mi=p2mi(placement(), complaints=({**complaint(), "kind": "DEATH"},))),
         L.EMERGENCY,
-        ("CRITICAL_CASE",),
+        ("CRITICAL_CASE", "BENEFIT_CLAIMABLE"),
         says="Emergency case (death) at P2MI (SISKOP2MI)",
     ),
     Case(

@@ -52,7 +52,31 @@ def test_every_rule_is_documented_in_full() -> None:
         assert f"- Condition: {rule.condition_for(DEFAULT_ENGINE.config)}" in section
         assert f"- Message (ID): {rule.message.id}" in section
         assert f"- Message (EN): {rule.message.en}" in section
+        assert f"- In force: {rule.law.dates()}" in section
+        if rule.law.weak:
+            assert f"- Weak source: {rule.law.weak}" in section
+        for party in rule.actions:
+            assert f"- Action ({party.party.value.lower()}) (EN): {party.text.en}" in section
     assert "{c." not in text  # every configuration placeholder was filled in
+
+
+def test_every_rule_of_the_law_cites_a_dated_source() -> None:
+    for rule in RULES:
+        assert rule.law.sources, f"{rule.code} cites no source"
+        assert rule.law.since is not None, f"{rule.code} has no first day"
+
+
+def test_every_dated_list_entry_is_documented_with_its_law() -> None:
+    text = render_markdown()
+    config = DEFAULT_ENGINE.config
+    for entry in config.moratorium:
+        assert f"| {entry.country} | {entry.law.citation}; {entry.law.dates()};" in text
+        if entry.law.weak:
+            assert entry.law.weak in text
+    for country, law in config.closed_destinations:
+        assert f"| {country} | {law.citation}; {law.dates()};" in text
+    for dated in (*config.jkk_claim_years, *config.card_transition_months):
+        assert f"| {dated.value} | {dated.law.citation}; {dated.law.dates()};" in text
 
 
 def test_codes_are_unique_and_complete() -> None:

@@ -40,6 +40,7 @@ from tests.protection.people import (
 )
 from tests.protection.scenario_facts import facts_for, facts_of
 from tests.protection.test_consular_rules import CASES as CONSULAR
+from tests.protection.test_law_2025 import CASES as LAW_2025
 from tests.protection.test_placement_rules import CASES as PLACEMENT
 from tests.protection.test_social_security_rules import CASES as SOCIAL_SECURITY
 from tests.protection.test_sources import CASES as SOURCES
@@ -62,12 +63,13 @@ def test_findings_are_ordered_by_severity_then_code() -> None:
     assert keys == sorted(keys)
     assert verdict.codes() == (
         "CRITICAL_CASE",
-        "CONTRACT_EXPIRED_STILL_ABROAD",
-        "PLACEMENT_AGENCY_LICENSE_REVOKED",
+        "BENEFIT_CLAIMABLE",
         "BPJS_COVERAGE_ENDS_SOON",
+        "CONTRACT_ENDED_NOT_REPORTED",
         "CONTRACT_NOT_ENDORSED",
         "OPEN_CASE",
         "ORIENTATION_MISSING",
+        "PLACEMENT_AGENCY_LICENSE_REVOKED",
         "JHT_NOT_ENROLLED",
     )
     assert verdict.level is L.EMERGENCY
@@ -108,7 +110,7 @@ def test_rules_version_follows_the_configuration() -> None:
     # then the version is stable for the same rules and differs with the configuration
     assert Engine().version == RULES_VERSION
     assert other.version != RULES_VERSION
-    assert RULES_VERSION.startswith("1.")
+    assert RULES_VERSION.startswith("2.")
     assert judge(worker()).rules_version == RULES_VERSION
 
 
@@ -130,7 +132,7 @@ def test_messages_exist_in_both_languages() -> None:
         finding.message_in("FR")
 
 
-ALL_CASES = [*PLACEMENT, *SOCIAL_SECURITY, *CONSULAR, *SOURCES]
+ALL_CASES = [*PLACEMENT, *SOCIAL_SECURITY, *CONSULAR, *SOURCES, *LAW_2025]
 
 
 @pytest.mark.parametrize("row", ALL_CASES, ids=str)
@@ -170,9 +172,10 @@ def test_small_scenario(small_scenario: Scenario) -> None:
             (
                 "BPJS_COVERAGE_EXPIRED",
                 "CONTRACT_EXPIRED_STILL_ABROAD",
-                "PLACEMENT_AGENCY_LICENSE_REVOKED",
                 "CONTRACT_NOT_ENDORSED",
                 "ORIENTATION_MISSING",
+                # MEDIUM: the worker is placed, the company stays liable (Art. 58(2))
+                "PLACEMENT_AGENCY_LICENSE_REVOKED",
                 "JHT_NOT_ENROLLED",
             ),
         ),
@@ -181,8 +184,12 @@ def test_small_scenario(small_scenario: Scenario) -> None:
             (
                 "MORATORIUM_DESTINATION",
                 "BPJS_COVERAGE_ENDS_SOON",
+                # checked at READY, before departure (domain-2026 C9)
+                "CONTRACT_NOT_ENDORSED",
                 "ORIENTATION_MISSING",
                 "JHT_NOT_ENROLLED",
+                # INFO: the fixture's SISKOP2MI answer carries no SIP2MI field
+                "RECRUITMENT_PERMIT_MISSING",
             ),
         ),
     }

@@ -60,7 +60,7 @@ EVERY_LEVEL = [
     Case("unprotected", worker(bpjs=None), L.UNPROTECTED, ("BPJS_NOT_ENROLLED",)),
     Case(
         "emergency",
-        worker(embassy=embassy(cases=(case(kind="DEATH", severity="CRITICAL"),))),
+        worker(embassy=embassy(cases=(case(kind="DETENTION", severity="CRITICAL"),))),
         L.EMERGENCY,
         ("CRITICAL_CASE",),
     ),

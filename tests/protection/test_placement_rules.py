@@ -58,11 +58,30 @@ CASES = [
         says="Known to KBRI Kuala Lumpur",
     ),
     Case(
-        "company licence revoked",
+        # UU 18/2017 Art. 58(2): the placed worker's cover stands; the company stays liable
+        "company licence revoked, worker already placed: MEDIUM",
         worker(p2mi=p2mi(placement(agencyLicense="KEP.123/2022"))),
-        L.UNPROTECTED,
+        L.AT_RISK,
         ("PLACEMENT_AGENCY_LICENSE_REVOKED",),
         says="PT Sinar Jaya Abadi (KEP.123/2022) has been revoked",
+    ),
+    Case(
+        "company licence revoked before departure: HIGH, stop the process",
+        worker(
+            p2mi=p2mi(
+                placement(
+                    agencyLicense="KEP.123/2022",
+                    status="REGISTERED",
+                    departedOn=None,
+                    contractStart=day(90),
+                    contractEnd=day(820),
+                )
+            ),
+            bpjs=bpjs(cover("PRE_PLACEMENT", day(-30), day(120))),
+        ),
+        L.UNPROTECTED,
+        ("PLACEMENT_AGENCY_LICENSE_REVOKED",),
+        phase=P.PRE_PLACEMENT,
     ),
     Case(
         "company licence suspended",
@@ -98,7 +117,7 @@ CASES = [
             ),
             bpjs=bpjs(cover("POST_PLACEMENT", day(-5), day(40))),
         ),
-        L.UNPROTECTED,
+        L.AT_RISK,
         ("PLACEMENT_AGENCY_LICENSE_REVOKED",),
         phase=P.POST_PLACEMENT,
     ),
@@ -138,7 +157,8 @@ CASES = [
         L.UNPROTECTED,
         ("MORATORIUM_DESTINATION",),
         phase=P.PRE_PLACEMENT,
-        says="caregiver in United Arab Emirates (AE), a destination closed",
+        says="caregiver with a household employer (employer kind not recorded) in United Arab "
+        "Emirates (AE), a destination closed",
     ),
     Case(
         "housemaid in Saudi Arabia since before the moratorium",
@@ -149,7 +169,11 @@ CASES = [
     ),
     Case(
         "factory work in Saudi Arabia is not under the moratorium",
-        worker(p2mi=p2mi(placement(country="SA", sector="MANUFACTURING"))),
+        worker(
+            p2mi=p2mi(
+                placement(country="SA", sector="MANUFACTURING", occupation="Machine operator")
+            )
+        ),
         L.PROTECTED,
     ),
     Case(
@@ -204,11 +228,19 @@ CASES = [
         ("CONTRACT_NOT_ENDORSED",),
     ),
     Case(
+        # UU 18/2017 Art. 25: within the month of cover the company must report (MEDIUM)
         "contract ended yesterday, still recorded as working",
         worker(p2mi=p2mi(placement(contractEnd=day(-1)))),
+        L.AT_RISK,
+        ("CONTRACT_ENDED_NOT_REPORTED",),
+        says="ended on 2026-11-23 (yesterday)",
+    ),
+    Case(
+        "contract ended more than a month ago, still recorded as working",
+        worker(p2mi=p2mi(placement(contractEnd=day(-40)))),
         L.UNPROTECTED,
         ("CONTRACT_EXPIRED_STILL_ABROAD",),
-        says="ended on 2026-11-23 (yesterday)",
+        says="ended on 2026-10-15 (40 days ago)",
     ),
     Case(
         "contract ending today is still running",
@@ -241,5 +273,5 @@ def test_contract_expiry_gives_the_end_of_placement_cover() -> None:
     # when
     finding = next(f for f in judge(person).findings if f.code == "CONTRACT_EXPIRED_STILL_ABROAD")
     # then cover lasts one month more, to the same day of March
-    assert "until 2026-03-28" in finding.message_in("EN")
-    assert "sampai 2026-03-28" in finding.message_in("ID")
+    assert "cover ended on 2026-03-28" in finding.message_in("EN")
+    assert "berakhir 2026-03-28" in finding.message_in("ID")

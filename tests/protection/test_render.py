@@ -11,7 +11,8 @@ REVOKED = worker(p2mi=p2mi(placement(agencyLicense="KEP.123/2022")))
 
 
 def test_indonesian() -> None:
-    # given a worker placed by a company whose licence was revoked, BPJS read from cache
+    # given a worker placed by a company whose licence was revoked (MEDIUM once placed, UU
+    # 18/2017 Art. 58(2)), BPJS read from cache
     verdict = judge(REVOKED, stale=["BPJS_KETENAGAKERJAAN"])
     # when
     text = render_verdict(verdict)
@@ -19,20 +20,20 @@ def test_indonesian() -> None:
     lines = text.splitlines()
     assert lines[:4] == [
         "Status pelindungan",
-        "  Tingkat      TIDAK TERLINDUNGI (UNPROTECTED)",
+        "  Tingkat      BERISIKO (AT_RISK)",
         "  Tahap        Penempatan (PLACEMENT)",
         "  Kelengkapan  lengkap",
     ]
-    assert lines[4].startswith("  Dievaluasi   2026-11-24T02:30:00+00:00, aturan 1.")
+    assert lines[4].startswith("  Dievaluasi   2026-11-24T02:30:00+00:00, aturan 2.")
     assert "Temuan (2):" in lines
-    assert "  1. [TINGGI] PLACEMENT_AGENCY_LICENSE_REVOKED" in lines
+    assert "  1. [SEDANG] PLACEMENT_AGENCY_LICENSE_REVOKED" in lines
     assert "  2. [INFO] SOURCE_STALE" in lines
     assert (
         "       Izin SIP3MI perusahaan penempatan PT Sinar Jaya Abadi (KEP.123/2022) telah" in lines
     )
     assert "         - P2MI · SISKOP2MI · PL-2025-0000001" in lines
     assert "         - KEMNAKER · SIAPkerja · KEP.123/2022" in lines
-    assert any(line.startswith("       Tindakan: Laporkan ke Kemnaker") for line in lines)
+    assert any(line.startswith("       Tindakan: Laporkan ke KP2MI") for line in lines)
     assert all(len(line) <= 88 for line in lines)
 
 

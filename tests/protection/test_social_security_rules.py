@@ -180,7 +180,8 @@ CASES = [
             embassy=None,
         ),
         L.UNPROTECTED,
-        ("BPJS_PHASE_NOT_COVERED", "JHT_NOT_ENROLLED"),
+        # no mission has endorsed the READY placement's contract (checked before departure)
+        ("BPJS_PHASE_NOT_COVERED", "JHT_NOT_ENROLLED", "CONTRACT_NOT_ENDORSED"),
         phase=P.PRE_PLACEMENT,
     ),
     Case(
@@ -190,8 +191,15 @@ CASES = [
         phase=P.POST_PLACEMENT,
     ),
     Case(
-        "returned 10 days ago, no post-placement cover",
+        # Permenaker 4/2023 Art. 18(1)(b): the placement payment buys the post-placement cover
+        "returned 10 days ago, placement cover in force on the return day",
         returned_with(10, cover("PLACEMENT", "2025-06-01", day(20))),
+        L.PROTECTED,
+        phase=P.POST_PLACEMENT,
+    ),
+    Case(
+        "returned 10 days ago, placement cover ended before the return",
+        returned_with(10, cover("PLACEMENT", "2025-06-01", day(-20))),
         L.UNPROTECTED,
         ("BPJS_PHASE_NOT_COVERED",),
         phase=P.POST_PLACEMENT,
@@ -210,8 +218,8 @@ CASES = [
         L.PROTECTED,
         ("RETURNED_HOME",),
         phase=P.POST_PLACEMENT,
-        says="Returned to Indonesia on 2026-10-24; the 30-day post-placement period ended on "
-        "2026-11-23",
+        says="Returned to Indonesia on 2026-10-24; the BPJS post-placement cover window ended on "
+        "2026-11-23. Rights under UU 18/2017 Art. 24 continue",
     ),
 ]
 

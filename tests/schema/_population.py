@@ -74,6 +74,8 @@ def measure(name: str, scenario: Scenario) -> Counter[str]:
                     "sector": pl.sector.value,
                     "scheme": pl.scheme.value,
                 }[name]
+                if name == "sector" and value in ("DOMESTIC", "CARE"):
+                    value = "HOUSEHOLD_AND_CARE"
                 rest = "OTHER" if name == "destination" else "OTHER_SECTORS"
                 counts[value if value in known else rest] += 1
     return counts

@@ -19,7 +19,10 @@ def test_each_situation_is_present(population: Population, name: str) -> None:
 
 def test_every_case_kind_and_severity_occurs(population: Population) -> None:
     cases = [c for p in population.scenario.people for r in p.embassy for c in r.cases]
-    assert {c.kind for c in cases} == set(CaseKind)
+    complaints = [c for p in population.scenario.people for r in p.p2mi for c in r.complaints]
+    # a failed departure is a complaint at P2MI: the worker never reached a mission
+    assert {c.kind for c in cases} == set(CaseKind) - {CaseKind.FAILED_DEPARTURE}
+    assert CaseKind.FAILED_DEPARTURE in {c.kind for c in complaints}
     assert {c.severity for c in cases} == set(Severity)
     assert {c.status for c in cases} >= {"OPEN", "IN_PROGRESS", "CLOSED"}
 
@@ -39,8 +42,11 @@ def test_different_people_share_a_name_and_birth_date(population: Population) ->
     for person in population.scenario.people:
         groups.setdefault((person.name, person.birthDate), []).append(person.nik)
     shared = [niks for niks in groups.values() if len(niks) > 1]
-    assert len(shared) >= 10
-    assert all(len({nik[:4] for nik in niks}) == len(niks) for niks in shared)
+    # the planted namesakes live in different regencies; a rare chance match of a common
+    # one-word name in one regency differs by the NIK's sequence number
+    apart = [niks for niks in shared if len({nik[:4] for nik in niks}) == len(niks)]
+    assert len(apart) >= 10
+    assert all(len(set(niks)) == len(niks) for niks in shared)
 
 
 def test_agencies_spell_names_their_own_way(population: Population) -> None:

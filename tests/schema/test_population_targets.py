@@ -51,8 +51,9 @@ def test_placement_contributions_follow_permenaker_4_2023(months: int, amount: i
 
 def test_contributions_in_the_population_are_regulation_amounts(population: Population) -> None:
     allowed = {37_500} | {37_500 + placement_contribution(m) for m in (6, 12, 24, 36, 60)}
+    allowed |= {placement_contribution(m) for m in (6, 12, 24, 36, 60)}  # independent: no fee
     allowed |= {13_500 * m for m in (12, 24)}
-    allowed |= {50_000, 100_000, 150_000, 200_000, 300_000, 600_000}  # JHT, monthly
+    allowed |= {50_000, 100_000, 200_000, 300_000, 400_000, 500_000, 600_000}  # JHT tiers
     amounts = {
         c.amount for p in population.scenario.people for r in p.bpjs for c in r.contributions
     }

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from hub.protection.rules import cases, consular, contract, licence, procedure, social_security
+from hub.protection.rules import (
+    benefits,
+    card,
+    case_benefits,
+    cases,
+    consular,
+    contract,
+    licence,
+    procedure,
+    return_home,
+    social_security,
+)
 from hub.protection.rules.sources import NOTICES, SOURCE_STALE, SOURCE_UNAVAILABLE
 
 RULES = (
@@ -11,7 +22,11 @@ RULES = (
     *contract.RULES,
     *social_security.RULES,
     *consular.RULES,
+    *card.RULES,
     *cases.RULES,
+    *case_benefits.RULES,
+    *benefits.RULES,
+    *return_home.RULES,
 )
 
 __all__ = ["NOTICES", "RULES", "SOURCE_STALE", "SOURCE_UNAVAILABLE"]

@@ -10,8 +10,10 @@ from collections.abc import Iterator
 
 from hub.protection import labels
 from hub.protection.facts import EMBASSY, P2MI
+from hub.protection.law import UU_18_2017, Law
 from hub.protection.rule import Context, Hit, rule
 from hub.protection.text import Text
+from hub.protection.verdict import Action, Party
 from schema.enums import CaseStatus, Severity
 from schema.records import CaseRecord
 
@@ -39,8 +41,13 @@ def _params(case: CaseRecord) -> dict[str, object]:
 @rule(
     code="CRITICAL_CASE",
     severity=Severity.CRITICAL,
-    basis="UU 18/2017 Art. 21 (consular help, legal aid and repatriation during placement); "
-    "Permenaker 4/2023 (JKM and JKK benefits)",
+    law=Law(
+        "UU 18/2017 Art. 21 (consular help, legal aid and repatriation during placement); "
+        "Permenaker 4/2023 Art. 27 and 34 (JKM and JKK benefits, including for sexual "
+        "violence)",
+        ("[S8]", "[S9]", "DOMAIN [95]"),
+        since=UU_18_2017,
+    ),
     condition="A case at a mission or a complaint at P2MI is OPEN or IN_PROGRESS and either "
     "has severity CRITICAL or is of a kind treated as an emergency ({c.critical_case_kinds})."
     + CONDITION_TAIL,
@@ -66,8 +73,14 @@ def critical_case(ctx: Context) -> Iterator[Hit]:
 @rule(
     code="OPEN_CASE",
     severity=Severity.MEDIUM,
-    basis="UU 18/2017 Art. 21 (consular help and legal aid during placement) and Art. 24 "
-    "(unpaid rights after return)",
+    law=Law(
+        "UU 18/2017 Art. 21 (consular help and legal aid during placement), Art. 24 (unpaid "
+        "rights after return) and Art. 52 (the company resolves the problems of workers it "
+        "placed); Permen P2MI 31/2025 Art. 23 (drawing the company's deposit)",
+        ("[S29]", "[S43]", "[S49]", "[S62]"),
+        since=UU_18_2017,
+        weak="Art. 52's number is from memory; its content is sourced [S43].",
+    ),
     condition="A case at a mission or a complaint at P2MI is OPEN or IN_PROGRESS and is not "
     "critical (see CRITICAL_CASE)." + CONDITION_TAIL,
     message=Text(
@@ -75,8 +88,21 @@ def critical_case(ctx: Context) -> Iterator[Hit]:
         "Open case ({kind}) at {where} since {opened}; status: {status}.",
     ),
     action=Text(
-        "Tindak lanjuti kasus bersama {where} sampai selesai.",
-        "Follow the case up with {where} until it is resolved.",
+        "Tindak lanjuti kasus bersama {where} sampai selesai. Untuk penempatan melalui P3MI: "
+        "perusahaan wajib menyelesaikannya, dan bila tidak, deposito P3MI dapat dicairkan "
+        "(Permen P2MI 31/2025).",
+        "Follow the case up with {where} until it is resolved. For a placement through a "
+        "company: the company must resolve it, and if it does not, its deposit can be drawn "
+        "(Permen P2MI 31/2025).",
+    ),
+    actions=(
+        Action(
+            Party.P3MI,
+            Text(
+                "Selesaikan masalah pekerja yang Anda tempatkan (UU 18/2017).",
+                "Resolve the problem of the worker you placed (UU 18/2017).",
+            ),
+        ),
     ),
     needs=(P2MI, EMBASSY),
     partial=True,

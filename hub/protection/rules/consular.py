@@ -6,21 +6,38 @@ from collections.abc import Iterator
 from datetime import date
 
 from hub.protection.facts import EMBASSY, P2MI
+from hub.protection.law import UU_18_2017, Law
 from hub.protection.rule import Context, Hit, rule
 from hub.protection.situation import Stage
 from hub.protection.text import Text, days_since, days_until
+from hub.protection.verdict import Action, Party
 from schema.enums import Severity
 from schema.records import Provenance
 
 TRAVEL_STAGES = (Stage.PRE_PLACEMENT, Stage.PLACEMENT)
-PASSPORT_BASIS = "UU 18/2017 Art. 13 (a passport is among the documents a placement needs)"
+PASSPORT_LAW = Law(
+    "UU 18/2017 Art. 13 (a passport is among the documents a placement needs); Peduli WNI "
+    "warns six months before a passport expires",
+    ("[S50]",),
+    since=UU_18_2017,
+)
 
 
 @rule(
     code="NOT_REPORTED_TO_MISSION",
     severity=Severity.MEDIUM,
-    basis="UU 23/2006 Art. 18 (citizens abroad report to the mission: lapor diri); UU 18/2017 "
-    "Art. 21 (the labour attaché registers workers during placement)",
+    law=Law(
+        "UU 23/2006 Art. 18 (citizens abroad report to the mission: lapor diri); UU 18/2017 "
+        "Art. 6(2) (the worker reports arrival, presence and return) and Art. 21 (the labour "
+        "attaché registers workers); Permenaker 9/2019 Art. 23-24 (the company informs the "
+        "attaché of each departure; the employer presents the worker); PP 22/2022 (crews "
+        "placed as individuals report through Peduli WNI)",
+        ("[S34]", "[S46]", "[S50]", "[S51]", "[S56]", "[S57]"),
+        since=UU_18_2017,
+        weak="Art. 6(2)'s number is from a secondary summary; the 30 days are the missions' "
+        "reading of UU 23/2006 Art. 18 (secondary sources). Lapor diri is not integrated with "
+        "SISKOP2MI [S57]: a missing report is often a data-exchange gap.",
+    ),
     condition="The worker is abroad and no mission holds a lapor diri made on or after the "
     "departure of the current placement (any lapor diri counts when the departure date is "
     "unknown). The first {c.mission_report_grace_days} days after departure are not reported.",
@@ -33,6 +50,26 @@ PASSPORT_BASIS = "UU 18/2017 Art. 13 (a passport is among the documents a placem
         "terdekat, agar perwakilan dapat menjangkaunya saat darurat.",
         "Ask the worker to self-report through the Peduli WNI portal or at the nearest mission, "
         "so that the mission can reach them in an emergency.",
+    ),
+    actions=(
+        Action(
+            Party.P3MI,
+            Text(
+                "Laporkan keberangkatan pekerja ke atase ketenagakerjaan (Permenaker 9/2019 "
+                "Pasal 23-24).",
+                "Report the worker's departure to the labour attaché (Permenaker 9/2019 Art. "
+                "23-24).",
+            ),
+        ),
+        Action(
+            Party.WORKER,
+            Text(
+                "Lapor diri ke perwakilan RI melalui Portal Peduli WNI, agar kami dapat "
+                "menghubungi Anda saat darurat.",
+                "Report yourself to the Indonesian mission through the Peduli WNI portal, so "
+                "that we can reach you in an emergency.",
+            ),
+        ),
     ),
     needs=(EMBASSY,),
     stages=(Stage.PLACEMENT,),
@@ -78,7 +115,7 @@ def _latest_passport(ctx: Context) -> tuple[date | None, tuple[Provenance, ...]]
 @rule(
     code="PASSPORT_EXPIRED",
     severity=Severity.HIGH,
-    basis=PASSPORT_BASIS,
+    law=PASSPORT_LAW,
     condition="In pre-placement or placement, the passport with the latest expiry date in any "
     "agency's records expired before today (one expiring today is still valid). Passports "
     "without an expiry date are not judged.",
@@ -92,6 +129,17 @@ def _latest_passport(ctx: Context) -> tuple[date | None, tuple[Provenance, ...]]
         "Help replace the passport: abroad through the mission, before departure through an "
         "immigration office.",
     ),
+    actions=(
+        Action(
+            Party.WORKER,
+            Text(
+                "Paspor Anda sudah habis berlaku: ajukan paspor baru di perwakilan RI atau "
+                "kantor imigrasi.",
+                "Your passport has expired: apply for a new one at the Indonesian mission or an "
+                "immigration office.",
+            ),
+        ),
+    ),
     needs=(P2MI,),
     stages=TRAVEL_STAGES,
 )
@@ -104,7 +152,7 @@ def passport_expired(ctx: Context) -> Iterator[Hit]:
 @rule(
     code="PASSPORT_EXPIRES_SOON",
     severity=Severity.LOW,
-    basis=PASSPORT_BASIS,
+    law=PASSPORT_LAW,
     condition="In pre-placement or placement, the passport with the latest expiry date expires "
     "within {c.passport_warning_days} days (today counts as 0 and is included).",
     message=Text(

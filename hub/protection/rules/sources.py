@@ -3,6 +3,7 @@ and versioned like every rule."""
 
 from __future__ import annotations
 
+from hub.protection.law import Law
 from hub.protection.rule import ALL_STAGES, Rule
 from hub.protection.text import Text
 from schema.enums import Severity, SourceState
@@ -10,8 +11,10 @@ from schema.enums import Severity, SourceState
 SOURCE_UNAVAILABLE = Rule(
     code="SOURCE_UNAVAILABLE",
     severity=Severity.MEDIUM,
-    basis="DESIGN.md, principles: never a false 'protected'; missing data lowers certainty and "
-    "says so",
+    law=Law(
+        "DESIGN.md, principles: never a false 'protected'; missing data lowers certainty and "
+        "says so"
+    ),
     condition="An agency that a rule or the phase needed answered UNAVAILABLE or DENIED, or "
     "was not consulted. One finding per agency, naming it and nothing else; the rules that "
     "needed it do not conclude, and the verdict is incomplete and never PROTECTED.",
@@ -33,7 +36,7 @@ SOURCE_UNAVAILABLE = Rule(
 SOURCE_STALE = Rule(
     code="SOURCE_STALE",
     severity=Severity.INFO,
-    basis="DESIGN.md, principles: stale data lowers certainty and says so",
+    law=Law("DESIGN.md, principles: stale data lowers certainty and says so"),
     condition="An agency's answer was served from the hub's cache (state STALE). Its data is "
     "used as it is; this finding says so, and the records keep stale=true in their provenance.",
     message=Text(
