@@ -154,6 +154,9 @@ def hub_environ(
         # limits themselves are tested with their own values (tests/e2e/test_edge_limits.py).
         "HUB_AUTH_RATE_BURST": "1000",
         "HUB_AUTH_CLIENT_RATE_BURST": "1000",
+        # The policy matrix asks hundreds of questions per token in seconds; the per-(client,
+        # subject) bucket is tested with its own values (test_access.py, test_edge_limits.py).
+        "HUB_RATE_LIMIT_BURST": "100000",
         **(extra or {}),
         "HUB_ENV": "test",
         "HUB_DATABASE_URL": database_url,
