@@ -26,6 +26,7 @@ class Scope(StrEnum):
     SELF = "self"
     IDENTITY_ADMIN = "identity:admin"
     FEDERATION_GATEWAY = "federation:gateway"
+    COHORT_READ = "cohort:read"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,11 @@ _INFO = (
         Scope.FEDERATION_GATEWAY,
         "Gerbang federasi (Apollo): skema dan entitas subgraf",
         "Federation gateway (Apollo): the subgraph's schema and entities",
+    ),
+    ScopeInfo(
+        Scope.COHORT_READ,
+        "Daftar pekerja per wilayah atau status untuk keadaan darurat (kohort)",
+        "List workers by area or status for a crisis (cohorts)",
     ),
 )
 

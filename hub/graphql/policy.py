@@ -38,6 +38,7 @@ class Gate(StrEnum):
 
 
 DATA_PURPOSES = frozenset(Purpose) - {Purpose.SELF_SERVICE}
+CRISIS = frozenset({Purpose.EMERGENCY, Purpose.CASE_HANDLING})  # a cohort is for a crisis
 ALL_PURPOSES = frozenset(Purpose)
 
 
@@ -67,10 +68,12 @@ def root(
     category: str | None = None,
     self_reads: bool = False,
     purpose: bool = True,
+    purposes: frozenset[Purpose] | None = None,
     dev_open: tuple[str, ...] = (),
     note: str = "",
 ) -> Rule:
-    purposes = _purposes(self_reads) if purpose else None
+    if purposes is None and purpose:
+        purposes = _purposes(self_reads)
     return Rule(Gate.ROOT, scopes, purposes, category, self_reads, None, dev_open, note)
 
 
@@ -129,6 +132,15 @@ POLICY: dict[str, Rule] = {
     "Query.me": root(purpose=False, note="the caller's own token"),
     "Query.sources": root(purpose=False, note="agency health, no personal data"),
     "Query.missions": root(purpose=False, note="the missions' public directory"),
+    "Query.cohort": root(
+        S.COHORT_READ,
+        purposes=CRISIS,
+        note="one bulk audit entry (filter, count); a mission-bound token: its mission only",
+    ),
+    "Query.protectionAlerts": root(
+        S.CASE_READ,
+        note="each alert a protection read; a mission-bound token: its mission's alerts only",
+    ),
     "Query.auditCheckpoints": root(
         S.AUDIT_READ, purpose=False, note="signed checkpoints for witnesses, no personal data"
     ),
@@ -141,12 +153,22 @@ POLICY: dict[str, Rule] = {
     "Mutation.rejectMatch": root(S.IDENTITY_ADMIN, category="identity"),
     "Mutation.splitWorker": root(S.IDENTITY_ADMIN, category="identity"),
     "Mutation.breakGlass": root(S.EMERGENCY, note="recorded as a BREAK_GLASS entry"),
+    "Mutation.acknowledgeAlert": root(
+        S.CASE_WRITE,
+        category="protection",
+        note="a note is required; a mission-bound token: its mission's alerts only",
+    ),
     "Mutation.witnessAuditCheckpoints": root(
         S.AUDIT_READ, purpose=False, note="checkpoints to one of the client's own webhooks"
     ),
     # --- Subscription ---------------------------------------------------------------
     "Subscription.caseEvents": root(
         S.CASE_READ, category="case", note="checked at connection_init (hub/graphql/live.py)"
+    ),
+    "Subscription.protectionAlerts": root(
+        S.CASE_READ,
+        category="protection",
+        note="checked at connection_init; a mission-bound token: its mission's alerts only",
     ),
     # --- Worker: the sections -------------------------------------------------------
     "Worker.id": Rule(Gate.WITHIN, within="the lookup that returned the worker"),
@@ -270,6 +292,14 @@ POLICY: dict[str, Rule] = {
     **_within("MatchEvidence", "Query.matchCandidates", "attribute level weight"),
     **_within("AgencyRecordRef", "Query.matchCandidates", "agency localId"),
     **_within("SplitResult", "Mutation.splitWorker", "workerId newWorkerId"),
+    **_within("CohortConnection", "Query.cohort", "edges pageInfo totalCount countsByLevel"),
+    **_within("CohortEdge", "Query.cohort", "node cursor level lastContactOn"),
+    **_within("LevelCount", "Query.cohort", "level count"),
+    **_within(
+        "ProtectionAlert",
+        "Query.protectionAlerts",
+        "id workerId missionCode previousLevel level newFindings raisedAt acknowledgedAt cursor",
+    ),
     **_within("AccessLogConnection", "Query.accessLog", "entries pageInfo"),
     **_within(
         "AccessLogEntry",
@@ -324,6 +354,7 @@ def unlocks(scope: str) -> list[str]:
 
 __all__ = [
     "ALL_PURPOSES",
+    "CRISIS",
     "DATA_PURPOSES",
     "KIND_SCOPES",
     "POLICY",

@@ -17,6 +17,8 @@ from strawberry.types import Info
 from auth.errors import Forbidden
 from hub.audit.graphql import AccessLogConnection, access_log
 from hub.audit.witness_graphql import WitnessQueries
+from hub.graphql.alerts import AlertQueries
+from hub.graphql.cohort import CohortConnection, cohort
 from hub.graphql.enforce import lookup_scope
 from hub.graphql.errors import bad_input
 from hub.graphql.guard import auth_error
@@ -71,7 +73,7 @@ class Principal:
 
 
 @strawberry.type
-class Query(WitnessQueries):
+class Query(WitnessQueries, AlertQueries):
     @strawberry.field(description="One worker by the hub's opaque id; null when unknown.")
     async def worker(self, info: Info, id: strawberry.ID) -> Worker | None:
         return await load_worker(info.context, check_worker_id(str(id)))
@@ -140,6 +142,12 @@ class Query(WitnessQueries):
     match_candidates: MatchCandidateConnection = strawberry.field(
         resolver=match_candidates,
         description="Pairs waiting for an identity officer (identity:admin), oldest first.",
+    )
+
+    cohort: CohortConnection = strawberry.field(
+        resolver=cohort,
+        description="Workers matching a crisis filter, most urgent first (cohort:read; "
+        "purpose EMERGENCY or CASE_HANDLING); one bulk audit entry per request.",
     )
 
     access_log: AccessLogConnection = strawberry.field(
