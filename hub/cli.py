@@ -182,12 +182,15 @@ def _mount_auth_commands() -> None:
     from auth.cli import auth_cli
     from hub.audit.cli import audit_cli
     from hub.cases.cli import webhooks_cli
+    from hub.census.cli import census_command, cohort_command
     from hub.crosswalk.cli import crosswalk_cli
 
     app.add_typer(auth_cli)
     app.add_typer(audit_cli)
     app.add_typer(crosswalk_cli)
     app.add_typer(webhooks_cli)
+    app.command("census")(census_command)
+    app.command("cohort")(cohort_command)
 
 
 _mount_auth_commands()

@@ -11,6 +11,7 @@ import asyncio
 import json
 import os
 import secrets
+import shlex
 import signal
 import socket
 import subprocess
@@ -137,6 +138,8 @@ class Demo:
             **hub_secret_environ(creds["hub"]),
         }
         env.setdefault("HUB_LOG_LEVEL", os.environ.get("HUB_LOG_LEVEL", "WARNING"))
+        # the census (verdicts, alerts, cohorts) runs in the hub; the first round takes everyone
+        env.setdefault("HUB_CENSUS_SECONDS", os.environ.get("HUB_CENSUS_SECONDS", "60"))
         env.update(self.extra_env)
         urls = self.endpoints()
         for name in self.ports:
@@ -231,6 +234,12 @@ class Demo:
         for port in self.ports.values():
             self.wait_for_port(port)
         self.hub_env = self.hub_environ(creds, certs)
+        # the hub's settings for commands beside the demo (`set -a; . .demo/hub.env`):
+        # pmihub census, pmihub cohort, pmihub status; private like credentials.json
+        write_private(
+            self.directory / "hub.env",
+            "".join(f"{k}={shlex.quote(v)}\n" for k, v in sorted(self.hub_env.items())),
+        )
         worker_id = asyncio.run(self.sync(self.hub_env, quiet=quiet))
         creds["auth"] = self.register_clients(worker_id, creds.get("auth"))
         write_private(self.directory / "credentials.json", json.dumps(creds, indent=2))

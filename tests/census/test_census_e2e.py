@@ -10,6 +10,7 @@ scenario itself (the ground truth), for access and for their one bulk audit entr
 from __future__ import annotations
 
 import asyncio
+import csv
 import json
 import time
 from datetime import date, timedelta
@@ -437,3 +438,51 @@ def test_alerts_and_cohorts_need_their_scopes(stack: Stack) -> None:
         return None
 
     assert asyncio.run(refused()) == 4403
+
+
+# -- the commands ----------------------------------------------------------------------------
+
+
+def test_pmihub_cohort_exports_the_evacuation_list_as_one_bulk_access(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    from typer.testing import CliRunner
+
+    from hub.cli import app
+
+    for name, value in stack.environ.items():
+        monkeypatch.setenv(name, value)
+    out = tmp_path / "cohort.csv"
+    runner = CliRunner()
+    args = ["cohort", "--mission", "TPE", "--city", "Taichung", "--out", str(out)]
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 2 and "EMERGENCY" in refused.output
+    assert not out.exists() and not audit_of(stack, "pmihub cohort")
+    done = runner.invoke(app, [*args, "--purpose", "EMERGENCY"])
+    assert done.exit_code == 0, done.output
+    with out.open(encoding="utf-8") as handle:
+        listed = list(csv.DictReader(handle))
+    api = cohort(stack, {"missionCode": "TPE", "city": "Taichung"})["data"]["cohort"]["edges"]
+    assert [r["worker_id"] for r in listed] == [e["node"]["id"] for e in api]
+    assert all(r["name"] and r["level"] for r in listed)
+    assert any(r["next_of_kin_phone"] for r in listed)
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+    entries = audit_of(stack, "pmihub cohort")
+    assert len(entries) == 1 and entries[0].worker_id is None
+    assert f"export n={len(listed)}" in entries[0].operation
+    assert {"identity", "contact", "consular"} <= set(entries[0].categories.split(","))
+
+
+def test_pmihub_census_full_evaluates_every_linked_worker(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from hub.cli import app
+
+    for name, value in stack.environ.items():
+        monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(app, ["census", "--full", "--batch", "100"])
+    assert result.exit_code == 0, result.output
+    evaluated = int(result.output.split()[0])
+    assert evaluated == len(census(stack))
