@@ -27,6 +27,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from auth.errors import AuthError, RateLimited
+from auth.oidc.provider import OidcProvider
 from auth.routes import oauth_routes
 from auth.sealing import SealError
 from auth.server import HubAuthorizationServer
@@ -65,6 +66,7 @@ from hub.resilience import (
 )
 from hub.service import Hub
 from hub.settings import Settings
+from hub.sign_in_audit import SignInRecorder
 from hub.storage import make_engine
 from hub.storage.migrate import upgrade
 
@@ -233,6 +235,7 @@ def create_app(
     hub_ref: dict[str, Any] = {}
     limiter = build_limiter(settings)
     refusals = RefusalAudit(lambda entries: hub_ref["hub"].audit.record(entries))
+    oidc = OidcProvider(auth_settings.oidc) if auth_settings.oidc is not None else None
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -262,6 +265,8 @@ def create_app(
             checkpoints.cancel()
             await hub.aclose()
             await http.aclose()
+            if oidc is not None:
+                await oidc.aclose()
             await limiter.aclose()
             engine.dispose()
             if tracing is not None:
@@ -317,7 +322,12 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", MetricsEndpoint(metrics), methods=["GET"]),
-            *oauth_routes(auth_server, limit=OAuthLimit(limiter, refusals)),
+            *oauth_routes(
+                auth_server,
+                limit=OAuthLimit(limiter, refusals),
+                oidc=oidc,
+                audit=SignInRecorder(lambda entries: hub_ref["hub"].audit.record(entries)),
+            ),
             *console_routes(),
         ],
         middleware=[
