@@ -17,12 +17,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from auth.oidc.mapping import Mapped
-from auth.oidc.models import OidcAccountRow
+from auth.oidc.models import PREFIX, OidcAccountRow
 from auth.oidc.settings import OFFICER_AGENCY
 from auth.scopes import scope_string
 from auth.users import User
 
-PREFIX = "oidc:"
 _PLAIN_SUB = re.compile(r"[A-Za-z0-9._@-]{1,75}")
 
 

@@ -16,6 +16,8 @@ from datetime import datetime
 from sqlalchemy import Text
 from sqlmodel import Column, Field, SQLModel
 
+PREFIX = "oidc:"  # the user names of provider accounts; hub user names never hold ":"
+
 
 class OidcAccountRow(SQLModel, table=True):
     __tablename__ = "auth_oidc_account"
@@ -42,4 +44,4 @@ class OidcPendingRow(SQLModel, table=True):
 
 TABLES = (OidcAccountRow, OidcPendingRow)
 
-__all__ = ["TABLES", "OidcAccountRow", "OidcPendingRow"]
+__all__ = ["PREFIX", "TABLES", "OidcAccountRow", "OidcPendingRow"]

@@ -70,7 +70,7 @@ class PendingSignIns:
         now = self._now()
         with Session(self.engine) as session:
             row = session.get(OidcPendingRow, digest(state))
-            if row is None or not hmac.comparedigest(row.browser_hash, digest(browser)):
+            if row is None or not hmac.compare_digest(row.browser_hash, digest(browser)):
                 return None
             taken = session.exec(  # type: ignore[call-overload]
                 update(OidcPendingRow)

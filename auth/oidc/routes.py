@@ -240,7 +240,8 @@ class OidcHandlers:
             (text_id.format(name=name), text_en.format(name=name)),
             code=code,
         )
-        return _forget(page)
+        # an unknown state leaves the cookie: it may belong to a sign-in still under way
+        return page if code == "stateInvalid" else _forget(page)
 
     async def _record(self, event: SignInEvent) -> bool:
         if event.refused:

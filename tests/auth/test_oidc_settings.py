@@ -39,7 +39,7 @@ def test_a_keycloak_configuration() -> None:
 
 def test_unset_means_no_provider_and_a_stray_setting_is_named() -> None:
     assert AuthSettings.from_environ({"HUB_ENV": "test"}).oidc is None
-    with pytest.raises(AuthSettingsError, match="^HUB_OIDC_CLIENT_ID is set but HUB_OIDC_ISSUER"):
+    with pytest.raises(AuthSettingsError, match=r"^HUB_OIDC_CLIENT_ID is set but HUB_OIDC_ISSUER"):
         AuthSettings.from_environ({"HUB_ENV": "test", "HUB_OIDC_CLIENT_ID": "x"})
 
 
