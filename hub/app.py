@@ -26,7 +26,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
-from auth.errors import AuthError, RateLimited
+from auth.errors import AuthError, PurposeError, RateLimited
 from auth.routes import oauth_routes
 from auth.sealing import SealError
 from auth.server import HubAuthorizationServer
@@ -55,7 +55,14 @@ from hub.observability import (
     configure_tracing,
     default_metrics,
 )
-from hub.ratelimit import EdgeLimiter, OAuthLimit, RefusalAudit, build_limiter, graphql_refusal
+from hub.ratelimit import (
+    EdgeLimiter,
+    OAuthLimit,
+    RefusalAudit,
+    build_limiter,
+    graphql_refusal,
+    refusal_entry,
+)
 from hub.registry import build_connectors
 from hub.resilience import (
     DeadlineMiddleware,
@@ -123,6 +130,14 @@ class HubGraphQL(EdgeRequests, GraphQL):
             )
         try:
             principal = await authenticate(request, self.hub_ref["verifier"])
+        except PurposeError as exc:
+            if exc.who is not None:  # a verified token declaring a purpose it may not
+                client_id, subject, agency = exc.who
+                entry = refusal_entry(
+                    client_id, subject, "graphql:purpose", agency=agency, reason=exc.code
+                )
+                await self.refusals.refused(entry, client_id, subject, exc.code)
+            return error_response(exc)
         except AuthError as exc:
             return error_response(exc)
         except (SQLAlchemyError, SealError) as exc:  # the token store or its keys, not the token
