@@ -60,7 +60,7 @@ class TableSpec:
             for i, value in enumerate(key):
                 if value == TOTAL:
                     dim = self.dimensions[i]
-                    yield key, [key[:i] + (c,) + key[i + 1 :] for c in self.categories[dim]]
+                    yield key, [(*key[:i], c, *key[i + 1 :]) for c in self.categories[dim]]
 
 
 @dataclass(slots=True)

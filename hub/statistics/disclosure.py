@@ -79,9 +79,7 @@ def publish(cube: Cube, rules: Rules) -> PublishedTable:
         amount_needs = {
             k: rules.amount_protection * amounts[k] for k in primary_amounts if amounts[k] > 0
         }
-        hidden_amounts = _protect(
-            equations, amounts, primary_amounts | hidden_counts, amount_needs
-        )
+        hidden_amounts = _protect(equations, amounts, primary_amounts | hidden_counts, amount_needs)
 
     rounded = spec.geography != "national"
     shown = {
@@ -192,7 +190,7 @@ def _rate(
     i = spec.dimensions.index(dim)
     if key[i] != value:
         return None
-    base = key[:i] + (TOTAL,) + key[i + 1 :]
+    base = (*key[:i], TOTAL, *key[i + 1 :])
     numerator, denominator = shown[key], shown[base]
     if numerator is None or denominator is None or raw[base] < rules.min_denominator:
         return None

@@ -29,7 +29,7 @@ def attack(rows: list[tuple[tuple[str, ...], float | None]]) -> dict[tuple[str, 
             if k[i] != TOTAL:
                 continue
             row, known = np.zeros(len(unknown)), 0.0
-            terms = [(k, 1.0)] + [(k[:i] + (c,) + k[i + 1 :], -1.0) for c in categories[i]]
+            terms = [(k, 1.0)] + [((*k[:i], c, *k[i + 1 :]), -1.0) for c in categories[i]]
             for item, sign in terms:
                 if value[item] is None:
                     row[col[item]] += sign

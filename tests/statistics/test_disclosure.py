@@ -149,7 +149,7 @@ def _claims_table(amounts):
 def test_dominance_n_k_hides_an_amount_two_claims_make():
     spread = [1_000_000] * 20
     dominated = [50_000_000, 45_000_000] + [100_000] * 18  # two claims: 96% of the cell
-    s, t = _claims_table({("JKK",): spread, ("JKM",): dominated, ("JHT",): spread})
+    _s, t = _claims_table({("JKK",): spread, ("JKM",): dominated, ("JHT",): spread})
     jkm = t.item(("JKM",))
     assert jkm.count == 20 and jkm.amount is None
     assert t.item(("JKK",)).amount == 20_000_000
@@ -163,14 +163,14 @@ def test_dominance_n_k_hides_an_amount_two_claims_make():
 def test_p_ratio_hides_an_amount_the_runner_up_could_estimate():
     # largest 10m, second 1m (11m: 85% < 90%); the other 18 add 0.9m < 10% of 10m
     p_case = [10_000_000, 1_000_000] + [50_000] * 18
-    s, t = _claims_table(
+    _s, t = _claims_table(
         {("JKK",): [1_000_000] * 20, ("JKM",): p_case, ("JHT",): [2_000_000] * 30}
     )
     assert t.item(("JKM",)).count == 20 and t.item(("JKM",)).amount is None
 
 
 def test_amounts_are_hidden_with_their_counts():
-    s, t = _claims_table(
+    _s, t = _claims_table(
         {("JKK",): [1_000_000] * 5, ("JKM",): [1_000_000] * 30, ("JHT",): [2_000_000] * 30}
     )
     assert t.item(("JKK",)).count is None and t.item(("JKK",)).amount is None
