@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
-
-import anyio.to_thread
+from collections.abc import Awaitable, Callable
 
 from auth.oidc.routes import SignInEvent
 from auth.oidc.settings import OFFICER_AGENCY
@@ -24,7 +22,8 @@ log = logging.getLogger("pmihub.audit")
 
 
 class SignInRecorder:
-    def __init__(self, record: Callable[[list[AccessEntry]], None]) -> None:
+    def __init__(self, record: Callable[[list[AccessEntry]], Awaitable[None]]) -> None:
+        """``record`` writes entries off the event loop (the hub's ``offload``)."""
         self.record = record
 
     async def __call__(self, event: SignInEvent) -> bool:
@@ -37,7 +36,7 @@ class SignInRecorder:
             outcome=Outcome.REFUSED if event.refused else Outcome.SIGN_IN,
         )
         try:
-            await anyio.to_thread.run_sync(self.record, [entry])
+            await self.record([entry])
         except AuditUnavailable:
             log.error("audit trail unavailable: a sign-in went unrecorded")
             return False
