@@ -27,6 +27,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from auth.errors import AuthError, PurposeError, RateLimited
+from auth.oidc.provider import OidcProvider
 from auth.routes import oauth_routes
 from auth.sealing import SealError
 from auth.server import HubAuthorizationServer
@@ -72,6 +73,7 @@ from hub.resilience import (
 )
 from hub.service import Hub
 from hub.settings import Settings
+from hub.sign_in_audit import SignInRecorder
 from hub.storage import make_engine
 from hub.storage.migrate import upgrade
 
@@ -253,6 +255,7 @@ def create_app(
         await hub.offload(hub.audit.record, entries)
 
     refusals = RefusalAudit(record_refusals)
+    oidc = OidcProvider(auth_settings.oidc) if auth_settings.oidc is not None else None
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -282,6 +285,8 @@ def create_app(
             checkpoints.cancel()
             await hub.aclose()
             await http.aclose()
+            if oidc is not None:
+                await oidc.aclose()
             await limiter.aclose()
             engine.dispose()
             if tracing is not None:
@@ -337,7 +342,12 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", MetricsEndpoint(metrics), methods=["GET"]),
-            *oauth_routes(auth_server, limit=OAuthLimit(limiter, refusals)),
+            *oauth_routes(
+                auth_server,
+                limit=OAuthLimit(limiter, refusals),
+                oidc=oidc,
+                audit=SignInRecorder(record_refusals),
+            ),
             *console_routes(),
         ],
         middleware=[

@@ -24,6 +24,7 @@ class Outcome(StrEnum):
     READ = "READ"
     REFUSED = "REFUSED"
     BREAK_GLASS = "BREAK_GLASS"
+    SIGN_IN = "SIGN_IN"  # an officer signed in (auth.oidc); no worker's data
 
 
 @dataclass(frozen=True, slots=True)
