@@ -152,9 +152,7 @@ async def test_bad_input_is_a_typed_error(engine: Engine) -> None:
         result, _ = await run(engine, query, **variables)
         assert codes(result) == [code], (variables, result.errors)
         assert "/" in result.errors[0].message  # Indonesian / English
-    split, _ = await run(
-        engine, SPLIT, w=worker, r=[{"agency": "EMBASSY", "localId": "HKG-3"}]
-    )
+    split, _ = await run(engine, SPLIT, w=worker, r=[{"agency": "EMBASSY", "localId": "HKG-3"}])
     assert split.errors is None
     new = split.data["splitWorker"]["newWorkerId"]
     assert worker_of(engine, "EMBASSY", "HKG-3") == new
