@@ -6,7 +6,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
 
 from hub.cases.lifecycle import MAX_NOTE, CaseError, check_text
 from hub.census.alerts import ALERT, Alert
@@ -42,27 +43,42 @@ class AlertService:
             row = connection.execute(select(ALERT).where(ALERT.c.id == alert_id[:40])).first()
         return Alert.of(row) if row is not None else None
 
-    def acknowledge(self, alert_id: str, subject: str, client_id: str, note: str) -> Alert:
-        """Acknowledge once; a second acknowledgement keeps the first (who and when)."""
+    def acknowledge(
+        self,
+        alert_id: str,
+        subject: str,
+        client_id: str,
+        note: str,
+        session: Session | None = None,
+    ) -> Alert:
+        """Acknowledge once; a second acknowledgement keeps the first (who and when). With
+        ``session`` the change commits with it (and its audit entries: commit_audited)."""
         text_ = check_text(note, MAX_NOTE, "note", "Catatan", "The note")
+        if session is not None:
+            return self._acknowledge(session.connection(), alert_id, subject, client_id, text_)
         with self.engine.begin() as connection:
-            row = connection.execute(
-                select(ALERT).where(ALERT.c.id == alert_id[:40]).with_for_update()
-            ).first()
-            if row is None:
-                raise unknown_alert()
-            if row.acknowledged_at is None:
-                connection.execute(
-                    update(ALERT)
-                    .where(ALERT.c.seq == row.seq)
-                    .values(
-                        acknowledged_at=self.clock(),
-                        acknowledged_by=subject[:120],
-                        acknowledged_client=client_id[:80],
-                        note=text_,
-                    )
+            return self._acknowledge(connection, alert_id, subject, client_id, text_)
+
+    def _acknowledge(
+        self, connection: Connection, alert_id: str, subject: str, client_id: str, note: str
+    ) -> Alert:
+        row = connection.execute(
+            select(ALERT).where(ALERT.c.id == alert_id[:40]).with_for_update()
+        ).first()
+        if row is None:
+            raise unknown_alert()
+        if row.acknowledged_at is None:
+            connection.execute(
+                update(ALERT)
+                .where(ALERT.c.seq == row.seq)
+                .values(
+                    acknowledged_at=self.clock(),
+                    acknowledged_by=subject[:120],
+                    acknowledged_client=client_id[:80],
+                    note=note,
                 )
-            row = connection.execute(select(ALERT).where(ALERT.c.seq == row.seq)).one()
+            )
+        row = connection.execute(select(ALERT).where(ALERT.c.seq == row.seq)).one()
         return Alert.of(row)
 
 

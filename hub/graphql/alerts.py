@@ -22,9 +22,11 @@ from strawberry.types import Info
 
 from auth.principal import Principal
 from hub.audit import AccessEntry, AuditUnavailable
+from hub.audit.trail import AuditedChange
 from hub.cases import CaseError
 from hub.census.alerts import Alert
 from hub.census.service import MAX_PAGE, AlertService
+from hub.graphql.audit import Entry, commit_audited
 from hub.graphql.errors import bad_input, hub_error
 from hub.graphql.mission_scope import own_mission
 from schema.graphql import types as t
@@ -149,13 +151,18 @@ class AlertMutations:
                 "NOT_FOUND", "Peringatan tidak ditemukan", "No such alert", argument="id"
             )
         principal = ctx.principal
-        try:
-            done = await ctx.hub.offload(
-                service.acknowledge, current.id, principal.subject, principal.client_id, note
+
+        def change(unit: AuditedChange, entry: Entry) -> Alert:
+            done = service.acknowledge(
+                current.id, principal.subject, principal.client_id, note, session=unit.session
             )
+            unit.record(entry(worker_id=done.worker_id, categories=frozenset({"protection"})))
+            return done
+
+        try:
+            done = await commit_audited(ctx, change)  # the acknowledgement and its entry
         except CaseError as exc:
             raise _case_error(exc) from None
-        _reads(ctx, [done])
         return ProtectionAlert.of(done)
 
 
