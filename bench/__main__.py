@@ -19,6 +19,7 @@ BENCHES = (
     "resilience",
     "search",
     "sync",
+    "census",
     "linkage",
     "linker",
     "load",
