@@ -3,7 +3,7 @@
 Nothing here names a person: a table row holds published cells (suppressed ones are null) and
 the table's metadata. Releases are immutable: the database refuses to change or delete a
 published table and lets a release change only from PUBLISHED to WITHDRAWN (triggers in
-migration 0012).
+migration 0014).
 """
 
 from __future__ import annotations
