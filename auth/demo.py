@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy.engine import Engine
 
@@ -121,7 +122,7 @@ def register_demo(
         agency="PMIHUB",
         scopes=CONSOLE_SCOPES,
         grant_types=["authorization_code", "refresh_token"],
-        redirect_uris=[settings.console_redirect_uri],
+        redirect_uris=loopback_twins(settings.console_redirect_uri),
         public=True,
         replace=True,
     )
@@ -144,6 +145,17 @@ def register_demo(
         "clients": clients,
         "users": users,
     }
+
+
+def loopback_twins(uri: str) -> list[str]:
+    """``uri``, and on a loopback host the same address by its other name (127.0.0.1 and
+    localhost), so the demo console signs in whichever of the two the browser opened."""
+    parts = urlsplit(uri)
+    twin = {"127.0.0.1": "localhost", "localhost": "127.0.0.1"}.get(parts.hostname or "")
+    if twin is None:
+        return [uri]
+    netloc = twin + (f":{parts.port}" if parts.port else "")
+    return [uri, urlunsplit(parts._replace(netloc=netloc))]
 
 
 def _user(

@@ -197,6 +197,7 @@ def _mount_auth_commands() -> None:
     from hub.census.cli import census_command, cohort_command
     from hub.cli_environment import open_database
     from hub.crosswalk.cli import crosswalk_cli
+    from hub.statistics.cli import stats_cli
 
     use_database(open_database)
     app.add_typer(auth_cli)
@@ -205,6 +206,7 @@ def _mount_auth_commands() -> None:
     app.add_typer(webhooks_cli)
     app.command("census")(census_command)
     app.command("cohort")(cohort_command)
+    app.add_typer(stats_cli)
 
 
 _mount_auth_commands()

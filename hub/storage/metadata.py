@@ -14,6 +14,7 @@ TABLE_MODULES = (
     "hub.identity.tables",
     "hub.search.tables",
     "hub.census.tables",
+    "hub.statistics.tables",
 )
 
 
