@@ -21,16 +21,20 @@ import pytest
 from sqlalchemy import select
 from websockets.exceptions import ConnectionClosed
 
+from auth.demo import OFFICER_SCOPES
+from auth.server import HubAuthorizationServer
+from auth.settings import AuthSettings
 from connectors.sandbox.serve import LoopbackServer
 from hub.audit.tables import AuditEntryRow
 from hub.cases.signing import verify
 from hub.census.run import CENSUS
 from hub.census.tables import AlertRow
+from hub.storage import make_engine
 from schema.scenario import Scenario
 from schema.scenario.models import Person, Placement, Report
 from tests.cases._live import Receiver, next_message, wait_until, ws_connect
 from tests.census.conftest import AS_OF, rows, sync, wait_for_census
-from tests.e2e.stack import Stack
+from tests.e2e.stack import Stack, register_signed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -376,6 +380,42 @@ def test_a_licence_revoked_raises_one_alert_per_holder_still_abroad(
     ids = {a.id for a in raised}
     wait_for(lambda: ids <= {b["id"] for b in alert_bodies(receiver)})
     assert len([b for b in alert_bodies(receiver) if b["id"] in ids]) == len(ids)
+
+
+def mission_officer(stack: Stack, mission: str) -> str:
+    """A token as the hub issues one to an officer of ``mission`` (the ``mission`` claim)."""
+    engine = make_engine(stack.environ["HUB_DATABASE_URL"])
+    settings = AuthSettings.from_environ(stack.environ)
+    subject = f"petugas.{mission.lower()}"
+    client = register_signed_in(engine, settings, subject, sorted(OFFICER_SCOPES))
+    issued = HubAuthorizationServer(engine, settings).tokens.issue(
+        client_id=client, subject=subject, scopes=sorted(OFFICER_SCOPES), mission=mission
+    )
+    engine.dispose()
+    return str(issued.value)
+
+
+def test_an_officer_of_a_mission_sees_that_missions_alerts_and_cohorts_only(stack: Stack) -> None:
+    token = mission_officer(stack, "TPE")
+    everyone = alerts(stack)
+    assert {a.mission_code for a in everyone} - {"TPE"}, "the alerts so far span missions"
+    body = stack.graphql("{ protectionAlerts(first: 200) { id missionCode } }", token=token)
+    listed = body.json()["data"]["protectionAlerts"]
+    assert {a["id"] for a in listed} == {a.id for a in everyone if a.mission_code == "TPE"}
+    refused = stack.graphql('{ protectionAlerts(missionCode: "HKG") { id } }', token=token)
+    assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    rows_ = census(stack)
+    body = cohort(stack, {"country": "TW"}, token=token)["data"]["cohort"]
+    assert body["edges"] and {rows_[e["node"]["id"]].mission_code for e in body["edges"]} == {"TPE"}
+    refused = cohort(stack, {"missionCode": "HKG"}, token=token)
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    other = next(a for a in everyone if a.mission_code not in (None, "TPE"))
+    ack = stack.graphql(
+        'mutation($i: ID!) { acknowledgeAlert(id: $i, note: "x") { id } }',
+        {"i": other.id},
+        token=token,
+    ).json()
+    assert ack["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
 def test_the_daily_evaluation_raises_the_alerts_that_dates_cause(
