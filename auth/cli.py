@@ -2,7 +2,8 @@
 
 ``clients add|add-console|list|disable``, ``keys rotate|list``, ``token``, ``grants list``,
 ``users add|list|disable|reset-password`` (auth/users_cli.py). The database is
-``HUB_DATABASE_URL`` (``hub.storage.database_url``); settings come from the environment.
+opened by the factory the program mounting these commands gives ``use_database`` (``pmihub``:
+``HUB_DATABASE_URL``), so ``auth`` never imports the hub; settings come from the environment.
 Secrets are printed once, on stdout, and never logged.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
@@ -32,10 +34,23 @@ auth_cli.add_typer(grants_app, name="grants")
 auth_cli.add_typer(users_app, name="users")
 
 
-def _engine() -> Engine:
-    from hub.storage import database_url, make_engine
+_database: list[Callable[[], Engine]] = []
 
-    return make_engine(database_url())
+
+def use_database(factory: Callable[[], Engine]) -> None:
+    """Open the database with ``factory`` (the mounting program's, e.g. ``pmihub``'s)."""
+    _database[:] = [factory]
+
+
+def open_engine() -> Engine:
+    """The database, by the mounting program's factory (``use_database``)."""
+    return _engine()
+
+
+def _engine() -> Engine:
+    if not _database:
+        raise _fail("configuration error: no database for the auth commands (use_database)")
+    return _database[0]()
 
 
 def _settings() -> AuthSettings:

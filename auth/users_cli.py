@@ -1,8 +1,9 @@
 """``pmihub users add|list|disable|reset-password``: the people who sign in at the hub.
 
 Every refusal is one line on stderr and exit code 2, and changes nothing: the input is checked
-before the database is opened, and a missing SQLite file is never created (run
-``pmihub migrate`` first). A password the hub generates is printed once, on stdout.
+before the database is opened, and a missing SQLite file is never created (the factory
+``auth.cli.use_database`` was given refuses it: run ``pmihub migrate`` first). A password the
+hub generates is printed once, on stdout.
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from auth.clients import ClientError
 from auth.passwords import PasswordRejected, check_password, generate_password
@@ -34,19 +34,14 @@ def _fail(message: str) -> typer.Exit:
 
 @contextmanager
 def database() -> Iterator[Engine]:
-    """The hub database (``HUB_DATABASE_URL``), only if it exists; errors as one line."""
-    from hub.storage import database_url, make_engine
+    """The hub database (the mounting program's factory: ``auth.cli.use_database``); a missing
+    one (never created here) and database errors as one line."""
+    from auth.cli import open_engine
 
-    url = database_url()
     try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise _fail("configuration error: HUB_DATABASE_URL is not a database URL") from None
-    path = parsed.database
-    sqlite_file = parsed.get_backend_name() == "sqlite" and path and path != ":memory:"
-    if sqlite_file and not Path(path or "").is_file():
-        raise _fail(f"no database at {path}: run `pmihub migrate` first")
-    engine = make_engine(url)
+        engine = open_engine()
+    except ValueError as exc:  # the factory's configuration errors: no database file...
+        raise _fail(f"configuration error: {str(exc).splitlines()[0]}") from None
     try:
         yield engine
     except SQLAlchemyError as exc:

@@ -34,7 +34,7 @@ from auth.settings import AuthSettings
 from auth.starlette import authenticate, error_response
 from auth.verify import build_verifier
 from connectors.kit.base import Connector, Health
-from hub.audit import AuditUnavailable
+from hub.audit import AccessEntry, AuditUnavailable
 from hub.console import console_routes
 from hub.edge import (
     BodyLimit,
@@ -232,7 +232,12 @@ def create_app(
     auth_server = HubAuthorizationServer(engine, auth_settings)
     hub_ref: dict[str, Any] = {}
     limiter = build_limiter(settings)
-    refusals = RefusalAudit(lambda entries: hub_ref["hub"].audit.record(entries))
+
+    async def record_refusals(entries: list[AccessEntry]) -> None:
+        hub = hub_ref["hub"]
+        await hub.offload(hub.audit.record, entries)
+
+    refusals = RefusalAudit(record_refusals)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

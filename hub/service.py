@@ -38,7 +38,7 @@ class Hub:
         self.licenses: TtlCache[str, LicenseRecord] = TtlCache(self.settings.license_cache_seconds)
         self.pseudonymizer = Pseudonymizer(self.settings.pseudonym_key)
         self.crosswalk = CrosswalkReader(self.engine, self.pseudonymizer)
-        self.cases = Cases(self.engine, self.settings.environ)
+        self.cases = Cases(self.engine, self.settings.environ, self.offload)
         self._kinds = {
             kind: [code for code, c in self.connectors.items() if kind in c.record_kinds]
             for kind in RecordKind

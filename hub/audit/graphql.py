@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import anyio
 import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
@@ -102,7 +101,7 @@ async def access_log(
     if trail is None:
         raise _unavailable()
     try:
-        page = await anyio.to_thread.run_sync(trail.access_log, worker_id, first, after)
+        page = await ctx.hub.offload(trail.access_log, worker_id, first, after)
     except BadPage as exc:
         raise bad_input(exc.message_id, exc.message_en, "after" if after else "first") from None
     except Exception as exc:  # the database: never a stack trace to the client

@@ -12,7 +12,6 @@ import time
 from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING
 
-import anyio
 import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
@@ -131,7 +130,7 @@ class CaseMutations:
         worker_id = await _canonical_worker(ctx, str(input.worker_id))
         mission, agencies = await _mission_and_agencies(ctx, worker_id, input.mission_code)
         try:
-            event = await anyio.to_thread.run_sync(
+            event = await ctx.hub.offload(
                 lambda: ctx.hub.cases.service.open(
                     actor(ctx.principal),
                     worker_id,
@@ -146,7 +145,7 @@ class CaseMutations:
             raise case_error(exc) from None
         ctx.audit_returned(worker_id, "case")
         ctx.hub.cases.announce(event)
-        stored = await anyio.to_thread.run_sync(ctx.hub.cases.service.get, event.case.id)
+        stored = await ctx.hub.offload(ctx.hub.cases.service.get, event.case.id)
         return hub_case(stored or event.case)
 
     @strawberry.mutation(
@@ -164,18 +163,18 @@ class CaseMutations:
         require_purpose(ctx)
         require_scope(ctx, Scope.CASE_WRITE)
         service = ctx.hub.cases.service
-        current = await anyio.to_thread.run_sync(service.get, str(id)[:40])
+        current = await ctx.hub.offload(service.get, str(id)[:40])
         if current is None or not ctx.principal.may_read_worker(current.worker_id):
             raise hub_error("NOT_FOUND", "Kasus tidak ditemukan", "No such case", argument="id")
         try:
-            event = await anyio.to_thread.run_sync(
+            event = await ctx.hub.offload(
                 lambda: service.update_status(actor(ctx.principal), current.id, status, note)
             )
         except CaseError as exc:
             raise case_error(exc) from None
         ctx.audit_returned(current.worker_id, "case")
         ctx.hub.cases.announce(event)
-        return hub_case(await anyio.to_thread.run_sync(service.get, current.id))  # type: ignore[arg-type]
+        return hub_case(await ctx.hub.offload(service.get, current.id))  # type: ignore[arg-type]
 
     @strawberry.mutation(
         description="Register an HTTPS endpoint for signed case events, for one mission or "
@@ -190,7 +189,7 @@ class CaseMutations:
         if ctx.principal.is_self:
             raise hub_error("FORBIDDEN", "Tidak diizinkan", "Not allowed")
         try:
-            hook, secret = await anyio.to_thread.run_sync(
+            hook, secret = await ctx.hub.offload(
                 ctx.hub.cases.webhooks.add, actor(ctx.principal), url, mission_code
             )
         except CaseError as exc:
@@ -210,7 +209,7 @@ class CaseMutations:
         ctx: HubContext = info.context
         require_purpose(ctx)
         require_scope(ctx, Scope.CASE_READ)
-        removed = await anyio.to_thread.run_sync(
+        removed = await ctx.hub.offload(
             ctx.hub.cases.webhooks.remove, str(id)[:40], ctx.principal.client_id
         )
         if not removed:
@@ -278,7 +277,7 @@ async def _audit(ctx: LiveContext, principal: Principal, event: CaseEvent) -> No
         categories=frozenset({"case"}),
     )
     try:
-        await anyio.to_thread.run_sync(ctx.hub.audit.record, [entry])
+        await ctx.hub.offload(ctx.hub.audit.record, [entry])
     except AuditUnavailable as exc:
         raise hub_error(exc.code, exc.message_id, exc.message_en) from None
 

@@ -14,7 +14,6 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-import anyio
 import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
@@ -150,9 +149,9 @@ def _guard(info: Info) -> tuple[HubContext, ReviewQueue]:
     return ctx, ReviewQueue(ctx.hub.engine)
 
 
-async def _run(function, *args):  # type: ignore[no-untyped-def]
+async def _run(ctx: HubContext, function, *args):  # type: ignore[no-untyped-def]
     try:
-        return await anyio.to_thread.run_sync(function, *args)
+        return await ctx.hub.offload(function, *args)
     except ReviewError as exc:
         raise _review_error(exc) from None
     except GraphQLError:
@@ -165,13 +164,13 @@ async def match_candidates(
     info: Info, first: int = 20, after: str | None = None
 ) -> MatchCandidateConnection:
     """Resolver for ``matchCandidates(first, after)``."""
-    _, queue = _guard(info)
+    ctx, queue = _guard(info)
     if not 1 <= first <= MAX_FIRST:
         raise bad_input(
             f"first harus antara 1 dan {MAX_FIRST}", f"first must be 1 to {MAX_FIRST}", "first"
         )
     last = _candidate_id(after, "after") if after is not None else None
-    page = await _run(queue.pending, first, last)
+    page = await _run(ctx, queue.pending, first, last)
     edges = [MatchCandidateEdge(node=MatchCandidate.of(c), cursor=f"mc_{c.id}") for c in page.items]
     return MatchCandidateConnection(
         edges=edges,
@@ -185,7 +184,9 @@ async def match_candidates(
 async def confirm_match(info: Info, id: strawberry.ID) -> MatchCandidate:
     """Resolver for ``confirmMatch(id)``."""
     ctx, queue = _guard(info)
-    candidate: Candidate = await _run(queue.confirm, _candidate_id(str(id), "id"), _officer(ctx))
+    candidate: Candidate = await _run(
+        ctx, queue.confirm, _candidate_id(str(id), "id"), _officer(ctx)
+    )
     ctx.audit_returned(candidate.worker_id, "identity")
     return MatchCandidate.of(candidate)
 
@@ -193,7 +194,9 @@ async def confirm_match(info: Info, id: strawberry.ID) -> MatchCandidate:
 async def reject_match(info: Info, id: strawberry.ID) -> MatchCandidate:
     """Resolver for ``rejectMatch(id)``."""
     ctx, queue = _guard(info)
-    candidate: Candidate = await _run(queue.reject, _candidate_id(str(id), "id"), _officer(ctx))
+    candidate: Candidate = await _run(
+        ctx, queue.reject, _candidate_id(str(id), "id"), _officer(ctx)
+    )
     ctx.audit_returned(candidate.worker_id, "identity")
     if candidate.record_worker_id:
         ctx.audit_returned(candidate.record_worker_id, "identity")
@@ -221,7 +224,7 @@ async def split_worker(
             "Each record needs an agency and a local id",
             "records",
         )
-    new = await _run(queue.split, wanted, refs, _officer(ctx))
+    new = await _run(ctx, queue.split, wanted, refs, _officer(ctx))
     canonical = (await ctx.hub.offload(ctx.hub.crosswalk.canonical, [wanted])).get(wanted, wanted)
     ctx.audit_returned(canonical, "identity")
     ctx.audit_returned(new, "identity")

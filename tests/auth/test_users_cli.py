@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from auth.cli import auth_cli
 from auth.console_client import register_console
 from auth.keys import KeyStore
 from auth.settings import AuthSettings
 from auth.tokens import check_claims
+from hub.cli import app as pmihub
 from hub.storage import make_engine
 from hub.storage.migrate import upgrade
 
@@ -45,7 +45,7 @@ def env(tmp_path: Path, migrated: Path) -> dict[str, str]:
 
 
 def run(env: dict[str, str], *args: str, stdin: str | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(auth_cli, list(args), env=env, input=stdin)
+    result = CliRunner().invoke(pmihub, list(args), env=env, input=stdin)
     return result.exit_code, result.stdout, result.stderr
 
 
