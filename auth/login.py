@@ -102,12 +102,15 @@ def plain_scopes(scopes: Iterable[str]) -> list[tuple[str, str]]:
     return [(text_id, text_en) for group, text_id, text_en in _PLAIN if group & held]
 
 
-def _shell(title: tuple[str, str], main: str, status_code: int) -> HTMLResponse:
+def _shell(
+    title: tuple[str, str], main: str, status_code: int, *, code: str | None = None
+) -> HTMLResponse:
+    typed = f' data-code="{escape(code)}"' if code else ""
     body = f"""<!doctype html>
 <html lang="id"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title[0])} / {escape(title[1])}</title><style>{_STYLE}</style></head>
-<body><main>
+<body><main{typed}>
 <h1>{escape(title[0])} / <span lang="en">{escape(title[1])}</span></h1>
 {main}</main></body></html>"""
     return HTMLResponse(body, status_code=status_code, headers=PAGE_HEADERS)
@@ -154,8 +157,10 @@ def login_page(
     username: str = "",
     status_code: int = 200,
     demo: bool = False,
+    provider: tuple[str, str] | None = None,
 ) -> HTMLResponse:
-    """The sign-in form first; what the application asks for below it."""
+    """The sign-in form first; ``provider`` (name, start address) adds "Sign in with
+    <provider>" below it; what the application asks for comes last."""
     banner = (
         '<p class="demo">Mode demo: hanya untuk pengguna demo. / '
         '<span lang="en">Demo mode: demo users only.</span></p>'
@@ -174,7 +179,7 @@ def login_page(
  required maxlength="200">
 <button type="submit" name="action" value="approve">Masuk / Sign in</button>
 <button type="submit" name="action" value="deny" formnovalidate>Batal / Cancel</button>
-</form>
+</form>{_provider_link(provider)}
 {_asked(client_name, scopes, params)}"""
     return _shell(("Masuk ke PMI Hub", "Sign in to PMI Hub"), main, status_code)
 
@@ -224,8 +229,25 @@ Ingat perangkat ini selama {remember_hours} jam / <span lang="en">Remember this 
     return _shell(("Verifikasi dua langkah", "Two-step verification"), main, status_code)
 
 
-def message_page(status_code: int, title: tuple[str, str], detail: tuple[str, str]) -> HTMLResponse:
-    return _shell(title, f'<p role="alert">{_bilingual(detail)}</p>', status_code)
+def _provider_link(provider: tuple[str, str] | None) -> str:
+    if provider is None:
+        return ""
+    name, href = (escape(part) for part in provider)
+    return (
+        f'<p>atau / <span lang="en">or</span></p><p><a id="provider" href="{href}">'
+        f'Masuk dengan {name} / <span lang="en">Sign in with {name}</span></a></p>'
+    )
+
+
+def message_page(
+    status_code: int,
+    title: tuple[str, str],
+    detail: tuple[str, str],
+    *,
+    code: str | None = None,
+) -> HTMLResponse:
+    """A bilingual page with one message; ``code`` (typed, for scripts) on ``<main>``."""
+    return _shell(title, f'<p role="alert">{_bilingual(detail)}</p>', status_code, code=code)
 
 
 __all__ = [

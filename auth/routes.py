@@ -5,6 +5,8 @@
 of the hub's users (auth/users.py), in every mode unless an external identity provider issues
 the tokens (``HUB_AUTH_ISSUER``): the password, then for staff a TOTP code (enrolled on the
 first sign-in, auth/second_factor.py), unless the browser was remembered (auth/login_marks.py).
+With an OpenID Connect provider configured (``HUB_OIDC_*``) the page also offers "Sign in with
+<provider>" (``/oauth/oidc/*``).
 authlib's core is synchronous, so its calls run in threads: the ones that hash a secret (scrypt)
 on a ``CapacityLimiter`` of their own (``HASH_THREADS``), and the login's password and TOTP work
 on another (``LOGIN_THREADS``), so a flood of wrong client secrets at /oauth/token never delays
@@ -39,6 +41,8 @@ from auth.keys import KeyUnavailable
 from auth.login import CSRF_COOKIE, CSRF_FIELD, CsrfGuard, code_page, login_page, message_page
 from auth.login_marks import DEVICE_COOKIE, LoginMarks
 from auth.oauth_request import HubOAuth2Request, read_oauth_request
+from auth.oidc.provider import OidcProvider
+from auth.oidc.routes import OidcHandlers, SignInAudit
 from auth.server import METADATA_PATH, OAUTH_PREFIX, HubAuthorizationServer
 from auth.starlette import error_response
 from auth.throttle import LoginThrottle
@@ -80,6 +84,7 @@ class OAuthHandlers:
         self.marks = LoginMarks(server.settings.key_secret)
         self._hashing: anyio.CapacityLimiter | None = None
         self._login_limiter: anyio.CapacityLimiter | None = None
+        self.oidc: OidcHandlers | None = None  # sign-in at an external provider, if configured
 
     async def token(self, request: Request) -> Response:
         return await self._endpoint(request, "token", self.server.create_token_response)
@@ -325,6 +330,7 @@ class OAuthHandlers:
             username=oauth.form.get("username", "") if error else "",
             status_code=status_code,
             demo=self.server.settings.demo,
+            provider=self.oidc.link(oauth.payload.data) if self.oidc is not None else None,
         )
         response.set_cookie(
             CSRF_COOKIE,
@@ -392,14 +398,27 @@ def _cookie_path(request: Request) -> str:
 
 
 def oauth_routes(
-    server: HubAuthorizationServer, *, limit: EndpointLimit | None = None
+    server: HubAuthorizationServer,
+    *,
+    limit: EndpointLimit | None = None,
+    oidc: OidcProvider | None = None,
+    audit: SignInAudit | None = None,
 ) -> list[BaseRoute]:
-    """The routes to add to the hub's Starlette app (``/oauth/...`` and the metadata)."""
+    """The routes to add to the hub's Starlette app (``/oauth/...`` and the metadata); with
+    ``oidc``, also the sign-in at that provider (``auth.oidc.routes``), recorded by ``audit``."""
     h = OAuthHandlers(server, limit=limit)
+    extra: list[BaseRoute] = []
+    if oidc is not None:
+        h.oidc = OidcHandlers(h, oidc, audit=audit)
+        extra = [
+            Route("/oidc/start", h.oidc.start, methods=["GET"]),
+            Route("/oidc/callback", h.oidc.callback, methods=["GET"]),
+        ]
     return [
         Mount(
             OAUTH_PREFIX,
             routes=[
+                *extra,
                 Route("/authorize", h.authorize, methods=["GET", "POST"]),
                 Route("/token", h.token, methods=["POST"]),
                 Route("/revoke", h.revoke, methods=["POST"]),
@@ -411,9 +430,14 @@ def oauth_routes(
     ]
 
 
-def create_auth_app(server: HubAuthorizationServer) -> Starlette:
+def create_auth_app(
+    server: HubAuthorizationServer,
+    *,
+    oidc: OidcProvider | None = None,
+    audit: SignInAudit | None = None,
+) -> Starlette:
     """The authorization server alone, as an ASGI app (tests, or running it separately)."""
-    return Starlette(routes=oauth_routes(server))
+    return Starlette(routes=oauth_routes(server, oidc=oidc, audit=audit))
 
 
 __all__ = [

@@ -36,6 +36,7 @@ from auth.keys import KeyStore
 from auth.models import OAuthClientRow
 from auth.oauth_models import HubClient, Issued, NoClient, StoredCode, StoredRefresh, TokenContext
 from auth.oauth_request import HubOAuth2Request
+from auth.oidc.accounts import find_account, is_external
 from auth.purpose import Purpose, check_allowed, parse_purpose
 from auth.revocation import Revocations
 from auth.scopes import ALL_SCOPES, Scope
@@ -209,6 +210,8 @@ class HubAuthorizationServer(AuthorizationServer):
         return self.grants.consume_refresh(token, client.client_id)
 
     def find_user(self, username: str) -> User | None:
+        if is_external(username):  # signed in at the OpenID Connect provider (auth.oidc)
+            return find_account(self.engine, username)
         return get_user(self.engine, username)
 
     def find_token(self, token: str, hint: str | None) -> FoundToken | None:

@@ -96,7 +96,11 @@ async def access_log(
     if found is not None:  # a merged id answers as its canonical worker (review M4)
         worker_id = strawberry.ID(found[0])
     if not may_read_log(ctx.principal, worker_id):
-        raise auth_error(Forbidden(Scope.AUDIT_READ))
+        error = Forbidden(Scope.AUDIT_READ)
+        refused = getattr(ctx, "audit_refused", None)
+        if refused is not None:
+            refused(worker_id, "access_log", reason=f"{error.code} {error.scope}")
+        raise auth_error(error)
     trail: AuditTrail | None = getattr(ctx.hub, "audit", None)
     if trail is None:
         raise _unavailable()
@@ -106,6 +110,9 @@ async def access_log(
         raise bad_input(exc.message_id, exc.message_en, "after" if after else "first") from None
     except Exception as exc:  # the database: never a stack trace to the client
         raise _unavailable() from exc
+    returned = getattr(ctx, "audit_returned", None)
+    if returned is not None:  # reading who looked is itself recorded
+        returned(str(worker_id), "access_log")
     return AccessLogConnection.of(page)
 
 

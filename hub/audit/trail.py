@@ -203,6 +203,7 @@ def _values(entry: AccessEntry, seq: int, at: datetime, prev: str) -> dict[str, 
         "grant_id": entry.grant_id,
         "request_id": entry.request_id,
         "outcome": str(entry.outcome),
+        "reason": entry.reason[:200] if entry.reason else None,
         "prev_hash": prev,
     }
 

@@ -45,7 +45,10 @@ def audit_entries(ctx: HubContext) -> list[AccessEntry]:
             worker_id=worker_id,
             categories=frozenset(categories),
             outcome=Outcome.REFUSED,
+            reason=reason,
         )
-        for worker_id, categories in sorted(ctx.refused.items(), key=lambda item: item[0] or "")
+        for (worker_id, reason), categories in sorted(
+            ctx.refused.items(), key=lambda item: (item[0][0] or "", item[0][1] or "")
+        )
     ]
     return entries

@@ -143,8 +143,6 @@ def _officer(ctx: HubContext) -> str:
 def _guard(info: Info) -> tuple[HubContext, ReviewQueue]:
     ctx: HubContext = info.context
     require_purpose(ctx)
-    if not ctx.principal.has(Scope.IDENTITY_ADMIN):
-        ctx.audit_refused(None)
     require_scope(ctx, Scope.IDENTITY_ADMIN)
     return ctx, ReviewQueue(ctx.hub.engine)
 
@@ -171,6 +169,10 @@ async def match_candidates(
         )
     last = _candidate_id(after, "after") if after is not None else None
     page = await _run(ctx, queue.pending, first, last)
+    if any(f.name == "edges" for s in info.selected_fields for f in s.selections):  # type: ignore[union-attr]
+        for candidate in page.items:  # agencies' local ids (KPJ, ID PMI) of these workers
+            for worker_id in {candidate.worker_id, candidate.record_worker_id} - {""}:
+                ctx.audit_returned(worker_id, "identity")
     edges = [MatchCandidateEdge(node=MatchCandidate.of(c), cursor=f"mc_{c.id}") for c in page.items]
     return MatchCandidateConnection(
         edges=edges,

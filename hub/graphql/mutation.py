@@ -12,7 +12,7 @@ from auth.errors import AuthError
 from hub.audit.witness_graphql import WitnessMutations
 from hub.graphql.cases import CaseMutations
 from hub.graphql.errors import hub_error
-from hub.graphql.guard import auth_error, require_purpose
+from hub.graphql.guard import refuse, require_purpose
 from hub.graphql.identity_review import IdentityReviewMutations
 from hub.graphql.query import check_worker_id
 
@@ -47,9 +47,8 @@ class Mutation(CaseMutations, IdentityReviewMutations, WitnessMutations):
             )
         try:
             grant = await ctx.hub.offload(ctx.hub.breakglass.open, ctx.principal, canonical, reason)
-        except AuthError as exc:
-            ctx.audit_refused(canonical)  # a break-glass request that was refused
-            raise auth_error(exc) from None
+        except AuthError as exc:  # a break-glass request that was refused
+            raise refuse(ctx, exc, canonical) from None
         ctx.opened_grants[canonical] = grant.id
         return BreakGlassGrant(
             id=strawberry.ID(grant.id),

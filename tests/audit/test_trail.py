@@ -83,3 +83,21 @@ def test_a_dropped_table_fails_closed(trail: AuditTrail, engine: Engine) -> None
         conn.execute(text("DROP TABLE audit_entry"))
     with pytest.raises(AuditUnavailable):
         trail.record([entry(1)])
+
+
+def test_a_refusal_says_why_and_the_reason_is_hashed(trail: AuditTrail, engine: Engine) -> None:
+    from hub.audit.chain import entry_hash, row_values
+
+    refused = entry(
+        4, outcome=Outcome.REFUSED, categories=frozenset(), reason="FORBIDDEN case:write"
+    )
+    trail.record([entry(1), refused])
+    plain, why = _rows(engine)
+    assert plain.reason is None and why.reason == "FORBIDDEN case:write"
+    # an entry without a reason hashes as entries did before the column existed
+    assert entry_hash({**row_values(plain), "reason": None}) == plain.hash
+    assert trail.verify().ok
+    with Session(engine) as session:  # rewriting why is caught
+        session.exec(text("UPDATE audit_entry SET reason = 'PURPOSE_REQUIRED' WHERE seq = 2"))  # type: ignore[call-overload]
+        session.commit()
+    assert not trail.verify().ok

@@ -39,14 +39,16 @@ class Context:
     hub: Hub
     principal: Principal
     returned: dict[str, set[str]] = field(default_factory=dict)
-    refused: dict[str | None, set[str]] = field(default_factory=dict)
+    refused: dict[tuple[str | None, str | None], set[str]] = field(default_factory=dict)
     operation: str = "anonymous"
 
     def audit_returned(self, worker_id: str, *categories: str) -> None:
         self.returned.setdefault(worker_id, set()).update(categories)
 
-    def audit_refused(self, worker_id: str | None, *categories: str) -> None:
-        self.refused.setdefault(worker_id, set()).update(categories)
+    def audit_refused(
+        self, worker_id: str | None, *categories: str, reason: str | None = None
+    ) -> None:
+        self.refused.setdefault((worker_id, reason), set()).update(categories)
 
 
 def officer(*scopes: str) -> Principal:
@@ -109,7 +111,7 @@ async def test_without_identity_admin_everything_is_refused(engine: Engine) -> N
     ):
         result, context = await run(engine, query, nobody, **variables)
         assert codes(result) == ["FORBIDDEN"]
-        assert None in context.refused
+        assert (None, "FORBIDDEN identity:admin") in context.refused
     assert worker_of(engine, "KEMNAKER", "AK1-2") == worker
 
 
