@@ -58,12 +58,20 @@ class Stack:
 
     def mint_token(self, subject: str, scopes: list[str], purpose: str | None = None) -> str:
         """A token as the hub issues one after a user signs in at the console (same keys and
-        claims), for principals the demo clients cannot be: a worker, an auditor."""
+        claims, the user's mission), for principals the demo clients cannot be: a worker, an
+        auditor; with exactly ``purpose`` (none: a token that binds none)."""
         engine = make_engine(self.environ["HUB_DATABASE_URL"])
         settings = AuthSettings.from_environ(self.environ)
         client, username = register_signed_in(engine, settings, subject, scopes)
         server = HubAuthorizationServer(engine, settings)
-        issued = server.issue_user_token(username, " ".join(scopes), purpose, client_id=client)
+        user = get_user(engine, username)
+        issued = server.tokens.issue(
+            client_id=client,
+            subject=subject,
+            scopes=scopes,
+            purpose=purpose,
+            mission=user.mission if user is not None else None,
+        )
         engine.dispose()
         return issued.value
 
