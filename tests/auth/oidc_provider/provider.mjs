@@ -104,6 +104,10 @@ async function interaction(req, res) {
 
 const callback = provider.callback();
 const server = http.createServer((req, res) => {
+  if (req.url === "/favicon.ico") {
+    res.writeHead(204); // browsers ask; a 404 would show as a console error in the tests
+    return res.end();
+  }
   if (req.url.startsWith("/interaction/")) {
     interaction(req, res).catch((error) => {
       res.writeHead(400, { "content-type": "text/plain" });
