@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from auth.clients import add_client
-from auth.console_client import CONSOLE_CLIENT, CONSOLE_SCOPES, register_console
+from auth.console_client import CONSOLE_CLIENT, CONSOLE_SCOPES, loopback_twins, register_console
 from auth.keys import KeyStore
 from auth.passwords import generate_password
 from auth.roles import ROLES
@@ -200,5 +200,6 @@ __all__ = [
     "OFFICER_MISSION",
     "OFFICER_SCOPES",
     "WORKER",
+    "loopback_twins",
     "register_demo",
 ]
