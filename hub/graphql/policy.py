@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from auth.purpose import Purpose
+from auth.purpose import PERSON_PURPOSES, Purpose
 from auth.scopes import Scope
 
 
@@ -37,8 +37,8 @@ class Gate(StrEnum):
     PUBLIC = "public"
 
 
-DATA_PURPOSES = frozenset(Purpose) - {Purpose.SELF_SERVICE}
-ALL_PURPOSES = frozenset(Purpose)
+DATA_PURPOSES = PERSON_PURPOSES - {Purpose.SELF_SERVICE}
+ALL_PURPOSES = PERSON_PURPOSES
 
 
 @dataclass(frozen=True, slots=True)

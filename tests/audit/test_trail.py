@@ -101,3 +101,31 @@ def test_a_refusal_says_why_and_the_reason_is_hashed(trail: AuditTrail, engine: 
         session.exec(text("UPDATE audit_entry SET reason = 'PURPOSE_REQUIRED' WHERE seq = 2"))  # type: ignore[call-overload]
         session.commit()
     assert not trail.verify().ok
+
+
+def test_a_change_commits_with_its_entries_or_not_at_all(trail: AuditTrail, engine: Engine) -> None:
+    from datetime import UTC, datetime
+
+    from hub.crosswalk.tables import WorkerRow
+
+    def workers() -> set[str]:
+        with Session(engine) as session:
+            return set(session.exec(select(WorkerRow.id)).all())
+
+    at = datetime(2026, 12, 4, tzinfo=UTC)
+    with trail.unit() as unit:  # both commit
+        unit.session.add(WorkerRow(id="wk_unit_1", created_at=at))
+        unit.record(entry(1, worker_id="wk_unit_1"))
+    assert "wk_unit_1" in workers() and [r.worker_id for r in _rows(engine)] == ["wk_unit_1"]
+    with pytest.raises(ValueError), trail.unit() as unit:  # the change fails: nothing is kept
+        unit.session.add(WorkerRow(id="wk_unit_2", created_at=at))
+        unit.record(entry(2, worker_id="wk_unit_2"))
+        raise ValueError("the change refuses")
+    assert "wk_unit_2" not in workers() and len(_rows(engine)) == 1
+    assert trail.verify().ok
+    with engine.begin() as conn:  # the trail cannot be written: the change is not made either
+        conn.execute(text("DROP TABLE audit_entry"))
+    with pytest.raises(AuditUnavailable), trail.unit() as unit:
+        unit.session.add(WorkerRow(id="wk_unit_3", created_at=at))
+        unit.record(entry(3, worker_id="wk_unit_3"))
+    assert "wk_unit_3" not in workers()
