@@ -238,7 +238,7 @@ def test_an_account_whose_groups_no_longer_map_is_withdrawn(db: Engine) -> None:
     mapped = Mapped(scopes=frozenset({"worker.identity:read"}), mission="HKG")
     user = save_account(db, issuer="https://sso.example", subject="3f1c-uuid", mapped=mapped)
     assert user.username == "oidc:3f1c-uuid" and user.mission == "HKG"
-    assert registry.user("oidc:3f1c-uuid", worker=False) == Registered(mapped.scopes, True)
+    assert registry.user("oidc:3f1c-uuid", worker=False) == Registered(mapped.scopes, True, "HKG")
     # when the person signs in again with no mapped group
     assert withdraw_account(db, subject="3f1c-uuid")
     # then the grants find no user and the verifier's registry refuses the subject at once
