@@ -89,7 +89,9 @@ MEANINGS = {
     "HUB_AUTH_SCOPE_MAP": "external roles to hub scopes (`role=scope scope;...`)",
     "HUB_AUTH_JWKS_MIN_REFETCH": "least seconds between two fetches of external keys",
     "HUB_AUTH_JWKS_MAX_AGE": "most seconds external keys are cached",
-    "HUB_AUTH_DEMO": "the hub's own sign-in page with the demo users",
+    "HUB_AUTH_DEMO": "demo mode: a banner on the sign-in page",
+    "HUB_AUTH_DEVICE_HOURS": 'hours a browser an officer marked "remember this device" skips the '
+    "TOTP code (never the password); 0: never",
     "HUB_AUTH_CONSOLE_REDIRECT": "the console's redirect URI",
     "HUB_BREAK_GLASS_MINUTES": "how long a break-glass grant lasts",
     "HUB_OIDC_ISSUER": "an OpenID Connect provider (a ministry Keycloak realm) the console "
