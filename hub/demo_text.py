@@ -112,6 +112,13 @@ def banner(
         lines.append(f"  {name:17} {secret}   scopes: {' '.join(client['scopes'])}")
     for role, user in auth.get("users", {}).items():
         lines.append(f"  user {user['username']:12} password {user['password']}   ({role})")
+        if user.get("totp_secret"):
+            lines += [
+                f"       second step (TOTP) key {user['totp_secret']}: add it to an "
+                "authenticator app, or print the current code with",
+                "       .venv/bin/python -c 'import pyotp; "
+                f'print(pyotp.TOTP("{user["totp_secret"]}").now())\'',
+            ]
     lines += [
         "",
         "A token for scripts (client credentials), and the headers every query needs:",
