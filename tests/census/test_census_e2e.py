@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import json
+import secrets
 import time
 from datetime import date, timedelta
 from typing import Any
@@ -21,9 +22,10 @@ import pytest
 from sqlalchemy import select
 from websockets.exceptions import ConnectionClosed
 
-from auth.demo import OFFICER_SCOPES
+from auth.demo import CONSOLE_CLIENT, OFFICER_SCOPES
 from auth.server import HubAuthorizationServer
 from auth.settings import AuthSettings
+from auth.users import add_user
 from connectors.sandbox.serve import LoopbackServer
 from hub.audit.tables import AuditEntryRow
 from hub.cases.signing import verify
@@ -34,7 +36,7 @@ from schema.scenario import Scenario
 from schema.scenario.models import Person, Placement, Report
 from tests.cases._live import Receiver, next_message, wait_until, ws_connect
 from tests.census.conftest import AS_OF, rows, sync, wait_for_census
-from tests.e2e.stack import Stack, register_signed_in
+from tests.e2e.stack import Stack
 
 pytestmark = pytest.mark.e2e
 
@@ -383,13 +385,22 @@ def test_a_licence_revoked_raises_one_alert_per_holder_still_abroad(
 
 
 def mission_officer(stack: Stack, mission: str) -> str:
-    """A token as the hub issues one to an officer of ``mission`` (the ``mission`` claim)."""
+    """A token as the hub issues one to an officer of ``mission`` who signed in at the
+    console (the user registry keeps the mission; the token carries it as a claim)."""
     engine = make_engine(stack.environ["HUB_DATABASE_URL"])
     settings = AuthSettings.from_environ(stack.environ)
     subject = f"petugas.{mission.lower()}"
-    client = register_signed_in(engine, settings, subject, sorted(OFFICER_SCOPES))
+    add_user(
+        engine,
+        username=subject,
+        password=secrets.token_urlsafe(16),
+        role="officer",
+        mission=mission,
+        scopes=OFFICER_SCOPES,
+        replace=True,
+    )
     issued = HubAuthorizationServer(engine, settings).tokens.issue(
-        client_id=client, subject=subject, scopes=sorted(OFFICER_SCOPES), mission=mission
+        client_id=CONSOLE_CLIENT, subject=subject, scopes=sorted(OFFICER_SCOPES), mission=mission
     )
     engine.dispose()
     return str(issued.value)
@@ -400,6 +411,7 @@ def test_an_officer_of_a_mission_sees_that_missions_alerts_and_cohorts_only(stac
     everyone = alerts(stack)
     assert {a.mission_code for a in everyone} - {"TPE"}, "the alerts so far span missions"
     body = stack.graphql("{ protectionAlerts(first: 200) { id missionCode } }", token=token)
+    assert "data" in body.json(), body.json()
     listed = body.json()["data"]["protectionAlerts"]
     assert {a["id"] for a in listed} == {a.id for a in everyone if a.mission_code == "TPE"}
     refused = stack.graphql('{ protectionAlerts(missionCode: "HKG") { id } }', token=token)
