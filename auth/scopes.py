@@ -26,6 +26,7 @@ class Scope(StrEnum):
     SELF = "self"
     IDENTITY_ADMIN = "identity:admin"
     FEDERATION_GATEWAY = "federation:gateway"
+    STATISTICS_READ = "statistics:read"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,11 @@ _INFO = (
         Scope.FEDERATION_GATEWAY,
         "Gerbang federasi (Apollo): skema dan entitas subgraf",
         "Federation gateway (Apollo): the subgraph's schema and entities",
+    ),
+    ScopeInfo(
+        Scope.STATISTICS_READ,
+        "Membaca statistik cakupan (agregat, tanpa data per orang)",
+        "Read coverage statistics (aggregates, no per-person data)",
     ),
 )
 
