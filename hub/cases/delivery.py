@@ -54,6 +54,7 @@ class Claimed:
     subject: str
     agency: str | None
     purpose: str | None
+    consent_id: str | None = None
 
 
 class Deliverer:
@@ -130,6 +131,7 @@ class Deliverer:
                             subject=hook.subject,
                             agency=hook.agency,
                             purpose=hook.purpose,
+                            consent_id=delivery.consent_id,
                         )
                     )
             session.commit()
@@ -234,6 +236,7 @@ def _entry(item: Claimed) -> AccessEntry:
         agency=item.agency,
         purpose=item.purpose,
         categories=frozenset({"case"}),
+        grant_id=item.consent_id,  # a partner's webhook: the consent it hears under
     )
 
 

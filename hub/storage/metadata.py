@@ -12,6 +12,7 @@ TABLE_MODULES = (
     "hub.audit.publish",
     "hub.identity.tables",
     "hub.search.tables",
+    "hub.partners.tables",
 )
 
 
