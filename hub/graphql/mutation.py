@@ -11,6 +11,7 @@ from strawberry.types import Info
 from auth.errors import AuthError
 from hub.audit.witness_graphql import WitnessMutations
 from hub.graphql.cases import CaseMutations
+from hub.graphql.consents import ConsentMutations
 from hub.graphql.errors import hub_error
 from hub.graphql.guard import auth_error, require_purpose
 from hub.graphql.identity_review import IdentityReviewMutations
@@ -29,7 +30,7 @@ class BreakGlassGrant:
 
 
 @strawberry.type
-class Mutation(CaseMutations, IdentityReviewMutations, WitnessMutations):
+class Mutation(CaseMutations, IdentityReviewMutations, WitnessMutations, ConsentMutations):
     @strawberry.mutation(
         description="Lift field scopes for one worker for a limited time (scope: emergency). "
         "The reason must be substantive; every grant is recorded for review."
