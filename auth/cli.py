@@ -1,7 +1,8 @@
 """``pmihub`` commands for OAuth administration; mount with ``app.add_typer(auth_cli)``.
 
 ``clients add|list|disable``, ``keys rotate|list``, ``token``, ``grants list``. The database is
-``HUB_DATABASE_URL`` (``hub.storage.database_url``); settings come from the environment.
+opened by the factory the program mounting these commands gives ``use_database`` (``pmihub``:
+``HUB_DATABASE_URL``), so ``auth`` never imports the hub; settings come from the environment.
 Secrets are printed once, on stdout, and never logged.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
@@ -29,10 +31,18 @@ auth_cli.add_typer(keys_app, name="keys")
 auth_cli.add_typer(grants_app, name="grants")
 
 
-def _engine() -> Engine:
-    from hub.storage import database_url, make_engine
+_database: list[Callable[[], Engine]] = []
 
-    return make_engine(database_url())
+
+def use_database(factory: Callable[[], Engine]) -> None:
+    """Open the database with ``factory`` (the mounting program's, e.g. ``pmihub``'s)."""
+    _database[:] = [factory]
+
+
+def _engine() -> Engine:
+    if not _database:
+        raise _fail("configuration error: no database for the auth commands (use_database)")
+    return _database[0]()
 
 
 def _settings() -> AuthSettings:

@@ -75,7 +75,9 @@ def login_page(
     error: tuple[str, str] | None = None,
     username: str = "",
     status_code: int = 200,
+    provider: tuple[str, str] | None = None,
 ) -> HTMLResponse:
+    """The form; ``provider`` (name, start address) adds "Sign in with <provider>" below it."""
     items = "".join(
         f"<li><code>{escape(s)}</code>: {escape(SCOPES[Scope(s)].text_id)} / "
         f'<span lang="en">{escape(SCOPES[Scope(s)].text_en)}</span></li>'
@@ -122,16 +124,34 @@ def login_page(
  required maxlength="200">
 <button type="submit" name="action" value="approve">Masuk / Sign in</button>
 <button type="submit" name="action" value="deny" formnovalidate>Batal / Cancel</button>
-</form></main></body></html>"""
+</form>{_provider_link(provider)}</main></body></html>"""
     return HTMLResponse(body, status_code=status_code, headers=PAGE_HEADERS)
 
 
-def message_page(status_code: int, title: tuple[str, str], detail: tuple[str, str]) -> HTMLResponse:
+def _provider_link(provider: tuple[str, str] | None) -> str:
+    if provider is None:
+        return ""
+    name, href = (escape(part) for part in provider)
+    return (
+        f'<p>atau / <span lang="en">or</span></p><p><a id="provider" href="{href}">'
+        f'Masuk dengan {name} / <span lang="en">Sign in with {name}</span></a></p>'
+    )
+
+
+def message_page(
+    status_code: int,
+    title: tuple[str, str],
+    detail: tuple[str, str],
+    *,
+    code: str | None = None,
+) -> HTMLResponse:
+    """A bilingual page with one message; ``code`` (typed, for scripts) on ``<main>``."""
+    typed = f' data-code="{escape(code)}"' if code else ""
     body = f"""<!doctype html>
 <html lang="id"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title[0])} / {escape(title[1])}</title><style>{_STYLE}</style></head>
-<body><main><h1>{escape(title[0])} / <span lang="en">{escape(title[1])}</span></h1>
+<body><main{typed}><h1>{escape(title[0])} / <span lang="en">{escape(title[1])}</span></h1>
 <p role="alert">{escape(detail[0])} / <span lang="en">{escape(detail[1])}</span></p>
 </main></body></html>"""
     return HTMLResponse(body, status_code=status_code, headers=PAGE_HEADERS)

@@ -1,8 +1,9 @@
 """HTTP routes of the authorization server, for the hub to mount.
 
 ``oauth_routes(server)`` gives ``/oauth/{authorize,token,revoke,introspect,jwks}`` and
-``/.well-known/oauth-authorization-server`` (RFC 8414). ``/oauth/authorize`` is the demo-mode
-login page; outside demo mode it answers 404 (officers use the external identity provider).
+``/.well-known/oauth-authorization-server`` (RFC 8414). ``/oauth/authorize`` is the login
+page: in demo mode, or when an external OpenID Connect provider is configured (``HUB_OIDC_*``:
+then the page offers "Sign in with <provider>", ``/oauth/oidc/*``); otherwise it answers 404.
 authlib's core is synchronous, so its calls run in threads: the ones that hash a secret or a
 password (scrypt) on a ``CapacityLimiter`` of their own (``HASH_THREADS``), so a flood of wrong
 secrets queues there and never takes the threads the hub's audit writes use.
@@ -34,6 +35,8 @@ from auth.errors import RateLimited
 from auth.keys import KeyUnavailable
 from auth.login import CSRF_COOKIE, CSRF_FIELD, CsrfGuard, login_page, message_page
 from auth.oauth_request import HubOAuth2Request, read_oauth_request
+from auth.oidc.provider import OidcProvider
+from auth.oidc.routes import OidcHandlers, SignInAudit
 from auth.server import METADATA_PATH, OAUTH_PREFIX, HubAuthorizationServer
 from auth.starlette import error_response
 from auth.throttle import LoginThrottle
@@ -71,6 +74,7 @@ class OAuthHandlers:
         self.limit = limit
         self.throttle = throttle or LoginThrottle()
         self._hashing: anyio.CapacityLimiter | None = None
+        self.oidc: OidcHandlers | None = None  # sign-in at an external provider, if configured
 
     async def token(self, request: Request) -> Response:
         return await self._endpoint(request, "token", self.server.create_token_response)
@@ -108,7 +112,7 @@ class OAuthHandlers:
         )
 
     async def authorize(self, request: Request) -> Response:
-        if not self.server.settings.demo:
+        if not self.server.settings.demo and self.oidc is None:
             return message_page(
                 404,
                 ("Tidak tersedia", "Not available"),
@@ -224,6 +228,7 @@ class OAuthHandlers:
             error=error,
             username=oauth.form.get("username", "") if error else "",
             status_code=status_code,
+            provider=self.oidc.link(oauth.payload.data) if self.oidc is not None else None,
         )
         response.set_cookie(
             CSRF_COOKIE,
@@ -291,14 +296,27 @@ def _cookie_path(request: Request) -> str:
 
 
 def oauth_routes(
-    server: HubAuthorizationServer, *, limit: EndpointLimit | None = None
+    server: HubAuthorizationServer,
+    *,
+    limit: EndpointLimit | None = None,
+    oidc: OidcProvider | None = None,
+    audit: SignInAudit | None = None,
 ) -> list[BaseRoute]:
-    """The routes to add to the hub's Starlette app (``/oauth/...`` and the metadata)."""
+    """The routes to add to the hub's Starlette app (``/oauth/...`` and the metadata); with
+    ``oidc``, also the sign-in at that provider (``auth.oidc.routes``), recorded by ``audit``."""
     h = OAuthHandlers(server, limit=limit)
+    extra: list[BaseRoute] = []
+    if oidc is not None:
+        h.oidc = OidcHandlers(h, oidc, audit=audit)
+        extra = [
+            Route("/oidc/start", h.oidc.start, methods=["GET"]),
+            Route("/oidc/callback", h.oidc.callback, methods=["GET"]),
+        ]
     return [
         Mount(
             OAUTH_PREFIX,
             routes=[
+                *extra,
                 Route("/authorize", h.authorize, methods=["GET", "POST"]),
                 Route("/token", h.token, methods=["POST"]),
                 Route("/revoke", h.revoke, methods=["POST"]),
@@ -310,9 +328,14 @@ def oauth_routes(
     ]
 
 
-def create_auth_app(server: HubAuthorizationServer) -> Starlette:
+def create_auth_app(
+    server: HubAuthorizationServer,
+    *,
+    oidc: OidcProvider | None = None,
+    audit: SignInAudit | None = None,
+) -> Starlette:
     """The authorization server alone, as an ASGI app (tests, or running it separately)."""
-    return Starlette(routes=oauth_routes(server))
+    return Starlette(routes=oauth_routes(server, oidc=oidc, audit=audit))
 
 
 __all__ = ["HASH_THREADS", "EndpointLimit", "OAuthHandlers", "create_auth_app", "oauth_routes"]

@@ -35,6 +35,7 @@ from auth.keys import KeyStore
 from auth.models import OAuthClientRow
 from auth.oauth_models import HubClient, Issued, NoClient, StoredCode, StoredRefresh, TokenContext
 from auth.oauth_request import HubOAuth2Request
+from auth.oidc.accounts import find_account, is_external
 from auth.purpose import Purpose, check_allowed, parse_purpose
 from auth.revocation import Revocations
 from auth.scopes import ALL_SCOPES, Scope
@@ -183,6 +184,7 @@ class HubAuthorizationServer(AuthorizationServer):
             scopes=scopes,
             agency=agency,
             purpose=context.purpose,
+            mission=user.mission if user is not None else None,
         )
         body: dict[str, Any] = {
             "access_token": access.value,
@@ -207,6 +209,8 @@ class HubAuthorizationServer(AuthorizationServer):
         return self.grants.consume_refresh(token, client.client_id)
 
     def find_user(self, username: str) -> User | None:
+        if is_external(username):  # signed in at the OpenID Connect provider (auth.oidc)
+            return find_account(self.engine, username)
         return get_user(self.engine, username)
 
     def find_token(self, token: str, hint: str | None) -> FoundToken | None:
@@ -280,7 +284,7 @@ class HubAuthorizationServer(AuthorizationServer):
         auth_methods = ["client_secret_basic", "client_secret_post", "none"]
         grants = ["client_credentials"]
         meta: dict[str, Any] = {"issuer": base}
-        if self.settings.demo:
+        if self.settings.demo or self.settings.oidc is not None:
             meta["authorization_endpoint"] = f"{oauth}/authorize"
             grants += ["authorization_code", "refresh_token"]
         meta.update(

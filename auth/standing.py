@@ -27,6 +27,8 @@ from sqlmodel import Session, col, select
 
 from auth.errors import InvalidToken, TokenReason
 from auth.models import DemoUserRow, OAuthClientRow
+from auth.oidc.models import PREFIX as OIDC_PREFIX
+from auth.oidc.models import OidcAccountRow
 from auth.scopes import Scope
 
 _REGISTRIES: weakref.WeakSet[Registry] = weakref.WeakSet()
@@ -141,6 +143,11 @@ def _client(session: Session, client_id: str) -> Registered | None:
 def _user(session: Session, subject: str, *, worker: bool) -> Registered | None:
     if len(subject) > 80:
         return None
+    if not worker and subject.startswith(OIDC_PREFIX):  # signed in at the provider (auth.oidc)
+        account = session.get(OidcAccountRow, subject)
+        if account is None:
+            return None
+        return Registered(frozenset(account.scopes.split()), bool(account.scopes))
     if worker:
         row = session.exec(select(DemoUserRow).where(col(DemoUserRow.worker_id) == subject)).first()
     else:

@@ -32,6 +32,7 @@ class User:
     agency: str
     scopes: frozenset[str]
     worker_id: str | None = None
+    mission: str | None = None
 
     @property
     def subject(self) -> str:

@@ -26,7 +26,8 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
-from auth.errors import AuthError, RateLimited
+from auth.errors import AuthError, PurposeError, RateLimited
+from auth.oidc.provider import OidcProvider
 from auth.routes import oauth_routes
 from auth.sealing import SealError
 from auth.server import HubAuthorizationServer
@@ -34,7 +35,7 @@ from auth.settings import AuthSettings
 from auth.starlette import authenticate, error_response
 from auth.verify import build_verifier
 from connectors.kit.base import Connector, Health
-from hub.audit import AuditUnavailable
+from hub.audit import AccessEntry, AuditUnavailable
 from hub.console import console_routes
 from hub.edge import (
     BodyLimit,
@@ -55,7 +56,14 @@ from hub.observability import (
     configure_tracing,
     default_metrics,
 )
-from hub.ratelimit import EdgeLimiter, OAuthLimit, RefusalAudit, build_limiter, graphql_refusal
+from hub.ratelimit import (
+    EdgeLimiter,
+    OAuthLimit,
+    RefusalAudit,
+    build_limiter,
+    graphql_refusal,
+    refusal_entry,
+)
 from hub.registry import build_connectors
 from hub.resilience import (
     DeadlineMiddleware,
@@ -65,6 +73,7 @@ from hub.resilience import (
 )
 from hub.service import Hub
 from hub.settings import Settings
+from hub.sign_in_audit import SignInRecorder
 from hub.storage import make_engine
 from hub.storage.migrate import upgrade
 
@@ -123,6 +132,14 @@ class HubGraphQL(EdgeRequests, GraphQL):
             )
         try:
             principal = await authenticate(request, self.hub_ref["verifier"])
+        except PurposeError as exc:
+            if exc.who is not None:  # a verified token declaring a purpose it may not
+                client_id, subject, agency = exc.who
+                entry = refusal_entry(
+                    client_id, subject, "graphql:purpose", agency=agency, reason=exc.code
+                )
+                await self.refusals.refused(entry, client_id, subject, exc.code)
+            return error_response(exc)
         except AuthError as exc:
             return error_response(exc)
         except (SQLAlchemyError, SealError) as exc:  # the token store or its keys, not the token
@@ -232,7 +249,13 @@ def create_app(
     auth_server = HubAuthorizationServer(engine, auth_settings)
     hub_ref: dict[str, Any] = {}
     limiter = build_limiter(settings)
-    refusals = RefusalAudit(lambda entries: hub_ref["hub"].audit.record(entries))
+
+    async def record_refusals(entries: list[AccessEntry]) -> None:
+        hub = hub_ref["hub"]
+        await hub.offload(hub.audit.record, entries)
+
+    refusals = RefusalAudit(record_refusals)
+    oidc = OidcProvider(auth_settings.oidc) if auth_settings.oidc is not None else None
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -262,6 +285,8 @@ def create_app(
             checkpoints.cancel()
             await hub.aclose()
             await http.aclose()
+            if oidc is not None:
+                await oidc.aclose()
             await limiter.aclose()
             engine.dispose()
             if tracing is not None:
@@ -317,7 +342,12 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", MetricsEndpoint(metrics), methods=["GET"]),
-            *oauth_routes(auth_server, limit=OAuthLimit(limiter, refusals)),
+            *oauth_routes(
+                auth_server,
+                limit=OAuthLimit(limiter, refusals),
+                oidc=oidc,
+                audit=SignInRecorder(record_refusals),
+            ),
             *console_routes(),
         ],
         middleware=[

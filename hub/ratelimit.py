@@ -28,11 +28,10 @@ import re
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-import anyio
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
@@ -190,11 +189,12 @@ class EdgeLimiter:
 
 class RefusalAudit:
     """Records rate refusals in the audit trail: the first refusal of a bucket, then at most
-    one a ``every`` seconds (a flood must not become a flood of audit writes)."""
+    one a ``every`` seconds (a flood must not become a flood of audit writes). ``record`` is
+    async: the app's goes through the database seam (``hub.offload``)."""
 
     def __init__(
         self,
-        record: Callable[[list[AccessEntry]], None] | None,
+        record: Callable[[list[AccessEntry]], Awaitable[None]] | None,
         *,
         every: float = 60.0,
         max_entries: int = 10_000,
@@ -214,7 +214,7 @@ class RefusalAudit:
         while len(self._last) > self.max_entries:
             self._last.popitem(last=False)
         try:
-            await anyio.to_thread.run_sync(self.record, [entry])
+            await self.record([entry])
         except AuditUnavailable:  # the request is refused anyway; nothing is returned
             log.error("audit trail unavailable: a rate refusal went unrecorded")
 
@@ -259,8 +259,10 @@ def refusal_entry(
     *,
     agency: str | None = None,
     purpose: str | None = None,
+    reason: str = "RATE_LIMITED",
 ) -> AccessEntry:
     return AccessEntry(
+        reason=reason,
         client_id=client_id,
         subject=subject,
         operation=operation,

@@ -39,7 +39,7 @@ class Hub:
         self.licenses: TtlCache[str, LicenseRecord] = TtlCache(self.settings.license_cache_seconds)
         self.pseudonymizer = Pseudonymizer(self.settings.pseudonym_key)
         self.crosswalk = CrosswalkReader(self.engine, self.pseudonymizer)
-        self.cases = Cases(self.engine, self.settings.environ)
+        self.cases = Cases(self.engine, self.settings.environ, self.offload)
         self.partners = PartnerRegistry(self.engine)
         self.consents = ConsentLedger(self.engine, self.audit.signer)
         self.cases.service.partner_gate = self.consents.in_force

@@ -16,6 +16,7 @@ CATEGORIES = (
     "consular",
     "case",
     "protection",
+    "access_log",  # who looked at the worker's data (accessLog)
 )
 
 
@@ -23,6 +24,7 @@ class Outcome(StrEnum):
     READ = "READ"
     REFUSED = "REFUSED"
     BREAK_GLASS = "BREAK_GLASS"
+    SIGN_IN = "SIGN_IN"  # an officer signed in (auth.oidc); no worker's data
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,7 @@ class AccessEntry:
     categories: frozenset[str] = frozenset()
     grant_id: str | None = None
     outcome: Outcome = Outcome.READ
+    reason: str | None = None  # a refusal's error code and detail: ``FORBIDDEN case:write``
 
     def __post_init__(self) -> None:
         unknown = set(self.categories) - set(CATEGORIES)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import anyio
 import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
@@ -110,20 +109,27 @@ async def access_log(
     if found is not None:  # a merged id answers as its canonical worker (review M4)
         worker_id = strawberry.ID(found[0])
     if not may_read_log(ctx.principal, worker_id):
-        raise auth_error(Forbidden(Scope.AUDIT_READ))
+        error = Forbidden(Scope.AUDIT_READ)
+        refused = getattr(ctx, "audit_refused", None)
+        if refused is not None:
+            refused(worker_id, "access_log", reason=f"{error.code} {error.scope}")
+        raise auth_error(error)
     trail: AuditTrail | None = getattr(ctx.hub, "audit", None)
     if trail is None:
         raise _unavailable()
     try:
-        page = await anyio.to_thread.run_sync(trail.access_log, worker_id, first, after)
+        page = await ctx.hub.offload(trail.access_log, worker_id, first, after)
     except BadPage as exc:
         raise bad_input(exc.message_id, exc.message_en, "after" if after else "first") from None
     except Exception as exc:  # the database: never a stack trace to the client
         raise _unavailable() from exc
+    returned = getattr(ctx, "audit_returned", None)
+    if returned is not None:  # reading who looked is itself recorded
+        returned(str(worker_id), "access_log")
     registry = getattr(ctx.hub, "partners", None)
     partners = {}
     if registry is not None and any(is_consent(r.grant_id) for r in page.entries):
-        partners = {o.code: o.name for o in await anyio.to_thread.run_sync(registry.list)}
+        partners = {o.code: o.name for o in await ctx.hub.offload(registry.list)}
     return AccessLogConnection.of(page, partners)
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import anyio
 import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
@@ -79,7 +78,7 @@ class WitnessQueries:
         if after < 0:
             raise bad_input("after tidak boleh negatif", "after must not be negative", "after")
         try:
-            found = await anyio.to_thread.run_sync(checkpoints_after, ctx.hub.engine, after, first)
+            found = await ctx.hub.offload(checkpoints_after, ctx.hub.engine, after, first)
         except Exception as exc:  # the database: never a stack trace to the client
             raise _unavailable() from exc
         return [AuditCheckpoint.of(number, cp) for number, cp in found]
@@ -95,9 +94,7 @@ class WitnessMutations:
         ctx = _witness(info)
         client = ctx.principal.client_id
         try:
-            done = await anyio.to_thread.run_sync(
-                subscribe, ctx.hub.engine, str(webhook_id), client, now()
-            )
+            done = await ctx.hub.offload(subscribe, ctx.hub.engine, str(webhook_id), client, now())
         except Exception as exc:
             raise _unavailable() from exc
         if not done:

@@ -35,6 +35,7 @@ from hub.cases.settings import CaseSettings
 from hub.cases.signing import signed_headers
 from hub.cases.tables import DeliveryRow, WebhookRow
 from hub.cases.webhook_secrets import SealError, SecretOpener
+from hub.storage.offload import Offload
 from schema.clock import now
 
 log = logging.getLogger("pmihub.webhooks")
@@ -67,8 +68,10 @@ class Deliverer:
         transport: httpx.AsyncBaseTransport | None = None,
         resolve: Resolver = system_resolver,
         clock: Callable[[], datetime] = now,
+        offload: Offload | None = None,
     ) -> None:
         self.engine = engine
+        self.offload = offload or Offload.for_engine(engine)  # the database, off the loop
         self.settings = settings
         self.audit = audit
         self.resolve = resolve
@@ -139,7 +142,7 @@ class Deliverer:
 
     async def run_once(self) -> int:
         """Attempt every due delivery once; the number attempted."""
-        claimed = await anyio.to_thread.run_sync(self.claim)
+        claimed = await self.offload(self.claim)
         if claimed:
             await asyncio.gather(*(self._attempt(c) for c in claimed))
         return len(claimed)
@@ -163,18 +166,18 @@ class Deliverer:
         # (hub.audit.publish) is about no worker and carries no personal data
         if self.audit is not None and item.worker_id:
             try:
-                await anyio.to_thread.run_sync(self.audit, [_entry(item)])
+                await self.offload(self.audit, [_entry(item)])
             except AuditUnavailable:
-                await anyio.to_thread.run_sync(self._failed, item, "AUDIT_UNAVAILABLE")
+                await self.offload(self._failed, item, "AUDIT_UNAVAILABLE")
                 return
         body = item.payload.encode()
         check = partial(
             pin, item.url, allow_loopback=self.settings.allow_loopback, resolve=self.resolve
         )
         try:
-            target = await anyio.to_thread.run_sync(check)
+            target = await anyio.to_thread.run_sync(check)  # DNS, not the database
         except (EgressRefused, ValueError, httpx.InvalidURL):
-            await anyio.to_thread.run_sync(self._failed, item, "EGRESS_REFUSED")
+            await self.offload(self._failed, item, "EGRESS_REFUSED")
             return
         headers = {**signed_headers(item.secret, item.event_id, body), **target.headers()}
         try:
@@ -184,12 +187,12 @@ class Deliverer:
                 await _discard(response)
                 status = response.status_code
         except httpx.HTTPError as exc:
-            await anyio.to_thread.run_sync(self._failed, item, type(exc).__name__)
+            await self.offload(self._failed, item, type(exc).__name__)
             return
         if 200 <= status < 300:
-            await anyio.to_thread.run_sync(self._delivered, item)
+            await self.offload(self._delivered, item)
         else:
-            await anyio.to_thread.run_sync(self._failed, item, f"HTTP {status}")
+            await self.offload(self._failed, item, f"HTTP {status}")
 
     def _delivered(self, item: Claimed) -> None:
         with self.engine.begin() as connection:

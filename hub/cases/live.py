@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 from collections.abc import Callable, Mapping
 
-import anyio
 from sqlalchemy.engine import Engine
 
 from hub.audit import AccessEntry
@@ -22,10 +21,14 @@ from hub.cases.records import CaseEvent
 from hub.cases.service import CaseService
 from hub.cases.settings import CaseSettings
 from hub.cases.webhooks import WebhookStore
+from hub.storage.offload import Offload
 
 
 class Cases:
-    def __init__(self, engine: Engine, environ: Mapping[str, str]) -> None:
+    def __init__(
+        self, engine: Engine, environ: Mapping[str, str], offload: Offload | None = None
+    ) -> None:
+        self.offload = offload or Offload.for_engine(engine)
         self.settings = CaseSettings.from_environ(environ)
         self.missions = MissionCatalog.default()
         self.engine = engine
@@ -52,7 +55,9 @@ class Cases:
             with contextlib.suppress(TimeoutError):  # serve anyway; it keeps reconnecting
                 await asyncio.wait_for(self.listener.listening.wait(), timeout=5)
         if self.settings.deliver:
-            self.deliverer = Deliverer(self.engine, self.settings, audit=audit)
+            self.deliverer = Deliverer(
+                self.engine, self.settings, audit=audit, offload=self.offload
+            )
             self._tasks.append(asyncio.create_task(self.deliverer.run()))
 
     def announce(self, event: CaseEvent) -> None:
@@ -64,7 +69,7 @@ class Cases:
             self.deliverer.kick()
 
     async def _on_notify(self, event_id: str) -> None:
-        event = await anyio.to_thread.run_sync(self.service.event, event_id)
+        event = await self.offload(self.service.event, event_id)
         if event is not None:
             self.bus.publish(event)
         if self.deliverer is not None:

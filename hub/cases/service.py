@@ -31,6 +31,7 @@ from hub.cases.missions import MissionCatalog
 from hub.cases.records import Actor, CaseEvent, HistoryEntry, HubCase
 from hub.cases.tables import CaseEventRow, CaseRow, DeliveryRow, WebhookRow
 from hub.crosswalk.tables import WorkerRow
+from hub.storage.unit import writing
 from schema.clock import now
 from schema.enums import CaseKind, CaseStatus, Severity
 from schema.records import MissionRecord
@@ -62,14 +63,16 @@ class CaseService:
         summary: str,
         mission: MissionRecord | None,
         agencies: Iterable[str] = (),
+        session: Session | None = None,
         partner_org: str | None = None,
     ) -> CaseEvent:
-        """A new OPEN case for a (canonical) worker; ``mission`` is already resolved;
+        """A new OPEN case for a (canonical) worker; ``mission`` is already resolved. With a
+        ``session``, written into the caller's transaction (``hub.storage.unit``);
         ``partner_org``: the organisation that referred it and accompanies it."""
         text_ = check_text(summary, MAX_SUMMARY, "summary", "Ringkasan", "The summary")
         at = self.clock()
         involved = sorted({*(a for a in agencies if a), *([actor.agency] if actor.agency else [])})
-        with Session(self.engine) as session:
+        with writing(self.engine, session) as session:
             if session.get(WorkerRow, worker_id) is None:
                 raise CaseError(
                     "NOT_FOUND", "Pekerja tidak ditemukan", "No such worker", "workerId"
@@ -94,12 +97,18 @@ class CaseService:
             assert row.seq is not None
             row.id = case_id(row.seq, at.year)
             event = self._record(session, row, CaseEventType.OPENED, at, actor, None, None)
-            session.commit()
         return event
 
-    def update_status(self, actor: Actor, id: str, status: CaseStatus, note: str) -> CaseEvent:
+    def update_status(
+        self,
+        actor: Actor,
+        id: str,
+        status: CaseStatus,
+        note: str,
+        session: Session | None = None,
+    ) -> CaseEvent:
         text_ = check_text(note, MAX_NOTE, "note", "Catatan", "The note")
-        with Session(self.engine) as session:
+        with writing(self.engine, session) as session:
             row = session.exec(
                 select(CaseRow).where(col(CaseRow.id) == id).with_for_update()
             ).first()
@@ -117,7 +126,6 @@ class CaseService:
             event = self._record(
                 session, row, CaseEventType.STATUS_CHANGED, at, actor, previous, text_
             )
-            session.commit()
         return event
 
     def _record(

@@ -12,14 +12,15 @@ import time
 from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING
 
-import anyio
 import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
 from auth.scopes import Scope
 from hub.audit import AccessEntry, AuditUnavailable
+from hub.audit.trail import AuditedChange
 from hub.cases import Actor, CaseError, CaseEvent
+from hub.graphql.audit import Entry, commit_audited
 from hub.graphql.errors import hub_error
 from hub.graphql.guard import require_purpose, require_scope
 from hub.graphql.live import LiveContext
@@ -130,23 +131,27 @@ class CaseMutations:
         require_scope(ctx, Scope.CASE_WRITE)
         worker_id = await _canonical_worker(ctx, str(input.worker_id))
         mission, agencies = await _mission_and_agencies(ctx, worker_id, input.mission_code)
-        try:
-            event = await anyio.to_thread.run_sync(
-                lambda: ctx.hub.cases.service.open(
-                    actor(ctx.principal),
-                    worker_id,
-                    input.kind,
-                    input.severity,
-                    input.summary,
-                    mission,
-                    agencies,
-                )
+
+        def change(unit: AuditedChange, entry: Entry) -> CaseEvent:
+            opened = ctx.hub.cases.service.open(
+                actor(ctx.principal),
+                worker_id,
+                input.kind,
+                input.severity,
+                input.summary,
+                mission,
+                agencies,
+                session=unit.session,
             )
+            unit.record(entry(worker_id=worker_id, categories=frozenset({"case"})))
+            return opened
+
+        try:
+            event = await commit_audited(ctx, change)
         except CaseError as exc:
             raise case_error(exc) from None
-        ctx.audit_returned(worker_id, "case")
         ctx.hub.cases.announce(event)
-        stored = await anyio.to_thread.run_sync(ctx.hub.cases.service.get, event.case.id)
+        stored = await ctx.hub.offload(ctx.hub.cases.service.get, event.case.id)
         return hub_case(stored or event.case)
 
     @strawberry.mutation(
@@ -164,20 +169,25 @@ class CaseMutations:
         require_purpose(ctx)
         require_scope(ctx, Scope.CASE_WRITE)
         service = ctx.hub.cases.service
-        current = await anyio.to_thread.run_sync(service.get, str(id)[:40])
+        current = await ctx.hub.offload(service.get, str(id)[:40])
         if current is None or not ctx.principal.may_read_worker(current.worker_id):
             raise hub_error("NOT_FOUND", "Kasus tidak ditemukan", "No such case", argument="id")
-        try:
-            event = await anyio.to_thread.run_sync(
-                lambda: service.update_status(actor(ctx.principal), current.id, status, note)
+
+        def change(unit: AuditedChange, entry: Entry) -> CaseEvent:
+            updated = service.update_status(
+                actor(ctx.principal), current.id, status, note, session=unit.session
             )
+            unit.record(entry(worker_id=current.worker_id, categories=frozenset({"case"})))
+            return updated
+
+        try:
+            event = await commit_audited(ctx, change)
         except CaseError as exc:
             raise case_error(exc) from None
-        ctx.audit_returned(current.worker_id, "case")
         ctx.hub.cases.announce(event)
         if status == t.CaseStatus.CLOSED:  # consents bound to the case end with it
             await ctx.hub.offload(ctx.hub.consents.close_case, current.id)
-        return hub_case(await anyio.to_thread.run_sync(service.get, current.id))  # type: ignore[arg-type]
+        return hub_case(await ctx.hub.offload(service.get, current.id))  # type: ignore[arg-type]
 
     @strawberry.mutation(
         description="Register an HTTPS endpoint for signed case events, for one mission or "
@@ -201,7 +211,7 @@ class CaseMutations:
                 argument="missionCode",
             )
         try:
-            hook, secret = await anyio.to_thread.run_sync(
+            hook, secret = await ctx.hub.offload(
                 ctx.hub.cases.webhooks.add, actor(ctx.principal), url, mission_code, partner
             )
         except CaseError as exc:
@@ -222,7 +232,7 @@ class CaseMutations:
         require_purpose(ctx)
         if not ctx.principal.is_partner:
             require_scope(ctx, Scope.CASE_READ)
-        removed = await anyio.to_thread.run_sync(
+        removed = await ctx.hub.offload(
             ctx.hub.cases.webhooks.remove, str(id)[:40], ctx.principal.client_id
         )
         if not removed:
@@ -290,7 +300,7 @@ async def _audit(ctx: LiveContext, principal: Principal, event: CaseEvent) -> No
         categories=frozenset({"case"}),
     )
     try:
-        await anyio.to_thread.run_sync(ctx.hub.audit.record, [entry])
+        await ctx.hub.offload(ctx.hub.audit.record, [entry])
     except AuditUnavailable as exc:
         raise hub_error(exc.code, exc.message_id, exc.message_en) from None
 

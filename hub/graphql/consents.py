@@ -27,7 +27,8 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from auth.purpose import Purpose
-from hub.cases import Actor, CaseError
+from hub.audit.trail import AuditedChange
+from hub.cases import Actor, CaseError, CaseEvent
 from hub.graphql.errors import bad_input, hub_error
 from hub.partners.ledger import ASSISTED, SELF, Capture, ConsentError
 from hub.partners.ledger import Consent as ConsentRecord
@@ -37,6 +38,7 @@ from schema.enums import Severity
 from schema.graphql import types as t
 
 if TYPE_CHECKING:
+    from hub.graphql.audit import Entry
     from hub.graphql.context import HubContext
 
 
@@ -230,6 +232,7 @@ class ConsentMutations:
         kind: t.CaseKind,  # type: ignore[valid-type]
         summary: str,
     ) -> t.Case:
+        from hub.graphql.audit import commit_audited
         from hub.graphql.cases import _canonical_worker, _mission_and_agencies, case_error
 
         ctx: HubContext = info.context
@@ -238,7 +241,7 @@ class ConsentMutations:
         consent = await ctx.consent(worker)
         if consent is None or consent.id != str(consent_id):
             lapsed = [c for c in await ctx.partner_consents.load(worker) if c.id == str(consent_id)]
-            ctx.audit_refused(worker, "case")
+            ctx.audit_refused(worker, "case", reason="CONSENT_REVOKED" if lapsed else "NOT_FOUND")
             if lapsed:
                 raise hub_error(
                     "CONSENT_REVOKED",
@@ -254,7 +257,7 @@ class ConsentMutations:
                 argument="consentId",
             )
         if not consent.opens("case"):
-            ctx.audit_refused(worker, "case")
+            ctx.audit_refused(worker, "case", reason="FORBIDDEN case")
             raise hub_error(
                 "FORBIDDEN",
                 "Persetujuan ini tidak mencakup kasus",
@@ -268,9 +271,9 @@ class ConsentMutations:
             agency=None,
             purpose=principal.purpose.value if principal.purpose else None,
         )
-        try:
-            event = await ctx.hub.offload(
-                ctx.hub.cases.service.open,
+
+        def change(unit: AuditedChange, entry: Entry) -> CaseEvent:
+            opened = ctx.hub.cases.service.open(
                 actor,
                 worker,
                 kind,
@@ -278,12 +281,19 @@ class ConsentMutations:
                 summary,
                 mission,
                 (),
-                principal.agency,
+                session=unit.session,
+                partner_org=principal.agency,
             )
+            # read under the consent: the worker's data tracker names it
+            unit.record(
+                entry(worker_id=worker, categories=frozenset({"case"}), grant_id=consent.id)
+            )
+            return opened
+
+        try:
+            event = await commit_audited(ctx, change)
         except CaseError as exc:
             raise case_error(exc) from None
-        ctx.grants_used[worker] = consent.id  # the referral is read under the consent
-        ctx.audit_returned(worker, "case")
         ctx.hub.cases.announce(event)
         stored = await ctx.hub.offload(ctx.hub.cases.service.get, event.case.id)
         case = hub_case(stored or event.case)

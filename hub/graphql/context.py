@@ -33,7 +33,8 @@ class HubContext:
     soft_errors: list[GraphQLError] = field(default_factory=list)
     # What this request returned of whom, for the audit trail (filled by the resolvers).
     returned: dict[str, set[str]] = field(default_factory=dict)
-    refused: dict[str | None, set[str]] = field(default_factory=dict)
+    # refused attempts: (worker id or None, why) -> the categories refused
+    refused: dict[tuple[str | None, str | None], set[str]] = field(default_factory=dict)
     operation: str = "anonymous"
     grants_used: dict[str, str] = field(default_factory=dict)
     opened_grants: dict[str, str] = field(default_factory=dict)
@@ -100,8 +101,11 @@ class HubContext:
     def audit_returned(self, worker_id: str, *categories: str) -> None:
         self.returned.setdefault(worker_id, set()).update(categories)
 
-    def audit_refused(self, worker_id: str | None, *categories: str) -> None:
-        self.refused.setdefault(worker_id, set()).update(categories)
+    def audit_refused(
+        self, worker_id: str | None, *categories: str, reason: str | None = None
+    ) -> None:
+        """A refused attempt, with why (``reason``: the error code and its detail)."""
+        self.refused.setdefault((worker_id, reason), set()).update(categories)
 
     async def _load_workers(self, ids: list[str]) -> list[tuple[str, list[Link]] | None]:
         canonical, links = await self.hub.offload(self._read_workers, ids)

@@ -27,7 +27,7 @@ from graphql import GraphQLObjectType, GraphQLSchema
 from auth.access import Access
 from auth.errors import AuthError, Forbidden, PurposeError
 from auth.principal import Principal
-from hub.graphql.guard import auth_error
+from hub.graphql.guard import auth_error, refuse, why
 from hub.graphql.policy import KIND_SCOPES, POLICY, SCOPE_SECTIONS, Gate, Rule
 
 if TYPE_CHECKING:
@@ -78,8 +78,9 @@ def _section(original: Resolver, rule: Rule) -> Resolver:
         worker_id = str(source.id)
         access = await ctx.access(worker_id)
         if not allowed(access, rule):
-            ctx.audit_refused(worker_id, rule.category or "identity")
-            raise auth_error(Forbidden(rule.scope or "self"))
+            raise refuse(
+                ctx, Forbidden(rule.scope or "self"), worker_id, rule.category or "identity"
+            )
         result = original(source, info, **kwargs)
         return await result if isawaitable(result) else result
 
@@ -109,14 +110,10 @@ def admit(ctx: Any, rule: Rule, *, dev: bool) -> None:
                 status=403,
             )
     except AuthError as exc:
-        _refused(ctx, rule)
+        record = getattr(ctx, "audit_refused", None)
+        if record is not None:
+            record(None, *((rule.category,) if rule.category else ()), reason=why(exc))
         raise auth_error(exc) from None
-
-
-def _refused(ctx: Any, rule: Rule) -> None:
-    record = getattr(ctx, "audit_refused", None)
-    if record is not None:
-        record(None, *((rule.category,) if rule.category else ()))
 
 
 def allowed(access: Access, rule: Rule) -> bool:

@@ -148,10 +148,13 @@ POLICY: dict[str, Rule] = {
     "Query.matchCandidates": root(
         S.IDENTITY_ADMIN,
         category="identity",
-        note="refusals recorded; its reads are not yet (issue #13 item 4)",
+        note="each worker on the page recorded as identity (the records' local ids)",
     ),
     "Query.accessLog": root(
-        S.AUDIT_READ, self_reads=True, note="a self token reads its own log (canonical id)"
+        S.AUDIT_READ,
+        category="access_log",
+        self_reads=True,
+        note="a self token reads its own log (canonical id); each read recorded",
     ),
     "Query.me": root(purpose=False, note="the caller's own token"),
     "Query.consents": root(

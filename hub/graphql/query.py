@@ -20,7 +20,7 @@ from hub.audit.witness_graphql import WitnessQueries
 from hub.graphql.consents import Consent, consents
 from hub.graphql.enforce import lookup_scope
 from hub.graphql.errors import bad_input
-from hub.graphql.guard import auth_error
+from hub.graphql.guard import refuse
 from hub.graphql.identity_review import MatchCandidateConnection, match_candidates
 from hub.graphql.lookup import IDENTIFIERS, find_by_identifier
 from hub.graphql.search import WorkerConnection, search_workers
@@ -111,8 +111,7 @@ class Query(WitnessQueries):
         ctx: HubContext = info.context
         missing = lookup_scope(ctx, IDENTIFIERS[name][0])
         if missing is not None:  # a KPJ that matches is BPJS membership
-            ctx.audit_refused(None, "identity")
-            raise auth_error(Forbidden(missing))
+            raise refuse(ctx, Forbidden(missing), None, "identity")
         worker_id = await find_by_identifier(ctx, name, [value])
         found = worker_id.get(value)
         return await load_worker(ctx, found) if found else None

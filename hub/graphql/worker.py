@@ -17,7 +17,7 @@ from connectors.kit.errors import ConnectorError
 from hub.crosswalk import Link
 from hub.graphql.enforce import agency_visible, field_allowed
 from hub.graphql.errors import hub_error, source_error
-from hub.graphql.guard import auth_error, require_purpose
+from hub.graphql.guard import auth_error, require_purpose, why
 from hub.graphql.policy import KIND_SCOPES, POLICY, SCOPE_SECTIONS
 from hub.graphql.protection import ProtectionStatus
 from hub.graphql.redact import redact
@@ -106,8 +106,8 @@ class Worker:
             if not field_allowed(access, f"Identity.{name}"):
                 setattr(identity, attribute, None)
                 if asked:
-                    ctx.audit_refused(worker_id, rule.category or "contact")
                     error = Forbidden(rule.scope or "self")
+                    ctx.audit_refused(worker_id, rule.category or "contact", reason=why(error))
                     ctx.soft_errors.append(auth_error(error, [*_path(info), name]))
             elif asked and getattr(identity, attribute) is not None:
                 ctx.audit_returned(worker_id, rule.category or "contact")
@@ -281,7 +281,7 @@ async def consented(ctx: HubContext, worker_id: str) -> bool:
     lapsed = [c for c in await ctx.partner_consents.load(worker_id) if c.purpose == purpose]
     if not lapsed:
         return False
-    ctx.audit_refused(worker_id, "identity")
+    ctx.audit_refused(worker_id, "identity", reason=f"CONSENT_REVOKED {lapsed[0].status}")
     raise hub_error(
         "CONSENT_REVOKED",
         "Persetujuan pekerja sudah dicabut atau tidak berlaku lagi; akses dihentikan",

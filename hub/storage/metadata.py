@@ -7,6 +7,7 @@ import importlib
 TABLE_MODULES = (
     "hub.crosswalk.tables",
     "auth.models",
+    "auth.oidc.models",
     "hub.audit.tables",
     "hub.cases.tables",
     "hub.audit.publish",

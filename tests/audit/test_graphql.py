@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from auth.principal import Principal
 from hub.audit import AuditTrail, Outcome
 from hub.audit.graphql import AccessLogConnection, access_log
+from hub.storage.offload import Offload
 from tests.audit._support import entry
 
 W = "wk_0001"
@@ -44,7 +45,8 @@ def _principal(scopes: set[str], worker_id: str | None = None) -> Principal:
 
 
 async def _run(trail: AuditTrail | None, principal: Principal, **variables: Any) -> Any:
-    context = SimpleNamespace(principal=principal, hub=SimpleNamespace(audit=trail))
+    hub = SimpleNamespace(audit=trail, offload=Offload())
+    context = SimpleNamespace(principal=principal, hub=hub)
     return await SCHEMA.execute(
         QUERY, variable_values={"w": W, "first": 10, **variables}, context_value=context
     )

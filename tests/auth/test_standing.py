@@ -158,7 +158,13 @@ def test_the_maximum_lifetime_is_at_least_the_access_ttl() -> None:
 
 def external(**env: str) -> AuthSettings:
     return AuthSettings.from_environ(
-        {"HUB_ENV": "production", "HUB_AUTH_ISSUER": IDP, "HUB_AUTH_JWKS_URL": JWKS_URL, **env}
+        {
+            "HUB_ENV": "production",
+            "HUB_AUTH_KEY_SECRET": "k" * 32,
+            "HUB_AUTH_ISSUER": IDP,
+            "HUB_AUTH_JWKS_URL": JWKS_URL,
+            **env,
+        }
     )
 
 

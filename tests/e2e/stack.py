@@ -20,11 +20,11 @@ from auth.server import HubAuthorizationServer
 from auth.settings import AuthSettings
 from auth.users import add_user, get_user
 from connectors.kit.auth.mtls import generate_certificates
+from connectors.sandbox.run import SANDBOX_MODULES, build_sandbox_app, sandbox_credentials
 from connectors.sandbox.serve import LoopbackServer
 from hub.app import create_app
 from hub.crosswalk import Pseudonymizer
 from hub.runtime import hub_services
-from hub.sandboxes import SANDBOX_MODULES, build_sandbox_app, sandbox_credentials
 from hub.settings import Settings
 from hub.storage import make_engine
 from hub.sync import sync_all

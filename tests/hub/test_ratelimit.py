@@ -82,7 +82,11 @@ async def test_an_unreachable_redis_falls_back_to_memory() -> None:
 async def test_refusals_are_audited_once_a_minute_per_bucket() -> None:
     recorded: list[list[AccessEntry]] = []
     clock = FakeClock()
-    audit = RefusalAudit(recorded.append, every=60, clock=clock)
+
+    async def record(entries: list[AccessEntry]) -> None:
+        recorded.append(entries)
+
+    audit = RefusalAudit(record, every=60, clock=clock)
     entry = AccessEntry("console-frontend", "wk_1", "graphql:rateLimited", "r1")
     for _ in range(100):
         await audit.refused(entry, "graphql", "console-frontend", "wk_1")
