@@ -9,7 +9,10 @@ The purpose comes from the token's ``purpose`` claim or the request's ``X-Purpos
   its; EMERGENCY needs the ``emergency`` scope; SELF_SERVICE is the only purpose of a ``self``
   token and is not open to other tokens (PURPOSE_NOT_ALLOWED);
 - an unknown purpose is refused at once (PURPOSE_INVALID); none is refused before any
-  personal data is read (PURPOSE_REQUIRED, see ``Principal.require_purpose``).
+  personal data is read (PURPOSE_REQUIRED, see ``Principal.require_purpose``);
+- STATISTICS is the purpose of the statistics run alone (``pmihub stats run``): it reads every
+  worker to count them and keeps only counts, so no token may declare it and no per-person
+  read is ever recorded under it (``hub.audit.entry.AccessEntry`` refuses one).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ class Purpose(StrEnum):
     CLAIM_PROCESSING = "CLAIM_PROCESSING"
     PLACEMENT_VERIFICATION = "PLACEMENT_VERIFICATION"
     SELF_SERVICE = "SELF_SERVICE"
+    STATISTICS = "STATISTICS"
     # a partner organisation's purposes, each bound to the worker's consent (hub/partners)
     CASE_ASSISTANCE = "CASE_ASSISTANCE"
     CLAIM_ASSISTANCE = "CLAIM_ASSISTANCE"
@@ -45,6 +49,9 @@ PARTNER_PURPOSES = frozenset(
     }
 )
 
+# The purposes a token may declare for a read about a person (STATISTICS is the run's own).
+PERSON_PURPOSES = frozenset(Purpose) - {Purpose.STATISTICS}
+
 
 PURPOSE_TEXT: dict[Purpose, tuple[str, str]] = {
     Purpose.EMERGENCY: ("Penanganan darurat", "Emergency response"),
@@ -60,9 +67,13 @@ PURPOSE_TEXT: dict[Purpose, tuple[str, str]] = {
     Purpose.LEGAL_AID: ("Bantuan hukum", "Legal aid"),
     Purpose.REPATRIATION_SUPPORT: ("Dukungan pemulangan", "Repatriation support"),
     Purpose.REINTEGRATION: ("Reintegrasi", "Reintegration"),
+    Purpose.STATISTICS: (
+        "Statistik agregat (tanpa data per orang)",
+        "Aggregate statistics (no per-person data)",
+    ),
 }
 
-_LIST = ", ".join(p.value for p in Purpose)
+_LIST = ", ".join(p.value for p in Purpose if p in PERSON_PURPOSES)
 
 
 def purpose_required() -> PurposeError:
@@ -91,6 +102,12 @@ def parse_purpose(value: str | None) -> Purpose:
 def check_allowed(purpose: Purpose, scopes: Iterable[str]) -> Purpose:
     """``purpose`` if a token with ``scopes`` may declare it, else ``PurposeError``."""
     held = frozenset(scopes)
+    if purpose is Purpose.STATISTICS:
+        raise _not_allowed(
+            purpose,
+            "hanya untuk proses statistik (pmihub stats run), tidak untuk data per orang",
+            "only the statistics run (pmihub stats run) uses it, never a per-person read",
+        )
     is_self = Scope.SELF in held
     if purpose is Purpose.SELF_SERVICE and not is_self:
         raise _not_allowed(purpose, "hanya untuk token pekerja (self)", "only for self tokens")
@@ -140,6 +157,7 @@ def _not_allowed(purpose: Purpose, why_id: str, why_en: str) -> PurposeError:
 
 __all__ = [
     "PARTNER_PURPOSES",
+    "PERSON_PURPOSES",
     "PURPOSE_TEXT",
     "Purpose",
     "check_allowed",

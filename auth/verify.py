@@ -98,6 +98,7 @@ def principal_from_claims(claims: dict[str, Any], purpose_header: str | None = N
         raise InvalidToken(TokenReason.INVALID_CLAIM, "scope")
     subject = claims["sub"]
     agency = claims.get("agency")
+    mission = claims.get("mission")
     return Principal(
         client_id=claims["client_id"],
         subject=subject,
@@ -108,6 +109,7 @@ def principal_from_claims(claims: dict[str, Any], purpose_header: str | None = N
         agency=agency if isinstance(agency, str) else None,
         purpose=resolve(claims.get("purpose"), purpose_header, scopes),
         worker_id=self_worker(subject, scopes),
+        mission=mission if isinstance(mission, str) else None,
         claims=dict(claims),
     )
 

@@ -196,12 +196,14 @@ def _mount_auth_commands() -> None:
     from hub.cases.cli import webhooks_cli
     from hub.cli_environment import open_database
     from hub.crosswalk.cli import crosswalk_cli
+    from hub.statistics.cli import stats_cli
 
     use_database(open_database)
     app.add_typer(auth_cli)
     app.add_typer(audit_cli)
     app.add_typer(crosswalk_cli)
     app.add_typer(webhooks_cli)
+    app.add_typer(stats_cli)
 
 
 _mount_auth_commands()

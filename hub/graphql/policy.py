@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from auth.purpose import PARTNER_PURPOSES, Purpose
+from auth.purpose import PARTNER_PURPOSES, PERSON_PURPOSES, Purpose
 from auth.scopes import Scope
 
 
@@ -44,7 +44,7 @@ class Gate(StrEnum):
     PUBLIC = "public"
 
 
-ALL_PURPOSES = frozenset(Purpose) - PARTNER_PURPOSES  # the agencies' and the worker's
+ALL_PURPOSES = PERSON_PURPOSES - PARTNER_PURPOSES  # the agencies' and the worker's
 DATA_PURPOSES = ALL_PURPOSES - {Purpose.SELF_SERVICE}
 CONSENT = "consent"  # a ROOT a partner may call, bound to a consent by its resolver
 

@@ -19,6 +19,8 @@ import pytest
 from sqlmodel import Session, col, select
 
 from auth.purpose import Purpose
+from auth.server import HubAuthorizationServer
+from auth.settings import AuthSettings
 from hub.audit.signing import AuditSigner
 from hub.audit.tables import AuditEntryRow
 from hub.cases.tables import DeliveryRow, WebhookRow
@@ -133,7 +135,15 @@ def test_no_path_locates_a_worker(stack: Stack, world: dict[str, Any]) -> None:
     body = stack.graphql("{ me { clientId } }", purpose="CASE_ASSISTANCE").json()
     assert body["errors"][0]["extensions"]["code"] == "PURPOSE_NOT_ALLOWED"
     # a token that mixes partner with an agency scope is not accepted
-    mixed = stack.mint_token("partner-sbmi", ["partner", "worker.identity:read"])
+    engine = make_engine(stack.environ["HUB_DATABASE_URL"])
+    server = HubAuthorizationServer(engine, AuthSettings.from_environ(stack.environ))
+    mixed = server.tokens.issue(
+        client_id="partner-sbmi",
+        subject="partner-sbmi",
+        scopes=["partner", "worker.identity:read"],
+        agency="SBMI",
+    ).value
+    engine.dispose()
     answer = stack.graphql("{ me { clientId } }", token=mixed, purpose="CASE_ASSISTANCE")
     assert answer.status_code == 401
     # the subscription is refused at connection_init (needs case:read): tests/cases/test_live
