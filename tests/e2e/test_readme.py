@@ -29,6 +29,7 @@ import pytest
 
 from connectors.sandbox.serve import free_port
 from hub.cli_environment import read_env_file
+from tests.console._support import fresh_code
 from tests.console.conftest import CHROMIUM_ARGS, chromium  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.e2e
@@ -282,6 +283,9 @@ def test_graphiql_and_the_console_work_offline_at_localhost_and_127_0_0_1(
                 page.wait_for_url("**/oauth/authorize?**")
                 page.fill("#username", officer["username"])
                 page.fill("#password", officer["password"])
+                page.click("button[value=approve]")
+                page.wait_for_selector("#code")  # the demo officer has TOTP, its key printed
+                page.fill("#code", fresh_code(officer["totp_secret"]))
                 page.click("button[value=approve]")
                 page.wait_for_selector("#who")
                 assert page.inner_text("#who") == officer["username"]
