@@ -120,6 +120,8 @@ def _error(exc: ReleaseError) -> GraphQLError:
 
 
 def _read(releases: Releases, release_id: str | None, table: str) -> StatisticsTable | None:
+    if release_id is None and releases.latest() is None:
+        return None  # nothing released yet: like an unknown table
     release = releases.resolve(release_id)
     body = releases.table(release.id, table)
     return statistics_table(release, body) if body is not None else None
@@ -134,7 +136,8 @@ def _names(releases: Releases) -> list[str]:
 class StatisticsQueries:
     @strawberry.field(
         description="One table of a statistics release (the latest published when `release` "
-        "is not given); null when the release has no such table (statistics:read)."
+        "is not given); null when the release has no such table or none is released yet "
+        "(statistics:read)."
     )
     async def coverage_statistics(
         self, info: Info, table: str, release: strawberry.ID | None = None
