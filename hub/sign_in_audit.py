@@ -3,8 +3,9 @@
 One entry per sign-in (outcome ``SIGN_IN``) or refusal (``REFUSED``): operation
 ``oauth:oidc:<outcome>[:<mission>]`` (``signedIn:HKG``, ``unmappedGroups``, ``stateInvalid``,
 ``idTokenAudience``...), the console's client id, the subject ``oidc:<sub>`` (or ``unknown``
-before the ID token is verified), and for a sign-in the officers' agency. No worker is
-involved: ``worker_id`` is empty, so these entries never appear in a worker's access log.
+before the ID token is verified), and for a sign-in the role's agency (``EMBASSY`` for
+officers). No worker is involved: ``worker_id`` is empty, so these entries never appear in a
+worker's access log.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import secrets
 from collections.abc import Awaitable, Callable
 
 from auth.oidc.routes import SignInEvent
-from auth.oidc.settings import OFFICER_AGENCY
 from hub.audit import AccessEntry, AuditUnavailable, Outcome
 from hub.observability import request_id
 
@@ -32,7 +32,7 @@ class SignInRecorder:
             subject=event.subject[:120],
             operation=":".join(filter(None, ("oauth:oidc", event.outcome, event.mission)))[:120],
             request_id=request_id.get() or secrets.token_hex(8),
-            agency=None if event.refused else OFFICER_AGENCY,
+            agency=event.agency,
             outcome=Outcome.REFUSED if event.refused else Outcome.SIGN_IN,
         )
         try:

@@ -54,6 +54,7 @@ class SignInEvent:
     subject: str  # oidc:<sub>, or "unknown" before the ID token is verified
     outcome: str  # "signedIn" or the refusal's code
     mission: str | None = None
+    agency: str | None = None  # the role's agency (EMBASSY for officers)
 
     @property
     def refused(self) -> bool:
@@ -236,7 +237,9 @@ class OidcHandlers:
             )
         except SQLAlchemyError as exc:
             return self.oauth._unavailable(exc)
-        if not await self._record(SignInEvent(client_id, user.username, "signedIn", user.mission)):
+        if not await self._record(
+            SignInEvent(client_id, user.username, "signedIn", user.mission, user.agency)
+        ):
             return self._refusal("auditUnavailable", client_id)
         return _forget(await self.oauth._respond(oauth, grant, user))
 
