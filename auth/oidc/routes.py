@@ -48,13 +48,15 @@ COOKIE_PATH = "/oauth/oidc"
 
 @dataclass(frozen=True, slots=True)
 class SignInEvent:
-    """One sign-in through the provider, for the audit trail (no personal data of workers)."""
+    """One sign-in, for the audit trail (no personal data of workers): through the provider
+    (``method`` "oidc") or at the hub's own login page ("password", auth/routes.py)."""
 
     client_id: str
-    subject: str  # oidc:<sub>, or "unknown" before the ID token is verified
+    subject: str  # oidc:<sub>, or "unknown" before the ID token is verified; a hub user's sub
     outcome: str  # "signedIn" or the refusal's code
     mission: str | None = None
-    agency: str | None = None  # the role's agency (EMBASSY for officers)
+    method: str = "oidc"
+    agency: str | None = None  # the user's role's agency (EMBASSY for officers)
 
     @property
     def refused(self) -> bool:
