@@ -240,7 +240,7 @@ class OidcHandlers:
         except SQLAlchemyError as exc:
             return self.oauth._unavailable(exc)
         if not await self._record(
-            SignInEvent(client_id, user.username, "signedIn", user.mission, user.agency)
+            SignInEvent(client_id, user.username, "signedIn", user.mission, agency=user.agency)
         ):
             return self._refusal("auditUnavailable", client_id)
         return _forget(await self.oauth._respond(oauth, grant, user))
