@@ -23,7 +23,7 @@ from graphql import GraphQLObjectType, GraphQLSchema
 from auth.access import Access
 from auth.errors import AuthError, Forbidden, PurposeError
 from auth.principal import Principal
-from hub.graphql.eager import eager
+from hub.graphql.eager import OneByOne, eager
 from hub.graphql.guard import auth_error
 from hub.graphql.policy import KIND_SCOPES, POLICY, SCOPE_SECTIONS, Gate, Rule
 
@@ -176,6 +176,8 @@ def _workers(result: Any) -> list[Any]:
 
     if isinstance(result, Worker):
         return [result]
+    if isinstance(result, OneByOne):
+        result = result.items
     if isinstance(result, list):
         return [w for w in result if isinstance(w, Worker)]
     return []

@@ -136,7 +136,10 @@ def _object(steps: list[tuple[str, Callable[[Any], Any], Complete]]) -> Complete
     def complete(value: Any) -> Any:
         if value is None:
             return None
-        return {name: finish(read(value)) for name, read, finish in frozen}
+        try:
+            return {name: finish(read(value)) for name, read, finish in frozen}
+        except AttributeError as exc:  # not the object the plan expects (an awaitable item)
+            raise GiveUp from exc
 
     return complete
 

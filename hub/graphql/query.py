@@ -16,6 +16,7 @@ from strawberry.types import Info
 from auth.errors import Forbidden
 from hub.audit.graphql import AccessLogConnection, access_log
 from hub.audit.witness_graphql import WitnessQueries
+from hub.graphql.eager import OneByOne
 from hub.graphql.enforce import lookup_scope
 from hub.graphql.errors import bad_input
 from hub.graphql.guard import auth_error
@@ -123,7 +124,7 @@ class Query(WitnessQueries):
         checked = [check_worker_id(str(i)) for i in ids]
         workers = await load_workers(ctx, checked)
         await prefetch(info, workers)
-        return workers
+        return OneByOne(workers) if len(workers) > 1 else workers
 
     @strawberry.field(description="A batch of workers by NIK, same order; null where unknown.")
     async def workers_by_nik(self, info: Info, niks: list[str]) -> list[Worker | None]:
@@ -133,7 +134,7 @@ class Query(WitnessQueries):
         found = await find_by_identifier(ctx, "nik", checked)
         workers = await load_workers(ctx, [found.get(n) for n in checked])
         await prefetch(info, workers)
-        return workers
+        return OneByOne(workers) if len(workers) > 1 else workers
 
     search_workers: WorkerConnection = strawberry.field(
         resolver=search_workers,

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import strawberry
 
+from hub.graphql.eager import OneByOne
 from hub.graphql.plain import PlainDataExecutor
 
 
@@ -84,6 +85,10 @@ class Query:
     async def later(self) -> list[Item]:
         return [_item(i) for i in range(3)]
 
+    @strawberry.field
+    def eventually(self) -> list[Item]:
+        return OneByOne([_item(i) for i in range(3)])
+
 
 PLAIN = strawberry.Schema(query=Query, execution_context_class=PlainDataExecutor)
 STOCK = strawberry.Schema(query=Query)
@@ -103,6 +108,7 @@ QUERIES = {
     "a resolver beside plain fields": "{ box { items { name shout quiet: shout(loud: false) } } }",
     "a null in a non-null field": "{ box { broken { id name tags { name } } } }",
     "a value the scalar refuses": "{ box { wrongInt { id count } } }",
+    "awaitable items": f"{{ eventually {{ {FIELDS} }} }}",
 }
 
 
