@@ -86,7 +86,13 @@ class BreakGlassService:
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), UTC)
 
-    def open(self, principal: Principal, worker_id: str, reason: str) -> BreakGlass:
+    def open(
+        self,
+        principal: Principal,
+        worker_id: str,
+        reason: str,
+        session: Session | None = None,
+    ) -> BreakGlass:
         if not principal.has(Scope.EMERGENCY) or principal.is_self:
             raise Forbidden(Scope.EMERGENCY)
         if not WORKER_ID_RE.fullmatch(worker_id):
@@ -105,11 +111,15 @@ class BreakGlassService:
             created_at=now,
             expires_at=now + timedelta(minutes=self.minutes),
         )
-        with Session(self.engine) as session:
+        grant = BreakGlass.of(row)
+        if session is not None:  # the caller's transaction, committed with its audit entry
             session.add(row)
-            session.commit()
-            session.refresh(row)
-            return BreakGlass.of(row)
+            session.flush()
+            return grant
+        with Session(self.engine) as own:
+            own.add(row)
+            own.commit()
+        return grant
 
     def active(self, principal: Principal, worker_id: str) -> BreakGlass | None:
         return self.active_for(principal, [worker_id]).get(worker_id)

@@ -180,6 +180,8 @@ class PurposeError(AuthError):
         super().__init__(message_id, message_en)
         self.code = code
         self.status_code = status
+        # (client id, subject, agency) of the verified token the purpose came with, if any
+        self.who: tuple[str, str, str | None] | None = None
 
 
 class BadBreakGlass(AuthError):

@@ -15,6 +15,7 @@ class Principal:
 
     ``subject`` is the token's ``sub``: the client id for client credentials, the officer's
     user name, or — for a ``self`` token — the hub worker id (then also ``worker_id``).
+    ``mission`` is an officer's mission code (the token's ``mission`` claim), else None.
     """
 
     client_id: str
@@ -26,11 +27,18 @@ class Principal:
     agency: str | None = None
     purpose: Purpose | None = None
     worker_id: str | None = None
+    mission: str | None = None
     claims: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def is_self(self) -> bool:
         return self.worker_id is not None
+
+    @property
+    def is_partner(self) -> bool:
+        """A partner organisation's token: it reads only what a worker consented to, and its
+        ``agency`` claim is the organisation's code (hub/partners)."""
+        return Scope.PARTNER in self.scopes
 
     def has(self, scope: str) -> bool:
         return scope in self.scopes

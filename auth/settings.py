@@ -17,20 +17,27 @@
 - ``HUB_AUTH_JWKS_MIN_REFETCH``: at most one JWKS refetch per this many seconds (30)
 - ``HUB_AUTH_JWKS_MAX_AGE``: a cached JWKS is refetched after this many seconds (3600)
 - ``HUB_AUTH_KEY_SECRET``: encrypts signing keys and webhook secrets at rest; required outside
-  HUB_ENV=test
+  HUB_ENV=test (with an external issuer too: the hub's own /oauth server still signs tokens)
 - ``HUB_BREAK_GLASS_MINUTES``: how long a break-glass grant lasts (60)
-- ``HUB_AUTH_DEMO``: demo mode, the login page for demo users (true when ``HUB_ENV=dev``)
+- ``HUB_AUTH_DEVICE_HOURS``: after a good TOTP code an officer may tick "remember this device";
+  the browser then skips the code (never the password) for this many hours (12; 0: never)
+- ``HUB_AUTH_DEMO``: demo mode, a banner on the login page (true when ``HUB_ENV=dev``)
 - ``HUB_AUTH_CONSOLE_REDIRECT``: the demo console's redirect URI
   (``<public url>/console/callback``)
+- ``HUB_OIDC_*``: sign-in through an external OpenID Connect provider (auth/oidc/settings.py)
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from auth.scopes import ALL_SCOPES
+
+if TYPE_CHECKING:
+    from auth.oidc.settings import OidcSettings
 
 DEV_KEY_SECRET = "pmihub-development-only-signing-key-secret"  # noqa: S105 (dev/test only)
 TRUE = ("1", "true", "yes", "on")
@@ -58,8 +65,10 @@ class AuthSettings:
     jwks_max_age: int = 3600
     key_secret: str = field(default=DEV_KEY_SECRET, repr=False)
     break_glass_minutes: int = 60
+    device_hours: int = 12
     demo: bool = False
     console_redirect_uri: str = "http://127.0.0.1:8000/console/callback"
+    oidc: OidcSettings | None = None
 
     @property
     def issuer(self) -> str:
@@ -88,7 +97,15 @@ class AuthSettings:
             _url(env, "HUB_AUTH_JWKS_URL", jwks_url)
         elif jwks_url is not None:
             raise AuthSettingsError("HUB_AUTH_JWKS_URL is set but HUB_AUTH_ISSUER is not")
-        secret = key_secret(env, required=issuer is None)
+        secret = key_secret(env)
+        from auth.oidc.settings import OidcSettings  # here: it imports this module's error
+
+        oidc = OidcSettings.from_environ(env, public_url)
+        if oidc is not None and issuer is not None:
+            raise AuthSettingsError(
+                "HUB_OIDC_ISSUER and HUB_AUTH_ISSUER exclude each other: with HUB_OIDC_* the "
+                "console signs in at the provider and uses the hub's own tokens"
+            )
         types = frozenset(
             t.strip().lower() for t in env.get("HUB_AUTH_TOKEN_TYPES", "at+jwt").split(",")
         ) - {""}
@@ -117,10 +134,12 @@ class AuthSettings:
             jwks_max_age=_int(env, "HUB_AUTH_JWKS_MAX_AGE", 3600),
             key_secret=secret,
             break_glass_minutes=_int(env, "HUB_BREAK_GLASS_MINUTES", 60),
+            device_hours=_int(env, "HUB_AUTH_DEVICE_HOURS", 12, minimum=0),
             demo=_bool(env, "HUB_AUTH_DEMO", default=mode == "dev"),
             console_redirect_uri=_url(
                 env, "HUB_AUTH_CONSOLE_REDIRECT", f"{public_url}/console/callback"
             ),
+            oidc=oidc,
         )
 
 
@@ -160,13 +179,14 @@ def _bool(env: Mapping[str, str], name: str, *, default: bool) -> bool:
     raise AuthSettingsError(f"{name} must be true or false, got {raw!r}")
 
 
-def key_secret(env: Mapping[str, str], *, required: bool = True) -> str:
+def key_secret(env: Mapping[str, str]) -> str:
     """``HUB_AUTH_KEY_SECRET``, at least 16 characters: it seals the token signing keys and
-    the webhook secrets. The development secret only under ``HUB_ENV=test`` (or, for the
-    signing keys, when an external provider signs the tokens: ``required=False``)."""
+    the webhook secrets, and keys the login page's CSRF tokens. The development secret only
+    under ``HUB_ENV=test``: an external issuer does not make it optional, since the hub's own
+    authorization server stays mounted and signs tokens."""
     secret = env.get("HUB_AUTH_KEY_SECRET")
     if not secret:
-        if required and env.get("HUB_ENV", "production") != "test":
+        if env.get("HUB_ENV", "production") != "test":
             raise AuthSettingsError(
                 "HUB_AUTH_KEY_SECRET is required outside HUB_ENV=test: it encrypts the "
                 "token signing keys and webhook secrets stored in the database"

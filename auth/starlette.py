@@ -53,7 +53,16 @@ async def authenticate(request: HTTPConnection, verifier: Verifier) -> Principal
             "Hanya satu X-Purpose per permintaan",
             "Only one X-Purpose per request",
         )
-    return principal_from_claims(claims, purposes[0] if purposes else None)
+    try:
+        return principal_from_claims(claims, purposes[0] if purposes else None)
+    except PurposeError as exc:  # a verified caller: the refusal can say who (audited)
+        agency = claims.get("agency")
+        exc.who = (
+            str(claims["client_id"]),
+            str(claims["sub"]),
+            agency if isinstance(agency, str) else None,
+        )
+        raise
 
 
 def error_response(error: AuthError) -> JSONResponse:

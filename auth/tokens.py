@@ -2,7 +2,8 @@
 
 Header: ``alg`` (from an allow-list of asymmetric algorithms, so ``none`` and HS256 signed with
 a public key fail), ``typ: at+jwt`` (required, not just checked when present), ``kid``.
-Claims: iss, aud, exp, iat, jti, client_id, scope, sub, plus ``purpose`` and ``agency``.
+Claims: iss, aud, exp, iat, jti, client_id, scope, sub, plus ``purpose``, ``agency`` and, for an
+officer, ``mission`` (the mission code the officer belongs to, ``auth.users``).
 
 Verification order: shape, header (alg, typ, kid), key, signature, then claims; each failure is
 an ``InvalidToken`` with its ``TokenReason``.
@@ -61,6 +62,7 @@ class TokenIssuer:
         scopes: Collection[str],
         agency: str | None = None,
         purpose: str | None = None,
+        mission: str | None = None,
         lifetime: int | None = None,
     ) -> IssuedToken:
         key = self.keys.signing_key()
@@ -83,6 +85,8 @@ class TokenIssuer:
             claims["agency"] = agency
         if purpose:
             claims["purpose"] = purpose
+        if mission:
+            claims["mission"] = mission
         header = {"alg": key.alg, "typ": "at+jwt", "kid": key.kid}
         payload = json.dumps(claims, separators=(",", ":")).encode()
         value = jws.serialize_compact(header, payload, key.key, algorithms=[key.alg])
@@ -145,7 +149,7 @@ def check_claims(
     for name in ("exp", "iat", "nbf"):
         if name in claims and not _numeric(claims[name]):
             raise InvalidToken(TokenReason.INVALID_CLAIM, name)
-    for name in ("scope", "purpose", "agency"):
+    for name in ("scope", "purpose", "agency", "mission"):
         if name in claims and not isinstance(claims[name], str):
             raise InvalidToken(TokenReason.INVALID_CLAIM, name)
     if claims["iss"] != issuer:

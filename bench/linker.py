@@ -62,7 +62,7 @@ Feed = list[tuple[str, list[PersonRecord]]]  # (agency, its records in feed orde
 async def read_feeds(scenario: Scenario, page: int = DEFAULT_PAGE) -> Feed:
     """Every agency's changes feed over ``scenario``, read through its connector from the
     sandbox app in this process: the records exactly as ``pmihub sync`` receives them."""
-    from hub.sandboxes import build_sandbox_app, sandbox_credentials
+    from connectors.sandbox.run import build_sandbox_app, sandbox_credentials
 
     feeds: Feed = []
     for name, package in CONNECTORS.items():

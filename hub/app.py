@@ -18,7 +18,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -27,7 +27,8 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
-from auth.errors import AuthError, RateLimited
+from auth.errors import AuthError, PurposeError, RateLimited
+from auth.oidc.provider import OidcProvider
 from auth.routes import oauth_routes
 from auth.sealing import SealError
 from auth.server import HubAuthorizationServer
@@ -45,6 +46,7 @@ from hub.edge import (
     SecurityHeaders,
     http_exception_response,
 )
+from hub.graphiql import graphiql_routes, offline_page
 from hub.graphql.audit import audit_entries
 from hub.graphql.context import HubContext
 from hub.graphql.live import HubTransportWSHandler, LiveContext
@@ -56,7 +58,14 @@ from hub.observability import (
     configure_tracing,
     default_metrics,
 )
-from hub.ratelimit import EdgeLimiter, OAuthLimit, RefusalAudit, build_limiter, graphql_refusal
+from hub.ratelimit import (
+    EdgeLimiter,
+    OAuthLimit,
+    RefusalAudit,
+    build_limiter,
+    graphql_refusal,
+    refusal_entry,
+)
 from hub.registry import build_connectors
 from hub.resilience import (
     DeadlineMiddleware,
@@ -66,6 +75,7 @@ from hub.resilience import (
 )
 from hub.service import Hub
 from hub.settings import Settings
+from hub.sign_in_audit import SignInRecorder
 from hub.storage import make_engine
 from hub.storage.migrate import upgrade
 
@@ -94,6 +104,8 @@ class HubGraphQL(EdgeRequests, GraphQL):
             max_batch_ids=settings.max_batch_ids,
         )
         super().__init__(schema, **kwargs)
+        if self.graphql_ide:
+            self.offline_ide_html = offline_page(self.graphql_ide_html)
         self.hub_ref = hub_ref
         self.limiter = limiter
         self.refusals = refusals
@@ -119,7 +131,8 @@ class HubGraphQL(EdgeRequests, GraphQL):
             and self.graphql_ide
             and "text/html" in request.headers.get("accept", "")
         ):
-            return await self.render_graphql_ide(request)  # dev only; the page POSTs its queries
+            # dev only; the page POSTs its queries and loads its scripts from the hub
+            return HTMLResponse(self.offline_ide_html)
         if request.method != "POST":
             return _error(
                 405,
@@ -129,6 +142,14 @@ class HubGraphQL(EdgeRequests, GraphQL):
             )
         try:
             principal = await authenticate(request, self.hub_ref["verifier"])
+        except PurposeError as exc:
+            if exc.who is not None:  # a verified token declaring a purpose it may not
+                client_id, subject, agency = exc.who
+                entry = refusal_entry(
+                    client_id, subject, "graphql:purpose", agency=agency, reason=exc.code
+                )
+                await self.refusals.refused(entry, client_id, subject, exc.code)
+            return error_response(exc)
         except AuthError as exc:
             return error_response(exc)
         except (SQLAlchemyError, SealError) as exc:  # the token store or its keys, not the token
@@ -244,6 +265,7 @@ def create_app(
         await hub.offload(hub.audit.record, entries)
 
     refusals = RefusalAudit(record_refusals)
+    oidc = OidcProvider(auth_settings.oidc) if auth_settings.oidc is not None else None
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -273,6 +295,8 @@ def create_app(
             checkpoints.cancel()
             await hub.aclose()
             await http.aclose()
+            if oidc is not None:
+                await oidc.aclose()
             await limiter.aclose()
             engine.dispose()
             if tracing is not None:
@@ -328,8 +352,14 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", MetricsEndpoint(metrics), methods=["GET"]),
-            *oauth_routes(auth_server, limit=OAuthLimit(limiter, refusals)),
+            *oauth_routes(
+                auth_server,
+                limit=OAuthLimit(limiter, refusals),
+                oidc=oidc,
+                audit=SignInRecorder(record_refusals),
+            ),
             *console_routes(),
+            *(graphiql_routes() if settings.dev else []),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),

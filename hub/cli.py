@@ -62,8 +62,7 @@ def sandbox(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
 ) -> None:
     """Run one agency sandbox: that agency's API, in its own dialect, over a scenario."""
-    from hub.sandboxes import run_sandbox
-
+    run_sandbox = _sandbox_runner()
     if agency not in SANDBOXES:
         raise fail(f"--agency must be one of {', '.join(SANDBOXES)}")
     try:
@@ -136,6 +135,7 @@ def serve(
     ] = 1,
 ) -> None:
     """Run the hub (GraphQL at /graphql) under uvicorn, in one process or several."""
+    from auth.settings import AuthSettings, AuthSettingsError
     from hub.gc_tuning import gc_threshold
     from hub.serving import serve as run
     from hub.settings import Settings, SettingsError
@@ -143,7 +143,8 @@ def serve(
     try:
         gc_threshold(os.environ)
         settings = Settings.from_environ()
-    except SettingsError as exc:
+        AuthSettings.from_environ(settings.environ)  # HUB_AUTH_*, HUB_OIDC_*: before any process
+    except (SettingsError, AuthSettingsError) as exc:
         raise fail(f"configuration error: {exc}") from None
     run(settings, host, port, workers)
 
@@ -164,6 +165,7 @@ def demo(
     """Start the four sandboxes and the hub with a population, sync, and print how to use it."""
     from hub.demo import Demo, DemoError
 
+    _sandbox_runner()  # the demo runs the sandboxes: a checkout only
     ports = {
         "kemnaker": kemnaker_port,
         "p2mi": p2mi_port,
@@ -178,27 +180,62 @@ def demo(
         raise fail(str(exc), code=1) from None
 
 
+def _sandbox_runner():  # type: ignore[no-untyped-def]
+    """The sandboxes ship in a checkout only, never in the production package."""
+    try:
+        from connectors.sandbox.run import run_sandbox
+    except ImportError:
+        raise fail(
+            "the agency sandboxes are not part of the production package: run them from a "
+            "checkout (make demo)"
+        ) from None
+    return run_sandbox
+
+
 def _mount_auth_commands() -> None:
-    from auth.cli import auth_cli
+    from auth.cli import auth_cli, use_database
     from hub.audit.cli import audit_cli
     from hub.cases.cli import webhooks_cli
+    from hub.cli_environment import open_database
     from hub.crosswalk.cli import crosswalk_cli
+    from hub.statistics.cli import stats_cli
 
+    use_database(open_database)
     app.add_typer(auth_cli)
     app.add_typer(audit_cli)
     app.add_typer(crosswalk_cli)
     app.add_typer(webhooks_cli)
+    app.add_typer(stats_cli)
 
 
 _mount_auth_commands()
 
 
 def main() -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from hub.cli_environment import (
+        CONFIG_ERRORS,
+        command_path,
+        fail_in_one_line,
+        load_demo_environment,
+        needs_database,
+        require_database,
+    )
+    from hub.storage import database_url
+
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    argv = sys.argv[1:]
     try:
+        if command_path(argv)[:1] != ("demo",):
+            load_demo_environment(os.environ)  # the running demo's, when HUB_ENV is unset
+        if needs_database(argv):
+            require_database(database_url())
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except (*CONFIG_ERRORS, SQLAlchemyError) as exc:
+        fail_in_one_line(exc)
 
 
 if __name__ == "__main__":

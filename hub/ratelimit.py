@@ -259,8 +259,10 @@ def refusal_entry(
     *,
     agency: str | None = None,
     purpose: str | None = None,
+    reason: str = "RATE_LIMITED",
 ) -> AccessEntry:
     return AccessEntry(
+        reason=reason,
         client_id=client_id,
         subject=subject,
         operation=operation,

@@ -81,7 +81,7 @@ class Settings:
             max_query_cost=_int(env, "HUB_MAX_QUERY_COST", 10_000),
             max_query_depth=_int(env, "HUB_MAX_QUERY_DEPTH", 12),
             max_body_bytes=_int(env, "HUB_MAX_BODY_BYTES", 1_048_576),
-            rate_limit_per_second=float(_int(env, "HUB_RATE_LIMIT_PER_SECOND", 100)),
+            rate_limit_per_second=positive_number(env, "HUB_RATE_LIMIT_PER_SECOND", 100.0),
             rate_limit_burst=_int(env, "HUB_RATE_LIMIT_BURST", 200),
             audit_checkpoint_seconds=float(_int(env, "HUB_AUDIT_CHECKPOINT_SECONDS", 3600)),
             match_policy=match_policy,

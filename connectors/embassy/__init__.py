@@ -15,13 +15,6 @@ from collections.abc import Mapping
 import httpx
 
 from connectors.embassy.client import EmbassyConnector
-from connectors.embassy.sandbox import (
-    DEV_CREDENTIALS,
-    create_app,
-    garbage,
-    render_error,
-    server_ssl,
-)
 from connectors.kit.auth.mtls import client_ssl_context
 from connectors.kit.limits import response_limits
 
@@ -60,12 +53,4 @@ def connect(
     return EmbassyConnector(http, batch_size=batch_size)
 
 
-__all__ = [
-    "DEV_CREDENTIALS",
-    "EmbassyConnector",
-    "connect",
-    "create_app",
-    "garbage",
-    "render_error",
-    "server_ssl",
-]
+__all__ = ["EmbassyConnector", "connect"]

@@ -15,7 +15,6 @@ from connectors.kit.auth.apikey import ApiKeyAuth
 from connectors.kit.limits import response_limits
 from connectors.p2mi.client import P2miConnector
 from connectors.p2mi.dialect import API_KEY_HEADER
-from connectors.p2mi.sandbox import DEV_CREDENTIALS, create_app, garbage, render_error
 
 
 def connect(
@@ -42,11 +41,4 @@ def connect(
     return P2miConnector(http, batch_size=batch_size)
 
 
-__all__ = [
-    "DEV_CREDENTIALS",
-    "P2miConnector",
-    "connect",
-    "create_app",
-    "garbage",
-    "render_error",
-]
+__all__ = ["P2miConnector", "connect"]

@@ -17,7 +17,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -29,7 +28,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from connectors.sandbox.data import SandboxData
 from connectors.sandbox.faults import ErrorRenderer, FaultInjection, FaultSettings
 from connectors.sandbox.ratelimit import RateLimit
-from schema.scenario.models import Person
+from schema.scenario.loader import ScenarioError, validate_people
 
 log = logging.getLogger("pmihub.sandbox")
 
@@ -61,13 +60,11 @@ def build_sandbox(
 ) -> Starlette:
     async def upsert_people(request: Request) -> Response:
         try:
-            body = json.loads(await request.body())
-            items = body if isinstance(body, list) else [body]
-            people = [Person.model_validate(item) for item in items]
+            people = validate_people(json.loads(await request.body()))
         except (json.JSONDecodeError, UnicodeDecodeError):
             return JSONResponse({"error": "body must be JSON"}, status_code=400)
-        except ValidationError as exc:
-            errors = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        except ScenarioError as exc:
+            errors = [str(issue) for issue in exc.issues]
             return JSONResponse({"error": "invalid person", "details": errors}, status_code=400)
         return JSONResponse({"upserted": data.upsert(people), "version": data.version})
 

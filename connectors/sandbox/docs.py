@@ -19,7 +19,7 @@ AGENCIES = {
 def render() -> str:
     parts = [
         "# The agency sandboxes and their dialects\n",
-        "Generated from each `connectors/<agency>/sandbox.py` docstring by "
+        "Generated from each `connectors/<agency>/sandbox/` docstring by "
         "`python -m connectors.sandbox.docs`.\n",
         "Every sandbox also serves `/_sandbox/faults`, `/_sandbox/people`, `/_sandbox/stats` "
         "and `/_sandbox/info` (see the README).\n",

@@ -22,6 +22,7 @@ FIELDS = (
     "request_id",
     "outcome",
     "prev_hash",
+    "reason",
 )
 
 
@@ -38,10 +39,14 @@ def stamp(moment: datetime) -> str:
 
 
 def canonical(values: dict[str, Any]) -> bytes:
-    """Every hashed field, in a fixed order, as compact JSON (``at`` to the microsecond)."""
+    """Every hashed field, in a fixed order, as compact JSON (``at`` to the microsecond).
+    ``reason`` (why an attempt was refused) is hashed only when there is one, so entries
+    written before it existed keep their hashes."""
     out: list[Any] = []
     for name in FIELDS:
-        value = values[name]
+        value = values.get(name) if name == "reason" else values[name]
+        if name == "reason" and value is None:
+            continue
         if name == "at":
             value = stamp(value)
         out.append(value)

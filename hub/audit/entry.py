@@ -16,13 +16,18 @@ CATEGORIES = (
     "consular",
     "case",
     "protection",
+    "access_log",  # who looked at the worker's data (accessLog)
 )
+
+
+STATISTICS = "STATISTICS"  # auth.purpose.Purpose.STATISTICS: the statistics run, no person
 
 
 class Outcome(StrEnum):
     READ = "READ"
     REFUSED = "REFUSED"
     BREAK_GLASS = "BREAK_GLASS"
+    SIGN_IN = "SIGN_IN"  # an officer signed in (auth.oidc); no worker's data
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +44,14 @@ class AccessEntry:
     categories: frozenset[str] = frozenset()
     grant_id: str | None = None
     outcome: Outcome = Outcome.READ
+    reason: str | None = None  # a refusal's error code and detail: ``FORBIDDEN case:write``
 
     def __post_init__(self) -> None:
         unknown = set(self.categories) - set(CATEGORIES)
         if unknown:
             raise ValueError(f"unknown audit categories: {', '.join(sorted(unknown))}")
+        if self.purpose == STATISTICS and self.worker_id is not None:
+            raise ValueError("the STATISTICS purpose is never combined with a per-person read")
 
 
 def encode_categories(categories: Iterable[str]) -> str:

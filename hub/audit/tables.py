@@ -30,6 +30,8 @@ class AuditEntryRow(SQLModel, table=True):
     grant_id: str | None = Field(default=None, max_length=80)
     request_id: str = Field(max_length=80)
     outcome: str = Field(max_length=20)  # hub.audit.entry.Outcome
+    # why an attempt was refused: the error code and its detail ("FORBIDDEN case:write")
+    reason: str | None = Field(default=None, max_length=200)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
 

@@ -7,8 +7,9 @@ INSERT and one head update.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from hub.audit.chain import GENESIS, as_utc, entry_hash
 from hub.audit.entry import AccessEntry, AuditUnavailable, encode_categories
@@ -34,6 +36,17 @@ LOCK_KEY = 0x504D_4948_4155_4454  # "PMIHAUDT": the advisory lock of the audit c
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass
+class AuditedChange:
+    """The session a change writes through, and the audit entries that commit with it."""
+
+    session: Session
+    entries: list[AccessEntry] = field(default_factory=list)
+
+    def record(self, *entries: AccessEntry) -> None:
+        self.entries.extend(entries)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,19 +82,31 @@ class AuditTrail:
             return
         try:
             with self.engine.connect() as conn:
-                seq, prev, exists = self._lock_head(conn)
-                at = as_utc(self.clock())
-                rows: list[dict[str, Any]] = []
-                for entry in entries:
-                    seq += 1
-                    values = _values(entry, seq, at, prev)
-                    prev = values["hash"] = entry_hash(values)
-                    rows.append(values)
-                conn.execute(insert(ENTRY), rows)
-                self._set_head(conn, seq, prev, exists)
+                self._append(conn, self._lock_head(conn), entries)
                 conn.commit()
         except (SQLAlchemyError, OSError) as exc:
             raise AuditUnavailable(type(exc).__name__) from exc
+
+    @contextmanager
+    def unit(self) -> Iterator[AuditedChange]:
+        """A change and its audit entries in one transaction: the chain is locked first, the
+        change writes through ``unit.session`` (``hub.storage.unit.writing``) and adds its
+        entries with ``unit.record``; both commit at the end of the block or neither does.
+        ``AuditUnavailable`` when the chain cannot be locked or written (nothing changed)."""
+        with self.engine.connect() as conn:
+            try:
+                head = self._lock_head(conn)
+            except (SQLAlchemyError, OSError) as exc:
+                raise AuditUnavailable(type(exc).__name__) from exc
+            with Session(bind=conn) as session:
+                change = AuditedChange(session)
+                yield change  # an exception here rolls the change back with the connection
+                session.flush()
+            try:
+                self._append(conn, head, change.entries)
+                conn.commit()
+            except (SQLAlchemyError, OSError) as exc:
+                raise AuditUnavailable(type(exc).__name__) from exc
 
     # -- administration -------------------------------------------------------------------------
 
@@ -140,6 +165,23 @@ class AuditTrail:
         return report_rows(self.engine, as_utc(since))
 
     # -- internals ------------------------------------------------------------------------------
+
+    def _append(
+        self, conn: Connection, head: tuple[int, str, bool], entries: Sequence[AccessEntry]
+    ) -> None:
+        """Insert ``entries`` after ``head`` (locked) and move the head; the caller commits."""
+        seq, prev, exists = head
+        if not entries:
+            return
+        at = as_utc(self.clock())
+        rows: list[dict[str, Any]] = []
+        for entry in entries:
+            seq += 1
+            values = _values(entry, seq, at, prev)
+            prev = values["hash"] = entry_hash(values)
+            rows.append(values)
+        conn.execute(insert(ENTRY), rows)
+        self._set_head(conn, seq, prev, exists)
 
     def _lock_head(self, conn: Connection) -> tuple[int, str, bool]:
         if self._postgres:
@@ -203,8 +245,9 @@ def _values(entry: AccessEntry, seq: int, at: datetime, prev: str) -> dict[str, 
         "grant_id": entry.grant_id,
         "request_id": entry.request_id,
         "outcome": str(entry.outcome),
+        "reason": entry.reason[:200] if entry.reason else None,
         "prev_hash": prev,
     }
 
 
-__all__ = ["AuditTrail", "Checkpoint", "VerifyReport"]
+__all__ = ["AuditTrail", "AuditedChange", "Checkpoint", "VerifyReport"]

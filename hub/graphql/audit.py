@@ -1,19 +1,32 @@
 """The audit entries of one GraphQL request, from what its resolvers returned and refused.
 
 The resolvers report each worker section they hand out (``HubContext.audit_returned``), so an
-alias or a fragment cannot hide a read from the trail.
+alias or a fragment cannot hide a read from the trail. A mutation writes its change and its
+audit entries in one transaction (``commit_audited``): if the trail cannot be written, the
+change is not made either, and a retry does not find a half-done first attempt.
 """
 
 from __future__ import annotations
 
-from hub.audit import AccessEntry, Outcome
+import logging
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
+
+from hub.audit import AccessEntry, AuditUnavailable, Outcome
+from hub.audit.trail import AuditedChange
 from hub.graphql.context import HubContext
+from hub.graphql.errors import hub_error
 from hub.observability import request_id
 
+log = logging.getLogger("pmihub.audit")
+T = TypeVar("T")
+Entry = Callable[..., AccessEntry]  # an AccessEntry with this request's who, why and when
 
-def audit_entries(ctx: HubContext) -> list[AccessEntry]:
+
+def _common(ctx: HubContext) -> dict[str, Any]:
     principal = ctx.principal
-    common = {
+    return {
         "client_id": principal.client_id,
         "subject": principal.subject,
         "operation": ctx.operation[:200],
@@ -21,9 +34,13 @@ def audit_entries(ctx: HubContext) -> list[AccessEntry]:
         "agency": principal.agency,
         "purpose": principal.purpose.value if principal.purpose else None,
     }
+
+
+def audit_entries(ctx: HubContext) -> list[AccessEntry]:
+    common = _common(ctx)
     entries = [
         AccessEntry(
-            **common,  # type: ignore[arg-type]
+            **common,
             worker_id=worker_id,
             categories=frozenset(categories),
             grant_id=ctx.grants_used.get(worker_id),
@@ -32,7 +49,7 @@ def audit_entries(ctx: HubContext) -> list[AccessEntry]:
     ]
     entries += [
         AccessEntry(
-            **common,  # type: ignore[arg-type]
+            **common,
             worker_id=worker_id,
             grant_id=grant_id,
             outcome=Outcome.BREAK_GLASS,
@@ -41,11 +58,41 @@ def audit_entries(ctx: HubContext) -> list[AccessEntry]:
     ]
     entries += [
         AccessEntry(
-            **common,  # type: ignore[arg-type]
+            **common,
             worker_id=worker_id,
             categories=frozenset(categories),
             outcome=Outcome.REFUSED,
+            reason=reason,
         )
-        for worker_id, categories in sorted(ctx.refused.items(), key=lambda item: item[0] or "")
+        for (worker_id, reason), categories in sorted(
+            ctx.refused.items(), key=lambda item: (item[0][0] or "", item[0][1] or "")
+        )
     ]
     return entries
+
+
+async def commit_audited(ctx: HubContext, change: Callable[[AuditedChange, Entry], T]) -> T:
+    """Run ``change`` (in a worker thread) in one transaction with the audit entries: the
+    request's entries so far and those ``change`` records (``unit.record(entry(...))``).
+    Both commit or neither: AUDIT_UNAVAILABLE leaves no change behind. An error ``change``
+    raises rolls it back and reaches the caller; the request's entries then stay pending."""
+    pending = audit_entries(ctx)
+    entry = partial(AccessEntry, **_common(ctx))
+
+    def run() -> T:
+        with ctx.hub.audit.unit() as unit:
+            unit.record(*pending)
+            return change(unit, entry)
+
+    try:
+        result = await ctx.hub.offload(run)
+    except AuditUnavailable as exc:
+        log.error("audit trail unavailable: the change is not made (%s)", exc.detail)
+        raise hub_error(exc.code, exc.message_id, exc.message_en) from None
+    ctx.returned.clear()  # written with the change
+    ctx.refused.clear()
+    ctx.opened_grants.clear()
+    return result
+
+
+__all__ = ["Entry", "audit_entries", "commit_audited"]

@@ -18,7 +18,9 @@ from strawberry.types import Info
 
 from auth.scopes import Scope
 from hub.audit import AccessEntry, AuditUnavailable
+from hub.audit.trail import AuditedChange
 from hub.cases import Actor, CaseError, CaseEvent
+from hub.graphql.audit import Entry, commit_audited
 from hub.graphql.errors import hub_error
 from hub.graphql.guard import require_purpose, require_scope
 from hub.graphql.live import LiveContext
@@ -129,21 +131,25 @@ class CaseMutations:
         require_scope(ctx, Scope.CASE_WRITE)
         worker_id = await _canonical_worker(ctx, str(input.worker_id))
         mission, agencies = await _mission_and_agencies(ctx, worker_id, input.mission_code)
-        try:
-            event = await ctx.hub.offload(
-                lambda: ctx.hub.cases.service.open(
-                    actor(ctx.principal),
-                    worker_id,
-                    input.kind,
-                    input.severity,
-                    input.summary,
-                    mission,
-                    agencies,
-                )
+
+        def change(unit: AuditedChange, entry: Entry) -> CaseEvent:
+            opened = ctx.hub.cases.service.open(
+                actor(ctx.principal),
+                worker_id,
+                input.kind,
+                input.severity,
+                input.summary,
+                mission,
+                agencies,
+                session=unit.session,
             )
+            unit.record(entry(worker_id=worker_id, categories=frozenset({"case"})))
+            return opened
+
+        try:
+            event = await commit_audited(ctx, change)
         except CaseError as exc:
             raise case_error(exc) from None
-        ctx.audit_returned(worker_id, "case")
         ctx.hub.cases.announce(event)
         stored = await ctx.hub.offload(ctx.hub.cases.service.get, event.case.id)
         return hub_case(stored or event.case)
@@ -166,14 +172,21 @@ class CaseMutations:
         current = await ctx.hub.offload(service.get, str(id)[:40])
         if current is None or not ctx.principal.may_read_worker(current.worker_id):
             raise hub_error("NOT_FOUND", "Kasus tidak ditemukan", "No such case", argument="id")
-        try:
-            event = await ctx.hub.offload(
-                lambda: service.update_status(actor(ctx.principal), current.id, status, note)
+
+        def change(unit: AuditedChange, entry: Entry) -> CaseEvent:
+            updated = service.update_status(
+                actor(ctx.principal), current.id, status, note, session=unit.session
             )
+            unit.record(entry(worker_id=current.worker_id, categories=frozenset({"case"})))
+            return updated
+
+        try:
+            event = await commit_audited(ctx, change)
         except CaseError as exc:
             raise case_error(exc) from None
-        ctx.audit_returned(current.worker_id, "case")
         ctx.hub.cases.announce(event)
+        if status == t.CaseStatus.CLOSED:  # consents bound to the case end with it
+            await ctx.hub.offload(ctx.hub.consents.close_case, current.id)
         return hub_case(await ctx.hub.offload(service.get, current.id))  # type: ignore[arg-type]
 
     @strawberry.mutation(
@@ -185,12 +198,21 @@ class CaseMutations:
     ) -> WebhookRegistration:
         ctx: HubContext = info.context
         require_purpose(ctx)
-        require_scope(ctx, Scope.CASE_READ)
+        partner = ctx.principal.agency if ctx.principal.is_partner else None
+        if partner is None:
+            require_scope(ctx, Scope.CASE_READ)
         if ctx.principal.is_self:
             raise hub_error("FORBIDDEN", "Tidak diizinkan", "Not allowed")
+        if partner is not None and mission_code is not None:
+            raise hub_error(
+                "BAD_USER_INPUT",
+                "Webhook organisasi pendamping menerima kasus yang didampinginya saja",
+                "A partner's webhook receives only the cases it accompanies",
+                argument="missionCode",
+            )
         try:
             hook, secret = await ctx.hub.offload(
-                ctx.hub.cases.webhooks.add, actor(ctx.principal), url, mission_code
+                ctx.hub.cases.webhooks.add, actor(ctx.principal), url, mission_code, partner
             )
         except CaseError as exc:
             raise case_error(exc) from None
@@ -208,7 +230,8 @@ class CaseMutations:
     async def remove_webhook(self, info: Info, id: strawberry.ID) -> bool:
         ctx: HubContext = info.context
         require_purpose(ctx)
-        require_scope(ctx, Scope.CASE_READ)
+        if not ctx.principal.is_partner:
+            require_scope(ctx, Scope.CASE_READ)
         removed = await ctx.hub.offload(
             ctx.hub.cases.webhooks.remove, str(id)[:40], ctx.principal.client_id
         )

@@ -17,6 +17,7 @@ from connectors.kit.errors import ConnectorError
 from hub.cases.records import HubCase
 from hub.crosswalk import Link
 from hub.graphql.errors import source_error
+from hub.partners import Consent
 from hub.service import Hub
 from hub.view.loaders import license_loader, record_loader
 from schema.clock import today
@@ -32,7 +33,8 @@ class HubContext:
     soft_errors: list[GraphQLError] = field(default_factory=list)
     # What this request returned of whom, for the audit trail (filled by the resolvers).
     returned: dict[str, set[str]] = field(default_factory=dict)
-    refused: dict[str | None, set[str]] = field(default_factory=dict)
+    # refused attempts: (worker id or None, why) -> the categories refused
+    refused: dict[tuple[str | None, str | None], set[str]] = field(default_factory=dict)
     operation: str = "anonymous"
     grants_used: dict[str, str] = field(default_factory=dict)
     opened_grants: dict[str, str] = field(default_factory=dict)
@@ -56,6 +58,25 @@ class HubContext:
         self._noted: set[tuple[str, tuple[str | int, ...]]] = set()
         self.grants: DataLoader[str, BreakGlass | None] = DataLoader(load_fn=self._load_grants)
         self.hub_cases: DataLoader[str, list[HubCase]] = DataLoader(load_fn=self._load_hub_cases)
+        self.partner_consents: DataLoader[str, list[Consent]] = DataLoader(
+            load_fn=self._load_partner_consents
+        )
+
+    async def _load_partner_consents(self, worker_ids: list[str]) -> list[list[Consent]]:
+        """A partner's consents from each worker, newest first: one read for the batch."""
+        org = self.principal.agency or ""
+        found = await self.hub.offload(self.hub.consents.for_partner, org, worker_ids)
+        return [found.get(worker_id, []) for worker_id in worker_ids]
+
+    async def consent(self, worker_id: str) -> Consent | None:
+        """A partner's consent in force from this worker for the purpose it declares."""
+        if not self.principal.is_partner:
+            return None
+        purpose = self.principal.purpose
+        for consent in await self.partner_consents.load(worker_id):
+            if consent.active and consent.purpose == purpose:
+                return consent
+        return None
 
     async def _load_hub_cases(self, worker_ids: list[str]) -> list[list[HubCase]]:
         """``HubCasesByWorkerIdLoader``: the hub's own cases, one query for the batch."""
@@ -67,7 +88,13 @@ class HubContext:
         return [found.get(worker_id) for worker_id in worker_ids]
 
     async def access(self, worker_id: str) -> Access:
-        """What this request's principal may see of one worker (one grant lookup per batch)."""
+        """What this request's principal may see of one worker (one grant lookup per batch);
+        a partner's consent is recorded with its reads (the audit entry's grant id)."""
+        if self.principal.is_partner:
+            consent = await self.consent(worker_id)
+            if consent is not None:
+                self.grants_used[worker_id] = consent.id
+            return Access(self.principal, worker_id, None, consent)
         grant = await self.grants.load(worker_id)
         if grant is not None:
             self.grants_used[worker_id] = grant.id
@@ -76,8 +103,11 @@ class HubContext:
     def audit_returned(self, worker_id: str, *categories: str) -> None:
         self.returned.setdefault(worker_id, set()).update(categories)
 
-    def audit_refused(self, worker_id: str | None, *categories: str) -> None:
-        self.refused.setdefault(worker_id, set()).update(categories)
+    def audit_refused(
+        self, worker_id: str | None, *categories: str, reason: str | None = None
+    ) -> None:
+        """A refused attempt, with why (``reason``: the error code and its detail)."""
+        self.refused.setdefault((worker_id, reason), set()).update(categories)
 
     async def _load_workers(self, ids: list[str]) -> list[tuple[str, list[Link]] | None]:
         canonical, links = await self.hub.offload(self._read_workers, ids)

@@ -8,6 +8,10 @@ builders through ``field_allowed``.
 
 A refusal is typed (PURPOSE_REQUIRED, PURPOSE_NOT_ALLOWED, FORBIDDEN naming the scope) and
 recorded in the audit trail with the category the entry declares.
+
+A partner token passes a ROOT entry only where the entry names ``partner``, and a SECTION or
+FIELD entry only where the worker's consent in force (for the purpose the token declares)
+opens the entry's consent category.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from auth.access import Access
 from auth.errors import AuthError, Forbidden, PurposeError
 from auth.principal import Principal
 from hub.graphql.eager import OneByOne, eager
-from hub.graphql.guard import auth_error
+from hub.graphql.guard import auth_error, refuse, why
 from hub.graphql.policy import KIND_SCOPES, POLICY, SCOPE_SECTIONS, Gate, Rule
 
 if TYPE_CHECKING:
@@ -81,8 +85,9 @@ def _section(original: Resolver, rule: Rule) -> Resolver:
         worker_id = str(source.id)
         access = await ctx.access(worker_id)
         if not allowed(access, rule):
-            ctx.audit_refused(worker_id, rule.category or "identity")
-            raise auth_error(Forbidden(rule.scope or "self"))
+            raise refuse(
+                ctx, Forbidden(rule.scope or "self"), worker_id, rule.category or "identity"
+            )
         result = original(source, info, **kwargs)
         return await result if isawaitable(result) else result
 
@@ -95,7 +100,10 @@ def admit(ctx: Any, rule: Rule, *, dev: bool) -> None:
     principal = ctx.principal
     try:
         purpose = principal.require_purpose() if rule.purposes is not None else None
-        if not (principal.is_self and rule.self_reads):
+        if principal.is_partner:
+            if rule.scopes and rule.partner is None:
+                raise Forbidden(rule.scopes[0])
+        elif not (principal.is_self and rule.self_reads):
             for scope in rule.scopes:
                 if dev and scope in rule.dev_open:
                     continue
@@ -109,14 +117,10 @@ def admit(ctx: Any, rule: Rule, *, dev: bool) -> None:
                 status=403,
             )
     except AuthError as exc:
-        _refused(ctx, rule)
+        record = getattr(ctx, "audit_refused", None)
+        if record is not None:
+            record(None, *((rule.category,) if rule.category else ()), reason=why(exc))
         raise auth_error(exc) from None
-
-
-def _refused(ctx: Any, rule: Rule) -> None:
-    record = getattr(ctx, "audit_refused", None)
-    if record is not None:
-        record(None, *((rule.category,) if rule.category else ()))
 
 
 def allowed(access: Access, rule: Rule) -> bool:
@@ -124,6 +128,14 @@ def allowed(access: Access, rule: Rule) -> bool:
     purpose = access.principal.purpose
     if purpose is None or (rule.purposes is not None and purpose not in rule.purposes):
         return False
+    if access.principal.is_partner:
+        consent = access.consent
+        return (
+            rule.partner is not None
+            and consent is not None
+            and consent.purpose == purpose
+            and consent.opens(rule.partner)
+        )
     return all(access.allows(s, self_reads=rule.self_reads) for s in rule.scopes or (None,))
 
 

@@ -24,15 +24,28 @@ def auth_error(error: AuthError, path: list[str | int] | None = None) -> GraphQL
     return graphql_error
 
 
+def why(error: AuthError) -> str:
+    """What the audit trail records as the reason of a refusal: the code and its detail."""
+    detail = getattr(error, "scope", None) or getattr(error, "argument", None)
+    return f"{error.code} {detail}" if detail else error.code
+
+
+def refuse(
+    ctx: HubContext, error: AuthError, worker_id: str | None = None, *categories: str
+) -> GraphQLError:
+    """Record the refused attempt, with why, and the typed error to raise."""
+    ctx.audit_refused(worker_id, *categories, reason=why(error))
+    return auth_error(error)
+
+
 def require_purpose(ctx: HubContext) -> None:
     """Every query for personal data declares its purpose, checked before any data is read."""
     try:
         ctx.principal.require_purpose()
     except AuthError as exc:
-        ctx.audit_refused(None)
-        raise auth_error(exc) from None
+        raise refuse(ctx, exc) from None
 
 
 def require_scope(ctx: HubContext, scope: str) -> None:
     if not ctx.principal.has(scope):
-        raise auth_error(Forbidden(scope)) from None
+        raise refuse(ctx, Forbidden(scope)) from None

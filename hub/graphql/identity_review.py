@@ -11,17 +11,24 @@ recorded in the audit trail against the workers it touched.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import strawberry
 from graphql import GraphQLError
+from sqlmodel import Session
 from strawberry.types import Info
 
 from auth.scopes import Scope
+from hub.audit.trail import AuditedChange
+from hub.crosswalk.linker import canonical_id
+from hub.graphql.audit import Entry, commit_audited
 from hub.graphql.errors import bad_input, hub_error
 from hub.graphql.guard import require_purpose, require_scope
 from hub.identity.review import Candidate, ReviewError, ReviewQueue
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from hub.graphql.context import HubContext
@@ -143,8 +150,6 @@ def _officer(ctx: HubContext) -> str:
 def _guard(info: Info) -> tuple[HubContext, ReviewQueue]:
     ctx: HubContext = info.context
     require_purpose(ctx)
-    if not ctx.principal.has(Scope.IDENTITY_ADMIN):
-        ctx.audit_refused(None)
     require_scope(ctx, Scope.IDENTITY_ADMIN)
     return ctx, ReviewQueue(ctx.hub.engine)
 
@@ -171,6 +176,10 @@ async def match_candidates(
         )
     last = _candidate_id(after, "after") if after is not None else None
     page = await _run(ctx, queue.pending, first, last)
+    if any(f.name == "edges" for s in info.selected_fields for f in s.selections):  # type: ignore[union-attr]
+        for candidate in page.items:  # agencies' local ids (KPJ, ID PMI) of these workers
+            for worker_id in {candidate.worker_id, candidate.record_worker_id} - {""}:
+                ctx.audit_returned(worker_id, "identity")
     edges = [MatchCandidateEdge(node=MatchCandidate.of(c), cursor=f"mc_{c.id}") for c in page.items]
     return MatchCandidateConnection(
         edges=edges,
@@ -181,26 +190,48 @@ async def match_candidates(
     )
 
 
+async def _decide(ctx: HubContext, decide: Callable[[Session], tuple[T, set[str]]]) -> T:
+    """A review decision and the identity entries of the workers it concerns, in one
+    transaction (``commit_audited``): no decision survives AUDIT_UNAVAILABLE."""
+
+    def change(unit: AuditedChange, entry: Entry) -> T:
+        result, workers = decide(unit.session)
+        categories = frozenset({"identity"})
+        unit.record(*(entry(worker_id=w, categories=categories) for w in sorted(workers - {""})))
+        return result
+
+    try:
+        return await commit_audited(ctx, change)
+    except ReviewError as exc:
+        raise _review_error(exc) from None
+    except GraphQLError:
+        raise
+    except Exception as exc:  # the database: never a stack trace to the client
+        raise _unavailable() from exc
+
+
 async def confirm_match(info: Info, id: strawberry.ID) -> MatchCandidate:
     """Resolver for ``confirmMatch(id)``."""
     ctx, queue = _guard(info)
-    candidate: Candidate = await _run(
-        ctx, queue.confirm, _candidate_id(str(id), "id"), _officer(ctx)
-    )
-    ctx.audit_returned(candidate.worker_id, "identity")
-    return MatchCandidate.of(candidate)
+    wanted, officer = _candidate_id(str(id), "id"), _officer(ctx)
+
+    def decide(session: Session) -> tuple[Candidate, set[str]]:
+        candidate = queue.confirm(wanted, officer, session)
+        return candidate, {candidate.worker_id}
+
+    return MatchCandidate.of(await _decide(ctx, decide))
 
 
 async def reject_match(info: Info, id: strawberry.ID) -> MatchCandidate:
     """Resolver for ``rejectMatch(id)``."""
     ctx, queue = _guard(info)
-    candidate: Candidate = await _run(
-        ctx, queue.reject, _candidate_id(str(id), "id"), _officer(ctx)
-    )
-    ctx.audit_returned(candidate.worker_id, "identity")
-    if candidate.record_worker_id:
-        ctx.audit_returned(candidate.record_worker_id, "identity")
-    return MatchCandidate.of(candidate)
+    wanted, officer = _candidate_id(str(id), "id"), _officer(ctx)
+
+    def decide(session: Session) -> tuple[Candidate, set[str]]:
+        candidate = queue.reject(wanted, officer, session)
+        return candidate, {candidate.worker_id, candidate.record_worker_id}
+
+    return MatchCandidate.of(await _decide(ctx, decide))
 
 
 async def split_worker(
@@ -224,10 +255,13 @@ async def split_worker(
             "Each record needs an agency and a local id",
             "records",
         )
-    new = await _run(ctx, queue.split, wanted, refs, _officer(ctx))
-    canonical = (await ctx.hub.offload(ctx.hub.crosswalk.canonical, [wanted])).get(wanted, wanted)
-    ctx.audit_returned(canonical, "identity")
-    ctx.audit_returned(new, "identity")
+    officer = _officer(ctx)
+
+    def decide(session: Session) -> tuple[tuple[str, str], set[str]]:
+        new = queue.split(wanted, refs, officer, session)
+        return (canonical_id(session, wanted), new), {canonical_id(session, wanted), new}
+
+    canonical, new = await _decide(ctx, decide)
     return SplitResult(worker_id=strawberry.ID(canonical), new_worker_id=strawberry.ID(new))
 
 

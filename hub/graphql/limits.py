@@ -120,7 +120,7 @@ class QueryCost(SchemaExtension):
             if cost > self.budget:
                 refused = getattr(context.context, "audit_refused", None)
                 if refused is not None:  # the audit trail records the refused attempt
-                    refused(None)
+                    refused(None, reason=f"QUERY_TOO_COSTLY {cost}>{self.budget}")
                 raise hub_error(
                     "QUERY_TOO_COSTLY",
                     f"Kueri terlalu mahal ({cost} > {self.budget})",

@@ -8,11 +8,16 @@ from typing import TYPE_CHECKING
 import strawberry
 from strawberry.types import Info
 
+from auth.breakglass import BreakGlass
 from auth.errors import AuthError
+from hub.audit import Outcome
+from hub.audit.trail import AuditedChange
 from hub.audit.witness_graphql import WitnessMutations
+from hub.graphql.audit import Entry, commit_audited
 from hub.graphql.cases import CaseMutations
+from hub.graphql.consents import ConsentMutations
 from hub.graphql.errors import hub_error
-from hub.graphql.guard import auth_error, require_purpose
+from hub.graphql.guard import refuse, require_purpose
 from hub.graphql.identity_review import IdentityReviewMutations
 from hub.graphql.query import check_worker_id
 
@@ -29,7 +34,7 @@ class BreakGlassGrant:
 
 
 @strawberry.type
-class Mutation(CaseMutations, IdentityReviewMutations, WitnessMutations):
+class Mutation(CaseMutations, IdentityReviewMutations, WitnessMutations, ConsentMutations):
     @strawberry.mutation(
         description="Lift field scopes for one worker for a limited time (scope: emergency). "
         "The reason must be substantive; every grant is recorded for review."
@@ -45,12 +50,16 @@ class Mutation(CaseMutations, IdentityReviewMutations, WitnessMutations):
             raise hub_error(
                 "NOT_FOUND", "Pekerja tidak ditemukan", "No such worker", argument="workerId"
             )
+
+        def change(unit: AuditedChange, entry: Entry) -> BreakGlass:
+            opened = ctx.hub.breakglass.open(ctx.principal, canonical, reason, unit.session)
+            unit.record(entry(worker_id=canonical, grant_id=opened.id, outcome=Outcome.BREAK_GLASS))
+            return opened
+
         try:
-            grant = await ctx.hub.offload(ctx.hub.breakglass.open, ctx.principal, canonical, reason)
-        except AuthError as exc:
-            ctx.audit_refused(canonical)  # a break-glass request that was refused
-            raise auth_error(exc) from None
-        ctx.opened_grants[canonical] = grant.id
+            grant = await commit_audited(ctx, change)
+        except AuthError as exc:  # a break-glass request that was refused
+            raise refuse(ctx, exc, canonical) from None
         return BreakGlassGrant(
             id=strawberry.ID(grant.id),
             worker_id=strawberry.ID(grant.worker_id),

@@ -52,9 +52,11 @@ async def prefetch(info: Info, workers: Iterable[Worker | None]) -> None:
     """Ask for what the selected sections of these workers will read, and wait for it."""
     batch = [w for w in workers if w is not None]
     sections = _sections(info.selected_fields)
-    if len(batch) < 2 or not sections:
-        return  # one worker: its sections ask for their records side by side anyway
     ctx: HubContext = info.context
+    if len(batch) < 2 or not sections or ctx.principal.is_partner:
+        # one worker: its sections ask for their records side by side anyway; a partner's
+        # reads depend on each worker's consent, which its sections look up themselves
+        return
     with contextlib.suppress(Exception):  # the sections meet the same failure and report it
         await _prefetch(ctx, batch, sections)
 

@@ -16,10 +16,11 @@ from strawberry.types import Info
 from auth.errors import Forbidden
 from hub.audit.graphql import AccessLogConnection, access_log
 from hub.audit.witness_graphql import WitnessQueries
+from hub.graphql.consents import Consent, consents
 from hub.graphql.eager import OneByOne
 from hub.graphql.enforce import lookup_scope
 from hub.graphql.errors import bad_input
-from hub.graphql.guard import auth_error
+from hub.graphql.guard import refuse
 from hub.graphql.identity_review import MatchCandidateConnection, match_candidates
 from hub.graphql.lookup import IDENTIFIERS, find_by_identifier
 from hub.graphql.prefetch import prefetch
@@ -111,8 +112,7 @@ class Query(WitnessQueries):
         ctx: HubContext = info.context
         missing = lookup_scope(ctx, IDENTIFIERS[name][0])
         if missing is not None:  # a KPJ that matches is BPJS membership
-            ctx.audit_refused(None, "identity")
-            raise auth_error(Forbidden(missing))
+            raise refuse(ctx, Forbidden(missing), None, "identity")
         worker_id = await find_by_identifier(ctx, name, [value])
         found = worker_id.get(value)
         return await load_worker(ctx, found) if found else None
@@ -150,6 +150,12 @@ class Query(WitnessQueries):
     access_log: AccessLogConnection = strawberry.field(
         resolver=access_log,
         description="Who looked at a worker's data, when and why (audit:read, or the worker).",
+    )
+
+    consents: list[Consent] = strawberry.field(
+        resolver=consents,
+        description="Consents to partner organisations: a worker's own (self), those given "
+        "to a partner (partner), or one worker's (case:read).",
     )
 
     @strawberry.field(description="Who is asking, as the hub sees the access token.")

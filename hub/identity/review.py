@@ -25,6 +25,7 @@ from hub.crosswalk.serial import hold_crosswalk_lock
 from hub.crosswalk.tables import AgencyRecordRow, RecordKeyRow, WorkerRow
 from hub.identity.tables import IdentityDecisionRow, MatchCandidateRow
 from hub.storage.members import member_of
+from hub.storage.unit import writing
 from schema.enums import MatchMethod
 
 RecordId = tuple[str, str]
@@ -112,10 +113,10 @@ class ReviewQueue:
 
     # -- deciding --------------------------------------------------------------------------
 
-    def confirm(self, candidate_id: int, officer: str) -> Candidate:
+    def confirm(self, candidate_id: int, officer: str, session: Session | None = None) -> Candidate:
         """The record is the candidate worker: its worker is merged into the candidate."""
         now = datetime.now(UTC)
-        with Session(self.engine) as s:
+        with writing(self.engine, session) as s:
             hold_crosswalk_lock(s.connection())
             row = self._pending(s, candidate_id)
             record = s.get(AgencyRecordRow, (row.agency, row.local_id))
@@ -149,22 +150,28 @@ class ReviewQueue:
             self._decide(s, row, CONFIRMED, officer, now)
             s.add(_decision("CONFIRM", (row.agency, row.local_id), target, officer, now, row.id))
             self._supersede_others(s, row)
-            s.commit()
+            s.flush()
             return self._view(s, row)
 
-    def reject(self, candidate_id: int, officer: str) -> Candidate:
+    def reject(self, candidate_id: int, officer: str, session: Session | None = None) -> Candidate:
         """The record is not the candidate worker, now and on every later sync."""
         now = datetime.now(UTC)
-        with Session(self.engine) as s:
+        with writing(self.engine, session) as s:
             hold_crosswalk_lock(s.connection())
             row = self._pending(s, candidate_id)
             target = canonical_id(s, row.worker_id)
             self._decide(s, row, REJECTED, officer, now)
             s.add(_decision("REJECT", (row.agency, row.local_id), target, officer, now, row.id))
-            s.commit()
+            s.flush()
             return self._view(s, row)
 
-    def split(self, worker_id: str, records: Sequence[RecordId], officer: str) -> str:
+    def split(
+        self,
+        worker_id: str,
+        records: Sequence[RecordId],
+        officer: str,
+        session: Session | None = None,
+    ) -> str:
         """Move ``records`` out of the worker to a new worker; return its id. The two are
         kept apart from then on."""
         wanted = list(dict.fromkeys(records))
@@ -176,7 +183,7 @@ class ReviewQueue:
                 "records",
             )
         now = datetime.now(UTC)
-        with Session(self.engine) as s:
+        with writing(self.engine, session) as s:
             hold_crosswalk_lock(s.connection())
             worker = s.get(WorkerRow, worker_id)
             if worker is None:
@@ -229,7 +236,7 @@ class ReviewQueue:
                 s.add(_decision("SPLIT", rid, current, officer, now))
             for rid in staying:
                 s.add(_decision("SPLIT", rid, new, officer, now))
-            s.commit()
+            s.flush()
             return new
 
     # -- helpers ---------------------------------------------------------------------------

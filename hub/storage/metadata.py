@@ -7,11 +7,14 @@ import importlib
 TABLE_MODULES = (
     "hub.crosswalk.tables",
     "auth.models",
+    "auth.oidc.models",
     "hub.audit.tables",
     "hub.cases.tables",
     "hub.audit.publish",
     "hub.identity.tables",
     "hub.search.tables",
+    "hub.statistics.tables",
+    "hub.partners.tables",
 )
 
 

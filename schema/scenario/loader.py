@@ -72,6 +72,27 @@ def validate_scenario(raw: Any, source: str = "scenario") -> Scenario:
     return scenario
 
 
+def validate_people(raw: Any, source: str = "people") -> list[Person]:
+    """One person or a list of people, in the scenario's format (an agency block may be one
+    record or a list); raise ScenarioError naming each problem by JSON path (``$[0].p2mi``)."""
+    items = raw if isinstance(raw, list) else [raw]
+    singles = _listify_blocks({"people": items})
+    people: list[Person] = []
+    issues: list[ScenarioIssue] = []
+    for index, item in enumerate(items):
+        try:
+            people.append(Person.model_validate(item))
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                issue = _issue({**err, "loc": ("people", index, *err["loc"])}, singles)
+                issues.append(
+                    ScenarioIssue("$" + issue.path.removeprefix("$.people"), issue.message)
+                )
+    if issues:
+        raise ScenarioError(issues, source)
+    return people
+
+
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:

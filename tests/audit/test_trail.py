@@ -83,3 +83,49 @@ def test_a_dropped_table_fails_closed(trail: AuditTrail, engine: Engine) -> None
         conn.execute(text("DROP TABLE audit_entry"))
     with pytest.raises(AuditUnavailable):
         trail.record([entry(1)])
+
+
+def test_a_refusal_says_why_and_the_reason_is_hashed(trail: AuditTrail, engine: Engine) -> None:
+    from hub.audit.chain import entry_hash, row_values
+
+    refused = entry(
+        4, outcome=Outcome.REFUSED, categories=frozenset(), reason="FORBIDDEN case:write"
+    )
+    trail.record([entry(1), refused])
+    plain, why = _rows(engine)
+    assert plain.reason is None and why.reason == "FORBIDDEN case:write"
+    # an entry without a reason hashes as entries did before the column existed
+    assert entry_hash({**row_values(plain), "reason": None}) == plain.hash
+    assert trail.verify().ok
+    with Session(engine) as session:  # rewriting why is caught
+        session.exec(text("UPDATE audit_entry SET reason = 'PURPOSE_REQUIRED' WHERE seq = 2"))  # type: ignore[call-overload]
+        session.commit()
+    assert not trail.verify().ok
+
+
+def test_a_change_commits_with_its_entries_or_not_at_all(trail: AuditTrail, engine: Engine) -> None:
+    from datetime import UTC, datetime
+
+    from hub.crosswalk.tables import WorkerRow
+
+    def workers() -> set[str]:
+        with Session(engine) as session:
+            return set(session.exec(select(WorkerRow.id)).all())
+
+    at = datetime(2026, 12, 4, tzinfo=UTC)
+    with trail.unit() as unit:  # both commit
+        unit.session.add(WorkerRow(id="wk_unit_1", created_at=at))
+        unit.record(entry(1, worker_id="wk_unit_1"))
+    assert "wk_unit_1" in workers() and [r.worker_id for r in _rows(engine)] == ["wk_unit_1"]
+    with pytest.raises(ValueError), trail.unit() as unit:  # the change fails: nothing is kept
+        unit.session.add(WorkerRow(id="wk_unit_2", created_at=at))
+        unit.record(entry(2, worker_id="wk_unit_2"))
+        raise ValueError("the change refuses")
+    assert "wk_unit_2" not in workers() and len(_rows(engine)) == 1
+    assert trail.verify().ok
+    with engine.begin() as conn:  # the trail cannot be written: the change is not made either
+        conn.execute(text("DROP TABLE audit_entry"))
+    with pytest.raises(AuditUnavailable), trail.unit() as unit:
+        unit.session.add(WorkerRow(id="wk_unit_3", created_at=at))
+        unit.record(entry(3, worker_id="wk_unit_3"))
+    assert "wk_unit_3" not in workers()

@@ -10,10 +10,10 @@ from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
 from auth.breakglass import BreakGlassService
-from auth.cli import auth_cli
 from auth.principal import Principal
 from auth.settings import AuthSettings
 from auth.verify import LocalVerifier
+from hub.cli import app as auth_cli
 from hub.storage import make_engine
 
 

@@ -73,6 +73,7 @@ def external_settings() -> AuthSettings:
     return AuthSettings.from_environ(
         {
             "HUB_ENV": "production",
+            "HUB_AUTH_KEY_SECRET": "k" * 32,
             "HUB_AUTH_ISSUER": IDP,
             "HUB_AUTH_JWKS_URL": JWKS_URL,
             "HUB_AUTH_JWKS_MIN_REFETCH": "30",

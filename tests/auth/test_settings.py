@@ -39,8 +39,16 @@ def test_production_needs_a_key_secret_and_is_not_demo() -> None:
 
 
 def test_an_external_issuer() -> None:
+    external = {
+        "HUB_AUTH_ISSUER": "https://sso.example/realms/pmi",
+        "HUB_AUTH_JWKS_URL": "https://sso.example/realms/pmi/certs",
+    }
+    # the hub's own /oauth server stays mounted and signs tokens: never under a public secret
+    with pytest.raises(AuthSettingsError, match="HUB_AUTH_KEY_SECRET is required"):
+        AuthSettings.from_environ(external)
     settings = AuthSettings.from_environ(
         {
+            "HUB_AUTH_KEY_SECRET": "k" * 32,
             "HUB_AUTH_ISSUER": "https://sso.example/realms/pmi",
             "HUB_AUTH_JWKS_URL": "https://sso.example/realms/pmi/certs",
             "HUB_AUTH_AUDIENCE": "pmihub-api",

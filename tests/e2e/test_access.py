@@ -268,7 +268,7 @@ def test_a_client_over_its_rate_gets_429_with_retry_after(stack: Stack) -> None:
     from hub.app import create_app
     from hub.settings import Settings
 
-    env = {**stack.environ, "HUB_RATE_LIMIT_PER_SECOND": "1", "HUB_RATE_LIMIT_BURST": "2"}
+    env = {**stack.environ, "HUB_RATE_LIMIT_PER_SECOND": "0.001", "HUB_RATE_LIMIT_BURST": "2"}
     with LoopbackServer(create_app(Settings.from_environ(env))) as hub:
         headers = {"Authorization": f"Bearer {stack.token()}"}
         answers = [

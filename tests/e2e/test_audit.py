@@ -98,13 +98,20 @@ def test_refusals_and_break_glass_are_recorded(stack: Stack) -> None:
         BY_NIK, {"nik": nurhayati}, client="kemnaker-system", purpose="PLACEMENT_VERIFICATION"
     )  # socialSecurity, consular, cases refused
     refused = [r for r in entries_for(stack, worker_id) if r.outcome == "REFUSED"]
-    assert refused and set(refused[-1].categories.split(",")) == {
+    last = [r for r in refused if r.request_id == refused[-1].request_id]  # one per reason
+    assert {c for r in last for c in r.categories.split(",")} == {
         "social_security",
         "consular",
         "case",
         "contact",
     }
-    assert refused[-1].client_id == "kemnaker-system"
+    assert {r.reason for r in last} == {
+        "FORBIDDEN social_security:read",
+        "FORBIDDEN consular:read",
+        "FORBIDDEN case:read",
+        "FORBIDDEN worker.contact:read",
+    }
+    assert {r.client_id for r in last} == {"kemnaker-system"}
     mutation = (
         """mutation($id: ID!, $r: String!) { breakGlass(workerId: $id, reason: $r) { id } }"""
     )

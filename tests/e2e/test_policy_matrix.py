@@ -1,13 +1,13 @@
 """The declared access policy, walked over HTTP against a running hub.
 
-For every token (no scope, each single scope, each demo role, a worker's own token) and every
-purpose (none and each of the five), the expected outcome of every Query field, every Worker
-section, the phone and every Mutation field is read from ``hub.graphql.policy`` and checked
-against the answer: allowed, or refused with its typed error (PURPOSE_REQUIRED,
-PURPOSE_NOT_ALLOWED, FORBIDDEN naming the scope); and the audit entry of each request holds
-the categories the answer carried, or the refusal. Requests are batched: one document for the
-root fields and one for the sections per token and purpose, one request per mutation (with
-input that fails after the gate, so nothing changes).
+For every token (no scope, each single scope, each demo role, a worker's own token, a partner
+organisation's token holding the worker's consent) and every purpose (none and each one), the
+expected outcome of every Query field, every Worker section, the phone and every Mutation field
+is read from ``hub.graphql.policy`` and checked against the answer: allowed, or refused with
+its typed error (PURPOSE_REQUIRED, PURPOSE_NOT_ALLOWED, FORBIDDEN naming the scope); and the
+audit entry of each request holds the categories the answer carried, or the refusal. Requests
+are batched: one document for the root fields and one for the sections per token and purpose,
+one request per mutation (with input that fails after the gate, so nothing changes).
 """
 
 from __future__ import annotations
@@ -28,8 +28,11 @@ from auth.purpose import Purpose, check_allowed
 from auth.scopes import Scope
 from auth.server import HubAuthorizationServer
 from auth.settings import AuthSettings
+from hub.audit.signing import AuditSigner
 from hub.audit.tables import AuditEntryRow
 from hub.graphql.policy import POLICY, Gate, Rule
+from hub.partners import ConsentLedger, PartnerRegistry
+from hub.partners.ledger import SELF, Capture
 from hub.storage import make_engine
 from tests.e2e.stack import Stack
 
@@ -37,7 +40,9 @@ pytestmark = pytest.mark.e2e
 
 SITI = "3506124508900003"
 PURPOSES: list[str | None] = [None, *(p.value for p in Purpose)]
-SINGLE = "matrix-single"  # a client registered here holding every scope but self
+SINGLE = "matrix-single"  # a client registered here holding every scope but self and partner
+PARTNER_ORG = "MATRIX_ORG"  # a partner organisation siti consented to (CONSENT below)
+CONSENT = (Purpose.CASE_ASSISTANCE, frozenset({"identity", "case"}))
 
 ROOTS = {  # one selection per Query field (the sections are the other document)
     "worker": "worker(id: $id) { id }",
@@ -53,6 +58,7 @@ ROOTS = {  # one selection per Query field (the sections are the other document)
     "sources": "sources { agency }",
     "missions": "missions { code phone }",
     "auditCheckpoints": "auditCheckpoints(first: 1) { id }",
+    "consents": "consents(workerId: $id) { id }",
 }
 SECTIONS = {
     "identity": "identity { fullName phone }",
@@ -75,6 +81,11 @@ MUTATIONS = {  # input each resolver refuses after the gate: nothing changes
     "splitWorker": f'splitWorker(workerId: "{BAD}", records: []) {{ workerId }}',
     "breakGlass": f'breakGlass(workerId: "{BAD}", reason: "x") {{ id }}',
     "witnessAuditCheckpoints": 'witnessAuditCheckpoints(webhookId: "none")',
+    "grantConsent": 'grantConsent(input: {organisation: "NONE", purpose: LEGAL_AID, '
+    'categories: ["identity"]}) { id }',
+    "revokeConsent": 'revokeConsent(id: "none") { id }',
+    "referCase": f'referCase(workerId: "{BAD}", consentId: "none", kind: ABUSE, summary: "x") '
+    "{ id }",
 }
 VARIABLES = {"id": "ID!", "nik": "String!", "r": "[_Any!]!"}
 REFUSALS = {"FORBIDDEN", "PURPOSE_REQUIRED", "PURPOSE_NOT_ALLOWED"}
@@ -90,12 +101,24 @@ class Caller:
     def is_self(self) -> bool:
         return Scope.SELF in self.scopes
 
+    @property
+    def is_partner(self) -> bool:
+        return Scope.PARTNER in self.scopes
+
+    def own_purpose(self) -> str:
+        if self.is_self:
+            return "SELF_SERVICE"
+        return CONSENT[0].value if self.is_partner else "CASE_HANDLING"
+
 
 def expect_root(rule: Rule, caller: Caller, purpose: str | None) -> str | None:
     """None (allowed) or the error code the policy declares (never dev in these tests)."""
     if rule.purposes is not None and purpose is None:
         return "PURPOSE_REQUIRED"
-    if not (caller.is_self and rule.self_reads) and not set(rule.scopes) <= caller.scopes:
+    if caller.is_partner:
+        if rule.scopes and rule.partner is None:
+            return "FORBIDDEN"
+    elif not (caller.is_self and rule.self_reads) and not set(rule.scopes) <= caller.scopes:
         return "FORBIDDEN"
     if rule.purposes is not None and purpose is not None and Purpose(purpose) not in rule.purposes:
         return "PURPOSE_NOT_ALLOWED"
@@ -105,6 +128,9 @@ def expect_root(rule: Rule, caller: Caller, purpose: str | None) -> str | None:
 def expect_field(rule: Rule, caller: Caller, purpose: str) -> bool:
     if rule.purposes is not None and Purpose(purpose) not in rule.purposes:
         return False
+    if caller.is_partner:  # what siti's consent opens, for its purpose only
+        consented, categories = CONSENT
+        return rule.partner is not None and purpose == consented and rule.partner in categories
     if caller.is_self:
         return rule.self_reads
     return set(rule.scopes) <= caller.scopes
@@ -113,7 +139,11 @@ def expect_field(rule: Rule, caller: Caller, purpose: str) -> bool:
 @pytest.fixture(scope="module")
 def callers(stack: Stack) -> list[Caller]:
     engine = make_engine(stack.environ["HUB_DATABASE_URL"])
-    every = frozenset(Scope) - {Scope.SELF}
+    every = frozenset(Scope) - {Scope.SELF, Scope.PARTNER}
+    org, partner_secret = PartnerRegistry(engine).add(PARTNER_ORG, name="Matrix", contact="m")
+    ConsentLedger(engine, AuditSigner.from_environ(stack.environ)).grant(
+        worker_of(stack), PARTNER_ORG, CONSENT[0], CONSENT[1], Capture(SELF, "matrix")
+    )
     _, secret = add_client(
         engine,
         client_id=SINGLE,
@@ -141,6 +171,8 @@ def callers(stack: Stack) -> list[Caller]:
         Caller("officer", OFFICER_SCOPES, stack.mint_token("petugas.kbri", sorted(OFFICER_SCOPES)))
     )
     out.append(Caller("self", frozenset({Scope.SELF}), stack.mint_token(siti, ["self"])))
+    partner = token(org.client_id, str(partner_secret), None)
+    out.append(Caller("partner", frozenset({Scope.PARTNER}), partner))
     return out
 
 
@@ -199,6 +231,16 @@ def audit_rows(stack: Stack, prefix: str) -> dict[str, list[AuditEntryRow]]:
     return by_operation
 
 
+def reason(extensions: dict[str, Any]) -> str:
+    """The reason the audit trail records for a refusal: the code and the scope it names."""
+    scope = extensions.get("scope")
+    return f"{extensions['code']} {scope}" if scope else str(extensions["code"])
+
+
+def refusal_reasons(rows: list[AuditEntryRow]) -> set[str | None]:
+    return {row.reason for row in rows if row.outcome == "REFUSED"}
+
+
 def categories(rows: list[AuditEntryRow], outcome: str, worker_id: str | None) -> set[str]:
     return {
         c
@@ -216,6 +258,8 @@ def test_the_declared_policy_holds_for_every_field_token_and_purpose(
     variables = {"id": siti, "nik": SITI, "r": [{"__typename": "Worker", "id": siti}]}
     checked: list[tuple[str, str, str | None]] = []
     expected_audit: dict[str, tuple[set[str], set[str], bool]] = {}
+    expected_reasons: dict[str, set[str]] = defaultdict(set)
+    refused_at_the_edge: set[str] = set()
     for n, caller in enumerate(callers):
         for purpose in PURPOSES:
             try:
@@ -225,10 +269,11 @@ def test_the_declared_policy_holds_for_every_field_token_and_purpose(
                 answer = post(stack, caller, purpose, "{ me { clientId } }", {})
                 assert answer.status_code == 403, (caller.label, purpose)
                 assert answer.json()["errors"][0]["extensions"]["code"] == "PURPOSE_NOT_ALLOWED"
+                refused_at_the_edge.add(caller.token)
                 continue
             # the root fields, one request each (a refused non-null root field nulls the rest)
             refused: set[str] = set()
-            returned_identity = False
+            returned: set[str] = set()
             any_refusal = False
             name = f"MatrixRoots{n}x{purpose}"
             for field, selection in ROOTS.items():
@@ -246,16 +291,15 @@ def test_the_declared_policy_holds_for_every_field_token_and_purpose(
                     assert errors[(field,)]["scope"] in rule.scopes
                 if want is not None:
                     any_refusal = True
+                    expected_reasons[name].add(reason(errors[(field,)]))
                     if rule.category:
                         refused.add(rule.category)
                 elif rule.category == "identity" and field != "matchCandidates":
-                    returned_identity = True
+                    returned.add("identity")  # matchCandidates: totalCount only, no worker
+                elif rule.category == "access_log":
+                    returned.add("access_log")  # reading who looked is recorded too
                 checked.append((caller.label, f"Query.{field}", purpose))
-            expected_audit[name] = (
-                refused,
-                {"identity"} if returned_identity else set(),
-                any_refusal,
-            )
+            expected_audit[name] = (refused, returned, any_refusal)
             # the Worker sections, through worker(id:)
             name = f"MatrixSections{n}x{purpose}"
             sections = " ".join(SECTIONS.values())
@@ -267,8 +311,13 @@ def test_the_declared_policy_holds_for_every_field_token_and_purpose(
                 assert body["data"] == {"worker": None}
                 assert errors[("worker",)]["code"] == root_error
                 expected_audit[name] = (set(), set(), True)
+                expected_reasons[name].add(reason(errors[("worker",)]))
                 continue
             assert purpose is not None
+            if caller.is_partner and purpose != CONSENT[0].value:  # no consent for it: unknown
+                assert body == {"data": {"worker": None}}, (purpose, body)
+                expected_audit[name] = (set(), set(), False)
+                continue
             worker = body["data"]["worker"]
             read: set[str] = set()
             refused = set()
@@ -285,6 +334,7 @@ def test_the_declared_policy_holds_for_every_field_token_and_purpose(
                     assert error is not None and error["code"] == "FORBIDDEN"
                     assert error["scope"] in rule.scopes
                     refused.add(rule.category or "")
+                    expected_reasons[name].add(reason(error))
                 checked.append((caller.label, f"Worker.{section}", purpose))
             if worker["identity"] is not None:
                 phone = POLICY["Identity.phone"]
@@ -295,10 +345,12 @@ def test_the_declared_policy_holds_for_every_field_token_and_purpose(
                 else:
                     assert worker["identity"]["phone"] is None and error["code"] == "FORBIDDEN"
                     refused.add("contact")
+                    expected_reasons[name].add(reason(error))
                 checked.append((caller.label, "Identity.phone", purpose))
             expected_audit[name] = (refused - {""}, read, bool(refused))
     # every request's audit entries: refusals with their categories, reads with theirs
     rows = audit_rows(stack, "Matrix")
+    rows["graphql:purpose"] = audit_rows(stack, "graphql:purpose")["graphql:purpose"]
     for name, (refused, read, any_refusal) in expected_audit.items():
         entries = rows.get(name, [])
         target = None if name.startswith("MatrixRoots") else siti
@@ -309,14 +361,28 @@ def test_the_declared_policy_holds_for_every_field_token_and_purpose(
         if any_refusal:
             assert any(e.outcome == "REFUSED" for e in entries), name
         assert categories(entries, "READ", siti) == read, (name, entries)
+        # each refusal says why: the code and the scope it lacked
+        assert refusal_reasons(entries) == expected_reasons[name], name
+    # a purpose a token may not declare is refused before GraphQL runs, and recorded too
+    edge = {(row.client_id, row.subject) for row in rows.get("graphql:purpose", [])}
+    assert refused_at_the_edge
+    for token in refused_at_the_edge:
+        caller = next(c for c in callers if c.token == token)
+        assert who(stack, caller) in edge, caller.label
     assert len({c for c, _, _ in checked}) == len(callers)
+
+
+def who(stack: Stack, caller: Caller) -> tuple[str, str]:
+    body = post(stack, caller, None, "{ me { clientId subject } }", {}).json()
+    return body["data"]["me"]["clientId"], body["data"]["me"]["subject"]
 
 
 def test_every_mutation_is_gated_as_declared_and_changes_nothing(
     stack: Stack, callers: list[Caller]
 ) -> None:
+    reasons: dict[str, str] = {}
     for n, caller in enumerate(callers):
-        purpose = "SELF_SERVICE" if caller.is_self else "CASE_HANDLING"
+        purpose = caller.own_purpose()
         for field, selection in MUTATIONS.items():
             rule = POLICY[f"Mutation.{field}"]
             name = f"MatrixMutation{n}x{field}"
@@ -328,14 +394,17 @@ def test_every_mutation_is_gated_as_declared_and_changes_nothing(
                 assert code not in REFUSALS, (caller.label, field, body["errors"])
             else:
                 assert code == want, (caller.label, field, body["errors"])
+                reasons[name] = reason(body["errors"][0]["extensions"])
     rows = audit_rows(stack, "MatrixMutation")
     for n, caller in enumerate(callers):
         for field in MUTATIONS:
             entries = rows.get(f"MatrixMutation{n}x{field}", [])
             assert not [e for e in entries if e.outcome == "READ"], (caller.label, field)
-            purpose = "SELF_SERVICE" if caller.is_self else "CASE_HANDLING"
+            purpose = caller.own_purpose()
             if expect_root(POLICY[f"Mutation.{field}"], caller, purpose) is not None:
-                assert [e for e in entries if e.outcome == "REFUSED"], (caller.label, field)
+                refusals = [e for e in entries if e.outcome == "REFUSED"]
+                assert refusals, (caller.label, field)
+                assert {e.reason for e in refusals} == {reasons[f"MatrixMutation{n}x{field}"]}
 
 
 def test_every_root_and_section_of_the_policy_is_in_the_matrix() -> None:

@@ -18,12 +18,12 @@ from auth.demo import register_demo
 from auth.settings import AuthSettings
 from connectors.sandbox.app import SandboxConfig
 from connectors.sandbox.data import SandboxData
+from connectors.sandbox.run import SANDBOX_MODULES, sandbox_credentials
 from hub.app import create_app
 from hub.crosswalk import Pseudonymizer
 from hub.observability.metrics import HubMetrics
 from hub.registry import build_connectors
 from hub.resilience import DeadlineMiddleware, wrap_connectors
-from hub.sandboxes import SANDBOX_MODULES, sandbox_credentials
 from hub.settings import Settings
 from hub.storage import make_engine
 from hub.storage.migrate import upgrade

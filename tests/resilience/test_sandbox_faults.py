@@ -14,7 +14,8 @@ from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 
 from connectors.kit.errors import AgencyRateLimited, AgencyTimeout, AgencyUnavailable, BadResponse
-from connectors.p2mi import connect, create_app
+from connectors.p2mi import connect
+from connectors.p2mi.sandbox import create_app
 from connectors.sandbox.app import SandboxConfig
 from connectors.sandbox.data import SandboxData
 from hub.resilience import BreakerState, CircuitOpen, ResilientConnector, request_deadline

@@ -8,8 +8,9 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from connectors.embassy import EmbassyConnector, connect, create_app
+from connectors.embassy import EmbassyConnector, connect
 from connectors.embassy.dialect import CONTENT_TYPE, NS, NS_SOAP, PATH, soap_action
+from connectors.embassy.sandbox import create_app
 from connectors.sandbox.app import SandboxConfig
 from connectors.sandbox.data import SandboxData
 from schema.scenario import Scenario

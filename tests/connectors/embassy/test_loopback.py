@@ -9,8 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from connectors.embassy import EmbassyConnector, connect, create_app, server_ssl
+from connectors.embassy import EmbassyConnector, connect
 from connectors.embassy.dialect import PATH
+from connectors.embassy.sandbox import create_app, server_ssl
 from connectors.kit.auth.mtls import CertPaths, client_ssl_context, generate_certificates
 from connectors.kit.errors import AgencyTimeout, AgencyUnavailable
 from connectors.sandbox.app import SandboxConfig

@@ -8,7 +8,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from connectors.p2mi import P2miConnector, connect, create_app
+from connectors.p2mi import P2miConnector, connect
+from connectors.p2mi.sandbox import create_app
 from connectors.sandbox.app import SandboxConfig
 from connectors.sandbox.data import SandboxData
 from schema.scenario import Scenario

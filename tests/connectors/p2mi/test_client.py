@@ -11,7 +11,8 @@ from starlette.applications import Starlette
 
 import connectors.p2mi as p2mi
 from connectors.kit.base import Connector, LookupKey
-from connectors.p2mi import P2miConnector, connect, create_app
+from connectors.p2mi import P2miConnector, connect
+from connectors.p2mi.sandbox import create_app
 from connectors.sandbox.app import SandboxConfig
 from connectors.sandbox.data import SandboxData
 from schema.enums import (

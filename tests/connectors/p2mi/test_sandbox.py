@@ -10,7 +10,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from connectors.p2mi import create_app, render_error
+from connectors.p2mi.sandbox import create_app, render_error
 from connectors.sandbox.app import SandboxConfig
 from connectors.sandbox.data import SandboxData, encode_cursor
 
@@ -391,3 +391,22 @@ def test_render_error_falls_back_to_a_generic_indonesian_text() -> None:
             }
         ],
     }
+
+
+async def test_sandbox_people_takes_a_single_agency_block_as_the_scenario_format_does(
+    api: httpx.AsyncClient,
+) -> None:
+    # given: one person whose P2MI block is a single record, not a list (SCENARIO.md allows it)
+    one = {**TWICE_REGISTERED, "kemnaker": {"jobSeekerId": "AK1-2015-000001"}}
+    one["p2mi"] = {"pmiId": "PMI-3302-2020-0000009", "passportKnown": "A2000002"}
+    bad = {**one, "p2mi": {"pmiId": "PMI-3302-2020-0000009", "oops": 1}}
+    # when
+    added = await api.post("/_sandbox/people", json=one)
+    refused = await api.post("/_sandbox/people", json=[one, bad])
+    found = await api.post("/api/v1/pmi/batch", json={"idPmi": ["PMI-3302-2020-0000009"]})
+    # then
+    assert added.status_code == 200, added.text
+    assert added.json()["upserted"] == 1
+    assert [row["idPmi"] for row in found.json()["data"]] == ["PMI-3302-2020-0000009"]
+    assert refused.status_code == 400
+    assert refused.json()["details"] == ["$[1].p2mi.oops: unknown key"]

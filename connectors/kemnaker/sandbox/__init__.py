@@ -3,7 +3,7 @@
 REST/JSON with snake_case Indonesian field names, ISO 8601 dates, cursor pagination
 (``?cursor=...&limit=...``, ``next_cursor`` in the answer, null on the last page; a ``limit``
 above the maximum page size is cut to it) and OAuth 2.0 client credentials against the
-agency's own token endpoint (``sandbox_oauth``). Errors: ``{"kode", "pesan", "message"}``.
+agency's own token endpoint (``sandbox.oauth``). Errors: ``{"kode", "pesan", "message"}``.
 
 =====================================  =====================  ==============================
 route                                  scope                  answer
@@ -66,14 +66,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from connectors.kemnaker.models import well_formed_id, well_formed_nik
-from connectors.kemnaker.sandbox_native import (
+from connectors.kemnaker.sandbox.native import (
     JobSeekerIndex,
     garbage,
     licence,
     render_error,
 )
-from connectors.kemnaker.sandbox_native import job_seeker as render_job_seeker
-from connectors.kemnaker.sandbox_oauth import OAuthClient, TokenServer
+from connectors.kemnaker.sandbox.native import job_seeker as render_job_seeker
+from connectors.kemnaker.sandbox.oauth import OAuthClient, TokenServer
 from connectors.sandbox.app import SandboxConfig, build_sandbox
 from connectors.sandbox.data import SandboxData, decode_cursor, encode_cursor
 from schema.clock import now

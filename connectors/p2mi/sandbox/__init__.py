@@ -71,8 +71,8 @@ from connectors.p2mi.dialect import (
     SYSTEM,
     format_date,
 )
-from connectors.p2mi.render import P2miView
-from connectors.p2mi.sandbox_input import ApiError, Problem, int_param, search_body
+from connectors.p2mi.sandbox.render import P2miView
+from connectors.p2mi.sandbox.requests import ApiError, Problem, int_param, search_body
 from connectors.sandbox.app import SandboxConfig, build_sandbox
 from connectors.sandbox.data import SandboxData, decode_cursor, encode_cursor
 from schema.clock import today

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
 from connectors.embassy.dialect import NS, SYSTEM, Operation, is_nik, is_passport, is_record_id
-from connectors.embassy.render import EmbassyView, render_record
+from connectors.embassy.sandbox.render import EmbassyView, render_record
 from connectors.embassy.soap import SoapError, client_error, element, sub
 from connectors.sandbox.app import SandboxConfig
 from connectors.sandbox.data import SandboxData, decode_cursor, encode_cursor

@@ -65,7 +65,7 @@ from starlette.routing import Route
 
 from connectors.bpjs.crypto import encrypt_text
 from connectors.bpjs.dialect import BASE, MESSAGES, OK, SYSTEM
-from connectors.bpjs.render import ParticipantIndex, peserta
+from connectors.bpjs.sandbox.render import ParticipantIndex, peserta
 from connectors.kit.auth.hmac import CONS_ID, SIGNATURE, TIMESTAMP, USER_KEY, signature_valid
 from connectors.sandbox.app import SandboxConfig, build_sandbox
 from connectors.sandbox.data import SandboxData, decode_cursor, encode_cursor

@@ -79,8 +79,9 @@ from connectors.embassy.dialect import (
     PATH,
     parse_soap_action,
 )
-from connectors.embassy.operations import OPERATIONS, Context
-from connectors.embassy.render import EmbassyView
+from connectors.embassy.sandbox.operations import OPERATIONS, Context
+from connectors.embassy.sandbox.render import EmbassyView
+from connectors.embassy.sandbox.wsdl import wsdl
 from connectors.embassy.soap import (
     CLIENT,
     MUST_UNDERSTAND,
@@ -92,7 +93,6 @@ from connectors.embassy.soap import (
     open_envelope,
     qs,
 )
-from connectors.embassy.wsdl import wsdl
 from connectors.kit.auth.mtls import generate_certificates, server_ssl_kwargs
 from connectors.sandbox.app import SandboxConfig, build_sandbox
 from connectors.sandbox.data import SandboxData
