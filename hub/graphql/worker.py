@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -304,17 +305,20 @@ async def consented(ctx: HubContext, worker_id: str) -> bool:
 
 async def load_worker(ctx: HubContext, worker_id: str | None) -> Worker | None:
     """The worker, or None when unknown, or when a ``self`` principal asks for anyone else
-    (answered exactly as for a worker that does not exist)."""
+    (answered exactly as for a worker that does not exist), or a partner holds no consent."""
     if worker_id is None:
         return None
-    return _worker(ctx, await ctx.workers.load(worker_id))
+    return await _consented(ctx, _worker(ctx, await ctx.workers.load(worker_id)))
 
 
 async def load_workers(ctx: HubContext, worker_ids: list[str | None]) -> list[Worker | None]:
     """``load_worker`` for a batch, in one crosswalk read and no task per worker."""
     wanted = [i for i in dict.fromkeys(worker_ids) if i is not None]
     found = dict(zip(wanted, await ctx.workers.load_many(wanted), strict=True))
-    return [_worker(ctx, found[i]) if i is not None else None for i in worker_ids]
+    workers = [_worker(ctx, found[i]) if i is not None else None for i in worker_ids]
+    if ctx.principal.is_partner:  # one consent look-up for the batch (a DataLoader)
+        workers = list(await asyncio.gather(*(_consented(ctx, w) for w in workers)))
+    return workers
 
 
 def _worker(ctx: HubContext, found: tuple[str, list[Link]] | None) -> Worker | None:
@@ -323,6 +327,10 @@ def _worker(ctx: HubContext, found: tuple[str, list[Link]] | None) -> Worker | N
     canonical, links = found
     if not ctx.principal.may_read_worker(canonical):
         return None
-    if ctx.principal.is_partner and not await consented(ctx, canonical):
-        return None
     return Worker(id=strawberry.ID(canonical), view=WorkerView(canonical, links, ctx.records))
+
+
+async def _consented(ctx: HubContext, worker: Worker | None) -> Worker | None:
+    if worker is None or not ctx.principal.is_partner:
+        return worker
+    return worker if await consented(ctx, str(worker.id)) else None
