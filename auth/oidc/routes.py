@@ -56,7 +56,7 @@ class SignInEvent:
     outcome: str  # "signedIn" or the refusal's code
     mission: str | None = None
     method: str = "oidc"
-    agency: str | None = None  # a hub user's; the provider's officers have OFFICER_AGENCY
+    agency: str | None = None  # the user's role's agency (EMBASSY for officers)
 
     @property
     def refused(self) -> bool:
@@ -239,7 +239,9 @@ class OidcHandlers:
             )
         except SQLAlchemyError as exc:
             return self.oauth._unavailable(exc)
-        if not await self._record(SignInEvent(client_id, user.username, "signedIn", user.mission)):
+        if not await self._record(
+            SignInEvent(client_id, user.username, "signedIn", user.mission, agency=user.agency)
+        ):
             return self._refusal("auditUnavailable", client_id)
         return _forget(await self.oauth._respond(oauth, grant, user))
 

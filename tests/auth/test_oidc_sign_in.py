@@ -183,7 +183,9 @@ async def test_an_officer_signs_in_at_the_provider_and_gets_a_hub_token(hub: Hub
     assert claims["mission"] == "HKG" and claims["agency"] == "EMBASSY"
     assert set(claims["scope"].split()) == {"worker.identity:read", "placement:read"}
     assert claims["iss"] == ISSUER  # the hub's own token, not the provider's
-    assert hub.events == [SignInEvent("console-frontend", "oidc:budi.hkg", "signedIn", "HKG")]
+    assert hub.events == [
+        SignInEvent("console-frontend", "oidc:budi.hkg", "signedIn", "HKG", agency="EMBASSY")
+    ]
     # the refresh grant finds the provider account too
     refreshed = await hub.browser.post(
         f"{ISSUER}/oauth/token",
