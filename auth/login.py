@@ -67,7 +67,7 @@ class CsrfGuard:
     def check(self, nonce: str | None, token: str | None) -> bool:
         if not nonce or not token or len(nonce) > 100:
             return False
-        return hmac.compare_digest(self.token_for(nonce), token)
+        return hmac.compare_digest(self.token_for(nonce).encode(), token.encode())
 
 
 # The scopes asked for, in a few plain-language lines (a person reads this, not a client).

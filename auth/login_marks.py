@@ -45,7 +45,7 @@ class LoginMarks:
         if len(parts) != 3 or not parts[0] or not parts[1].isdigit():
             return None
         name, expires = parts[0], int(parts[1])
-        if not hmac.compare_digest(self._make(kind, name, expires, bound), mark):
+        if not hmac.compare_digest(self._make(kind, name, expires, bound).encode(), mark.encode()):
             return None
         return name if expires > now else None
 

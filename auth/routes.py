@@ -42,7 +42,7 @@ from auth.login import CSRF_COOKIE, CSRF_FIELD, CsrfGuard, code_page, login_page
 from auth.login_marks import DEVICE_COOKIE, LoginMarks
 from auth.oauth_request import HubOAuth2Request, read_oauth_request
 from auth.oidc.provider import OidcProvider
-from auth.oidc.routes import OidcHandlers, SignInAudit
+from auth.oidc.routes import OidcHandlers, SignInAudit, SignInEvent
 from auth.server import METADATA_PATH, OAUTH_PREFIX, HubAuthorizationServer
 from auth.starlette import error_response
 from auth.throttle import LoginThrottle
@@ -85,6 +85,7 @@ class OAuthHandlers:
         self._hashing: anyio.CapacityLimiter | None = None
         self._login_limiter: anyio.CapacityLimiter | None = None
         self.oidc: OidcHandlers | None = None  # sign-in at an external provider, if configured
+        self.audit: SignInAudit | None = None  # records sign-ins (the hub's audit trail)
 
     async def token(self, request: Request) -> Response:
         return await self._endpoint(request, "token", self.server.create_token_response)
@@ -210,9 +211,11 @@ class OAuthHandlers:
                 )
         except SQLAlchemyError as exc:
             return self._unavailable(exc)
+        client_id = oauth.payload.client_id or ""
         if user is None:
             self.throttle.failed(address, username)
             if second:
+                await self._record(SignInEvent(client_id, username, "wrongCode", method="password"))
                 text = ("Kode salah atau sudah dipakai", "Wrong or already used code")
                 return await self._code(request, oauth, username, error=text, status_code=401)
             text = ("Nama pengguna atau kata sandi salah", "Wrong user name or password")
@@ -221,11 +224,28 @@ class OAuthHandlers:
         if not second and user.second_factor and not await self._remembered(request, username):
             return await self._code(request, oauth, username, error=None)
         self.throttle.succeeded(address, username)
+        event = SignInEvent(
+            client_id, user.subject, "signedIn", user.mission, "password", user.agency or None
+        )
+        if not await self._record(event):
+            return message_page(
+                503,
+                ("Masuk dihentikan", "Sign-in stopped"),
+                (
+                    "Jejak audit tidak dapat dicatat; masuk dihentikan",
+                    "The audit trail cannot be written; the sign-in was stopped",
+                ),
+                code="auditUnavailable",
+            )
         response = await self._respond(oauth, grant, user)
         response.delete_cookie(CSRF_COOKIE, path=_cookie_path(request))
         if remember and self.server.settings.device_hours:
             await self._remember(request, response, username, now)
         return response
+
+    async def _record(self, event: SignInEvent) -> bool:
+        """Record a sign-in (False: it could not be, and then it does not go through)."""
+        return True if self.audit is None else await self.audit(event)
 
     async def _remembered(self, request: Request, username: str) -> bool:
         """Whether this browser carries a good "remember this device" mark for ``username``."""
@@ -405,8 +425,10 @@ def oauth_routes(
     audit: SignInAudit | None = None,
 ) -> list[BaseRoute]:
     """The routes to add to the hub's Starlette app (``/oauth/...`` and the metadata); with
-    ``oidc``, also the sign-in at that provider (``auth.oidc.routes``), recorded by ``audit``."""
+    ``oidc``, also the sign-in at that provider (``auth.oidc.routes``). ``audit`` records
+    sign-ins, at the login page and through the provider."""
     h = OAuthHandlers(server, limit=limit)
+    h.audit = audit
     extra: list[BaseRoute] = []
     if oidc is not None:
         h.oidc = OidcHandlers(h, oidc, audit=audit)

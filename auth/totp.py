@@ -22,7 +22,7 @@ from auth.sealing import seal, unseal
 
 ISSUER = "PMI Hub"
 DIGITS, INTERVAL, DRIFT_STEPS = 6, 30, 1
-CODE_RE = re.compile(r"\d{6}")
+CODE_RE = re.compile(r"[0-9]{6}")  # ASCII only: \d would take other scripts' digits
 
 
 def new_secret() -> str:

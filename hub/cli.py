@@ -135,6 +135,7 @@ def serve(
     ] = 1,
 ) -> None:
     """Run the hub (GraphQL at /graphql) under uvicorn, in one process or several."""
+    from auth.settings import AuthSettings, AuthSettingsError
     from hub.gc_tuning import gc_threshold
     from hub.serving import serve as run
     from hub.settings import Settings, SettingsError
@@ -142,7 +143,8 @@ def serve(
     try:
         gc_threshold(os.environ)
         settings = Settings.from_environ()
-    except SettingsError as exc:
+        AuthSettings.from_environ(settings.environ)  # HUB_AUTH_*, HUB_OIDC_*: before any process
+    except (SettingsError, AuthSettingsError) as exc:
         raise fail(f"configuration error: {exc}") from None
     run(settings, host, port, workers)
 

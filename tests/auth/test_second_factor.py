@@ -168,3 +168,26 @@ async def test_a_disabled_user_cannot_sign_in_and_their_tokens_stop(
     refused = await sign_in(http, authorize_params(challenge), officer["username"],
                             officer["password"])  # fmt: skip
     assert refused.status_code == 401 and "location" not in refused.headers
+
+
+async def test_odd_input_on_either_step_is_a_page_not_a_crash(
+    http: httpx.AsyncClient, demo: dict[str, Any]
+) -> None:
+    officer = demo["users"]["embassy-officer"]
+    page = await sign_in(
+        http, authorize_params(pkce()[1]), officer["username"], officer["password"]
+    )
+    form = hidden_fields(page.text)
+    odd = {
+        "csrf_token": "é" * 64,
+        "pending": form["pending"][:-1] + "é",
+        "code": "١٢٣٤٥٦",
+        "step": "nonsense",
+    }
+    for field, value in odd.items():
+        answer = await http.post(
+            "/oauth/authorize", data={**form, field: value, "action": "approve"}
+        )
+        assert answer.status_code in (400, 401), (field, answer.status_code)
+        assert answer.headers["content-type"].startswith("text/html")
+        assert "location" not in answer.headers

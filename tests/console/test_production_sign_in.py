@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from auth.clients import add_client
@@ -98,6 +99,19 @@ def test_an_officer_enrols_totp_signs_in_and_reads_a_worker(
     page.wait_for_selector("#section-sources")
     assert SITI in page.inner_text("main")  # her full NIK: the officer holds worker.nik:read
     assert page.script_errors == []
+    page.context.close()
+    # the sign-in is in the audit trail, with the mission, and so is the read
+    engine = make_engine(env["HUB_DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT operation, outcome FROM audit_entry WHERE subject = :s ORDER BY seq"),
+                {"s": OFFICER},
+            ).all()
+    finally:
+        engine.dispose()
+    assert rows[0] == ("oauth:password:signedIn:HKG", "SIGN_IN")
+    assert any(outcome == "READ" for _, outcome in rows[1:])
 
 
 def _now() -> float:
