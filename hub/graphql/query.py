@@ -17,6 +17,7 @@ from strawberry.types import Info
 from auth.errors import Forbidden
 from hub.audit.graphql import AccessLogConnection, access_log
 from hub.audit.witness_graphql import WitnessQueries
+from hub.graphql.consents import Consent, consents
 from hub.graphql.enforce import lookup_scope
 from hub.graphql.errors import bad_input
 from hub.graphql.guard import refuse
@@ -25,6 +26,7 @@ from hub.graphql.lookup import IDENTIFIERS, find_by_identifier
 from hub.graphql.search import WorkerConnection, search_workers
 from hub.graphql.worker import Worker, load_worker
 from hub.resilience import agency_status
+from hub.statistics.graphql import StatisticsQueries
 from schema.enums import SourceState
 from schema.graphql import types as t
 from schema.identifiers import (
@@ -71,7 +73,7 @@ class Principal:
 
 
 @strawberry.type
-class Query(WitnessQueries):
+class Query(WitnessQueries, StatisticsQueries):
     @strawberry.field(description="One worker by the hub's opaque id; null when unknown.")
     async def worker(self, info: Info, id: strawberry.ID) -> Worker | None:
         return await load_worker(info.context, check_worker_id(str(id)))
@@ -144,6 +146,12 @@ class Query(WitnessQueries):
     access_log: AccessLogConnection = strawberry.field(
         resolver=access_log,
         description="Who looked at a worker's data, when and why (audit:read, or the worker).",
+    )
+
+    consents: list[Consent] = strawberry.field(
+        resolver=consents,
+        description="Consents to partner organisations: a worker's own (self), those given "
+        "to a partner (partner), or one worker's (case:read).",
     )
 
     @strawberry.field(description="Who is asking, as the hub sees the access token.")

@@ -14,6 +14,7 @@ TABLE_MODULES = (
     "hub.identity.tables",
     "hub.search.tables",
     "hub.statistics.tables",
+    "hub.partners.tables",
 )
 
 

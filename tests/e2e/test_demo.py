@@ -81,6 +81,24 @@ def test_demo_starts_answers_with_its_printed_credentials_and_stops(tmp_path: Pa
         ).json()
         states = {s["agency"]: s["state"] for s in body["data"]["worker"]["sources"]}
         assert set(states.values()) == {"OK"} and len(states) == 4
+        # the demo computes a statistics release of its population in the background
+        assert any(
+            line.startswith("statistics: computing a release")
+            for line in [*lines, process.stdout.readline().rstrip("\n")]
+        )
+        releases: list[dict[str, object]] = []
+        deadline = time.monotonic() + 120
+        while not releases and time.monotonic() < deadline:
+            releases = httpx.get(f"{endpoints['hub']}/statistics/releases").json()["releases"]
+            if not releases:
+                time.sleep(0.5)  # the run takes seconds for 300 people
+        assert releases and releases[0]["status"] == "PUBLISHED", releases
+        tables = httpx.post(
+            f"{endpoints['hub']}/graphql",
+            json={"query": "{ statisticsTables }"},
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()["data"]["statisticsTables"]
+        assert "enrolment_by_country" in tables
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=60)
