@@ -76,6 +76,7 @@ from hub.resilience import (
 from hub.service import Hub
 from hub.settings import Settings
 from hub.sign_in_audit import SignInRecorder
+from hub.statistics.routes import statistics_routes
 from hub.storage import make_engine
 from hub.storage.migrate import upgrade
 
@@ -359,6 +360,7 @@ def create_app(
                 audit=SignInRecorder(record_refusals),
             ),
             *console_routes(),
+            *statistics_routes(lambda: hub_ref.get("hub")),
             *(graphiql_routes() if settings.dev else []),
         ],
         middleware=[

@@ -27,6 +27,7 @@ from hub.graphql.prefetch import prefetch
 from hub.graphql.search import WorkerConnection, search_workers
 from hub.graphql.worker import Worker, load_worker, load_workers
 from hub.resilience import agency_status
+from hub.statistics.graphql import StatisticsQueries
 from schema.enums import SourceState
 from schema.graphql import types as t
 from schema.identifiers import (
@@ -73,7 +74,7 @@ class Principal:
 
 
 @strawberry.type
-class Query(WitnessQueries):
+class Query(WitnessQueries, StatisticsQueries):
     @strawberry.field(description="One worker by the hub's opaque id; null when unknown.")
     async def worker(self, info: Info, id: strawberry.ID) -> Worker | None:
         return await load_worker(info.context, check_worker_id(str(id)))
