@@ -24,9 +24,11 @@ class Scope(StrEnum):
     AUDIT_READ = "audit:read"
     EMERGENCY = "emergency"
     SELF = "self"
+    PARTNER = "partner"
     IDENTITY_ADMIN = "identity:admin"
     FEDERATION_GATEWAY = "federation:gateway"
     COHORT_READ = "cohort:read"
+    STATISTICS_READ = "statistics:read"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,11 @@ _INFO = (
         "A worker reads their own record",
     ),
     ScopeInfo(
+        Scope.PARTNER,
+        "Organisasi pendamping (serikat/LSM): hanya data yang disetujui pekerja",
+        "A partner organisation (union/NGO): only what the worker consented to",
+    ),
+    ScopeInfo(
         Scope.IDENTITY_ADMIN,
         "Mengelola keterkaitan identitas (crosswalk)",
         "Administer identity links (crosswalk)",
@@ -112,11 +119,23 @@ _INFO = (
         "Daftar pekerja per wilayah atau status untuk keadaan darurat (kohort)",
         "List workers by area or status for a crisis (cohorts)",
     ),
+    ScopeInfo(
+        Scope.STATISTICS_READ,
+        "Membaca statistik cakupan (agregat, tanpa data per orang)",
+        "Read coverage statistics (aggregates, no per-person data)",
+    ),
 )
 
 SCOPES: dict[Scope, ScopeInfo] = {info.scope: info for info in _INFO}
 ALL_SCOPES: frozenset[str] = frozenset(str(s) for s in Scope)
 READ_SCOPES: frozenset[str] = frozenset(s for s in ALL_SCOPES if s.endswith(":read"))
+
+
+def partner_alone(scopes: Iterable[str]) -> bool:
+    """False when ``scopes`` mix ``partner`` with any other scope: a partner token never holds
+    an agency's scope (checked at registration and at every verification)."""
+    held = frozenset(scopes)
+    return Scope.PARTNER not in held or held == {Scope.PARTNER}
 
 
 class UnknownScope(ValueError):
@@ -157,5 +176,6 @@ __all__ = [
     "UnknownScope",
     "known_scopes",
     "parse_scopes",
+    "partner_alone",
     "scope_string",
 ]

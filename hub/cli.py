@@ -199,6 +199,7 @@ def _mount_auth_commands() -> None:
     from hub.census.cli import census_command, cohort_command
     from hub.cli_environment import open_database
     from hub.crosswalk.cli import crosswalk_cli
+    from hub.partners.cli import consents_cli, partners_cli
     from hub.statistics.cli import stats_cli
 
     use_database(open_database)
@@ -209,6 +210,8 @@ def _mount_auth_commands() -> None:
     app.command("census")(census_command)
     app.command("cohort")(cohort_command)
     app.add_typer(stats_cli)
+    app.add_typer(partners_cli)
+    app.add_typer(consents_cli)
 
 
 _mount_auth_commands()

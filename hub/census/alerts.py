@@ -166,8 +166,10 @@ def raise_alerts(
         return []
     connection.execute(insert(ALERT), fresh)  # a racing run's duplicate fails the unique key
     alerts = [Alert.of(_Row(r)) for r in fresh]
-    hooks = connection.execute(
-        select(HOOK.c.id, HOOK.c.mission_code).where(HOOK.c.active.is_(True))
+    hooks = connection.execute(  # the agencies' webhooks; a partner's never hears alerts
+        select(HOOK.c.id, HOOK.c.mission_code).where(
+            HOOK.c.active.is_(True), HOOK.c.partner_org.is_(None)
+        )
     ).all()
     deliveries = [
         {

@@ -8,6 +8,10 @@ builders through ``field_allowed``.
 
 A refusal is typed (PURPOSE_REQUIRED, PURPOSE_NOT_ALLOWED, FORBIDDEN naming the scope) and
 recorded in the audit trail with the category the entry declares.
+
+A partner token passes a ROOT entry only where the entry names ``partner``, and a SECTION or
+FIELD entry only where the worker's consent in force (for the purpose the token declares)
+opens the entry's consent category.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from graphql import GraphQLObjectType, GraphQLSchema
 from auth.access import Access
 from auth.errors import AuthError, Forbidden, PurposeError
 from auth.principal import Principal
+from hub.graphql.eager import OneByOne, eager
 from hub.graphql.guard import auth_error, refuse, why
 from hub.graphql.policy import KIND_SCOPES, POLICY, SCOPE_SECTIONS, Gate, Rule
 
@@ -69,7 +74,13 @@ def _root(original: Resolver, rule: Rule, dev: bool) -> Resolver:
 
 
 def _section(original: Resolver, rule: Rule) -> Resolver:
-    async def resolve(source: Any, info: Any, **kwargs: Any) -> Any:
+    """The check, then the section: run at once (hub.graphql.eager), so a section whose
+    records are already here completes without a task of its own."""
+
+    def resolve(source: Any, info: Any, **kwargs: Any) -> Any:
+        return eager(checked(source, info, **kwargs))
+
+    async def checked(source: Any, info: Any, **kwargs: Any) -> Any:
         ctx: HubContext = info.context
         worker_id = str(source.id)
         access = await ctx.access(worker_id)
@@ -89,7 +100,10 @@ def admit(ctx: Any, rule: Rule, *, dev: bool) -> None:
     principal = ctx.principal
     try:
         purpose = principal.require_purpose() if rule.purposes is not None else None
-        if not (principal.is_self and rule.self_reads):
+        if principal.is_partner:
+            if rule.scopes and rule.partner is None:
+                raise Forbidden(rule.scopes[0])
+        elif not (principal.is_self and rule.self_reads):
             for scope in rule.scopes:
                 if dev and scope in rule.dev_open:
                     continue
@@ -114,6 +128,14 @@ def allowed(access: Access, rule: Rule) -> bool:
     purpose = access.principal.purpose
     if purpose is None or (rule.purposes is not None and purpose not in rule.purposes):
         return False
+    if access.principal.is_partner:
+        consent = access.consent
+        return (
+            rule.partner is not None
+            and consent is not None
+            and consent.purpose == purpose
+            and consent.opens(rule.partner)
+        )
     return all(access.allows(s, self_reads=rule.self_reads) for s in rule.scopes or (None,))
 
 
@@ -166,6 +188,8 @@ def _workers(result: Any) -> list[Any]:
 
     if isinstance(result, Worker):
         return [result]
+    if isinstance(result, OneByOne):
+        result = result.items
     if isinstance(result, list):
         return [w for w in result if isinstance(w, Worker)]
     return []

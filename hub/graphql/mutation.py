@@ -16,6 +16,7 @@ from hub.audit.witness_graphql import WitnessMutations
 from hub.graphql.alerts import AlertMutations
 from hub.graphql.audit import Entry, commit_audited
 from hub.graphql.cases import CaseMutations
+from hub.graphql.consents import ConsentMutations
 from hub.graphql.errors import hub_error
 from hub.graphql.guard import refuse, require_purpose
 from hub.graphql.identity_review import IdentityReviewMutations
@@ -34,7 +35,9 @@ class BreakGlassGrant:
 
 
 @strawberry.type
-class Mutation(CaseMutations, IdentityReviewMutations, WitnessMutations, AlertMutations):
+class Mutation(
+    CaseMutations, IdentityReviewMutations, WitnessMutations, ConsentMutations, AlertMutations
+):
     @strawberry.mutation(
         description="Lift field scopes for one worker for a limited time (scope: emergency). "
         "The reason must be substantive; every grant is recorded for review."

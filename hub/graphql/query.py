@@ -7,7 +7,6 @@ checked before these resolvers run (hub/graphql/enforce.py): an identifier looku
 
 from __future__ import annotations
 
-import asyncio
 import re
 from typing import TYPE_CHECKING
 
@@ -19,14 +18,18 @@ from hub.audit.graphql import AccessLogConnection, access_log
 from hub.audit.witness_graphql import WitnessQueries
 from hub.graphql.alerts import AlertQueries
 from hub.graphql.cohort import CohortConnection, cohort
+from hub.graphql.consents import Consent, consents
+from hub.graphql.eager import OneByOne
 from hub.graphql.enforce import lookup_scope
 from hub.graphql.errors import bad_input
 from hub.graphql.guard import refuse
 from hub.graphql.identity_review import MatchCandidateConnection, match_candidates
 from hub.graphql.lookup import IDENTIFIERS, find_by_identifier
+from hub.graphql.prefetch import prefetch
 from hub.graphql.search import WorkerConnection, search_workers
-from hub.graphql.worker import Worker, load_worker
+from hub.graphql.worker import Worker, load_worker, load_workers
 from hub.resilience import agency_status
+from hub.statistics.graphql import StatisticsQueries
 from schema.enums import SourceState
 from schema.graphql import types as t
 from schema.identifiers import (
@@ -73,7 +76,7 @@ class Principal:
 
 
 @strawberry.type
-class Query(WitnessQueries, AlertQueries):
+class Query(WitnessQueries, StatisticsQueries, AlertQueries):
     @strawberry.field(description="One worker by the hub's opaque id; null when unknown.")
     async def worker(self, info: Info, id: strawberry.ID) -> Worker | None:
         return await load_worker(info.context, check_worker_id(str(id)))
@@ -122,7 +125,9 @@ class Query(WitnessQueries, AlertQueries):
         ctx: HubContext = info.context
         _check_batch(len(ids), ctx.hub.settings.max_batch_ids, "ids")
         checked = [check_worker_id(str(i)) for i in ids]
-        return list(await asyncio.gather(*(load_worker(ctx, i) for i in checked)))
+        workers = await load_workers(ctx, checked)
+        await prefetch(info, workers)
+        return OneByOne(workers) if len(workers) > 1 else workers
 
     @strawberry.field(description="A batch of workers by NIK, same order; null where unknown.")
     async def workers_by_nik(self, info: Info, niks: list[str]) -> list[Worker | None]:
@@ -130,7 +135,9 @@ class Query(WitnessQueries, AlertQueries):
         _check_batch(len(niks), ctx.hub.settings.max_batch_ids, "niks")
         checked = [check_nik(n) for n in niks]
         found = await find_by_identifier(ctx, "nik", checked)
-        return list(await asyncio.gather(*(load_worker(ctx, found.get(n)) for n in checked)))
+        workers = await load_workers(ctx, [found.get(n) for n in checked])
+        await prefetch(info, workers)
+        return OneByOne(workers) if len(workers) > 1 else workers
 
     search_workers: WorkerConnection = strawberry.field(
         resolver=search_workers,
@@ -152,6 +159,12 @@ class Query(WitnessQueries, AlertQueries):
     access_log: AccessLogConnection = strawberry.field(
         resolver=access_log,
         description="Who looked at a worker's data, when and why (audit:read, or the worker).",
+    )
+
+    consents: list[Consent] = strawberry.field(
+        resolver=consents,
+        description="Consents to partner organisations: a worker's own (self), those given "
+        "to a partner (partner), or one worker's (case:read).",
     )
 
     @strawberry.field(description="Who is asking, as the hub sees the access token.")

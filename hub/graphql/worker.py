@@ -12,10 +12,12 @@ from strawberry.types.nodes import SelectedField, Selection
 
 from auth.access import Access
 from auth.errors import Forbidden
+from auth.purpose import Purpose
 from connectors.kit.errors import ConnectorError
 from hub.crosswalk import Link
+from hub.graphql.eager import eager
 from hub.graphql.enforce import agency_visible, field_allowed
-from hub.graphql.errors import source_error
+from hub.graphql.errors import hub_error, source_error
 from hub.graphql.guard import auth_error, require_purpose, why
 from hub.graphql.policy import KIND_SCOPES, POLICY, SCOPE_SECTIONS
 from hub.graphql.protection import ProtectionStatus
@@ -36,8 +38,17 @@ def _path(info: Info) -> list[str | int]:
 
 
 def _requested(info: Info, name: str) -> bool:
-    """Whether the query selects ``name`` under this field, aliased or inside fragments."""
+    """Whether the query selects ``name`` under this field, aliased or inside fragments
+    (worked out once per request and selection, not once per worker of a batch)."""
+    key = (name, *map(id, info._raw_info.field_nodes))
+    known: dict[tuple[object, ...], bool] = info.context.requested
+    found = known.get(key)
+    if found is None:
+        found = known[key] = _selects(info, name)
+    return found
 
+
+def _selects(info: Info, name: str) -> bool:
     def walk(selections: list[Selection]) -> bool:
         for selection in selections:
             if isinstance(selection, SelectedField):
@@ -91,6 +102,9 @@ class Worker:
         if identity is None:
             return None
         ctx.audit_returned(worker_id, "identity")
+        if ctx.principal.is_partner:  # a partner: passport numbers partly masked
+            for passport in identity.passports:
+                passport.number = "*" * max(len(passport.number) - 4, 0) + passport.number[-4:]
         if identity.nik:
             if not field_allowed(access, "Identity.nik"):
                 identity.nik = mask_nik(identity.nik)
@@ -113,10 +127,10 @@ class Worker:
     async def placements(self, info: Info) -> list[t.Placement] | None:
         ctx: HubContext = info.context
         # The missions' endorsements are fetched alongside the placements, not after them.
-        results, endorsing = await asyncio.gather(
-            self._results(info, RecordKind.PLACEMENT, partial=False),
-            self.view.agencies(ctx.hub.agencies_with(RecordKind.ENDORSEMENT)),
-        )
+        missions = ctx.hub.agencies_with(RecordKind.ENDORSEMENT)
+        self.view.start(missions)
+        results = await self._results(info, RecordKind.PLACEMENT, partial=False)
+        endorsing = await self.view.agencies(missions)
         sets = [s for r in results.values() for s in r.sets]
         licenses = await load_licenses(ctx, sets, lambda exc: ctx.note(exc, _path(info)))
         endorsements: dict[str, list[RecordSet]] | None = {}
@@ -127,7 +141,12 @@ class Worker:
                 break
             endorsements[code] = result.sets
         ctx.audit_returned(str(self.id), "placement")
-        return sections.build_placements(sets, licenses, endorsements)
+        placements = sections.build_placements(sets, licenses, endorsements)
+        if ctx.principal.is_partner and ctx.principal.purpose is not Purpose.LEGAL_AID:
+            for placement in placements:  # where the worker is: withheld from partners
+                if placement.employer is not None:
+                    placement.employer.city = placement.employer.phone = None
+        return placements
 
     @strawberry.field
     async def protection(self, info: Info) -> ProtectionStatus | None:
@@ -145,10 +164,9 @@ class Worker:
 
     async def _case_missions(self, ctx: HubContext) -> dict[str, MissionRecord]:
         """Each open case's record id -> its mission (the verdict has fetched them already)."""
-        results, own = await asyncio.gather(
-            self.view.agencies(ctx.hub.agencies_with(RecordKind.CASE)),
-            ctx.hub_cases.load(str(self.id)),
-        )
+        own_cases = ctx.hub_cases.load(str(self.id))
+        results = await self.view.agencies(ctx.hub.agencies_with(RecordKind.CASE))
+        own = await own_cases
         cases = [c for r in results.values() for s in r.sets for c in s.cases]
         cases += [c.as_record() for c in own]
         return {c.provenance.record_id: c.mission for c in cases if c.mission is not None}
@@ -164,16 +182,21 @@ class Worker:
     async def consular(self, info: Info) -> t.ConsularRecord | None:
         results = await self._results(info, RecordKind.CONSULAR_REPORT, partial=False)
         info.context.audit_returned(str(self.id), "consular")
-        return sections.build_consular(results.values())
+        record = sections.build_consular(results.values())
+        if info.context.principal.is_partner:  # where the worker lives: never to a partner
+            record.address_abroad = None
+        return record
 
     @strawberry.field
     async def cases(self, info: Info) -> list[t.Case] | None:
         ctx: HubContext = info.context
+        if ctx.principal.is_partner:
+            return await self._partner_cases(ctx)
         # The hub's own cases stand even when every mission is unreachable (reported beside).
-        results, own = await asyncio.gather(
-            self.view.agencies(ctx.hub.agencies_with(RecordKind.CASE)),
-            ctx.hub_cases.load(str(self.id)),
-        )
+        missions = ctx.hub.agencies_with(RecordKind.CASE)
+        self.view.start(missions)
+        own = await ctx.hub_cases.load(str(self.id))
+        results = await self.view.agencies(missions)
         for result in results.values():
             if result.error is not None:
                 ctx.note(result.error, _path(info))
@@ -181,11 +204,28 @@ class Worker:
         ctx.audit_returned(str(self.id), "case")
         return sections.build_cases(answered, own, str(self.id))
 
+    async def _partner_cases(self, ctx: HubContext) -> list[t.Case]:
+        """A partner's view of the cases: the hub's own (the consented case only, when the
+        consent is bound to one), their status history without the officers' notes."""
+        consent = await ctx.consent(str(self.id))
+        own = await ctx.hub_cases.load(str(self.id))
+        if consent is not None and consent.case_id is not None:
+            own = [c for c in own if c.id == consent.case_id]
+        ctx.audit_returned(str(self.id), "case")
+        cases = sections.build_cases([], own, str(self.id))
+        for case in cases:
+            for entry in case.history:
+                entry.note = None
+        return cases
+
     @strawberry.field(
         description="Each agency whose section the token reads: does it hold "
         "this worker's records, and could it be read."
     )
-    async def sources(self, info: Info) -> list[t.SourceStatus]:
+    def sources(self, info: Info) -> list[t.SourceStatus]:
+        return eager(self._sources(info))  # type: ignore[return-value]  # see hub.graphql.eager
+
+    async def _sources(self, info: Info) -> list[t.SourceStatus]:
         ctx: HubContext = info.context
         worker_id = str(self.id)
         access = await ctx.access(worker_id)
@@ -243,15 +283,54 @@ def _categories(access: Access, kinds: frozenset[RecordKind]) -> set[str]:
     return {POLICY[s].category or "" for s in sections if field_allowed(access, s)} - {""}
 
 
+async def consented(ctx: HubContext, worker_id: str) -> bool:
+    """Whether a partner holds a consent in force from this worker for its purpose. None
+    at all answers as an unknown worker does; one that lapsed (revoked, expired, suspended)
+    is CONSENT_REVOKED, from the first read after it lapsed."""
+    if await ctx.consent(worker_id) is not None:
+        return True
+    purpose = ctx.principal.purpose
+    lapsed = [c for c in await ctx.partner_consents.load(worker_id) if c.purpose == purpose]
+    if not lapsed:
+        return False
+    ctx.audit_refused(worker_id, "identity", reason=f"CONSENT_REVOKED {lapsed[0].status}")
+    raise hub_error(
+        "CONSENT_REVOKED",
+        "Persetujuan pekerja sudah dicabut atau tidak berlaku lagi; akses dihentikan",
+        "The worker's consent was revoked or is no longer in force; access has stopped",
+        consentId=lapsed[0].id,
+        status=lapsed[0].status,
+    )
+
+
 async def load_worker(ctx: HubContext, worker_id: str | None) -> Worker | None:
     """The worker, or None when unknown, or when a ``self`` principal asks for anyone else
-    (answered exactly as for a worker that does not exist)."""
+    (answered exactly as for a worker that does not exist), or a partner holds no consent."""
     if worker_id is None:
         return None
-    found = await ctx.workers.load(worker_id)
+    return await _consented(ctx, _worker(ctx, await ctx.workers.load(worker_id)))
+
+
+async def load_workers(ctx: HubContext, worker_ids: list[str | None]) -> list[Worker | None]:
+    """``load_worker`` for a batch, in one crosswalk read and no task per worker."""
+    wanted = [i for i in dict.fromkeys(worker_ids) if i is not None]
+    found = dict(zip(wanted, await ctx.workers.load_many(wanted), strict=True))
+    workers = [_worker(ctx, found[i]) if i is not None else None for i in worker_ids]
+    if ctx.principal.is_partner:  # one consent look-up for the batch (a DataLoader)
+        workers = list(await asyncio.gather(*(_consented(ctx, w) for w in workers)))
+    return workers
+
+
+def _worker(ctx: HubContext, found: tuple[str, list[Link]] | None) -> Worker | None:
     if found is None:
         return None
     canonical, links = found
     if not ctx.principal.may_read_worker(canonical):
         return None
     return Worker(id=strawberry.ID(canonical), view=WorkerView(canonical, links, ctx.records))
+
+
+async def _consented(ctx: HubContext, worker: Worker | None) -> Worker | None:
+    if worker is None or not ctx.principal.is_partner:
+        return worker
+    return worker if await consented(ctx, str(worker.id)) else None

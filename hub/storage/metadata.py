@@ -15,6 +15,7 @@ TABLE_MODULES = (
     "hub.search.tables",
     "hub.census.tables",
     "hub.statistics.tables",
+    "hub.partners.tables",
 )
 
 
