@@ -286,19 +286,24 @@ class Demo:
         )
 
     def register_clients(self, worker_id: str | None, previous: Any) -> dict[str, Any]:
-        """One OAuth client per agency, the console frontend, an embassy officer and a worker
-        (signing in as ``worker_id``); the same secrets as last time when there was one."""
+        """One OAuth client per agency, the console frontend, an embassy officer, a worker
+        (signing in as ``worker_id``), and the partner organisation SBMI with its client and
+        a case worker; the same secrets as last time when there was one."""
         from auth.demo import register_demo
         from auth.settings import AuthSettings
+        from hub.partners.demo import register_partner_demo
         from hub.settings import Settings
         from hub.storage import make_engine
 
         env = {**os.environ, **self.hub_env}
         engine = make_engine(Settings.from_environ(env).database_url)
+        settings = AuthSettings.from_environ(env)
         try:
-            return register_demo(
-                engine, AuthSettings.from_environ(env), worker_id=worker_id, previous=previous
-            )
+            auth = register_demo(engine, settings, worker_id=worker_id, previous=previous)
+            client, case_worker = register_partner_demo(engine, settings, previous)
+            auth["clients"][client["client_id"]] = client
+            auth["users"]["case-worker"] = case_worker
+            return auth
         finally:
             engine.dispose()
 

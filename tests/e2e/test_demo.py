@@ -99,6 +99,24 @@ def test_demo_starts_answers_with_its_printed_credentials_and_stops(tmp_path: Pa
             headers={"Authorization": f"Bearer {token}"},
         ).json()["data"]["statisticsTables"]
         assert "enrolment_by_country" in tables
+        # the partner organisation: its client holds partner alone and reads nobody unconsented
+        partner = credentials["auth"]["clients"]["partner-sbmi"]
+        assert partner["scopes"] == ["partner"] and partner["client_secret"] in "\n".join(lines)
+        assert credentials["auth"]["users"]["case-worker"]["username"] == "pendamping.sbmi"
+        token = httpx.post(
+            f"{endpoints['hub']}/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=("partner-sbmi", partner["client_secret"]),
+        ).json()["access_token"]
+        body = httpx.post(
+            f"{endpoints['hub']}/graphql",
+            json={
+                "query": "query($id: ID!) { worker(id: $id) { id } }",
+                **{"variables": json.loads(worker_id)},
+            },
+            headers={"Authorization": f"Bearer {token}", "X-Purpose": "CASE_ASSISTANCE"},
+        ).json()
+        assert body == {"data": {"worker": None}}  # no consent yet
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=60)
