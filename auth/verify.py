@@ -96,6 +96,7 @@ def principal_from_claims(claims: dict[str, Any], purpose_header: str | None = N
     scopes = known_scopes(claims.get("scope"))
     subject = claims["sub"]
     agency = claims.get("agency")
+    mission = claims.get("mission")
     return Principal(
         client_id=claims["client_id"],
         subject=subject,
@@ -106,6 +107,7 @@ def principal_from_claims(claims: dict[str, Any], purpose_header: str | None = N
         agency=agency if isinstance(agency, str) else None,
         purpose=resolve(claims.get("purpose"), purpose_header, scopes),
         worker_id=self_worker(subject, scopes),
+        mission=(mission.strip().upper()[:10] or None) if isinstance(mission, str) else None,
         claims=dict(claims),
     )
 

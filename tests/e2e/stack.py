@@ -55,7 +55,13 @@ class Stack:
             self._tokens[(client, scope)] = response.json()["access_token"]
         return self._tokens[(client, scope)]
 
-    def mint_token(self, subject: str, scopes: list[str], purpose: str | None = None) -> str:
+    def mint_token(
+        self,
+        subject: str,
+        scopes: list[str],
+        purpose: str | None = None,
+        mission: str | None = None,
+    ) -> str:
         """A token as the hub issues one after a user signs in at the console (same keys and
         claims), for principals the demo clients cannot be: a worker, an auditor."""
         engine = make_engine(self.environ["HUB_DATABASE_URL"])
@@ -63,7 +69,7 @@ class Stack:
         client = register_signed_in(engine, settings, subject, scopes)
         server = HubAuthorizationServer(engine, settings)
         issued = server.tokens.issue(
-            client_id=client, subject=subject, scopes=scopes, purpose=purpose
+            client_id=client, subject=subject, scopes=scopes, purpose=purpose, mission=mission
         )
         engine.dispose()
         return issued.value
