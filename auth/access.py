@@ -4,6 +4,8 @@
   policy marks ``self_reads`` (``hub/graphql/policy.py``): never officers' case notes nor
   next of kin; its NIK unmasked (it is theirs);
 - an active break-glass grant for that worker lifts every field (read) scope;
+- a ``partner`` principal reads only what the worker's ``consent`` to its organisation opens
+  (decided per field by ``hub.graphql.enforce.allowed``; nothing by scope here);
 - otherwise each field needs its scope (the NIK unmasked: ``worker.nik:read``).
 
 The GraphQL layer resolves a refused field to null with ``Forbidden(scope).extensions()``.
@@ -12,6 +14,7 @@ The GraphQL layer resolves a refused field to null with ``Forbidden(scope).exten
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from auth.breakglass import BreakGlass
 from auth.errors import Forbidden
@@ -19,11 +22,23 @@ from auth.principal import Principal
 from auth.scopes import READ_SCOPES
 
 
+class ConsentTerms(Protocol):
+    """What access needs of a consent (hub.partners.ledger.Consent)."""
+
+    id: str
+
+    @property
+    def purpose(self) -> object: ...
+
+    def opens(self, category: str) -> bool: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Access:
     principal: Principal
     worker_id: str
     grant: BreakGlass | None = None
+    consent: ConsentTerms | None = None  # a partner's: the worker's consent in force
 
     @property
     def own_record(self) -> bool:
@@ -34,6 +49,8 @@ class Access:
         whether a self token reads that field on its own record."""
         if self.principal.is_self:
             return self.own_record and self_reads
+        if self.principal.is_partner:
+            return False  # consent categories, never scopes (hub.graphql.enforce.allowed)
         if scope is None:
             return True
         if self.grant is not None and scope in READ_SCOPES:
@@ -46,4 +63,4 @@ class Access:
             raise Forbidden(scope)
 
 
-__all__ = ["Access"]
+__all__ = ["Access", "ConsentTerms"]

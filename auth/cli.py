@@ -1,6 +1,7 @@
 """``pmihub`` commands for OAuth administration; mount with ``app.add_typer(auth_cli)``.
 
-``clients add|list|disable``, ``keys rotate|list``, ``token``, ``grants list``. The database is
+``clients add|add-console|list|disable``, ``keys rotate|list``, ``token``, ``grants list``,
+``users add|list|disable|reset-password`` (auth/users_cli.py). The database is
 opened by the factory the program mounting these commands gives ``use_database`` (``pmihub``:
 ``HUB_DATABASE_URL``), so ``auth`` never imports the hub; settings come from the environment.
 Secrets are printed once, on stdout, and never logged.
@@ -21,6 +22,7 @@ from auth.breakglass import BreakGlassService
 from auth.clients import ClientError, add_client, disable_client, list_clients
 from auth.keys import ALGORITHMS, KeyStore
 from auth.settings import AuthSettings, AuthSettingsError
+from auth.users_cli import database, users_app
 
 auth_cli = typer.Typer(no_args_is_help=True, add_completion=False)
 clients_app = typer.Typer(help="Registered OAuth clients.", no_args_is_help=True)
@@ -29,6 +31,7 @@ grants_app = typer.Typer(help="Break-glass grants, for review.", no_args_is_help
 auth_cli.add_typer(clients_app, name="clients")
 auth_cli.add_typer(keys_app, name="keys")
 auth_cli.add_typer(grants_app, name="grants")
+auth_cli.add_typer(users_app, name="users")
 
 
 _database: list[Callable[[], Engine]] = []
@@ -37,6 +40,11 @@ _database: list[Callable[[], Engine]] = []
 def use_database(factory: Callable[[], Engine]) -> None:
     """Open the database with ``factory`` (the mounting program's, e.g. ``pmihub``'s)."""
     _database[:] = [factory]
+
+
+def open_engine() -> Engine:
+    """The database, by the mounting program's factory (``use_database``)."""
+    return _engine()
 
 
 def _engine() -> Engine:
@@ -152,21 +160,44 @@ def keys_list() -> None:
         typer.echo(f"{k.kid}  {k.alg}  created {k.created_at.isoformat()}  {retired}")
 
 
+@clients_app.command("add-console")
+def clients_add_console() -> None:
+    """Register the console (public, PKCE) at HUB_AUTH_CONSOLE_REDIRECT; again to update it."""
+    from auth.console_client import register_console
+
+    settings = _settings()
+    with database() as engine:
+        info = register_console(engine, settings)
+    typer.echo(f"client_id: {info.client_id} redirect_uri: {' '.join(info.redirect_uris)}")
+
+
 @auth_cli.command("token")
 def token(
-    client: Annotated[str, typer.Option(help="A registered client-credentials client.")],
+    client: Annotated[
+        str | None, typer.Option(help="A registered client-credentials client.")
+    ] = None,
+    user: Annotated[
+        str | None, typer.Option(help="A hub user: the token the console would get.")
+    ] = None,
     scope: Annotated[list[str] | None, typer.Option(help="Scope(s) to ask for.")] = None,
     purpose: Annotated[str | None, typer.Option(help="Purpose bound to the token.")] = None,
 ) -> None:
-    """Print an access token for a registered client (for scripts)."""
+    """Print an access token for a registered client or a hub user (for scripts)."""
     from auth.server import HubAuthorizationServer
 
-    server = HubAuthorizationServer(_engine(), _settings())
+    if (client is None) == (user is None):
+        raise _fail("give exactly one of --client or --user")
+    settings = _settings()
     wanted = " ".join(s for item in scope or [] for s in item.split()) or None
-    try:
-        issued = server.issue_client_token(client, wanted, purpose)
-    except ClientError as exc:
-        raise _fail(f"refused: {exc}") from None
+    with database() as engine:
+        server = HubAuthorizationServer(engine, settings)
+        try:
+            if user is not None:
+                issued = server.issue_user_token(user, wanted, purpose)
+            else:
+                issued = server.issue_client_token(client or "", wanted, purpose)
+        except ClientError as exc:
+            raise _fail(f"refused: {exc}") from None
     typer.echo(issued.value)
 
 

@@ -21,7 +21,7 @@ from sqlmodel import Session, SQLModel, col, select
 from auth.hashing import hash_secret, new_secret, verify_secret
 from auth.models import OAuthClientRow
 from auth.revocation import Revocations
-from auth.scopes import Scope, UnknownScope, parse_scopes, scope_string
+from auth.scopes import Scope, UnknownScope, parse_scopes, partner_alone, scope_string
 from auth.standing import forget_everywhere
 
 R = TypeVar("R", bound=SQLModel)
@@ -143,6 +143,8 @@ def _check(
         raise ClientError("refresh_token is issued only with authorization_code")
     if "authorization_code" in grants and not uris:
         raise ClientError("authorization_code needs at least one redirect URI")
+    if "client_credentials" in grants and not partner_alone(scopes):
+        raise ClientError("a partner client holds the scope partner alone, never an agency's")
     if Scope.SELF in scopes and "authorization_code" not in grants:
         raise ClientError("scope self is for workers signing in through a frontend")
     for uri in uris:

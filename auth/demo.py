@@ -12,8 +12,11 @@ Each agency client holds the scopes its mandate needs (docs/auth.md has the tabl
   other subgraphs refer to (``_entities``), forwarding its callers' tokens: its own token holds
   ``federation:gateway`` with identity and social security reads.
 
+The demo officer is a hub user of mission HKG with an enrolled TOTP second factor: its secret
+(and an ``otpauth://`` URI for an authenticator app) is in ``.demo/credentials.json``.
+
 ``register_demo`` is idempotent: given the credentials it returned before, it keeps the same
-secrets and passwords, so ``.demo/credentials.json`` stays valid across restarts.
+secrets, passwords and TOTP secret, so ``.demo/credentials.json`` stays valid across restarts.
 """
 
 from __future__ import annotations
@@ -24,11 +27,15 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from auth.clients import add_client
-from auth.hashing import new_secret
+from auth.console_client import CONSOLE_CLIENT, CONSOLE_SCOPES, loopback_twins, register_console
 from auth.keys import KeyStore
+from auth.passwords import generate_password
+from auth.roles import ROLES
 from auth.scopes import READ_SCOPES, Scope
 from auth.server import OAUTH_PREFIX
 from auth.settings import AuthSettings
+from auth.totp import new_secret as new_totp_secret
+from auth.totp import provisioning_uri
 from auth.users import add_user
 
 S = Scope
@@ -73,10 +80,9 @@ AGENCY_CLIENTS: dict[str, tuple[str, str, frozenset[str]]] = {
         frozenset({S.FEDERATION_GATEWAY, S.WORKER_IDENTITY_READ, S.SOCIAL_SECURITY_READ}),
     ),
 }
-CONSOLE_CLIENT = "console-frontend"
-CONSOLE_SCOPES = frozenset(READ_SCOPES | {S.CASE_WRITE, S.EMERGENCY, S.SELF})
 OFFICER = "petugas.kbri"
-OFFICER_SCOPES = frozenset(READ_SCOPES | {S.CASE_WRITE, S.EMERGENCY})
+OFFICER_MISSION = "HKG"
+OFFICER_SCOPES = ROLES["officer"].scopes
 WORKER = "pekerja.demo"
 
 
@@ -114,17 +120,7 @@ def register_demo(
             "grant_types": ["client_credentials"],
             "scopes": sorted(scopes),
         }
-    add_client(
-        engine,
-        client_id=CONSOLE_CLIENT,
-        name="PMI Hub Console",
-        agency="PMIHUB",
-        scopes=CONSOLE_SCOPES,
-        grant_types=["authorization_code", "refresh_token"],
-        redirect_uris=[settings.console_redirect_uri],
-        public=True,
-        replace=True,
-    )
+    register_console(engine, settings)
     clients[CONSOLE_CLIENT] = {
         "client_id": CONSOLE_CLIENT,
         "public": True,
@@ -133,9 +129,11 @@ def register_demo(
         "code_challenge_method": "S256",
         "scopes": sorted(CONSOLE_SCOPES),
     }
-    users = {"embassy-officer": _user(engine, OFFICER, old_users.get("embassy-officer"))}
+    users = {"embassy-officer": _user(engine, settings, OFFICER, old_users.get("embassy-officer"))}
     if worker_id is not None:
-        users["worker"] = _user(engine, WORKER, old_users.get("worker"), worker_id=worker_id)
+        users["worker"] = _user(
+            engine, settings, WORKER, old_users.get("worker"), worker_id=worker_id
+        )
     return {
         "issuer": settings.local_issuer,
         "token_endpoint": f"{base}/token",
@@ -147,18 +145,25 @@ def register_demo(
 
 
 def _user(
-    engine: Engine, username: str, old: Mapping[str, Any] | None, *, worker_id: str | None = None
+    engine: Engine,
+    settings: AuthSettings,
+    username: str,
+    old: Mapping[str, Any] | None,
+    *,
+    worker_id: str | None = None,
 ) -> dict[str, Any]:
-    password = (old or {}).get("password") or new_secret(12)
+    old = old or {}
+    password = old.get("password") or generate_password()
     if worker_id is None:
+        secret = old.get("totp_secret") or new_totp_secret()
         user = add_user(
             engine,
             username=username,
             password=password,
-            display_name="Petugas Pelindungan KBRI (demo)",
+            display_name="Petugas Pelindungan KJRI Hong Kong (demo)",
             role="officer",
-            agency="EMBASSY",
-            scopes=OFFICER_SCOPES,
+            mission=OFFICER_MISSION,
+            totp=(settings.key_secret, secret),
             replace=True,
         )
     else:
@@ -168,8 +173,6 @@ def _user(
             password=password,
             display_name="Pekerja Migran (demo)",
             role="worker",
-            agency="",
-            scopes=[S.SELF],
             worker_id=worker_id,
             replace=True,
         )
@@ -181,7 +184,22 @@ def _user(
     }
     if user.worker_id:
         entry["worker_id"] = user.worker_id
+    if user.mission:
+        entry["mission"] = user.mission
+    if worker_id is None:
+        entry["totp_secret"] = secret
+        entry["totp_uri"] = provisioning_uri(secret, username)
     return entry
 
 
-__all__ = ["AGENCY_CLIENTS", "CONSOLE_CLIENT", "OFFICER", "WORKER", "register_demo"]
+__all__ = [
+    "AGENCY_CLIENTS",
+    "CONSOLE_CLIENT",
+    "CONSOLE_SCOPES",
+    "OFFICER",
+    "OFFICER_MISSION",
+    "OFFICER_SCOPES",
+    "WORKER",
+    "loopback_twins",
+    "register_demo",
+]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, Text
+from sqlalchemy import BigInteger, Index, Text
 from sqlmodel import Column, Field, SQLModel
 
 
@@ -107,20 +107,27 @@ class BreakGlassGrantRow(SQLModel, table=True):
     expires_at: datetime
 
 
-class DemoUserRow(SQLModel, table=True):
-    """A login for the demo-mode login page: an officer or a worker (role ``worker``)."""
+class UserRow(SQLModel, table=True):
+    """A person who signs in at the hub's login page: staff (officer, auditor, identity
+    reviewer) or a worker (role ``worker``). Roles: ``auth.roles``. The TOTP secret, and one
+    being enrolled, are sealed (``auth.totp``); ``totp_last_step`` is the last time step a code
+    was accepted for, so no code is used twice."""
 
-    __tablename__ = "auth_demo_user"
+    __tablename__ = "auth_user"
 
     username: str = Field(primary_key=True, max_length=80)
     password_hash: str = Field(max_length=200, repr=False)
     display_name: str = Field(max_length=200)
-    role: str = Field(max_length=20)  # officer | worker
+    role: str = Field(max_length=20)
     agency: str = Field(max_length=40)
-    worker_id: str | None = Field(default=None, max_length=40)
+    mission: str | None = Field(default=None, max_length=8)
+    worker_id: str | None = Field(default=None, max_length=40, index=True)
     scopes: str = Field(max_length=1000)
     disabled: bool = False
     created_at: datetime
+    totp_sealed: str | None = Field(default=None, sa_column=Column(Text), repr=False)
+    totp_pending_sealed: str | None = Field(default=None, sa_column=Column(Text), repr=False)
+    totp_last_step: int | None = Field(default=None, sa_column=Column(BigInteger))
 
 
 TABLES = (
@@ -130,16 +137,16 @@ TABLES = (
     RefreshTokenRow,
     RevokedTokenRow,
     BreakGlassGrantRow,
-    DemoUserRow,
+    UserRow,
 )
 
 __all__ = [
     "TABLES",
     "AuthorizationCodeRow",
     "BreakGlassGrantRow",
-    "DemoUserRow",
     "OAuthClientRow",
     "RefreshTokenRow",
     "RevokedTokenRow",
     "SigningKeyRow",
+    "UserRow",
 ]

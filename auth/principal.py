@@ -35,6 +35,12 @@ class Principal:
     def is_self(self) -> bool:
         return self.worker_id is not None
 
+    @property
+    def is_partner(self) -> bool:
+        """A partner organisation's token: it reads only what a worker consented to, and its
+        ``agency`` claim is the organisation's code (hub/partners)."""
+        return Scope.PARTNER in self.scopes
+
     def has(self, scope: str) -> bool:
         return scope in self.scopes
 

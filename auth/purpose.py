@@ -5,10 +5,14 @@ The purpose comes from the token's ``purpose`` claim or the request's ``X-Purpos
 - a token with a ``purpose`` claim binds it: the header may repeat it, never change it
   (PURPOSE_MISMATCH);
 - a token without one lets each request declare it with ``X-Purpose``;
-- EMERGENCY needs the ``emergency`` scope; SELF_SERVICE is the only purpose of a ``self``
+- the consent purposes (CASE_ASSISTANCE…) are a ``partner`` token's only ones, and only
+  its; EMERGENCY needs the ``emergency`` scope; SELF_SERVICE is the only purpose of a ``self``
   token and is not open to other tokens (PURPOSE_NOT_ALLOWED);
 - an unknown purpose is refused at once (PURPOSE_INVALID); none is refused before any
-  personal data is read (PURPOSE_REQUIRED, see ``Principal.require_purpose``).
+  personal data is read (PURPOSE_REQUIRED, see ``Principal.require_purpose``);
+- STATISTICS is the purpose of the statistics run alone (``pmihub stats run``): it reads every
+  worker to count them and keeps only counts, so no token may declare it and no per-person
+  read is ever recorded under it (``hub.audit.entry.AccessEntry`` refuses one).
 """
 
 from __future__ import annotations
@@ -26,6 +30,27 @@ class Purpose(StrEnum):
     CLAIM_PROCESSING = "CLAIM_PROCESSING"
     PLACEMENT_VERIFICATION = "PLACEMENT_VERIFICATION"
     SELF_SERVICE = "SELF_SERVICE"
+    STATISTICS = "STATISTICS"
+    # a partner organisation's purposes, each bound to the worker's consent (hub/partners)
+    CASE_ASSISTANCE = "CASE_ASSISTANCE"
+    CLAIM_ASSISTANCE = "CLAIM_ASSISTANCE"
+    LEGAL_AID = "LEGAL_AID"
+    REPATRIATION_SUPPORT = "REPATRIATION_SUPPORT"
+    REINTEGRATION = "REINTEGRATION"
+
+
+PARTNER_PURPOSES = frozenset(
+    {
+        Purpose.CASE_ASSISTANCE,
+        Purpose.CLAIM_ASSISTANCE,
+        Purpose.LEGAL_AID,
+        Purpose.REPATRIATION_SUPPORT,
+        Purpose.REINTEGRATION,
+    }
+)
+
+# The purposes a token may declare for a read about a person (STATISTICS is the run's own).
+PERSON_PURPOSES = frozenset(Purpose) - {Purpose.STATISTICS}
 
 
 PURPOSE_TEXT: dict[Purpose, tuple[str, str]] = {
@@ -37,9 +62,18 @@ PURPOSE_TEXT: dict[Purpose, tuple[str, str]] = {
     ),
     Purpose.PLACEMENT_VERIFICATION: ("Verifikasi penempatan", "Placement verification"),
     Purpose.SELF_SERVICE: ("Layanan mandiri pekerja", "Worker self-service"),
+    Purpose.CASE_ASSISTANCE: ("Pendampingan kasus", "Case assistance"),
+    Purpose.CLAIM_ASSISTANCE: ("Pendampingan klaim BPJS", "Claim assistance"),
+    Purpose.LEGAL_AID: ("Bantuan hukum", "Legal aid"),
+    Purpose.REPATRIATION_SUPPORT: ("Dukungan pemulangan", "Repatriation support"),
+    Purpose.REINTEGRATION: ("Reintegrasi", "Reintegration"),
+    Purpose.STATISTICS: (
+        "Statistik agregat (tanpa data per orang)",
+        "Aggregate statistics (no per-person data)",
+    ),
 }
 
-_LIST = ", ".join(p.value for p in Purpose)
+_LIST = ", ".join(p.value for p in Purpose if p in PERSON_PURPOSES)
 
 
 def purpose_required() -> PurposeError:
@@ -68,12 +102,29 @@ def parse_purpose(value: str | None) -> Purpose:
 def check_allowed(purpose: Purpose, scopes: Iterable[str]) -> Purpose:
     """``purpose`` if a token with ``scopes`` may declare it, else ``PurposeError``."""
     held = frozenset(scopes)
+    if purpose is Purpose.STATISTICS:
+        raise _not_allowed(
+            purpose,
+            "hanya untuk proses statistik (pmihub stats run), tidak untuk data per orang",
+            "only the statistics run (pmihub stats run) uses it, never a per-person read",
+        )
     is_self = Scope.SELF in held
     if purpose is Purpose.SELF_SERVICE and not is_self:
         raise _not_allowed(purpose, "hanya untuk token pekerja (self)", "only for self tokens")
     if is_self and purpose is not Purpose.SELF_SERVICE:
         raise _not_allowed(
             purpose, "token pekerja hanya untuk SELF_SERVICE", "self tokens only allow SELF_SERVICE"
+        )
+    is_partner = Scope.PARTNER in held
+    if purpose in PARTNER_PURPOSES and not is_partner:
+        raise _not_allowed(
+            purpose, "hanya untuk organisasi pendamping", "only for partner organisations"
+        )
+    if is_partner and purpose not in PARTNER_PURPOSES:
+        raise _not_allowed(
+            purpose,
+            "organisasi pendamping hanya memakai tujuan persetujuan pekerja",
+            "partner tokens only allow the purposes of a worker's consent",
         )
     if purpose is Purpose.EMERGENCY and Scope.EMERGENCY not in held:
         raise _not_allowed(purpose, "memerlukan scope emergency", "requires scope emergency")
@@ -105,6 +156,8 @@ def _not_allowed(purpose: Purpose, why_id: str, why_en: str) -> PurposeError:
 
 
 __all__ = [
+    "PARTNER_PURPOSES",
+    "PERSON_PURPOSES",
     "PURPOSE_TEXT",
     "Purpose",
     "check_allowed",

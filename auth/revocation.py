@@ -59,6 +59,10 @@ class Revocations:
         """Revoke every refresh token of a family and its live access tokens; how many."""
         return self._revoke_where(col(RefreshTokenRow.family_id) == family_id, reason)
 
+    def revoke_subject(self, subject: str, reason: str) -> int:
+        """Revoke a user's refresh tokens (and their live access tokens), by user name."""
+        return self._revoke_where(col(RefreshTokenRow.subject) == subject, reason)
+
     def revoke_client(self, client_id: str, reason: str) -> int:
         return self._revoke_where(col(RefreshTokenRow.client_id) == client_id, reason)
 

@@ -1,12 +1,16 @@
 """HTTP routes of the authorization server, for the hub to mount.
 
 ``oauth_routes(server)`` gives ``/oauth/{authorize,token,revoke,introspect,jwks}`` and
-``/.well-known/oauth-authorization-server`` (RFC 8414). ``/oauth/authorize`` is the login
-page: in demo mode, or when an external OpenID Connect provider is configured (``HUB_OIDC_*``:
-then the page offers "Sign in with <provider>", ``/oauth/oidc/*``); otherwise it answers 404.
-authlib's core is synchronous, so its calls run in threads: the ones that hash a secret or a
-password (scrypt) on a ``CapacityLimiter`` of their own (``HASH_THREADS``), so a flood of wrong
-secrets queues there and never takes the threads the hub's audit writes use.
+``/.well-known/oauth-authorization-server`` (RFC 8414). ``/oauth/authorize`` is the login page
+of the hub's users (auth/users.py), in every mode unless an external identity provider issues
+the tokens (``HUB_AUTH_ISSUER``): the password, then for staff a TOTP code (enrolled on the
+first sign-in, auth/second_factor.py), unless the browser was remembered (auth/login_marks.py).
+With an OpenID Connect provider configured (``HUB_OIDC_*``) the page also offers "Sign in with
+<provider>" (``/oauth/oidc/*``).
+authlib's core is synchronous, so its calls run in threads: the ones that hash a secret (scrypt)
+on a ``CapacityLimiter`` of their own (``HASH_THREADS``), and the login's password and TOTP work
+on another (``LOGIN_THREADS``), so a flood of wrong client secrets at /oauth/token never delays
+an officer's sign-in, and neither takes the threads the hub's audit writes use.
 
 Two guards sit in front: ``limit`` (the hub plugs in its rate limits per client id and per
 address, ``EndpointLimit``), and the login page's ``LoginThrottle`` (auth/throttle.py). The
@@ -31,20 +35,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
+from auth import second_factor
 from auth.errors import RateLimited
 from auth.keys import KeyUnavailable
-from auth.login import CSRF_COOKIE, CSRF_FIELD, CsrfGuard, login_page, message_page
+from auth.login import CSRF_COOKIE, CSRF_FIELD, CsrfGuard, code_page, login_page, message_page
+from auth.login_marks import DEVICE_COOKIE, LoginMarks
 from auth.oauth_request import HubOAuth2Request, read_oauth_request
 from auth.oidc.provider import OidcProvider
-from auth.oidc.routes import OidcHandlers, SignInAudit
+from auth.oidc.routes import OidcHandlers, SignInAudit, SignInEvent
 from auth.server import METADATA_PATH, OAUTH_PREFIX, HubAuthorizationServer
 from auth.starlette import error_response
 from auth.throttle import LoginThrottle
-from auth.users import authenticate_user
+from auth.totp import provisioning_uri, qr_svg
+from auth.users import authenticate_user, get_user
 
 log = logging.getLogger("pmihub.auth")
 Handler = Callable[[Request], Awaitable[Response]]
 HASH_THREADS = 2
+LOGIN_THREADS = 2
 _UNAVAILABLE = {
     "error": "temporarily_unavailable",
     "error_description": "Layanan otorisasi sementara tidak tersedia / "
@@ -73,8 +81,11 @@ class OAuthHandlers:
         self.guard = CsrfGuard(server.settings.key_secret)
         self.limit = limit
         self.throttle = throttle or LoginThrottle()
+        self.marks = LoginMarks(server.settings.key_secret)
         self._hashing: anyio.CapacityLimiter | None = None
+        self._login_limiter: anyio.CapacityLimiter | None = None
         self.oidc: OidcHandlers | None = None  # sign-in at an external provider, if configured
+        self.audit: SignInAudit | None = None  # records sign-ins (the hub's audit trail)
 
     async def token(self, request: Request) -> Response:
         return await self._endpoint(request, "token", self.server.create_token_response)
@@ -97,6 +108,12 @@ class OAuthHandlers:
             self._hashing = anyio.CapacityLimiter(HASH_THREADS)
         return await anyio.to_thread.run_sync(call, *args, limiter=self._hashing)
 
+    async def login_work(self, call: Callable[..., Any], *args: Any) -> Any:
+        """Run ``call`` (a password or TOTP check) in a thread of the login's own limiter."""
+        if self._login_limiter is None:
+            self._login_limiter = anyio.CapacityLimiter(LOGIN_THREADS)
+        return await anyio.to_thread.run_sync(call, *args, limiter=self._login_limiter)
+
     async def _limited(self, request: Request, endpoint: str, client_id: str | None) -> float:
         if self.limit is None:
             return 0.0
@@ -112,13 +129,13 @@ class OAuthHandlers:
         )
 
     async def authorize(self, request: Request) -> Response:
-        if not self.server.settings.demo and self.oidc is None:
+        if self.server.settings.external:
             return message_page(
                 404,
                 ("Tidak tersedia", "Not available"),
                 (
-                    "Halaman masuk hanya ada dalam mode demo; gunakan penyedia identitas",
-                    "The login page exists only in demo mode; use the identity provider",
+                    "Hub ini memakai penyedia identitas eksternal; masuk di sana",
+                    "This hub uses an external identity provider; sign in there",
                 ),
             )
         try:
@@ -153,7 +170,8 @@ class OAuthHandlers:
 
     async def _sign_in(self, request: Request, oauth: HubOAuth2Request, grant: Any) -> Response:
         form = oauth.form
-        if not self.guard.check(request.cookies.get(CSRF_COOKIE), form.get(CSRF_FIELD)):
+        nonce = request.cookies.get(CSRF_COOKIE)
+        if not self.guard.check(nonce, form.get(CSRF_FIELD)):
             return message_page(
                 400,
                 ("Sesi masuk tidak sah", "Sign-in session is not valid"),
@@ -164,7 +182,15 @@ class OAuthHandlers:
             )
         if form.get("action") == "deny":
             return await self._respond(oauth, grant, None)
-        username = form.get("username", "").strip().lower()[:80]
+        now = self.server.clock()
+        second = form.get("step") == "code"
+        if second:
+            username = self.marks.pending_user(form.get("pending"), nonce, now) or ""
+            if not username:
+                text = ("Waktu masuk habis; masuk lagi", "Sign-in timed out; sign in again")
+                return self._login(request, oauth, grant, error=text, status_code=401)
+        else:
+            username = form.get("username", "").strip().lower()[:80]
         address = _address(request)
         wait = self.throttle.refused(address)
         hold = 0.0 if wait else self.throttle.hold(address, username)
@@ -172,20 +198,115 @@ class OAuthHandlers:
             return self._too_many(request, oauth, grant, wait or self.throttle.hold_cap)
         if hold:
             await anyio.sleep(hold)  # slowed, not refused: the officer still gets in
+        engine, key = self.server.engine, self.server.settings.key_secret
         try:
-            user = await self.hashing(
-                authenticate_user, self.server.engine, username, form.get("password", "")
+            if second:
+                ok = await self.login_work(
+                    second_factor.confirm, engine, key, username, form.get("code", "")[:20], now
+                )
+                user = await self.login_work(get_user, engine, username) if ok else None
+            else:
+                user = await self.login_work(
+                    authenticate_user, engine, username, form.get("password", "")
+                )
+        except SQLAlchemyError as exc:
+            return self._unavailable(exc)
+        client_id = oauth.payload.client_id or ""
+        if user is None:
+            self.throttle.failed(address, username)
+            if second:
+                await self._record(SignInEvent(client_id, username, "wrongCode", method="password"))
+                text = ("Kode salah atau sudah dipakai", "Wrong or already used code")
+                return await self._code(request, oauth, username, error=text, status_code=401)
+            text = ("Nama pengguna atau kata sandi salah", "Wrong user name or password")
+            return self._login(request, oauth, grant, error=text, status_code=401)
+        remember = second and form.get("remember") == "1"
+        if not second and user.second_factor and not await self._remembered(request, username):
+            return await self._code(request, oauth, username, error=None)
+        self.throttle.succeeded(address, username)
+        event = SignInEvent(
+            client_id, user.subject, "signedIn", user.mission, "password", user.agency or None
+        )
+        if not await self._record(event):
+            return message_page(
+                503,
+                ("Masuk dihentikan", "Sign-in stopped"),
+                (
+                    "Jejak audit tidak dapat dicatat; masuk dihentikan",
+                    "The audit trail cannot be written; the sign-in was stopped",
+                ),
+                code="auditUnavailable",
+            )
+        response = await self._respond(oauth, grant, user)
+        response.delete_cookie(CSRF_COOKIE, path=_cookie_path(request))
+        if remember and self.server.settings.device_hours:
+            await self._remember(request, response, username, now)
+        return response
+
+    async def _record(self, event: SignInEvent) -> bool:
+        """Record a sign-in (False: it could not be, and then it does not go through)."""
+        return True if self.audit is None else await self.audit(event)
+
+    async def _remembered(self, request: Request, username: str) -> bool:
+        """Whether this browser carries a good "remember this device" mark for ``username``."""
+        mark = request.cookies.get(DEVICE_COOKIE)
+        if not mark or not self.server.settings.device_hours:
+            return False
+        binding = await self.login_work(second_factor.device_key, self.server.engine, username)
+        now = self.server.clock()
+        return binding is not None and self.marks.device_user(mark, binding, now) == username
+
+    async def _remember(
+        self, request: Request, response: Response, username: str, now: float
+    ) -> None:
+        binding = await self.login_work(second_factor.device_key, self.server.engine, username)
+        if binding is None:
+            return
+        hours = self.server.settings.device_hours
+        response.set_cookie(
+            DEVICE_COOKIE,
+            self.marks.device(username, binding, now, hours),
+            max_age=hours * 3600,
+            path=_cookie_path(request),
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
+
+    async def _code(
+        self,
+        request: Request,
+        oauth: HubOAuth2Request,
+        username: str,
+        *,
+        error: tuple[str, str] | None,
+        status_code: int = 200,
+    ) -> Response:
+        """The TOTP step (with the enrolment QR code when the user has none yet)."""
+        settings = self.server.settings
+        try:
+            step = await self.login_work(
+                second_factor.challenge, self.server.engine, settings.key_secret, username
             )
         except SQLAlchemyError as exc:
             return self._unavailable(exc)
-        if user is None:
-            self.throttle.failed(address, username)
+        if step is None:
             text = ("Nama pengguna atau kata sandi salah", "Wrong user name or password")
-            return self._login(request, oauth, grant, error=text, status_code=401)
-        self.throttle.succeeded(address, username)
-        response = await self._respond(oauth, grant, user)
-        response.delete_cookie(CSRF_COOKIE, path=_cookie_path(request))
-        return response
+            return message_page(401, ("Masuk gagal", "Sign-in failed"), text)
+        enrol = None
+        if step.secret is not None:
+            enrol = (qr_svg(provisioning_uri(step.secret, username)), step.secret)
+        nonce = request.cookies.get(CSRF_COOKIE) or ""
+        return code_page(
+            action=request.url.path,
+            params=oauth.payload.data,
+            csrf_token=self.guard.token_for(nonce),
+            pending=self.marks.pending(username, nonce, self.server.clock()),
+            enrol=enrol,
+            remember_hours=settings.device_hours,
+            error=error,
+            status_code=status_code,
+        )
 
     def _too_many(
         self, request: Request, oauth: HubOAuth2Request, grant: Any, wait: float
@@ -228,6 +349,7 @@ class OAuthHandlers:
             error=error,
             username=oauth.form.get("username", "") if error else "",
             status_code=status_code,
+            demo=self.server.settings.demo,
             provider=self.oidc.link(oauth.payload.data) if self.oidc is not None else None,
         )
         response.set_cookie(
@@ -303,8 +425,10 @@ def oauth_routes(
     audit: SignInAudit | None = None,
 ) -> list[BaseRoute]:
     """The routes to add to the hub's Starlette app (``/oauth/...`` and the metadata); with
-    ``oidc``, also the sign-in at that provider (``auth.oidc.routes``), recorded by ``audit``."""
+    ``oidc``, also the sign-in at that provider (``auth.oidc.routes``). ``audit`` records
+    sign-ins, at the login page and through the provider."""
     h = OAuthHandlers(server, limit=limit)
+    h.audit = audit
     extra: list[BaseRoute] = []
     if oidc is not None:
         h.oidc = OidcHandlers(h, oidc, audit=audit)
@@ -338,4 +462,11 @@ def create_auth_app(
     return Starlette(routes=oauth_routes(server, oidc=oidc, audit=audit))
 
 
-__all__ = ["HASH_THREADS", "EndpointLimit", "OAuthHandlers", "create_auth_app", "oauth_routes"]
+__all__ = [
+    "HASH_THREADS",
+    "LOGIN_THREADS",
+    "EndpointLimit",
+    "OAuthHandlers",
+    "create_auth_app",
+    "oauth_routes",
+]

@@ -25,6 +25,7 @@ class Scope(StrEnum):
     AUDIT_READ = "audit:read"
     EMERGENCY = "emergency"
     SELF = "self"
+    PARTNER = "partner"
     IDENTITY_ADMIN = "identity:admin"
     FEDERATION_GATEWAY = "federation:gateway"
 
@@ -103,6 +104,11 @@ _INFO = (
         "A worker reads their own record",
     ),
     ScopeInfo(
+        Scope.PARTNER,
+        "Organisasi pendamping (serikat/LSM): hanya data yang disetujui pekerja",
+        "A partner organisation (union/NGO): only what the worker consented to",
+    ),
+    ScopeInfo(
         Scope.IDENTITY_ADMIN,
         "Mengelola keterkaitan identitas (crosswalk)",
         "Administer identity links (crosswalk)",
@@ -117,6 +123,13 @@ _INFO = (
 SCOPES: dict[Scope, ScopeInfo] = {info.scope: info for info in _INFO}
 ALL_SCOPES: frozenset[str] = frozenset(str(s) for s in Scope)
 READ_SCOPES: frozenset[str] = frozenset(s for s in ALL_SCOPES if s.endswith(":read"))
+
+
+def partner_alone(scopes: Iterable[str]) -> bool:
+    """False when ``scopes`` mix ``partner`` with any other scope: a partner token never holds
+    an agency's scope (checked at registration and at every verification)."""
+    held = frozenset(scopes)
+    return Scope.PARTNER not in held or held == {Scope.PARTNER}
 
 
 class UnknownScope(ValueError):
@@ -157,5 +170,6 @@ __all__ = [
     "UnknownScope",
     "known_scopes",
     "parse_scopes",
+    "partner_alone",
     "scope_string",
 ]

@@ -21,6 +21,7 @@ from sqlmodel import Session
 from starlette.responses import JSONResponse, Response
 
 from auth.clients import ClientError
+from auth.console_client import CONSOLE_CLIENT
 from auth.endpoints import FoundToken, HubIntrospectionEndpoint, HubRevocationEndpoint
 from auth.errors import InvalidToken, PurposeError
 from auth.grant_store import GrantStore
@@ -177,7 +178,7 @@ class HubAuthorizationServer(AuthorizationServer):
         if user is None:
             subject, agency = client.client_id, client.agency
         else:
-            subject, agency = user.subject, (user.agency if user.role == "officer" else None)
+            subject, agency = user.subject, (None if user.role == "worker" else user.agency)
         access = self.tokens.issue(
             client_id=client.client_id,
             subject=subject,
@@ -277,6 +278,47 @@ class HubAuthorizationServer(AuthorizationServer):
             purpose=chosen,
         )
 
+    def issue_user_token(
+        self,
+        username: str,
+        scope: str | None = None,
+        purpose: str | None = None,
+        *,
+        client_id: str = CONSOLE_CLIENT,
+    ) -> IssuedToken:
+        """A token for an enabled hub user as if they had signed in through ``client_id`` (the
+        console): the same claims (subject, scopes, agency, mission, purpose), for operators'
+        scripts (``pmihub token --user``). Raises ``ClientError`` where sign-in would refuse."""
+        user = self.find_user(username)
+        if user is None:
+            raise ClientError(f"no enabled user {username[:80]!r}")
+        client = self.query_client(client_id)
+        if client is None or not client.check_grant_type("authorization_code"):
+            raise ClientError(f"no enabled sign-in client {client_id[:80]!r}")
+        held = user.scopes & client.scopes
+        scopes = frozenset(scope.split()) if scope else held
+        if not scopes or not scopes <= held:
+            extra = " ".join(sorted(scopes - held))
+            raise ClientError(f"invalid_scope: {username} may not hold {extra}")
+        try:
+            chosen = parse_purpose(purpose) if purpose else None
+            if Scope.SELF in scopes:
+                if chosen not in (None, Purpose.SELF_SERVICE):
+                    raise ClientError("a worker's token has purpose SELF_SERVICE")
+                chosen = Purpose.SELF_SERVICE
+            elif chosen is not None:
+                check_allowed(chosen, scopes)
+        except PurposeError as exc:
+            raise ClientError(exc.message_en) from None
+        return self.tokens.issue(
+            client_id=client.client_id,
+            subject=user.subject,
+            scopes=scopes,
+            agency=None if user.role == "worker" else user.agency,
+            purpose=chosen.value if chosen else None,
+            mission=user.mission,
+        )
+
     def metadata(self) -> dict[str, Any]:
         """RFC 8414 authorization server metadata."""
         base = self.settings.local_issuer
@@ -284,7 +326,7 @@ class HubAuthorizationServer(AuthorizationServer):
         auth_methods = ["client_secret_basic", "client_secret_post", "none"]
         grants = ["client_credentials"]
         meta: dict[str, Any] = {"issuer": base}
-        if self.settings.demo or self.settings.oidc is not None:
+        if not self.settings.external:  # the hub's own users sign in at its login page
             meta["authorization_endpoint"] = f"{oauth}/authorize"
             grants += ["authorization_code", "refresh_token"]
         meta.update(

@@ -19,7 +19,9 @@
 - ``HUB_AUTH_KEY_SECRET``: encrypts signing keys and webhook secrets at rest; required outside
   HUB_ENV=test (with an external issuer too: the hub's own /oauth server still signs tokens)
 - ``HUB_BREAK_GLASS_MINUTES``: how long a break-glass grant lasts (60)
-- ``HUB_AUTH_DEMO``: demo mode, the login page for demo users (true when ``HUB_ENV=dev``)
+- ``HUB_AUTH_DEVICE_HOURS``: after a good TOTP code an officer may tick "remember this device";
+  the browser then skips the code (never the password) for this many hours (12; 0: never)
+- ``HUB_AUTH_DEMO``: demo mode, a banner on the login page (true when ``HUB_ENV=dev``)
 - ``HUB_AUTH_CONSOLE_REDIRECT``: the demo console's redirect URI
   (``<public url>/console/callback``)
 - ``HUB_OIDC_*``: sign-in through an external OpenID Connect provider (auth/oidc/settings.py)
@@ -64,6 +66,7 @@ class AuthSettings:
     key_secret: str = field(default=DEV_KEY_SECRET, repr=False)
     break_glass_minutes: int = 60
     break_glass_per_hour: int = 5
+    device_hours: int = 12
     demo: bool = False
     console_redirect_uri: str = "http://127.0.0.1:8000/console/callback"
     oidc: OidcSettings | None = None
@@ -133,6 +136,7 @@ class AuthSettings:
             key_secret=secret,
             break_glass_minutes=_int(env, "HUB_BREAK_GLASS_MINUTES", 60),
             break_glass_per_hour=_int(env, "HUB_BREAK_GLASS_PER_HOUR", 5),
+            device_hours=_int(env, "HUB_AUTH_DEVICE_HOURS", 12, minimum=0),
             demo=_bool(env, "HUB_AUTH_DEMO", default=mode == "dev"),
             console_redirect_uri=_url(
                 env, "HUB_AUTH_CONSOLE_REDIRECT", f"{public_url}/console/callback"

@@ -4,7 +4,8 @@ user's registrations allow.
 ``check_lifetime`` (``exp - iat`` within ``HUB_AUTH_MAX_LIFETIME``) applies to every token,
 the external provider's too. ``check_standing`` applies to the hub's own tokens: the client is
 registered and enabled, the scopes are within its registration, and a user's token (``sub``
-other than the client id) names an enabled user whose registration holds those scopes too.
+other than the client id) names an enabled user whose registration holds those scopes too, and
+carries that user's ``mission`` (an officer moved to another mission needs a new token).
 ``map_scopes`` turns an external provider's scope names into hub scopes (``HUB_AUTH_SCOPE_MAP``).
 
 ``Registry`` reads client and user rows (synchronously: the verifier runs it where it runs its
@@ -26,7 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from auth.errors import InvalidToken, TokenReason
-from auth.models import DemoUserRow, OAuthClientRow
+from auth.models import OAuthClientRow, UserRow
 from auth.oidc.models import PREFIX as OIDC_PREFIX
 from auth.oidc.models import OidcAccountRow
 from auth.scopes import Scope
@@ -40,6 +41,7 @@ class Registered:
 
     scopes: frozenset[str]
     enabled: bool
+    mission: str | None = None
 
 
 class Registry:
@@ -121,6 +123,8 @@ def check_standing(claims: dict[str, Any], registry: Registry) -> None:
         raise InvalidToken(TokenReason.UNKNOWN_SUBJECT)
     if not scopes <= user.scopes:
         raise InvalidToken(TokenReason.SCOPE_NOT_REGISTERED)
+    if claims.get("mission") != user.mission:
+        raise InvalidToken(TokenReason.INVALID_CLAIM, "mission")
 
 
 def map_scopes(claims: dict[str, Any], mapping: Iterable[tuple[str, str]]) -> None:
@@ -147,14 +151,14 @@ def _user(session: Session, subject: str, *, worker: bool) -> Registered | None:
         account = session.get(OidcAccountRow, subject)
         if account is None:
             return None
-        return Registered(frozenset(account.scopes.split()), bool(account.scopes))
+        return Registered(frozenset(account.scopes.split()), bool(account.scopes), account.mission)
     if worker:
-        row = session.exec(select(DemoUserRow).where(col(DemoUserRow.worker_id) == subject)).first()
+        row = session.exec(select(UserRow).where(col(UserRow.worker_id) == subject)).first()
     else:
-        row = session.get(DemoUserRow, subject)
+        row = session.get(UserRow, subject)
     if row is None:
         return None
-    return Registered(frozenset(row.scopes.split()), not row.disabled)
+    return Registered(frozenset(row.scopes.split()), not row.disabled, row.mission)
 
 
 __all__ = [

@@ -20,7 +20,7 @@ from auth.keys import KeyStore
 from auth.principal import Principal, self_worker
 from auth.purpose import resolve
 from auth.revocation import Revocations
-from auth.scopes import known_scopes
+from auth.scopes import known_scopes, partner_alone
 from auth.settings import AuthSettings
 from auth.standing import Registry, check_lifetime, check_standing
 from auth.tokens import LOCAL_ALGORITHMS, check_claims, check_signature, read_header
@@ -94,6 +94,8 @@ class LocalVerifier:
 def principal_from_claims(claims: dict[str, Any], purpose_header: str | None = None) -> Principal:
     """The principal of verified ``claims``; the purpose resolved as ``auth.purpose`` says."""
     scopes = known_scopes(claims.get("scope"))
+    if not partner_alone(scopes):  # a partner token with an agency's scope is not ours
+        raise InvalidToken(TokenReason.INVALID_CLAIM, "scope")
     subject = claims["sub"]
     agency = claims.get("agency")
     mission = claims.get("mission")

@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -45,6 +45,7 @@ from hub.edge import (
     SecurityHeaders,
     http_exception_response,
 )
+from hub.graphiql import graphiql_routes, offline_page
 from hub.graphql.audit import audit_entries
 from hub.graphql.context import HubContext
 from hub.graphql.live import HubTransportWSHandler, LiveContext
@@ -102,6 +103,8 @@ class HubGraphQL(EdgeRequests, GraphQL):
             max_batch_ids=settings.max_batch_ids,
         )
         super().__init__(schema, **kwargs)
+        if self.graphql_ide:
+            self.offline_ide_html = offline_page(self.graphql_ide_html)
         self.hub_ref = hub_ref
         self.limiter = limiter
         self.refusals = refusals
@@ -122,7 +125,8 @@ class HubGraphQL(EdgeRequests, GraphQL):
             and self.graphql_ide
             and "text/html" in request.headers.get("accept", "")
         ):
-            return await self.render_graphql_ide(request)  # dev only; the page POSTs its queries
+            # dev only; the page POSTs its queries and loads its scripts from the hub
+            return HTMLResponse(self.offline_ide_html)
         if request.method != "POST":
             return _error(
                 405,
@@ -349,6 +353,7 @@ def create_app(
                 audit=SignInRecorder(record_refusals),
             ),
             *console_routes(),
+            *(graphiql_routes() if settings.dev else []),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),

@@ -135,6 +135,7 @@ def serve(
     ] = 1,
 ) -> None:
     """Run the hub (GraphQL at /graphql) under uvicorn, in one process or several."""
+    from auth.settings import AuthSettings, AuthSettingsError
     from hub.gc_tuning import gc_threshold
     from hub.serving import serve as run
     from hub.settings import Settings, SettingsError
@@ -142,7 +143,8 @@ def serve(
     try:
         gc_threshold(os.environ)
         settings = Settings.from_environ()
-    except SettingsError as exc:
+        AuthSettings.from_environ(settings.environ)  # HUB_AUTH_*, HUB_OIDC_*: before any process
+    except (SettingsError, AuthSettingsError) as exc:
         raise fail(f"configuration error: {exc}") from None
     run(settings, host, port, workers)
 
@@ -196,12 +198,14 @@ def _mount_auth_commands() -> None:
     from hub.cases.cli import webhooks_cli
     from hub.cli_environment import open_database
     from hub.crosswalk.cli import crosswalk_cli
+    from hub.statistics.cli import stats_cli
 
     use_database(open_database)
     app.add_typer(auth_cli)
     app.add_typer(audit_cli)
     app.add_typer(crosswalk_cli)
     app.add_typer(webhooks_cli)
+    app.add_typer(stats_cli)
 
 
 _mount_auth_commands()

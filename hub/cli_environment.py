@@ -31,7 +31,7 @@ DEMO_ENV = Path(".demo") / "env"
 # or create it.
 DATABASE_COMMANDS = frozenset(
     {"sync", "status", "serve", "token", "clients", "keys", "grants", "users", "audit"}
-    | {"webhooks", "crosswalk"}
+    | {"webhooks", "crosswalk", "stats"}
 )
 NO_DATABASE = {("audit", "public-key")}
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hub.cli_environment import env_file_lines
 from hub.demo_secrets import (
     complete,
     hub_secret_environ,
@@ -57,6 +58,7 @@ class Demo:
     hub_env: dict[str, str] = field(default_factory=dict)
     auth: dict[str, Any] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)  # e.g. the bench lifts rate limits
+    to_try: dict[str, str] = field(default_factory=dict)  # DEMO_NIK, DEMO_NAME...
 
     # -- files -------------------------------------------------------------------------
 
@@ -235,6 +237,8 @@ class Demo:
         creds["auth"] = self.register_clients(worker_id, creds.get("auth"))
         write_private(self.directory / "credentials.json", json.dumps(creds, indent=2))
         self.auth = creds["auth"]
+        self.to_try = self.person_to_try(worker_id)
+        write_private(self.directory / "env", env_file_lines({**self.hub_env, **self.to_try}))
         self.spawn(["serve", "--port", str(self.hub_port)], self.hub_env)
         self.wait_for_port(self.hub_port)
         return worker_id
@@ -244,7 +248,8 @@ class Demo:
         signal.signal(signal.SIGTERM, _interrupt)
         try:
             worker_id = self.start()
-            print(banner(self.endpoints(), self.directory, worker_id, self.auth), flush=True)
+            text = banner(self.endpoints(), self.directory, worker_id, self.auth, self.to_try)
+            print(text, flush=True)
             print("ready", flush=True)
             while all(p.poll() is None for p in self.processes):
                 time.sleep(0.5)
@@ -268,6 +273,17 @@ class Demo:
             return register_demo(
                 engine, AuthSettings.from_environ(env), worker_id=worker_id, previous=previous
             )
+        finally:
+            engine.dispose()
+
+    def person_to_try(self, worker_id: str | None) -> dict[str, str]:
+        from hub.demo_text import person_to_try
+        from hub.settings import Settings
+        from hub.storage import make_engine
+
+        engine = make_engine(Settings.from_environ({**os.environ, **self.hub_env}).database_url)
+        try:
+            return person_to_try(engine, self.scenario_path, worker_id)
         finally:
             engine.dispose()
 

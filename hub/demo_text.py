@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +41,54 @@ def showcase_worker(engine: Engine, agencies: list[str]) -> str | None:
     return row
 
 
+BLOCK_IDS = {"kemnaker": "jobSeekerId", "p2mi": "pmiId", "embassy": "recordId"}
+
+
+def misspelt(name: str) -> str:
+    """The name as an officer might type it in a hurry: lower case, the longest word's last two
+    letters swapped ("Siti Aminah" -> "siti aminha")."""
+    words = name.lower().split()
+    longest = max(range(len(words)), key=lambda i: len(words[i]))
+    word = words[longest]
+    if len(word) >= 4 and word[-1] != word[-2]:
+        words[longest] = word[:-2] + word[-1] + word[-2]
+    return " ".join(words)
+
+
+def person_to_try(engine: Engine, scenario: Path, worker_id: str | None) -> dict[str, str]:
+    """``DEMO_*`` values the README's examples use: the showcase worker's id, NIK, birth date,
+    and its name misspelt, read from the scenario the sandboxes serve."""
+    if worker_id is None:
+        return {}
+    with Session(engine) as session:
+        local_ids = set(
+            session.exec(
+                select(AgencyRecordRow.local_id).where(AgencyRecordRow.worker_id == worker_id)
+            ).all()
+        )
+    for person in json.loads(scenario.read_bytes()).get("people", []):
+        for block, key in BLOCK_IDS.items():
+            records = person.get(block) or []
+            for record in records if isinstance(records, list) else [records]:
+                if record.get(key) in local_ids and person.get("nik"):
+                    return {
+                        "DEMO_WORKER": worker_id,
+                        "DEMO_NIK": person["nik"],
+                        "DEMO_NAME": misspelt(person["name"]),
+                        "DEMO_BIRTH_DATE": person["birthDate"],
+                    }
+    return {"DEMO_WORKER": worker_id}
+
+
 def banner(
-    endpoints: dict[str, str], directory: Path, worker_id: str | None, auth: dict[str, Any]
+    endpoints: dict[str, str],
+    directory: Path,
+    worker_id: str | None,
+    auth: dict[str, Any],
+    to_try: dict[str, str] | None = None,
 ) -> str:
     hub = endpoints["hub"]
+    to_try = to_try or {}
     lines = [
         "",
         "PMI Hub demo",
@@ -57,6 +102,8 @@ def banner(
     lines += [
         f"  endpoints     {directory / 'endpoints.json'}",
         f"  credentials   {directory / 'credentials.json'}",
+        f"  settings      {directory / 'env'}   (pmihub in this directory reads it; "
+        "`. .demo/env` sets them and the DEMO_* values in your shell)",
         "",
         "Demo credentials (also in credentials.json):",
     ]
@@ -65,6 +112,13 @@ def banner(
         lines.append(f"  {name:17} {secret}   scopes: {' '.join(client['scopes'])}")
     for role, user in auth.get("users", {}).items():
         lines.append(f"  user {user['username']:12} password {user['password']}   ({role})")
+        if user.get("totp_secret"):
+            lines += [
+                f"       second step (TOTP) key {user['totp_secret']}: add it to an "
+                "authenticator app, or print the current code with",
+                "       .venv/bin/python -c 'import pyotp; "
+                f'print(pyotp.TOTP("{user["totp_secret"]}").now())\'',
+            ]
     lines += [
         "",
         "A token for scripts (client credentials), and the headers every query needs:",
@@ -82,6 +136,9 @@ def banner(
         "    -H \"Authorization: Bearer $TOKEN\" -H 'X-Purpose: EMERGENCY' \\",
         '    -d \'{"query": "{ worker(id: \\"' + (worker_id or "wk_...") + '\\") '
         "{ identity { fullName } sources { agency state } } }\"}'",
+        "",
+        "Someone to try (README examples use these; also in .demo/env):",
+        *(f"  {name:16} {value}" for name, value in to_try.items()),
         "",
         "Ctrl-C stops everything.",
     ]

@@ -92,6 +92,11 @@ async def worker_status(
     from hub.view.verdict import verdict_for
     from schema.identifiers import is_valid_nik
 
+    if purpose == "STATISTICS":
+        raise StatusError(
+            "Tujuan STATISTICS hanya untuk pmihub stats run / "
+            "The STATISTICS purpose is for pmihub stats run only"
+        )
     if (nik is None) == (worker_id is None):
         raise StatusError("Berikan --nik atau --id (satu saja) / Give --nik or --id (one of them)")
     if nik is not None and not is_valid_nik(nik):

@@ -16,6 +16,7 @@ from hub.cache import TtlCache
 from hub.cases import Cases
 from hub.crosswalk import CrosswalkReader, Pseudonymizer
 from hub.graphql.upstream import UpstreamStats
+from hub.partners import ConsentLedger, PartnerRegistry
 from hub.settings import Settings
 from hub.storage.offload import Offload
 from schema.records import LicenseRecord, RecordKind
@@ -43,6 +44,9 @@ class Hub:
         self.pseudonymizer = Pseudonymizer(self.settings.pseudonym_key)
         self.crosswalk = CrosswalkReader(self.engine, self.pseudonymizer)
         self.cases = Cases(self.engine, self.settings.environ, self.offload)
+        self.partners = PartnerRegistry(self.engine)
+        self.consents = ConsentLedger(self.engine, self.audit.signer)
+        self.cases.service.partner_gate = self.consents.in_force
         self._kinds = {
             kind: [code for code, c in self.connectors.items() if kind in c.record_kinds]
             for kind in RecordKind

@@ -1,9 +1,12 @@
-"""Sign-ins through the external OpenID Connect provider, in the hub's audit trail.
+"""Sign-ins, in the hub's audit trail: through the external OpenID Connect provider, and hub
+users' at the login page (auth/routes.py).
 
 One entry per sign-in (outcome ``SIGN_IN``) or refusal (``REFUSED``): operation
-``oauth:oidc:<outcome>[:<mission>]`` (``signedIn:HKG``, ``unmappedGroups``, ``stateInvalid``,
-``idTokenAudience``...), the console's client id, the subject ``oidc:<sub>`` (or ``unknown``
-before the ID token is verified), and for a sign-in the officers' agency. No worker is
+``oauth:<method>:<outcome>[:<mission>]`` (``oauth:oidc:signedIn:HKG``,
+``oauth:oidc:unmappedGroups``, ``oauth:password:signedIn:HKG``, ``oauth:password:wrongCode``...),
+the console's client id, the
+subject (``oidc:<sub>``, ``unknown`` before the ID token is verified, or the hub user's), and
+for a sign-in the user's agency. No worker is
 involved: ``worker_id`` is empty, so these entries never appear in a worker's access log.
 """
 
@@ -30,9 +33,13 @@ class SignInRecorder:
         entry = AccessEntry(
             client_id=event.client_id[:80],
             subject=event.subject[:120],
-            operation=":".join(filter(None, ("oauth:oidc", event.outcome, event.mission)))[:120],
+            operation=":".join(filter(None, ("oauth", event.method, event.outcome, event.mission)))[
+                :120
+            ],
             request_id=request_id.get() or secrets.token_hex(8),
-            agency=None if event.refused else OFFICER_AGENCY,
+            agency=None
+            if event.refused
+            else (OFFICER_AGENCY if event.method == "oidc" else event.agency),
             outcome=Outcome.REFUSED if event.refused else Outcome.SIGN_IN,
         )
         try:

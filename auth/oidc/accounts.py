@@ -1,8 +1,11 @@
 """Provider accounts as hub users: ``oidc:<sub>``, the scopes and mission their groups gave.
 
 The user name cannot collide with a hub account (those never hold ``:``). Each sign-in
-rewrites the row, so a group removed at the provider is gone at the next sign-in; the
-authorization code and refresh grants read the row (``HubAuthorizationServer.find_user``).
+rewrites the row, so a group removed at the provider is gone at the next sign-in, and a
+sign-in refused for its groups withdraws the account (``withdraw_account``): its refresh
+tokens stop and its access tokens fail the standing check. The authorization code and refresh
+grants read the row (``HubAuthorizationServer.find_user``), the verifier too
+(``auth.standing``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from auth.oidc.mapping import Mapped
 from auth.oidc.models import PREFIX, OidcAccountRow
 from auth.oidc.settings import OFFICER_AGENCY
 from auth.scopes import scope_string
+from auth.standing import forget_everywhere
 from auth.users import User
 
 _PLAIN_SUB = re.compile(r"[A-Za-z0-9._@-]{1,75}")
@@ -60,7 +64,26 @@ def save_account(
         session.add(row)
         session.commit()
         session.refresh(row)
-        return _user(row)
+        user = _user(row)
+    forget_everywhere(username)  # the token checks see the new scopes at once
+    return user
+
+
+def withdraw_account(engine: Engine, *, subject: str) -> bool:
+    """The person's groups no longer map: their account holds nothing from now on, so its
+    refresh tokens stop working and its access tokens fail the standing check. True when
+    there was an account to withdraw."""
+    username = username_for(subject)
+    with Session(engine) as session:
+        row = session.get(OidcAccountRow, username)
+        if row is None or not row.scopes:
+            return False
+        row.scopes = ""
+        row.mission = None
+        session.add(row)
+        session.commit()
+    forget_everywhere(username)
+    return True
 
 
 def find_account(engine: Engine, username: str) -> User | None:
@@ -80,4 +103,11 @@ def _user(row: OidcAccountRow) -> User:
     )
 
 
-__all__ = ["PREFIX", "find_account", "is_external", "save_account", "username_for"]
+__all__ = [
+    "PREFIX",
+    "find_account",
+    "is_external",
+    "save_account",
+    "username_for",
+    "withdraw_account",
+]

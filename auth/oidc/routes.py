@@ -32,7 +32,7 @@ from starlette.responses import RedirectResponse, Response
 
 from auth.login import OAUTH_FIELDS, message_page
 from auth.oauth_request import HubOAuth2Request, read_oauth_request
-from auth.oidc.accounts import save_account, username_for
+from auth.oidc.accounts import save_account, username_for, withdraw_account
 from auth.oidc.mapping import NotMapped, map_groups
 from auth.oidc.pending import TTL, PendingSignIns
 from auth.oidc.provider import OidcProvider, ProviderError
@@ -48,12 +48,15 @@ COOKIE_PATH = "/oauth/oidc"
 
 @dataclass(frozen=True, slots=True)
 class SignInEvent:
-    """One sign-in through the provider, for the audit trail (no personal data of workers)."""
+    """One sign-in, for the audit trail (no personal data of workers): through the provider
+    (``method`` "oidc") or at the hub's own login page ("password", auth/routes.py)."""
 
     client_id: str
-    subject: str  # oidc:<sub>, or "unknown" before the ID token is verified
+    subject: str  # oidc:<sub>, or "unknown" before the ID token is verified; a hub user's sub
     outcome: str  # "signedIn" or the refusal's code
     mission: str | None = None
+    method: str = "oidc"
+    agency: str | None = None  # a hub user's; the provider's officers have OFFICER_AGENCY
 
     @property
     def refused(self) -> bool:
@@ -93,6 +96,11 @@ _REFUSALS: dict[str, tuple[int, str, str]] = {
         503,
         "{name} menjawab sebagai penerbit lain; masuk dihentikan",
         "{name} answered as another issuer; the sign-in was stopped",
+    ),
+    "issuerMismatch": (
+        400,
+        "Jawaban masuk datang dari penerbit lain, bukan {name}; masuk dihentikan",
+        "The sign-in answer names another issuer than {name}; the sign-in was stopped",
     ),
     "badDiscovery": (
         503,
@@ -196,9 +204,11 @@ class OidcHandlers:
             return self.oauth._authorize_error(oauth, error)
         except SQLAlchemyError as exc:
             return self.oauth._unavailable(exc)
-        if query.get("error") or not query.get("code"):  # the person cancelled at the provider
+        if query.get("error") or not query.get("code"):  # cancelled at the provider
             await self._record(SignInEvent(client_id, "unknown", "providerDenied"))
             return _forget(await self.oauth._respond(oauth, grant, None))
+        if query.get("iss", self.settings.issuer) != self.settings.issuer:  # RFC 9207: mix-up
+            return await self._refused("issuerMismatch", client_id)
         verifier, nonce = self.pending.secrets(request.cookies.get(COOKIE, ""), state)
         subject = "unknown"
         try:
@@ -211,6 +221,12 @@ class OidcHandlers:
         except ProviderError as exc:
             return await self._refused(exc.reason, client_id)
         except NotMapped as exc:
+            try:
+                await run_in_threadpool(
+                    lambda: withdraw_account(self.server.engine, subject=claims["sub"])
+                )
+            except SQLAlchemyError as db_error:
+                return self.oauth._unavailable(db_error)
             return await self._refused(exc.reason, client_id, subject)
         try:
             user = await run_in_threadpool(

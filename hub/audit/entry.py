@@ -20,6 +20,9 @@ CATEGORIES = (
 )
 
 
+STATISTICS = "STATISTICS"  # auth.purpose.Purpose.STATISTICS: the statistics run, no person
+
+
 class Outcome(StrEnum):
     READ = "READ"
     REFUSED = "REFUSED"
@@ -47,6 +50,8 @@ class AccessEntry:
         unknown = set(self.categories) - set(CATEGORIES)
         if unknown:
             raise ValueError(f"unknown audit categories: {', '.join(sorted(unknown))}")
+        if self.purpose == STATISTICS and self.worker_id is not None:
+            raise ValueError("the STATISTICS purpose is never combined with a per-person read")
 
 
 def encode_categories(categories: Iterable[str]) -> str:

@@ -45,10 +45,16 @@ class AccessLogEntry:
     operation: str
     categories: list[str]
     break_glass: bool
+    consent_id: str | None = strawberry.field(
+        default=None, description="The worker's consent a partner organisation read under."
+    )
 
     @classmethod
-    def of(cls, record: AccessRecord) -> AccessLogEntry:
-        name = agency_text(record.agency)
+    def of(cls, record: AccessRecord, partners: dict[str, str] | None = None) -> AccessLogEntry:
+        partner = (partners or {}).get(record.agency or "")
+        name = Text(partner, partner) if partner else agency_text(record.agency)
+        consent = record.grant_id if is_consent(record.grant_id) else None
+        grant = None if consent else record.grant_id
         return cls(
             at=record.at,
             agency_id=name.id,
@@ -56,8 +62,15 @@ class AccessLogEntry:
             purpose=record.purpose,
             operation=record.operation,
             categories=record.categories,
-            break_glass=record.outcome == Outcome.BREAK_GLASS.value or record.grant_id is not None,
+            break_glass=record.outcome == Outcome.BREAK_GLASS.value or grant is not None,
+            consent_id=consent,
         )
+
+
+def is_consent(grant_id: str | None) -> bool:
+    """Whether an entry's grant is a worker's consent (hub.partners) rather than a
+    break-glass grant: a partner's reads carry the consent they were made under."""
+    return grant_id is not None and grant_id.startswith("cns_")
 
 
 @strawberry.type
@@ -72,9 +85,9 @@ class AccessLogConnection:
     page_info: AccessLogPageInfo
 
     @classmethod
-    def of(cls, page: AccessLogPage) -> AccessLogConnection:
+    def of(cls, page: AccessLogPage, partners: dict[str, str] | None = None) -> AccessLogConnection:
         return cls(
-            entries=[AccessLogEntry.of(r) for r in page.entries],
+            entries=[AccessLogEntry.of(r, partners) for r in page.entries],
             page_info=AccessLogPageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
         )
 
@@ -113,7 +126,11 @@ async def access_log(
     returned = getattr(ctx, "audit_returned", None)
     if returned is not None:  # reading who looked is itself recorded
         returned(str(worker_id), "access_log")
-    return AccessLogConnection.of(page)
+    registry = getattr(ctx.hub, "partners", None)
+    partners = {}
+    if registry is not None and any(is_consent(r.grant_id) for r in page.entries):
+        partners = {o.code: o.name for o in await ctx.hub.offload(registry.list)}
+    return AccessLogConnection.of(page, partners)
 
 
 def _unavailable() -> GraphQLError:

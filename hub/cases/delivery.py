@@ -55,6 +55,7 @@ class Claimed:
     subject: str
     agency: str | None
     purpose: str | None
+    consent_id: str | None = None
 
 
 class Deliverer:
@@ -133,6 +134,7 @@ class Deliverer:
                             subject=hook.subject,
                             agency=hook.agency,
                             purpose=hook.purpose,
+                            consent_id=delivery.consent_id,
                         )
                     )
             session.commit()
@@ -237,6 +239,7 @@ def _entry(item: Claimed) -> AccessEntry:
         agency=item.agency,
         purpose=item.purpose,
         categories=frozenset({"case"}),
+        grant_id=item.consent_id,  # a partner's webhook: the consent it hears under
     )
 
 

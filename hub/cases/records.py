@@ -53,6 +53,7 @@ class HubCase:
     updated_at: datetime
     opened_by_agency: str | None
     history: tuple[HistoryEntry, ...] = ()
+    partner_org: str | None = None  # the organisation accompanying it (referCase)
 
     def as_record(self) -> CaseRecord:
         """The case as the protection rules read cases, with the hub's register as source."""
@@ -93,6 +94,7 @@ class HubCase:
             "agencies": list(self.agencies),
             "openedAt": self.opened_at.isoformat(),
             "updatedAt": self.updated_at.isoformat(),
+            "accompaniedBy": self.partner_org,
         }
 
 
@@ -110,12 +112,14 @@ class CaseEvent:
     def mission_code(self) -> str | None:
         return self.case.mission.code if self.case.mission else None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, with_note: bool = True) -> dict[str, Any]:
+        """The webhook body; ``with_note=False`` for a partner organisation (officers'
+        notes stay inside the agencies)."""
         return {
             "id": self.id,
             "event": self.event,
             "at": self.at.isoformat(),
-            "note": self.note,
+            "note": self.note if with_note else None,
             "case": self.case.to_json(),
         }
 

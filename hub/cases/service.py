@@ -52,6 +52,9 @@ class CaseService:
         self.missions = missions or MissionCatalog.default()
         self.clock = clock
         self.notify = engine.dialect.name == "postgresql"
+        # (session, organisation, worker id) -> the consent of the worker to the
+        # organisation in force, if any: a partner's webhook hears of the case only then
+        self.partner_gate: Callable[[Session, str, str], str | None] | None = None
 
     def open(
         self,
@@ -64,10 +67,12 @@ class CaseService:
         agencies: Iterable[str] = (),
         session: Session | None = None,
         mission_reason: str | None = None,
+        partner_org: str | None = None,
     ) -> CaseEvent:
         """A new OPEN case for a (canonical) worker; ``mission`` is already resolved and is
         checked against the worker's countries (hub/cases/opening.py). With a ``session``,
-        written into the caller's transaction (``hub.storage.unit``)."""
+        written into the caller's transaction (``hub.storage.unit``); ``partner_org``: the
+        organisation that referred it and accompanies it."""
         text_ = check_text(summary, MAX_SUMMARY, "summary", "Ringkasan", "The summary")
         check_substance(text_, "summary", "Ringkasan", "The summary")
         at = self.clock()
@@ -91,6 +96,7 @@ class CaseService:
                 updated_at=at,
                 opened_by_client=actor.client_id,
                 opened_by_agency=actor.agency,
+                partner_org=partner_org,
             )
             session.add(row)
             session.flush()  # assigns seq, which numbers the case
@@ -169,24 +175,44 @@ class CaseService:
             id=event_row.id, event=kind.value, at=at, case=self._case(row, ()), note=note
         )
         body = json.dumps(event.to_json(), ensure_ascii=False, separators=(",", ":"))
-        hooks = session.exec(
-            select(WebhookRow.id).where(
-                col(WebhookRow.active).is_(True),
-                or_(
-                    col(WebhookRow.mission_code).is_(None),
-                    col(WebhookRow.mission_code) == row.mission_code,
-                ),
+        hooks = list(
+            session.exec(
+                select(WebhookRow.id).where(
+                    col(WebhookRow.active).is_(True),
+                    col(WebhookRow.partner_org).is_(None),
+                    or_(
+                        col(WebhookRow.mission_code).is_(None),
+                        col(WebhookRow.mission_code) == row.mission_code,
+                    ),
+                )
+            ).all()
+        )
+        bodies: dict[str, tuple[str, str | None]] = dict.fromkeys(hooks, (body, None))
+        gate = self.partner_gate
+        consent = (
+            gate(session, row.partner_org, row.worker_id) if row.partner_org and gate else None
+        )
+        if consent is not None:
+            plain = json.dumps(
+                event.to_json(with_note=False), ensure_ascii=False, separators=(",", ":")
             )
-        ).all()
-        for hook in hooks:
+            partner_hooks = session.exec(
+                select(WebhookRow.id).where(
+                    col(WebhookRow.active).is_(True),
+                    col(WebhookRow.partner_org) == row.partner_org,
+                )
+            ).all()
+            bodies.update(dict.fromkeys(partner_hooks, (plain, consent)))
+        for hook, (payload, consent_id) in bodies.items():
             session.add(
                 DeliveryRow(
                     webhook_id=hook,
                     event_id=event.id,
                     worker_id=row.worker_id,
-                    payload=body,
+                    payload=payload,
                     created_at=at,
                     next_attempt_at=at,
+                    consent_id=consent_id,
                 )
             )
         session.flush()
@@ -290,6 +316,7 @@ class CaseService:
             updated_at=row.updated_at,
             opened_by_agency=row.opened_by_agency,
             history=history,
+            partner_org=row.partner_org,
         )
 
 

@@ -33,6 +33,8 @@ class CaseRow(SQLModel, table=True):
     opened_by_client: str = Field(max_length=80)
     opened_by_agency: str | None = Field(default=None, max_length=40)
     version: int = 1
+    # the partner organisation accompanying the case (referCase), shown as pendamping
+    partner_org: str | None = Field(default=None, max_length=20)
 
 
 class CaseEventRow(SQLModel, table=True):
@@ -74,6 +76,8 @@ class WebhookRow(SQLModel, table=True):
     purpose: str | None = Field(default=None, max_length=40)
     created_at: datetime
     active: bool = True
+    # a partner organisation's webhook: only its accompanied cases (no notes) and its consents
+    partner_org: str | None = Field(default=None, max_length=20, index=True)
 
 
 class DeliveryRow(SQLModel, table=True):
@@ -96,6 +100,8 @@ class DeliveryRow(SQLModel, table=True):
     delivered_at: datetime | None = None
     failed_at: datetime | None = None  # gave up after the last attempt
     last_error: str | None = Field(default=None, max_length=200)
+    # to a partner's webhook: the worker's consent it is sent under (recorded in the audit)
+    consent_id: str | None = Field(default=None, max_length=40)
 
 
 __all__ = ["CaseEventRow", "CaseRow", "DeliveryRow", "WebhookRow"]

@@ -63,8 +63,12 @@ class WebhookStore:
         self.clock = clock
         self.key_secret = key_secret  # seals the secrets: HUB_AUTH_KEY_SECRET
 
-    def add(self, actor: Actor, url: str, mission_code: str | None) -> tuple[Webhook, str]:
-        """The new webhook and its secret (returned here only; keep it)."""
+    def add(
+        self, actor: Actor, url: str, mission_code: str | None, partner_org: str | None = None
+    ) -> tuple[Webhook, str]:
+        """The new webhook and its secret (returned here only; keep it). A partner
+        organisation's (``partner_org``) hears only of the cases it accompanies (without
+        officers' notes) and of its consents' ends."""
         checked = self.check_url(url)
         code = self.missions.resolve(mission_code).code if mission_code else None
         secret = new_secret()
@@ -79,6 +83,7 @@ class WebhookStore:
             agency=actor.agency,
             purpose=actor.purpose,
             created_at=self.clock(),
+            partner_org=partner_org,
         )
         with Session(self.engine) as session:
             session.add(row)

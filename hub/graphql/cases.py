@@ -204,6 +204,8 @@ class CaseMutations:
                 ctx.audit_refused(current.worker_id, "case", reason=why)
             raise case_error(exc) from None
         ctx.hub.cases.announce(event)
+        if status == t.CaseStatus.CLOSED:  # consents bound to the case end with it
+            await ctx.hub.offload(ctx.hub.consents.close_case, current.id)
         return hub_case(await ctx.hub.offload(service.get, current.id))  # type: ignore[arg-type]
 
     @strawberry.mutation(
@@ -215,12 +217,21 @@ class CaseMutations:
     ) -> WebhookRegistration:
         ctx: HubContext = info.context
         require_purpose(ctx)
-        require_scope(ctx, Scope.CASE_READ)
+        partner = ctx.principal.agency if ctx.principal.is_partner else None
+        if partner is None:
+            require_scope(ctx, Scope.CASE_READ)
         if ctx.principal.is_self:
             raise hub_error("FORBIDDEN", "Tidak diizinkan", "Not allowed")
+        if partner is not None and mission_code is not None:
+            raise hub_error(
+                "BAD_USER_INPUT",
+                "Webhook organisasi pendamping menerima kasus yang didampinginya saja",
+                "A partner's webhook receives only the cases it accompanies",
+                argument="missionCode",
+            )
         try:
             hook, secret = await ctx.hub.offload(
-                ctx.hub.cases.webhooks.add, actor(ctx.principal), url, mission_code
+                ctx.hub.cases.webhooks.add, actor(ctx.principal), url, mission_code, partner
             )
         except CaseError as exc:
             raise case_error(exc) from None
@@ -238,7 +249,8 @@ class CaseMutations:
     async def remove_webhook(self, info: Info, id: strawberry.ID) -> bool:
         ctx: HubContext = info.context
         require_purpose(ctx)
-        require_scope(ctx, Scope.CASE_READ)
+        if not ctx.principal.is_partner:
+            require_scope(ctx, Scope.CASE_READ)
         removed = await ctx.hub.offload(
             ctx.hub.cases.webhooks.remove, str(id)[:40], ctx.principal.client_id
         )

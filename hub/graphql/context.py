@@ -17,6 +17,7 @@ from connectors.kit.errors import ConnectorError
 from hub.cases.records import HubCase
 from hub.crosswalk import Link
 from hub.graphql.errors import source_error
+from hub.partners import Consent
 from hub.service import Hub
 from hub.view.loaders import license_loader, record_loader
 from schema.clock import today
@@ -55,6 +56,25 @@ class HubContext:
         self._noted: set[tuple[str, tuple[str | int, ...]]] = set()
         self.grants: DataLoader[str, BreakGlass | None] = DataLoader(load_fn=self._load_grants)
         self.hub_cases: DataLoader[str, list[HubCase]] = DataLoader(load_fn=self._load_hub_cases)
+        self.partner_consents: DataLoader[str, list[Consent]] = DataLoader(
+            load_fn=self._load_partner_consents
+        )
+
+    async def _load_partner_consents(self, worker_ids: list[str]) -> list[list[Consent]]:
+        """A partner's consents from each worker, newest first: one read for the batch."""
+        org = self.principal.agency or ""
+        found = await self.hub.offload(self.hub.consents.for_partner, org, worker_ids)
+        return [found.get(worker_id, []) for worker_id in worker_ids]
+
+    async def consent(self, worker_id: str) -> Consent | None:
+        """A partner's consent in force from this worker for the purpose it declares."""
+        if not self.principal.is_partner:
+            return None
+        purpose = self.principal.purpose
+        for consent in await self.partner_consents.load(worker_id):
+            if consent.active and consent.purpose == purpose:
+                return consent
+        return None
 
     async def _load_hub_cases(self, worker_ids: list[str]) -> list[list[HubCase]]:
         """``HubCasesByWorkerIdLoader``: the hub's own cases, one query for the batch."""
@@ -66,7 +86,13 @@ class HubContext:
         return [found.get(worker_id) for worker_id in worker_ids]
 
     async def access(self, worker_id: str) -> Access:
-        """What this request's principal may see of one worker (one grant lookup per batch)."""
+        """What this request's principal may see of one worker (one grant lookup per batch);
+        a partner's consent is recorded with its reads (the audit entry's grant id)."""
+        if self.principal.is_partner:
+            consent = await self.consent(worker_id)
+            if consent is not None:
+                self.grants_used[worker_id] = consent.id
+            return Access(self.principal, worker_id, None, consent)
         grant = await self.grants.load(worker_id)
         if grant is not None:
             self.grants_used[worker_id] = grant.id

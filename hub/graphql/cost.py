@@ -85,7 +85,7 @@ def argument_value(
     default: Any = Undefined,
 ) -> Any:
     """The value of one argument as the resolver will see it (variables, their defaults)."""
-    for argument in node.arguments:
+    for argument in node.arguments or ():  # None when the field is written without any
         if argument.name.value != name:
             continue
         if not isinstance(argument.value, VariableNode):

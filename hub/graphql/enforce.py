@@ -8,6 +8,10 @@ builders through ``field_allowed``.
 
 A refusal is typed (PURPOSE_REQUIRED, PURPOSE_NOT_ALLOWED, FORBIDDEN naming the scope) and
 recorded in the audit trail with the category the entry declares.
+
+A partner token passes a ROOT entry only where the entry names ``partner``, and a SECTION or
+FIELD entry only where the worker's consent in force (for the purpose the token declares)
+opens the entry's consent category.
 """
 
 from __future__ import annotations
@@ -89,7 +93,10 @@ def admit(ctx: Any, rule: Rule, *, dev: bool) -> None:
     principal = ctx.principal
     try:
         purpose = principal.require_purpose() if rule.purposes is not None else None
-        if not (principal.is_self and rule.self_reads):
+        if principal.is_partner:
+            if rule.scopes and rule.partner is None:
+                raise Forbidden(rule.scopes[0])
+        elif not (principal.is_self and rule.self_reads):
             for scope in rule.scopes:
                 if dev and scope in rule.dev_open:
                     continue
@@ -114,6 +121,14 @@ def allowed(access: Access, rule: Rule) -> bool:
     purpose = access.principal.purpose
     if purpose is None or (rule.purposes is not None and purpose not in rule.purposes):
         return False
+    if access.principal.is_partner:
+        consent = access.consent
+        return (
+            rule.partner is not None
+            and consent is not None
+            and consent.purpose == purpose
+            and consent.opens(rule.partner)
+        )
     return all(access.allows(s, self_reads=rule.self_reads) for s in rule.scopes or (None,))
 
 

@@ -16,6 +16,7 @@ from hub.audit.trail import AuditedChange
 from hub.audit.witness_graphql import WitnessMutations
 from hub.graphql.audit import Entry, commit_audited
 from hub.graphql.cases import CaseMutations
+from hub.graphql.consents import ConsentMutations
 from hub.graphql.errors import hub_error
 from hub.graphql.guard import refuse, require_purpose
 from hub.graphql.identity_review import IdentityReviewMutations
@@ -37,7 +38,7 @@ class BreakGlassGrant:
 
 
 @strawberry.type
-class Mutation(CaseMutations, IdentityReviewMutations, WitnessMutations):
+class Mutation(CaseMutations, IdentityReviewMutations, WitnessMutations, ConsentMutations):
     @strawberry.mutation(
         description="Lift field scopes for one worker for a limited time (scope: emergency; "
         "an officer signed in, under purpose EMERGENCY; the grant works only under "

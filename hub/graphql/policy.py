@@ -18,6 +18,13 @@ Gates:
 - ``WITHIN``: decided by the field named in ``within`` (the section or root field returning
   the type); it records nothing beyond what that field records;
 - ``PUBLIC``: reference or technical data, no personal data (mission names, page cursors).
+
+Partner organisations (a ``partner`` token, hub/partners) hold no agency scope: ``partner``
+names what a worker's consent must open for them. On a ROOT entry ``CONSENT`` lets a partner
+call the field (its resolver binds the call to a consent); on a SECTION or FIELD entry it is
+the consent category that opens it (``next_of_kin`` only when the worker included it). An
+entry without one is closed to partners, whatever else it allows: no search, no batches, no
+lists of workers, no subscriptions, the NIK masked.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from auth.purpose import Purpose
+from auth.purpose import PARTNER_PURPOSES, PERSON_PURPOSES, Purpose
 from auth.scopes import Scope
 
 
@@ -37,8 +44,9 @@ class Gate(StrEnum):
     PUBLIC = "public"
 
 
-DATA_PURPOSES = frozenset(Purpose) - {Purpose.SELF_SERVICE}
-ALL_PURPOSES = frozenset(Purpose)
+ALL_PURPOSES = PERSON_PURPOSES - PARTNER_PURPOSES  # the agencies' and the worker's
+DATA_PURPOSES = ALL_PURPOSES - {Purpose.SELF_SERVICE}
+CONSENT = "consent"  # a ROOT a partner may call, bound to a consent by its resolver
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +59,7 @@ class Rule:
     within: str | None = None  # WITHIN: the coordinate that decides
     dev_open: tuple[str, ...] = ()  # scopes not needed in HUB_ENV=dev
     note: str = ""
+    partner: str | None = None  # CONSENT (ROOT) or the consent category that opens it
 
     @property
     def scope(self) -> str | None:
@@ -58,8 +67,9 @@ class Rule:
         return self.scopes[0] if self.scopes else None
 
 
-def _purposes(self_reads: bool) -> frozenset[Purpose]:
-    return ALL_PURPOSES if self_reads else DATA_PURPOSES
+def _purposes(self_reads: bool, partner: str | None = None) -> frozenset[Purpose]:
+    purposes = ALL_PURPOSES if self_reads else DATA_PURPOSES
+    return purposes | PARTNER_PURPOSES if partner else purposes
 
 
 def root(
@@ -69,19 +79,31 @@ def root(
     purpose: bool = True,
     only: frozenset[Purpose] | None = None,
     dev_open: tuple[str, ...] = (),
+    partner: str | None = None,
     note: str = "",
 ) -> Rule:
-    purposes = (only or _purposes(self_reads)) if purpose else None
-    return Rule(Gate.ROOT, scopes, purposes, category, self_reads, None, dev_open, note)
+    purposes = (only or _purposes(self_reads, partner)) if purpose else None
+    return Rule(Gate.ROOT, scopes, purposes, category, self_reads, None, dev_open, note, partner)
 
 
-def section(scope: str, category: str, *, self_reads: bool, note: str = "") -> Rule:
-    return Rule(Gate.SECTION, (scope,), _purposes(self_reads), category, self_reads, note=note)
+def section(
+    scope: str, category: str, *, self_reads: bool, partner: str | None = None, note: str = ""
+) -> Rule:
+    purposes = _purposes(self_reads, partner)
+    return Rule(Gate.SECTION, (scope,), purposes, category, self_reads, note=note, partner=partner)
 
 
-def field(scope: str | None, category: str | None, *, self_reads: bool, note: str) -> Rule:
+def field(
+    scope: str | None,
+    category: str | None,
+    *,
+    self_reads: bool,
+    note: str,
+    partner: str | None = None,
+) -> Rule:
     scopes = (scope,) if scope else ()
-    return Rule(Gate.FIELD, scopes, _purposes(self_reads), category, self_reads, note=note)
+    purposes = _purposes(self_reads, partner)
+    return Rule(Gate.FIELD, scopes, purposes, category, self_reads, note=note, partner=partner)
 
 
 def _within(type_name: str, coordinate: str, fields: str) -> dict[str, Rule]:
@@ -102,7 +124,12 @@ BY_IDENTIFIER = (
 
 POLICY: dict[str, Rule] = {
     # --- Query -----------------------------------------------------------------------
-    "Query.worker": root(ID_READ, self_reads=True, note=LOOKUP),
+    "Query.worker": root(
+        ID_READ,
+        self_reads=True,
+        partner=CONSENT,
+        note=LOOKUP + "; a partner: only a worker whose consent to it is in force",
+    ),
     "Query.workers": root(ID_READ, self_reads=True, note=LOOKUP),
     "Query.workerBy": root(ID_READ, category="identity", note=BY_IDENTIFIER),
     "Query.workersByNik": root(ID_READ, category="identity", note=BY_IDENTIFIER),
@@ -131,6 +158,12 @@ POLICY: dict[str, Rule] = {
         note="a self token reads its own log (canonical id); each read recorded",
     ),
     "Query.me": root(purpose=False, note="the caller's own token"),
+    "Query.consents": root(
+        S.CASE_READ,
+        self_reads=True,
+        partner=CONSENT,
+        note="self: its own consents; partner: those given to it; an officer: one worker's",
+    ),
     "Query.sources": root(purpose=False, note="agency health, no personal data"),
     "Query.missions": root(purpose=False, note="the missions' public directory"),
     "Query.auditCheckpoints": root(
@@ -147,8 +180,27 @@ POLICY: dict[str, Rule] = {
         category="case",
         note="only the opener, officers of the case's mission, or case:admin",
     ),
-    "Mutation.registerWebhook": root(S.CASE_READ, note="receives the events the client reads"),
-    "Mutation.removeWebhook": root(S.CASE_READ, note="only the client's own webhooks"),
+    "Mutation.registerWebhook": root(
+        S.CASE_READ,
+        partner=CONSENT,
+        note="receives the events the client reads; a partner's: its cases (no notes) "
+        "and its consents' ends",
+    ),
+    "Mutation.removeWebhook": root(
+        S.CASE_READ, partner=CONSENT, note="only the client's own webhooks"
+    ),
+    "Mutation.grantConsent": root(
+        S.SELF, self_reads=True, note="the worker signed in (the self token) only"
+    ),
+    "Mutation.revokeConsent": root(
+        S.CASE_WRITE, self_reads=True, note="the worker's own, or an officer's (case:write)"
+    ),
+    "Mutation.referCase": root(
+        S.PARTNER,
+        category="case",
+        partner=CONSENT,
+        note="a partner with a consent in force for the worker; routed to the mission",
+    ),
     "Mutation.confirmMatch": root(S.IDENTITY_ADMIN, category="identity"),
     "Mutation.rejectMatch": root(S.IDENTITY_ADMIN, category="identity"),
     "Mutation.splitWorker": root(S.IDENTITY_ADMIN, category="identity"),
@@ -166,12 +218,31 @@ POLICY: dict[str, Rule] = {
     ),
     # --- Worker: the sections -------------------------------------------------------
     "Worker.id": Rule(Gate.WITHIN, within="the lookup that returned the worker"),
-    "Worker.identity": section(ID_READ, "identity", self_reads=True),
-    "Worker.placements": section(S.PLACEMENT_READ, "placement", self_reads=True),
-    "Worker.socialSecurity": section(S.SOCIAL_SECURITY_READ, "social_security", self_reads=True),
-    "Worker.consular": section(S.CONSULAR_READ, "consular", self_reads=False),
+    "Worker.identity": section(ID_READ, "identity", self_reads=True, partner="identity"),
+    "Worker.placements": section(
+        S.PLACEMENT_READ,
+        "placement",
+        self_reads=True,
+        partner="placement",
+        note="a partner: employers' contacts only for LEGAL_AID",
+    ),
+    "Worker.socialSecurity": section(
+        S.SOCIAL_SECURITY_READ, "social_security", self_reads=True, partner="social_security"
+    ),
+    "Worker.consular": section(
+        S.CONSULAR_READ,
+        "consular",
+        self_reads=False,
+        partner="consular",
+        note="a partner: never the address abroad",
+    ),
     "Worker.cases": section(
-        S.CASE_READ, "case", self_reads=False, note="officers' summaries and notes: never self"
+        S.CASE_READ,
+        "case",
+        self_reads=False,
+        partner="case",
+        note="officers' summaries and notes: never self; a partner: the hub's cases (its "
+        "consented case only, when bound to one), without notes",
     ),
     "Worker.protection": section(
         S.PROTECTION_READ,
@@ -183,6 +254,7 @@ POLICY: dict[str, Rule] = {
         None,
         None,
         self_reads=True,
+        partner="identity",
         note="only agencies whose section the token reads (KIND_SCOPES)",
     ),
     # --- Identity ---------------------------------------------------------------------
@@ -195,13 +267,21 @@ POLICY: dict[str, Rule] = {
         S.WORKER_NIK_READ,
         "nik",
         self_reads=True,
-        note="masked (part of identity) without worker.nik:read",
+        note="masked (part of identity) without worker.nik:read; always for a partner",
     ),
     "Identity.phone": field(
-        S.WORKER_CONTACT_READ, "contact", self_reads=True, note="the worker's own number"
+        S.WORKER_CONTACT_READ,
+        "contact",
+        self_reads=True,
+        partner="contact",
+        note="the worker's own number",
     ),
     "Identity.nextOfKin": field(
-        S.WORKER_CONTACT_READ, "contact", self_reads=False, note="never on a self token"
+        S.WORKER_CONTACT_READ,
+        "contact",
+        self_reads=False,
+        partner="next_of_kin",
+        note="never on a self token; a partner only when the worker included it",
     ),
     "Identity.links": field(
         ID_READ,
@@ -210,6 +290,13 @@ POLICY: dict[str, Rule] = {
         note="only agencies whose section the token reads (local ids are KPJ, ID PMI…)",
     ),
     **_within("Passport", "Worker.identity", "number issuedOn expiresOn"),
+    **_within(
+        "Consent",
+        "Query.consents",
+        "id version workerId organisation organisationName purpose categories includeNextOfKin "
+        "validFrom validUntil status caseId channel officer receipt",
+    ),
+    **_within("ConsentReceipt", "Query.consents", "textId textEn textHash signature keyId"),
     **_within("Contact", "Identity.nextOfKin", "name relation phone address"),
     **_within("SourceLink", "Identity.links", "agency localId matchMethod confidence"),
     # --- Placements -------------------------------------------------------------------
@@ -239,7 +326,7 @@ POLICY: dict[str, Rule] = {
         "Case",
         "Worker.cases",
         "id kind status severity openedAt mission summary agencies provenance workerId source "
-        "updatedAt history",
+        "updatedAt history accompaniedBy",
     ),
     **_within("CaseHistoryEntry", "Worker.cases", "event at status previousStatus note agency"),
     **_within("CaseEvent", "Subscription.caseEvents", "case event at"),
@@ -290,7 +377,7 @@ POLICY: dict[str, Rule] = {
     **_within(
         "AccessLogEntry",
         "Query.accessLog",
-        "at agencyId agencyEn purpose operation categories breakGlass",
+        "at agencyId agencyEn purpose operation categories breakGlass consentId",
     ),
     **_within("AccessLogPageInfo", "Query.accessLog", "hasNextPage endCursor"),
     # --- The caller, agencies, federation, mutations' answers -------------------------------
@@ -340,6 +427,7 @@ def unlocks(scope: str) -> list[str]:
 
 __all__ = [
     "ALL_PURPOSES",
+    "CONSENT",
     "DATA_PURPOSES",
     "KIND_SCOPES",
     "POLICY",

@@ -17,6 +17,7 @@ from strawberry.types import Info
 from auth.errors import Forbidden
 from hub.audit.graphql import AccessLogConnection, access_log
 from hub.audit.witness_graphql import WitnessQueries
+from hub.graphql.consents import Consent, consents
 from hub.graphql.enforce import lookup_scope
 from hub.graphql.errors import bad_input
 from hub.graphql.guard import refuse
@@ -144,6 +145,12 @@ class Query(WitnessQueries):
     access_log: AccessLogConnection = strawberry.field(
         resolver=access_log,
         description="Who looked at a worker's data, when and why (audit:read, or the worker).",
+    )
+
+    consents: list[Consent] = strawberry.field(
+        resolver=consents,
+        description="Consents to partner organisations: a worker's own (self), those given "
+        "to a partner (partner), or one worker's (case:read).",
     )
 
     @strawberry.field(description="Who is asking, as the hub sees the access token.")

@@ -12,10 +12,11 @@ from strawberry.types.nodes import SelectedField, Selection
 
 from auth.access import Access
 from auth.errors import Forbidden
+from auth.purpose import Purpose
 from connectors.kit.errors import ConnectorError
 from hub.crosswalk import Link
 from hub.graphql.enforce import agency_visible, field_allowed
-from hub.graphql.errors import source_error
+from hub.graphql.errors import hub_error, source_error
 from hub.graphql.guard import auth_error, require_purpose, why
 from hub.graphql.policy import KIND_SCOPES, POLICY, SCOPE_SECTIONS
 from hub.graphql.protection import ProtectionStatus
@@ -91,6 +92,9 @@ class Worker:
         if identity is None:
             return None
         ctx.audit_returned(worker_id, "identity")
+        if ctx.principal.is_partner:  # a partner: passport numbers partly masked
+            for passport in identity.passports:
+                passport.number = "*" * max(len(passport.number) - 4, 0) + passport.number[-4:]
         if identity.nik:
             if not field_allowed(access, "Identity.nik"):
                 identity.nik = mask_nik(identity.nik)
@@ -127,7 +131,12 @@ class Worker:
                 break
             endorsements[code] = result.sets
         ctx.audit_returned(str(self.id), "placement")
-        return sections.build_placements(sets, licenses, endorsements)
+        placements = sections.build_placements(sets, licenses, endorsements)
+        if ctx.principal.is_partner and ctx.principal.purpose is not Purpose.LEGAL_AID:
+            for placement in placements:  # where the worker is: withheld from partners
+                if placement.employer is not None:
+                    placement.employer.city = placement.employer.phone = None
+        return placements
 
     @strawberry.field
     async def protection(self, info: Info) -> ProtectionStatus | None:
@@ -164,11 +173,16 @@ class Worker:
     async def consular(self, info: Info) -> t.ConsularRecord | None:
         results = await self._results(info, RecordKind.CONSULAR_REPORT, partial=False)
         info.context.audit_returned(str(self.id), "consular")
-        return sections.build_consular(results.values())
+        record = sections.build_consular(results.values())
+        if info.context.principal.is_partner:  # where the worker lives: never to a partner
+            record.address_abroad = None
+        return record
 
     @strawberry.field
     async def cases(self, info: Info) -> list[t.Case] | None:
         ctx: HubContext = info.context
+        if ctx.principal.is_partner:
+            return await self._partner_cases(ctx)
         # The hub's own cases stand even when every mission is unreachable (reported beside).
         results, own = await asyncio.gather(
             self.view.agencies(ctx.hub.agencies_with(RecordKind.CASE)),
@@ -180,6 +194,20 @@ class Worker:
         answered = [r for r in results.values() if r.error is None]
         ctx.audit_returned(str(self.id), "case")
         return sections.build_cases(answered, own, str(self.id))
+
+    async def _partner_cases(self, ctx: HubContext) -> list[t.Case]:
+        """A partner's view of the cases: the hub's own (the consented case only, when the
+        consent is bound to one), their status history without the officers' notes."""
+        consent = await ctx.consent(str(self.id))
+        own = await ctx.hub_cases.load(str(self.id))
+        if consent is not None and consent.case_id is not None:
+            own = [c for c in own if c.id == consent.case_id]
+        ctx.audit_returned(str(self.id), "case")
+        cases = sections.build_cases([], own, str(self.id))
+        for case in cases:
+            for entry in case.history:
+                entry.note = None
+        return cases
 
     @strawberry.field(
         description="Each agency whose section the token reads: does it hold "
@@ -243,6 +271,26 @@ def _categories(access: Access, kinds: frozenset[RecordKind]) -> set[str]:
     return {POLICY[s].category or "" for s in sections if field_allowed(access, s)} - {""}
 
 
+async def consented(ctx: HubContext, worker_id: str) -> bool:
+    """Whether a partner holds a consent in force from this worker for its purpose. None
+    at all answers as an unknown worker does; one that lapsed (revoked, expired, suspended)
+    is CONSENT_REVOKED, from the first read after it lapsed."""
+    if await ctx.consent(worker_id) is not None:
+        return True
+    purpose = ctx.principal.purpose
+    lapsed = [c for c in await ctx.partner_consents.load(worker_id) if c.purpose == purpose]
+    if not lapsed:
+        return False
+    ctx.audit_refused(worker_id, "identity", reason=f"CONSENT_REVOKED {lapsed[0].status}")
+    raise hub_error(
+        "CONSENT_REVOKED",
+        "Persetujuan pekerja sudah dicabut atau tidak berlaku lagi; akses dihentikan",
+        "The worker's consent was revoked or is no longer in force; access has stopped",
+        consentId=lapsed[0].id,
+        status=lapsed[0].status,
+    )
+
+
 async def load_worker(ctx: HubContext, worker_id: str | None) -> Worker | None:
     """The worker, or None when unknown, or when a ``self`` principal asks for anyone else
     (answered exactly as for a worker that does not exist)."""
@@ -253,5 +301,7 @@ async def load_worker(ctx: HubContext, worker_id: str | None) -> Worker | None:
         return None
     canonical, links = found
     if not ctx.principal.may_read_worker(canonical):
+        return None
+    if ctx.principal.is_partner and not await consented(ctx, canonical):
         return None
     return Worker(id=strawberry.ID(canonical), view=WorkerView(canonical, links, ctx.records))

@@ -105,14 +105,26 @@ class Cube:
 
     def add(self, key: Sequence[str], amount: int | None = None) -> None:
         key = tuple(key)
-        if len(key) != len(self._valid) or any(
-            v not in ok for v, ok in zip(key, self._valid, strict=True)
-        ):
-            raise ValueError(f"{self.spec.name}: {key!r} is not a cell of the table")
+        self.add_check(key)
         cell = self.cells.get(key)
         if cell is None:
             cell = self.cells[key] = Cell()
         cell.add(amount, self.keep)
+
+    def merge(self, key: Sequence[str], cell: Cell) -> None:
+        """Add a cell counted elsewhere (the run's tally) under ``key``."""
+        key = tuple(key)
+        self.add_check(key)
+        target = self.cells.get(key)
+        if target is None:
+            target = self.cells[key] = Cell()
+        target.merge(cell, self.keep)
+
+    def add_check(self, key: Key) -> None:
+        if len(key) != len(self._valid) or any(
+            v not in ok for v, ok in zip(key, self._valid, strict=True)
+        ):
+            raise ValueError(f"{self.spec.name}: {key!r} is not a cell of the table")
 
     def items(self) -> dict[Key, Cell]:
         """Every cell and margin with its sums (zeros included)."""

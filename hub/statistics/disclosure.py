@@ -19,7 +19,6 @@ the attacker that a cell is small.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hub.statistics.attack import intervals
@@ -126,51 +125,89 @@ def _protect(
     needs: dict[Key, float],
 ) -> set[Key]:
     """``hidden`` grown until every item of ``needs`` has an attacker interval that wide."""
+    primary = frozenset(hidden)
     hidden = set(hidden)
     if not hidden:
         return hidden
-    _quick_pass(equations, values, hidden)
-    partners: dict[Key, set[Key]] = {}
-    for total, parts in equations:
-        members = {total, *parts}
-        for m in members:
-            partners.setdefault(m, set()).update(members - {m})
+    lines = [[total, *parts] for total, parts in equations]
+    member_of: dict[Key, list[list[Key]]] = {}
+    for line in lines:
+        for m in line:
+            member_of.setdefault(m, []).append(line)
+    rank = _ranker(values, hidden, member_of)
+    _quick_pass(lines, hidden, rank)
     while True:
-        published = {k: (None if k in hidden else float(v)) for k, v in values.items()}
-        bounds = intervals(equations, published, needs)
-        failing = [k for k in needs if bounds[k][1] - bounds[k][0] < needs[k] - 1e-6]
+        bounds = _bounds(equations, values, hidden, needs)
+        failing = sorted((k for k in needs if _short(bounds[k], needs[k])), key=repr)
         if not failing:
+            return _release_spare(equations, values, hidden, needs, primary)
+        target = failing[0]
+        partners = {m for line in member_of.get(target, []) for m in line} - hidden
+        choice = _best_partner(equations, values, hidden, target, needs[target], partners, rank)
+        if choice is None:
+            choice = next(iter(sorted(set(values) - hidden, key=rank)), None)
+        if choice is None:  # everything is hidden; nothing more can protect it
             return hidden
-        added = False
-        for key in sorted(failing, key=repr):
-            choice = _pick(partners.get(key, set()) - hidden, values)
-            if choice is None:
-                choice = _pick(set(values) - hidden, values)
-            if choice is not None:
-                hidden.add(choice)
-                added = True
-        if not added:  # everything is hidden; nothing more can protect it
-            return hidden
+        hidden.add(choice)
 
 
-def _quick_pass(equations: list[tuple[Key, list[Key]]], values: dict[Key, int], hidden: set[Key]):
+def _release_spare(equations, values, hidden, needs, primary) -> set[Key]:
+    """Publish again each secondary item (largest first) that protects nothing: hiding
+    more than needed costs readers and protects no one."""
+    if not needs:
+        return set(primary)
+    for key in sorted(hidden - primary, key=lambda k: (-values[k], k)):
+        trial = hidden - {key}
+        bounds = _bounds(equations, values, trial, needs)
+        if not any(_short(bounds[k], needs[k]) for k in needs):
+            hidden = trial
+    return hidden
+
+
+def _bounds(equations, values, hidden, targets) -> dict[Key, tuple[float, float]]:
+    published = {k: (None if k in hidden else float(v)) for k, v in values.items()}
+    return intervals(equations, published, targets)  # type: ignore[return-value]
+
+
+def _short(bound: tuple[float, float], need: float) -> bool:
+    return bound[1] - bound[0] < need - 1e-6
+
+
+def _best_partner(equations, values, hidden, target, need, partners, rank) -> Key | None:
+    """The first partner (cheapest first) whose hiding protects ``target``; else the one that
+    widens its interval most. Tries at most eight."""
+    best, best_width = None, -1.0
+    for candidate in sorted(partners, key=rank)[:8]:
+        lo, hi = _bounds(equations, values, hidden | {candidate}, [target])[target]
+        if hi - lo >= need - 1e-6:
+            return candidate
+        if hi - lo > best_width:
+            best, best_width = candidate, hi - lo
+    return best
+
+
+def _ranker(values: dict[Key, int], hidden: set[Key], member_of: dict[Key, list[list[Key]]]):
+    """Cheapest to hide first: one that leaves no relation with a single hidden member (it
+    completes a pattern already begun), non-zero, a cell before a margin, the smallest."""
+
+    def rank(key: Key) -> tuple[int, bool, int, int, Key]:
+        opened = sum(1 for line in member_of.get(key, []) if not any(m in hidden for m in line))
+        return (opened, values[key] == 0, key.count(TOTAL), values[key], key)
+
+    return rank
+
+
+def _quick_pass(lines: list[list[Key]], hidden: set[Key], rank) -> None:
     """Hide a partner in every relation with exactly one hidden member (the classic rule)."""
     changed = True
     while changed:
         changed = False
-        for total, parts in equations:
-            members = [total, *parts]
-            if sum(1 for m in members if m in hidden) == 1:
-                choice = _pick({m for m in members if m not in hidden}, values)
-                if choice is not None:
-                    hidden.add(choice)
+        for line in lines:
+            if sum(1 for m in line if m in hidden) == 1:
+                candidates = sorted((m for m in line if m not in hidden), key=rank)
+                if candidates:
+                    hidden.add(candidates[0])
                     changed = True
-
-
-def _pick(candidates: Iterable[Key], values: dict[Key, int]) -> Key | None:
-    """The cheapest item to hide: a cell before a margin, then non-zero, then the smallest."""
-    ranked = sorted(candidates, key=lambda k: (k.count(TOTAL), values[k] == 0, values[k], k))
-    return ranked[0] if ranked else None
 
 
 def _round(n: int, rules: Rules) -> int:

@@ -13,6 +13,7 @@ SENSITIVE_CATEGORIES = frozenset(
         "DEATH",
         "SEXUAL_VIOLENCE",
         "DETENTION",
+        "DEATH_PENALTY",
         "DISABILITY",
     }
 )

@@ -13,6 +13,8 @@ TABLE_MODULES = (
     "hub.audit.publish",
     "hub.identity.tables",
     "hub.search.tables",
+    "hub.statistics.tables",
+    "hub.partners.tables",
 )
 
 

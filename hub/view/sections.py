@@ -271,6 +271,7 @@ def hub_case(c: HubCase) -> t.Case:
         worker_id=strawberry.ID(c.worker_id),
         source="HUB",
         updated_at=c.updated_at,
+        accompanied_by=c.partner_org,
         history=[
             t.CaseHistoryEntry(
                 event=h.event,

@@ -249,6 +249,10 @@ class Case:
     )
     updated_at: dt.datetime | None = None
     history: list[CaseHistoryEntry] = strawberry.field(default_factory=list)
+    accompanied_by: str | None = strawberry.field(
+        default=None,
+        description="The partner organisation accompanying the case (pendamping), by code.",
+    )
 
     @classmethod
     def of(cls, r: CaseRecord) -> Case:

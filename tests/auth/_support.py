@@ -9,11 +9,14 @@ import json
 import re
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
+
+from auth.totp import code_at
 
 ISSUER = "http://127.0.0.1:8000"
 REDIRECT = "http://127.0.0.1:8000/console/callback"
@@ -64,12 +67,28 @@ async def sign_in(
     password: str,
     *,
     action: str = "approve",
+    totp: tuple[str, Callable[[], float]] | None = None,
+    remember: bool = True,
 ) -> httpx.Response:
-    """Open the login page with ``params`` and post the form; the answer (302 on success)."""
+    """Open the login page with ``params`` and post the form; the answer (302 on success).
+    With ``totp`` (the secret and the server's clock) the code step is answered too (ticking
+    "remember this device" unless ``remember=False``)."""
     page = await http.get("/oauth/authorize", params=params)
     assert page.status_code == 200, page.text
     form = hidden_fields(page.text)
     form.update(username=username, password=password, action=action)
+    answer = await http.post("/oauth/authorize", data=form)
+    if totp is None or 'name="step" value="code"' not in answer.text:
+        return answer
+    return await send_code(http, answer, code_at(totp[0], totp[1]()), remember=remember)
+
+
+async def send_code(
+    http: httpx.AsyncClient, page: httpx.Response, code: str, *, remember: bool = False
+) -> httpx.Response:
+    """Post ``code`` on the TOTP step ``page``."""
+    form = hidden_fields(page.text)
+    form.update(code=code, action="approve", **({"remember": "1"} if remember else {}))
     return await http.post("/oauth/authorize", data=form)
 
 
@@ -90,7 +109,8 @@ async def code_for(
 ) -> str:
     user = demo["users"]["worker" if worker else "embassy-officer"]
     params = authorize_params(challenge, **extra)
-    answer = await sign_in(http, params, user["username"], user["password"])
+    totp = (user["totp_secret"], demo["clock"]) if "totp_secret" in user else None
+    answer = await sign_in(http, params, user["username"], user["password"], totp=totp)
     query = redirect_query(answer)
     assert query["state"] == "st-123"
     return query["code"]

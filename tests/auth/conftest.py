@@ -75,8 +75,11 @@ def server(engine: Engine, settings: AuthSettings, clock: FakeClock) -> HubAutho
 
 
 @pytest.fixture
-def demo(engine: Engine, settings: AuthSettings, server: HubAuthorizationServer) -> dict[str, Any]:
-    return register_demo(engine, settings, worker_id=WORKER_ID)
+def demo(
+    engine: Engine, settings: AuthSettings, server: HubAuthorizationServer, clock: FakeClock
+) -> dict[str, Any]:
+    """The demo's credentials, and the server's clock (officers' TOTP codes follow it)."""
+    return {**register_demo(engine, settings, worker_id=WORKER_ID), "clock": clock}
 
 
 @pytest.fixture

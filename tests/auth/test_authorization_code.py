@@ -9,6 +9,7 @@ import pytest
 
 from auth.server import HubAuthorizationServer
 from tests.auth._support import (
+    ISSUER,
     REDIRECT,
     WORKER_ID,
     FakeClock,
@@ -70,7 +71,8 @@ async def test_the_login_page_is_bilingual_accessible_and_protected(
     assert '<html lang="id">' in html
     assert "Kata sandi" in html and "Password" in html
     assert '<label for="username">' in html and 'autocomplete="current-password"' in html
-    assert "PMI Hub Console" in html and "worker.identity:read" in html
+    assert "PMI Hub Console" in html and "Identitas pekerja (nama, NIK)" in html
+    assert "<code>worker.identity:read" not in html  # plain words, not scope codes
     assert page.headers["x-frame-options"] == "DENY"
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     cookie = page.headers["set-cookie"].lower()
@@ -276,16 +278,33 @@ async def test_a_code_is_bound_to_its_client(http: httpx.AsyncClient, demo: Any)
     assert answer.json()["error"] in ("invalid_grant", "unauthorized_client")
 
 
-async def test_the_login_page_exists_only_in_demo_mode(engine: Any, clock: Any, demo: Any) -> None:
+async def test_the_login_page_works_outside_demo_mode_but_not_with_an_external_issuer(
+    engine: Any, clock: Any, demo: Any
+) -> None:
     from auth.routes import create_auth_app
     from auth.settings import AuthSettings
 
-    settings = AuthSettings(public_url="http://127.0.0.1:8000", demo=False)
-    app = create_auth_app(HubAuthorizationServer(engine, settings, clock=clock))
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8000"
-    ) as client:
-        _, challenge = pkce()
-        answer = await client.get("/oauth/authorize", params=authorize_params(challenge))
-    assert answer.status_code == 404
-    assert "mode demo" in answer.text
+    production = AuthSettings(public_url=ISSUER, demo=False, console_redirect_uri=REDIRECT)
+    external = AuthSettings(
+        public_url=ISSUER,
+        external_issuer="https://idp.example",
+        external_jwks_url="https://idp.example/jwks",
+        console_redirect_uri=REDIRECT,
+    )
+    answers = []
+    for settings in (production, external):
+        app = create_auth_app(HubAuthorizationServer(engine, settings, clock=clock))
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url=ISSUER
+        ) as client:
+            _, challenge = pkce()
+            answers.append(await client.get("/oauth/authorize", params=authorize_params(challenge)))
+            meta = (await client.get("/.well-known/oauth-authorization-server")).json()
+            assert ("authorization_code" in meta["grant_types_supported"]) is (
+                settings is production
+            )
+    assert answers[0].status_code == 200
+    assert "Mode demo" not in answers[0].text
+    assert answers[0].text.index('id="password"') < answers[0].text.index("meminta akses")
+    assert answers[1].status_code == 404
+    assert "penyedia identitas eksternal" in answers[1].text

@@ -20,6 +20,7 @@ from auth.errors import AuthError
 from auth.routes import oauth_routes
 from auth.server import HubAuthorizationServer
 from auth.starlette import authenticate, error_response
+from auth.totp import code_at
 from tests.auth._support import CONSOLE, ISSUER, REDIRECT, hidden_fields
 
 pytestmark = pytest.mark.anyio
@@ -109,6 +110,10 @@ async def test_authorization_code_with_pkce_through_the_login_form(
         # when the officer posts the form
         form = hidden_fields(page.text)
         form.update(username=officer["username"], password=officer["password"], action="approve")
+        step = await client.request("POST", "/oauth/authorize", data=form, withhold_token=True)
+        # and gives the code of their authenticator app
+        form = hidden_fields(step.text)
+        form.update(code=code_at(officer["totp_secret"], demo["clock"]()), action="approve")
         answer = await client.request("POST", "/oauth/authorize", data=form, withhold_token=True)
         assert answer.status_code == 302, answer.text
         # and the frontend redeems the code with its verifier

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import httpx
 import pytest
@@ -21,11 +21,14 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel
 
 from auth.demo import register_demo
+from auth.oidc.accounts import find_account, save_account, username_for, withdraw_account
+from auth.oidc.mapping import Mapped
 from auth.oidc.provider import OidcProvider, ProviderError
 from auth.oidc.routes import SignInEvent
 from auth.routes import create_auth_app
 from auth.server import HubAuthorizationServer
 from auth.settings import AuthSettings
+from auth.standing import Registered, Registry
 from hub.storage import make_engine
 from tests.auth._support import ISSUER, authorize_params, pkce, redeem, segments
 from tests.auth.oidc_provider import running_provider
@@ -218,6 +221,31 @@ async def test_a_tampered_state_is_refused_and_a_replayed_callback_too(hub: Hub)
     again = await hub.browser.get(back)
     assert again.status_code == 400 and 'data-code="stateInvalid"' in again.text
     assert [e.outcome for e in hub.events] == ["stateInvalid", "signedIn", "stateInvalid"]
+
+
+async def test_an_answer_naming_another_issuer_is_refused(hub: Hub) -> None:
+    """RFC 9207: the provider names itself in ``iss``; a mixed-up answer is not redeemed."""
+    _, challenge = pkce()
+    back = await at_provider(hub.browser, await begin(hub, challenge), "budi.hkg")
+    issuer = parse_qs(urlsplit(back).query)["iss"][0]
+    answer = await hub.browser.get(back.replace(quote(issuer, safe=""), "https%3A%2F%2Fevil"))
+    assert answer.status_code == 400 and 'data-code="issuerMismatch"' in answer.text
+    assert hub.events[-1].outcome == "issuerMismatch"
+
+
+def test_an_account_whose_groups_no_longer_map_is_withdrawn(db: Engine) -> None:
+    registry = Registry(db)
+    mapped = Mapped(scopes=frozenset({"worker.identity:read"}), mission="HKG")
+    user = save_account(db, issuer="https://sso.example", subject="3f1c-uuid", mapped=mapped)
+    assert user.username == "oidc:3f1c-uuid" and user.mission == "HKG"
+    assert registry.user("oidc:3f1c-uuid", worker=False) == Registered(mapped.scopes, True, "HKG")
+    # when the person signs in again with no mapped group
+    assert withdraw_account(db, subject="3f1c-uuid")
+    # then the grants find no user and the verifier's registry refuses the subject at once
+    assert find_account(db, "oidc:3f1c-uuid") is None
+    assert registry.user("oidc:3f1c-uuid", worker=False) == Registered(frozenset(), False)
+    assert not withdraw_account(db, subject="never-signed-in")
+    assert username_for("x" * 200).startswith("oidc:h-") and len(username_for("x" * 200)) <= 80
 
 
 async def test_a_code_replayed_into_a_new_sign_in_is_refused(hub: Hub) -> None:

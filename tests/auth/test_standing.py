@@ -14,7 +14,7 @@ from sqlmodel import Session
 from auth.clients import add_client, disable_client
 from auth.errors import InvalidToken, TokenReason
 from auth.external import ExternalVerifier
-from auth.models import DemoUserRow
+from auth.models import UserRow
 from auth.server import HubAuthorizationServer
 from auth.settings import AuthSettings, AuthSettingsError
 from auth.standing import Registry
@@ -80,12 +80,32 @@ def test_tokens_the_hub_issues_pass(
     server: HubAuthorizationServer, clock: FakeClock, demo: dict[str, Any]
 ) -> None:
     officer = forged(
-        server, clock, sub=OFFICER, client_id="console-frontend", scope="case:read emergency"
+        server,
+        clock,
+        sub=OFFICER,
+        client_id="console-frontend",
+        scope="case:read emergency",
+        mission="HKG",
     )
     worker = forged(server, clock, sub=WORKER_ID, client_id="console-frontend", scope="self")
     machine = forged(server, clock)
     for token in (officer, worker, machine):
         server.verifier.verify_sync(token)
+
+
+def test_an_officer_token_must_carry_the_officers_mission(
+    server: HubAuthorizationServer, clock: FakeClock, demo: dict[str, Any]
+) -> None:
+    for mission in (None, "KUL"):  # none, or another mission than the registered one
+        token = forged(
+            server,
+            clock,
+            sub=OFFICER,
+            client_id="console-frontend",
+            scope="case:read",
+            mission=mission,
+        )
+        assert reason(server, token) is TokenReason.INVALID_CLAIM
 
 
 def test_disabling_a_client_refuses_its_tokens_at_once(
@@ -104,7 +124,7 @@ def test_a_disabled_user_is_refused(
     engine: Engine, server: HubAuthorizationServer, clock: FakeClock, demo: dict[str, Any]
 ) -> None:
     with Session(engine) as session:
-        row = session.get(DemoUserRow, OFFICER)
+        row = session.get(UserRow, OFFICER)
         assert row is not None
         row.disabled = True
         session.add(row)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
+from auth.totp import code_at
 from tests.console.conftest import PASSWORD, WORKER, ConsoleStack
 
 TIMEOUT = 15_000  # ms: a worker page reads four agencies over loopback
@@ -23,20 +25,57 @@ def new_page(browser: Any, *, width: int = 1280, height: int = 900) -> Any:
     return page
 
 
+# per hub and user: the TOTP secret (the demo's, or read off the enrolment page) and the
+# "remember this device" cookie, so an officer gives a code once per stack, as on their phone
+TOTP_SECRETS: dict[tuple[str, str], str] = {}
+DEVICES: dict[tuple[str, str], dict[str, Any]] = {}
+
+
 def sign_in(page: Any, console: ConsoleStack, username: str, password: str | None = None) -> None:
-    """Console -> Masuk -> the hub's login page -> back with a code -> signed in."""
+    """Console -> Masuk -> the hub's login page (password, then for an officer the TOTP code
+    once per stack: enrolment or the demo's secret) -> back with a code -> signed in."""
+    officer = console.stack.credentials["users"]["embassy-officer"]
     if password is None:
-        officer = console.stack.credentials["users"]["embassy-officer"]
         password = officer["password"] if username == officer["username"] else PASSWORD
+    key = (console.url, username)
+    if username == officer["username"]:
+        TOTP_SECRETS.setdefault(key, officer["totp_secret"])
+    if key in DEVICES:
+        page.context.add_cookies([DEVICES[key]])
     page.goto(console.url)
     page.click("#sign-in")
     page.wait_for_url("**/oauth/authorize?**")
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("button[value=approve]")
-    page.wait_for_selector("#who")
+    page.wait_for_selector("#who, #code")
+    if page.locator("#code").count():
+        if page.locator("#totp-secret").count():  # first sign-in: enrolment
+            TOTP_SECRETS[key] = page.inner_text("#totp-secret").replace(" ", "")
+        page.fill("#code", fresh_code(TOTP_SECRETS[key]))
+        page.check("input[name=remember]")
+        page.click("button[value=approve]")
+        page.wait_for_selector("#who")
+        cookie = next(c for c in page.context.cookies() if c["name"] == "pmihub_device")
+        DEVICES[key] = cookie
     worker = username == WORKER
     assert page.inner_text("#who") == ("pekerja (data saya sendiri)" if worker else username)
+
+
+_LAST_STEP: dict[str, int] = {}
+
+
+def fresh_code(secret: str) -> str:
+    """A TOTP code no earlier sign-in used (the hub refuses a replayed one): this step's, or
+    the next one's (the hub allows one step of drift), else wait for the next step."""
+    step = int(time.time()) // 30
+    last = _LAST_STEP.get(secret, -1)
+    if last >= step + 1:
+        time.sleep(30 - time.time() % 30 + 0.1)
+        step = int(time.time()) // 30
+    step = max(step, last + 1)
+    _LAST_STEP[secret] = step
+    return code_at(secret, step * 30)
 
 
 def officer(console: ConsoleStack) -> str:

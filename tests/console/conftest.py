@@ -182,7 +182,7 @@ def console_stack(
                 username=LIMITED,
                 display_name="Petugas (peran terbatas)",
                 role="officer",
-                agency="EMBASSY",
+                mission="TPE",
                 scopes=[
                     "worker.identity:read",
                     "placement:read",
@@ -198,8 +198,6 @@ def console_stack(
                 username=WORKER,
                 display_name="Siti (pekerja)",
                 role="worker",
-                agency="",
-                scopes=["self"],
                 worker_id=ids[SITI],
                 **common,
             )

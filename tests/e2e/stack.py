@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from auth.clients import add_client
 from auth.demo import CONSOLE_CLIENT, CONSOLE_SCOPES, register_demo
+from auth.roles import ROLES
 from auth.scopes import ALL_SCOPES
 from auth.server import HubAuthorizationServer
 from auth.settings import AuthSettings
@@ -63,13 +64,19 @@ class Stack:
         mission: str | None = None,
     ) -> str:
         """A token as the hub issues one after a user signs in at the console (same keys and
-        claims), for principals the demo clients cannot be: a worker, an auditor."""
+        claims, the user's mission), for principals the demo clients cannot be: a worker, an
+        auditor; with exactly ``purpose`` (none: a token that binds none)."""
         engine = make_engine(self.environ["HUB_DATABASE_URL"])
         settings = AuthSettings.from_environ(self.environ)
-        client = register_signed_in(engine, settings, subject, scopes)
+        client, username = register_signed_in(engine, settings, subject, scopes)
         server = HubAuthorizationServer(engine, settings)
+        user = get_user(engine, username)
         issued = server.tokens.issue(
-            client_id=client, subject=subject, scopes=scopes, purpose=purpose, mission=mission
+            client_id=client,
+            subject=subject,
+            scopes=scopes,
+            purpose=purpose,
+            mission=mission or (user.mission if user is not None else None),
         )
         engine.dispose()
         return issued.value
@@ -108,10 +115,11 @@ class Stack:
 
 def register_signed_in(
     engine: Engine, settings: AuthSettings, subject: str, scopes: list[str]
-) -> str:
-    """Register ``subject`` as a user holding ``scopes`` (the verifier checks the registry), and
-    the frontend client it signs in through: the console, or a test frontend for scopes the
-    console does not hold (an auditor's, an identity admin's)."""
+) -> tuple[str, str]:
+    """Register ``subject`` as a user holding ``scopes`` (the verifier checks the registry), in
+    the narrowest role that has them (an officer of mission KUL), and the frontend client it
+    signs in through: the console, or a test frontend for scopes the console does not hold (an
+    auditor's, an identity admin's). The client id and the user name."""
     client = CONSOLE_CLIENT
     if not set(scopes) <= CONSOLE_SCOPES:
         client = "e2e-frontend"
@@ -130,19 +138,20 @@ def register_signed_in(
     username = f"w-{subject.lower()}"[:80] if worker else subject
     existing = get_user(engine, username)
     if existing is not None and set(scopes) <= existing.scopes:
-        return client  # a registered user (the demo officer): keep its password
+        return client, username  # a registered user (the demo officer): keep its password
+    role = min((r for r in ROLES.values() if set(scopes) <= r.scopes), key=lambda r: len(r.scopes))
     add_user(
         engine,
         username=username,
         password=secrets.token_urlsafe(16),
         display_name=subject,
-        role="worker" if worker else "officer",
-        agency="" if worker else "EMBASSY",
+        role=role.name,
+        mission="KUL" if role.mission else None,
         scopes=scopes,
         worker_id=subject if worker else None,
         replace=True,
     )
-    return client
+    return client, username
 
 
 def hub_environ(

@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from auth.clients import add_client, disable_client
 from auth.server import HubAuthorizationServer
 from auth.settings import AuthSettings
+from auth.totp import code_at
 from connectors.sandbox.serve import LoopbackServer
 from hub.app import create_app
 from hub.audit.tables import AuditEntryRow
@@ -168,12 +169,19 @@ def test_an_unknown_client_and_a_wrong_secret_get_the_same_answer(stack: Stack) 
 # -- the login page --------------------------------------------------------------------------
 
 
-def sign_in(url: str, address: str, username: str, password: str) -> httpx.Response:
+def sign_in(
+    url: str, address: str, username: str, password: str, totp: str | None = None
+) -> httpx.Response:
+    """The login page's answer to the password (and, with ``totp``, to the code)."""
     params = authorize_params(pkce()[1])
     with httpx.Client(base_url=url, headers={"X-Forwarded-For": address}, timeout=30) as http:
         page = http.get("/oauth/authorize", params=params)
         assert page.status_code == 200, page.text
         form = {**hidden_fields(page.text), "username": username, "password": password}
+        answer = http.post("/oauth/authorize", data={**form, "action": "approve"})
+        if totp is None:
+            return answer
+        form = {**hidden_fields(answer.text), "code": code_at(totp, time.time())}
         return http.post("/oauth/authorize", data={**form, "action": "approve"})
 
 
@@ -213,7 +221,13 @@ def test_the_login_throttle_slows_an_attacker_and_lets_the_officer_in(stack: Sta
         for n in range(2):
             sign_in(server.url, f"203.0.113.{100 + n}", officer["username"], "guess-7654321")
         # the officer, from their own address, with the right password
-        real = sign_in(server.url, "198.51.100.7", officer["username"], officer["password"])
+        real = sign_in(
+            server.url,
+            "198.51.100.7",
+            officer["username"],
+            officer["password"],
+            officer["totp_secret"],
+        )
     assert [a.status_code for a in own[:3]] == [401, 401, 401]
     assert own[3].status_code == 429 and int(own[3].headers["Retry-After"]) >= 1
     assert "Too many attempts" in own[3].text

@@ -1,13 +1,13 @@
 """The declared access policy, walked over HTTP against a running hub.
 
-For every token (no scope, each single scope, each demo role, a worker's own token) and every
-purpose (none and each of the five), the expected outcome of every Query field, every Worker
-section, the phone and every Mutation field is read from ``hub.graphql.policy`` and checked
-against the answer: allowed, or refused with its typed error (PURPOSE_REQUIRED,
-PURPOSE_NOT_ALLOWED, FORBIDDEN naming the scope); and the audit entry of each request holds
-the categories the answer carried, or the refusal. Requests are batched: one document for the
-root fields and one for the sections per token and purpose, one request per mutation (with
-input that fails after the gate, so nothing changes).
+For every token (no scope, each single scope, each demo role, a worker's own token, a partner
+organisation's token holding the worker's consent) and every purpose (none and each one), the
+expected outcome of every Query field, every Worker section, the phone and every Mutation field
+is read from ``hub.graphql.policy`` and checked against the answer: allowed, or refused with
+its typed error (PURPOSE_REQUIRED, PURPOSE_NOT_ALLOWED, FORBIDDEN naming the scope); and the
+audit entry of each request holds the categories the answer carried, or the refusal. Requests
+are batched: one document for the root fields and one for the sections per token and purpose,
+one request per mutation (with input that fails after the gate, so nothing changes).
 """
 
 from __future__ import annotations
@@ -28,8 +28,11 @@ from auth.purpose import Purpose, check_allowed
 from auth.scopes import Scope
 from auth.server import HubAuthorizationServer
 from auth.settings import AuthSettings
+from hub.audit.signing import AuditSigner
 from hub.audit.tables import AuditEntryRow
 from hub.graphql.policy import POLICY, Gate, Rule
+from hub.partners import ConsentLedger, PartnerRegistry
+from hub.partners.ledger import SELF, Capture
 from hub.storage import make_engine
 from tests.e2e.stack import Stack
 
@@ -37,7 +40,9 @@ pytestmark = pytest.mark.e2e
 
 SITI = "3506124508900003"
 PURPOSES: list[str | None] = [None, *(p.value for p in Purpose)]
-SINGLE = "matrix-single"  # a client registered here holding every scope but self
+SINGLE = "matrix-single"  # a client registered here holding every scope but self and partner
+PARTNER_ORG = "MATRIX_ORG"  # a partner organisation siti consented to (CONSENT below)
+CONSENT = (Purpose.CASE_ASSISTANCE, frozenset({"identity", "case"}))
 
 ROOTS = {  # one selection per Query field (the sections are the other document)
     "worker": "worker(id: $id) { id }",
@@ -53,6 +58,7 @@ ROOTS = {  # one selection per Query field (the sections are the other document)
     "sources": "sources { agency }",
     "missions": "missions { code phone }",
     "auditCheckpoints": "auditCheckpoints(first: 1) { id }",
+    "consents": "consents(workerId: $id) { id }",
 }
 SECTIONS = {
     "identity": "identity { fullName phone }",
@@ -75,6 +81,11 @@ MUTATIONS = {  # input each resolver refuses after the gate: nothing changes
     "splitWorker": f'splitWorker(workerId: "{BAD}", records: []) {{ workerId }}',
     "breakGlass": f'breakGlass(workerId: "{BAD}", reason: "x") {{ id }}',
     "witnessAuditCheckpoints": 'witnessAuditCheckpoints(webhookId: "none")',
+    "grantConsent": 'grantConsent(input: {organisation: "NONE", purpose: LEGAL_AID, '
+    'categories: ["identity"]}) { id }',
+    "revokeConsent": 'revokeConsent(id: "none") { id }',
+    "referCase": f'referCase(workerId: "{BAD}", consentId: "none", kind: ABUSE, summary: "x") '
+    "{ id }",
 }
 VARIABLES = {"id": "ID!", "nik": "String!", "r": "[_Any!]!"}
 REFUSALS = {"FORBIDDEN", "PURPOSE_REQUIRED", "PURPOSE_NOT_ALLOWED"}
@@ -90,12 +101,24 @@ class Caller:
     def is_self(self) -> bool:
         return Scope.SELF in self.scopes
 
+    @property
+    def is_partner(self) -> bool:
+        return Scope.PARTNER in self.scopes
+
+    def own_purpose(self) -> str:
+        if self.is_self:
+            return "SELF_SERVICE"
+        return CONSENT[0].value if self.is_partner else "CASE_HANDLING"
+
 
 def expect_root(rule: Rule, caller: Caller, purpose: str | None) -> str | None:
     """None (allowed) or the error code the policy declares (never dev in these tests)."""
     if rule.purposes is not None and purpose is None:
         return "PURPOSE_REQUIRED"
-    if not (caller.is_self and rule.self_reads) and not set(rule.scopes) <= caller.scopes:
+    if caller.is_partner:
+        if rule.scopes and rule.partner is None:
+            return "FORBIDDEN"
+    elif not (caller.is_self and rule.self_reads) and not set(rule.scopes) <= caller.scopes:
         return "FORBIDDEN"
     if rule.purposes is not None and purpose is not None and Purpose(purpose) not in rule.purposes:
         return "PURPOSE_NOT_ALLOWED"
@@ -105,6 +128,9 @@ def expect_root(rule: Rule, caller: Caller, purpose: str | None) -> str | None:
 def expect_field(rule: Rule, caller: Caller, purpose: str) -> bool:
     if rule.purposes is not None and Purpose(purpose) not in rule.purposes:
         return False
+    if caller.is_partner:  # what siti's consent opens, for its purpose only
+        consented, categories = CONSENT
+        return rule.partner is not None and purpose == consented and rule.partner in categories
     if caller.is_self:
         return rule.self_reads
     return set(rule.scopes) <= caller.scopes
@@ -113,7 +139,11 @@ def expect_field(rule: Rule, caller: Caller, purpose: str) -> bool:
 @pytest.fixture(scope="module")
 def callers(stack: Stack) -> list[Caller]:
     engine = make_engine(stack.environ["HUB_DATABASE_URL"])
-    every = frozenset(Scope) - {Scope.SELF}
+    every = frozenset(Scope) - {Scope.SELF, Scope.PARTNER}
+    org, partner_secret = PartnerRegistry(engine).add(PARTNER_ORG, name="Matrix", contact="m")
+    ConsentLedger(engine, AuditSigner.from_environ(stack.environ)).grant(
+        worker_of(stack), PARTNER_ORG, CONSENT[0], CONSENT[1], Capture(SELF, "matrix")
+    )
     _, secret = add_client(
         engine,
         client_id=SINGLE,
@@ -141,6 +171,8 @@ def callers(stack: Stack) -> list[Caller]:
         Caller("officer", OFFICER_SCOPES, stack.mint_token("petugas.kbri", sorted(OFFICER_SCOPES)))
     )
     out.append(Caller("self", frozenset({Scope.SELF}), stack.mint_token(siti, ["self"])))
+    partner = token(org.client_id, str(partner_secret), None)
+    out.append(Caller("partner", frozenset({Scope.PARTNER}), partner))
     return out
 
 
@@ -282,6 +314,10 @@ def test_the_declared_policy_holds_for_every_field_token_and_purpose(
                 expected_reasons[name].add(reason(errors[("worker",)]))
                 continue
             assert purpose is not None
+            if caller.is_partner and purpose != CONSENT[0].value:  # no consent for it: unknown
+                assert body == {"data": {"worker": None}}, (purpose, body)
+                expected_audit[name] = (set(), set(), False)
+                continue
             worker = body["data"]["worker"]
             read: set[str] = set()
             refused = set()
@@ -346,7 +382,7 @@ def test_every_mutation_is_gated_as_declared_and_changes_nothing(
 ) -> None:
     reasons: dict[str, str] = {}
     for n, caller in enumerate(callers):
-        purpose = "SELF_SERVICE" if caller.is_self else "CASE_HANDLING"
+        purpose = caller.own_purpose()
         for field, selection in MUTATIONS.items():
             rule = POLICY[f"Mutation.{field}"]
             name = f"MatrixMutation{n}x{field}"
@@ -364,7 +400,7 @@ def test_every_mutation_is_gated_as_declared_and_changes_nothing(
         for field in MUTATIONS:
             entries = rows.get(f"MatrixMutation{n}x{field}", [])
             assert not [e for e in entries if e.outcome == "READ"], (caller.label, field)
-            purpose = "SELF_SERVICE" if caller.is_self else "CASE_HANDLING"
+            purpose = caller.own_purpose()
             if expect_root(POLICY[f"Mutation.{field}"], caller, purpose) is not None:
                 refusals = [e for e in entries if e.outcome == "REFUSED"]
                 assert refusals, (caller.label, field)
