@@ -12,7 +12,9 @@ from auth.scopes import READ_SCOPES, Scope
 from auth.settings import AuthSettings
 
 CONSOLE_CLIENT = "console-frontend"
-CONSOLE_SCOPES = frozenset(READ_SCOPES | {Scope.CASE_WRITE, Scope.EMERGENCY, Scope.SELF})
+CONSOLE_SCOPES = frozenset(
+    READ_SCOPES | {Scope.CASE_WRITE, Scope.EMERGENCY, Scope.SELF, Scope.PARTNER}
+)
 CONSOLE_GRANTS = ("authorization_code", "refresh_token")
 
 

@@ -8,6 +8,8 @@ Each agency client holds the scopes its mandate needs (docs/auth.md has the tabl
 - BPJS Ketenagakerjaan processes claims: identity, NIK, placements (coverage windows follow
   them), social security.
 - The embassies (Kemlu) protect workers abroad: every read but audit, cases, and emergency.
+- A statistics partner (a university or NGO, for the coverage evaluation) reads released
+  statistics only: ``statistics:read``, no personal data.
 - A national federation gateway (Apollo) composes the hub (``_service``) and fills the workers
   other subgraphs refer to (``_entities``), forwarding its callers' tokens: its own token holds
   ``federation:gateway`` with identity and social security reads.
@@ -78,6 +80,11 @@ AGENCY_CLIENTS: dict[str, tuple[str, str, frozenset[str]]] = {
         "Gerbang federasi nasional (Apollo) / National federation gateway",
         "PMIHUB",
         frozenset({S.FEDERATION_GATEWAY, S.WORKER_IDENTITY_READ, S.SOCIAL_SECURITY_READ}),
+    ),
+    "statistics-partner": (
+        "Mitra statistik (demo: universitas/LSM) / Statistics partner (demo: university/NGO)",
+        "PARTNER",
+        frozenset({S.STATISTICS_READ}),
     ),
 }
 OFFICER = "petugas.kbri"

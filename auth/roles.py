@@ -2,7 +2,9 @@
 
 A user's scopes are their role's, or a narrower set the operator chose (``--scope``). An
 officer belongs to a mission (a code of ``schema.missions``); staff roles sign in with a second
-factor (TOTP); a worker signs in as one hub worker id and reads only their own record.
+factor (TOTP); a worker signs in as one hub worker id and reads only their own record; a case
+worker acts for one partner organisation (its code as agency; ``pmihub partners add-worker``
+checks it is accredited) and reads only what workers consented to.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class Role:
     mission: bool = False  # must belong to a mission
     second_factor: bool = True  # TOTP at sign-in
     worker: bool = False  # signs in as one worker (scope self, a worker id)
+    organisation: bool = False  # acts for a partner organisation (its code as agency)
 
 
 S = Scope
@@ -49,6 +52,14 @@ ROLES: dict[str, Role] = {
             "Peninjau keterkaitan identitas",
             "Reviewer of identity links",
             agency="PMIHUB",
+        ),
+        Role(
+            "case-worker",
+            frozenset({S.PARTNER}),
+            "Pendamping di organisasi mitra (serikat/LSM), atas persetujuan pekerja",
+            "Case worker of a partner organisation (union/NGO), with workers' consent",
+            agency="",
+            organisation=True,
         ),
         Role(
             "worker",

@@ -28,6 +28,7 @@ class Scope(StrEnum):
     PARTNER = "partner"
     IDENTITY_ADMIN = "identity:admin"
     FEDERATION_GATEWAY = "federation:gateway"
+    STATISTICS_READ = "statistics:read"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,11 @@ _INFO = (
         Scope.FEDERATION_GATEWAY,
         "Gerbang federasi (Apollo): skema dan entitas subgraf",
         "Federation gateway (Apollo): the subgraph's schema and entities",
+    ),
+    ScopeInfo(
+        Scope.STATISTICS_READ,
+        "Membaca statistik cakupan (agregat, tanpa data per orang)",
+        "Read coverage statistics (aggregates, no per-person data)",
     ),
 )
 

@@ -112,6 +112,8 @@ def add_user(
             if kind.worker
             else "only a worker has a worker id"
         )
+    if kind.organisation and not (agency or "").strip():
+        raise ClientError("a case worker needs --agency: the partner organisation's code")
     _password(password, username)
     row = UserRow(
         username=username,

@@ -198,6 +198,7 @@ def _mount_auth_commands() -> None:
     from hub.cases.cli import webhooks_cli
     from hub.cli_environment import open_database
     from hub.crosswalk.cli import crosswalk_cli
+    from hub.partners.cli import consents_cli, partners_cli
     from hub.statistics.cli import stats_cli
 
     use_database(open_database)
@@ -206,6 +207,8 @@ def _mount_auth_commands() -> None:
     app.add_typer(crosswalk_cli)
     app.add_typer(webhooks_cli)
     app.add_typer(stats_cli)
+    app.add_typer(partners_cli)
+    app.add_typer(consents_cli)
 
 
 _mount_auth_commands()

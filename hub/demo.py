@@ -55,6 +55,7 @@ class Demo:
     scenario: Path | None = None
     seed: int = 2026
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    jobs: list[subprocess.Popen[bytes]] = field(default_factory=list)  # one-shot, may end
     hub_env: dict[str, str] = field(default_factory=dict)
     auth: dict[str, Any] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)  # e.g. the bench lifts rate limits
@@ -182,10 +183,10 @@ class Demo:
             sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)
         }
         try:
-            for process in self.processes:
+            for process in [*self.jobs, *self.processes]:
                 if process.poll() is None:
                     os.killpg(process.pid, signal.SIGTERM)
-            for process in self.processes:
+            for process in [*self.jobs, *self.processes]:
                 try:
                     process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
@@ -251,6 +252,7 @@ class Demo:
             text = banner(self.endpoints(), self.directory, worker_id, self.auth, self.to_try)
             print(text, flush=True)
             print("ready", flush=True)
+            self.statistics_release()
             while all(p.poll() is None for p in self.processes):
                 time.sleep(0.5)
             raise DemoError("Sebuah proses demo berhenti / A demo process stopped unexpectedly")
@@ -259,20 +261,49 @@ class Demo:
         finally:
             self.stop()
 
+    def statistics_release(self) -> None:
+        """A coverage statistics release of the population, computed in the background on
+        the first start (docs/statistics.md); a later start keeps the one there is."""
+        from hub.settings import Settings
+        from hub.statistics.releases import Releases
+        from hub.storage import make_engine
+
+        engine = make_engine(Settings.from_environ({**os.environ, **self.hub_env}).database_url)
+        try:
+            latest = Releases(engine).latest()
+        finally:
+            engine.dispose()
+        if latest is not None:
+            print(f"statistics: release {latest.id} (pmihub stats run makes a new one)")
+            return
+        print("statistics: computing a release in the background (pmihub stats list)")
+        self.jobs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "hub.cli", "stats", "run"],
+                env={**os.environ, **self.hub_env},
+                start_new_session=True,
+            )
+        )
+
     def register_clients(self, worker_id: str | None, previous: Any) -> dict[str, Any]:
-        """One OAuth client per agency, the console frontend, an embassy officer and a worker
-        (signing in as ``worker_id``); the same secrets as last time when there was one."""
+        """One OAuth client per agency, the console frontend, an embassy officer, a worker
+        (signing in as ``worker_id``), and the partner organisation SBMI with its client and
+        a case worker; the same secrets as last time when there was one."""
         from auth.demo import register_demo
         from auth.settings import AuthSettings
+        from hub.partners.demo import register_partner_demo
         from hub.settings import Settings
         from hub.storage import make_engine
 
         env = {**os.environ, **self.hub_env}
         engine = make_engine(Settings.from_environ(env).database_url)
+        settings = AuthSettings.from_environ(env)
         try:
-            return register_demo(
-                engine, AuthSettings.from_environ(env), worker_id=worker_id, previous=previous
-            )
+            auth = register_demo(engine, settings, worker_id=worker_id, previous=previous)
+            client, case_worker = register_partner_demo(engine, settings, previous)
+            auth["clients"][client["client_id"]] = client
+            auth["users"]["case-worker"] = case_worker
+            return auth
         finally:
             engine.dispose()
 

@@ -93,8 +93,8 @@ def banner(
         "",
         "PMI Hub demo",
         f"  GraphiQL      {hub}/graphql   (add the headers below in its Headers tab)",
-        f"  console       {hub}/console/   (sign in as petugas.kbri, the officer, or "
-        "pekerja.demo, a worker; passwords below)",
+        f"  console       {hub}/console/   (sign in as petugas.kbri, the officer, "
+        "pekerja.demo, a worker, or pendamping.sbmi, a partner's case worker; passwords below)",
         f"  health        {hub}/healthz   {hub}/readyz",
         f"  OAuth         {hub}/.well-known/oauth-authorization-server",
     ]
@@ -136,6 +136,12 @@ def banner(
         "    -H \"Authorization: Bearer $TOKEN\" -H 'X-Purpose: EMERGENCY' \\",
         '    -d \'{"query": "{ worker(id: \\"' + (worker_id or "wk_...") + '\\") '
         "{ identity { fullName } sources { agency state } } }\"}'",
+        "",
+        "A partner organisation (SBMI) with the worker's consent (README: Partner organisations):",
+        "  1. sign in as pekerja.demo, open Persetujuan / Consents, allow SBMI (CASE_ASSISTANCE)",
+        "  2. sign in as pendamping.sbmi (the case worker), or take a token as above with",
+        "     -u partner-sbmi:<secret above> and send X-Purpose: CASE_ASSISTANCE",
+        "  3. revoke it on the worker's page: the next read answers CONSENT_REVOKED",
         "",
         "Someone to try (README examples use these; also in .demo/env):",
         *(f"  {name:16} {value}" for name, value in to_try.items()),

@@ -17,7 +17,6 @@ import secrets
 from collections.abc import Awaitable, Callable
 
 from auth.oidc.routes import SignInEvent
-from auth.oidc.settings import OFFICER_AGENCY
 from hub.audit import AccessEntry, AuditUnavailable, Outcome
 from hub.observability import request_id
 
@@ -37,9 +36,7 @@ class SignInRecorder:
                 :120
             ],
             request_id=request_id.get() or secrets.token_hex(8),
-            agency=None
-            if event.refused
-            else (OFFICER_AGENCY if event.method == "oidc" else event.agency),
+            agency=None if event.refused else event.agency,
             outcome=Outcome.REFUSED if event.refused else Outcome.SIGN_IN,
         )
         try:

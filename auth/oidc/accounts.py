@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from auth.oidc.mapping import Mapped
 from auth.oidc.models import PREFIX, OidcAccountRow
-from auth.oidc.settings import OFFICER_AGENCY
+from auth.roles import ROLES, Role
 from auth.scopes import scope_string
 from auth.standing import forget_everywhere
 from auth.users import User
@@ -93,20 +93,32 @@ def find_account(engine: Engine, username: str) -> User | None:
 
 
 def _user(row: OidcAccountRow) -> User:
+    scopes = frozenset(row.scopes.split())
+    role = role_of(scopes, row.mission)
     return User(
         username=row.username,
         display_name="",
-        role="officer",
-        agency=OFFICER_AGENCY,
-        scopes=frozenset(row.scopes.split()),
+        role=role.name,
+        agency=role.agency,
+        scopes=scopes,
         mission=row.mission,
     )
+
+
+def role_of(scopes: frozenset[str], mission: str | None) -> Role:
+    """With a mission, an officer; else the first staff role without one that covers the
+    scopes, else an auditor's standing (agency PMIHUB) for a hand-picked set."""
+    if mission:
+        return ROLES["officer"]
+    fits = (r for r in ROLES.values() if not r.mission and not r.worker and scopes <= r.scopes)
+    return next(fits, ROLES["auditor"])
 
 
 __all__ = [
     "PREFIX",
     "find_account",
     "is_external",
+    "role_of",
     "save_account",
     "username_for",
     "withdraw_account",

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from authlib.oauth2.rfc6749 import OAuth2Error
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
@@ -36,6 +36,7 @@ from auth.oidc.accounts import save_account, username_for, withdraw_account
 from auth.oidc.mapping import NotMapped, map_groups
 from auth.oidc.pending import TTL, PendingSignIns
 from auth.oidc.provider import OidcProvider, ProviderError
+from auth.oidc.settings import CALLBACK_PATH
 
 if TYPE_CHECKING:
     from auth.routes import OAuthHandlers
@@ -56,7 +57,7 @@ class SignInEvent:
     outcome: str  # "signedIn" or the refusal's code
     mission: str | None = None
     method: str = "oidc"
-    agency: str | None = None  # a hub user's; the provider's officers have OFFICER_AGENCY
+    agency: str | None = None  # the user's role's agency (EMBASSY for officers)
 
     @property
     def refused(self) -> bool:
@@ -141,9 +142,16 @@ class OidcHandlers:
         self.audit = audit
 
     def link(self, params: dict[str, str]) -> tuple[str, str]:
-        """The provider's name and the start address for the login page's button."""
+        """The provider's name and the start address for the login page's button: on the
+        callback's origin, so the binding cookie is there when the provider sends the browser
+        back (a console opened at ``localhost`` still signs in through ``127.0.0.1``)."""
         query = urlencode({k: v for k, v in params.items() if k in OAUTH_FIELDS})
-        return self.settings.name, f"{START_PATH}?{query}"
+        callback = urlsplit(self.settings.redirect_uri)
+        base = callback.path.removesuffix(CALLBACK_PATH)  # a prefix a proxy may add
+        return (
+            self.settings.name,
+            f"{callback.scheme}://{callback.netloc}{base}{START_PATH}?{query}",
+        )
 
     async def start(self, request: Request) -> Response:
         try:
@@ -239,7 +247,9 @@ class OidcHandlers:
             )
         except SQLAlchemyError as exc:
             return self.oauth._unavailable(exc)
-        if not await self._record(SignInEvent(client_id, user.username, "signedIn", user.mission)):
+        if not await self._record(
+            SignInEvent(client_id, user.username, "signedIn", user.mission, agency=user.agency)
+        ):
             return self._refusal("auditUnavailable", client_id)
         return _forget(await self.oauth._respond(oauth, grant, user))
 

@@ -11,8 +11,9 @@ its own token, as its own login does. Unset ``HUB_OIDC_ISSUER``: no such button.
 - ``HUB_OIDC_CLIENT_SECRET``: that client's secret (at least 16 characters); unset, the hub is
   a public client and PKCE alone protects the code
 - ``HUB_OIDC_GROUP_MAP``: provider group (or role) to hub access, ``;``-separated entries
-  ``GROUP=ACCESS[@MISSION]``; ACCESS is ``officer`` (the officer scopes, needs a mission) or
-  space-separated hub scopes (never ``self``); MISSION a mission code (``HKG``). Required
+  ``GROUP=ACCESS[@MISSION]``; ACCESS is a staff role of ``auth.roles`` (``officer``, which
+  needs a mission, ``auditor``, ``identity-reviewer``) or space-separated hub scopes (never
+  ``self``); MISSION a mission code (``HKG``). Required
 - ``HUB_OIDC_GROUPS_CLAIM``: the ID token claim holding the groups, a dotted path for nested
   claims (``groups``; Keycloak realm roles: ``realm_access.roles``)
 - ``HUB_OIDC_NAME``: the provider's name on the button (``SSO``)
@@ -32,7 +33,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from auth.scopes import ALL_SCOPES, READ_SCOPES, Scope
+from auth.roles import ROLES
+from auth.scopes import ALL_SCOPES, Scope
 from auth.settings import AuthSettingsError
 from schema.missions import MISSIONS
 
@@ -40,8 +42,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 ALGORITHMS = frozenset(
     {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}
 )
-OFFICER_SCOPES = frozenset(READ_SCOPES | {Scope.CASE_WRITE, Scope.EMERGENCY})
-OFFICER_AGENCY = "EMBASSY"
+STAFF_ROLES = tuple(name for name, role in ROLES.items() if not role.worker)
 CALLBACK_PATH = "/oauth/oidc/callback"
 MISSION_CODES = frozenset(m.code for m in MISSIONS)
 _NAME = re.compile(r"[\w .()-]{1,60}")
@@ -53,7 +54,7 @@ class OidcSettingsError(AuthSettingsError):
 
 @dataclass(frozen=True, slots=True)
 class GroupRule:
-    """What one provider group gives: hub scopes and, for officers, a mission."""
+    """What one provider group gives: hub scopes (a role's, or listed) and perhaps a mission."""
 
     group: str
     scopes: frozenset[str]
@@ -144,17 +145,21 @@ def group_rules(raw: str) -> tuple[GroupRule, ...]:
                 f"HUB_OIDC_GROUP_MAP: {entry!r}: {mission!r} is not a mission code "
                 f"({', '.join(sorted(MISSION_CODES))})"
             )
-        if what == "officer":
-            if not mission:
-                raise OidcSettingsError(f"HUB_OIDC_GROUP_MAP: {entry!r}: an officer needs @MISSION")
-            scopes = OFFICER_SCOPES
+        role = ROLES.get(what)
+        if role is not None:
+            if role.worker:
+                raise OidcSettingsError(f"HUB_OIDC_GROUP_MAP: {entry!r}: workers never map")
+            if role.mission != bool(mission):
+                need = "needs @MISSION" if role.mission else "belongs to no mission"
+                raise OidcSettingsError(f"HUB_OIDC_GROUP_MAP: {entry!r}: {what} {need}")
+            scopes = role.scopes
         else:
             scopes = frozenset(what.split())
             wrong = sorted(scopes - ALL_SCOPES) or sorted(scopes & {Scope.SELF})
             if wrong:
                 raise OidcSettingsError(
-                    f"HUB_OIDC_GROUP_MAP: {entry!r}: {wrong[0]!r} is not a hub scope an officer "
-                    "may hold (officer, or hub scopes other than self)"
+                    f"HUB_OIDC_GROUP_MAP: {entry!r}: {wrong[0]!r} is neither a staff role "
+                    f"({', '.join(STAFF_ROLES)}) nor a hub scope other than self"
                 )
         rules.append(GroupRule(group, scopes, mission or None))
     if not rules:

@@ -169,6 +169,14 @@ POLICY: dict[str, Rule] = {
     "Query.auditCheckpoints": root(
         S.AUDIT_READ, purpose=False, note="signed checkpoints for witnesses, no personal data"
     ),
+    "Query.coverageStatistics": root(
+        S.STATISTICS_READ,
+        purpose=False,
+        note="a release's table after disclosure control: counts, no person",
+    ),
+    "Query.statisticsTables": root(
+        S.STATISTICS_READ, purpose=False, note="the latest release's table names"
+    ),
     # --- Mutation: each commits with its audit entries (hub.graphql.audit.commit_audited) --
     "Mutation.openCase": root(
         S.CASE_WRITE,
@@ -392,6 +400,22 @@ POLICY: dict[str, Rule] = {
         "Query.auditCheckpoints",
         "id seq headHash signedAt keyId signature purgedBeforeSeq nextPublicKey",
     ),
+    **_within(
+        "StatisticsTable",
+        "Query.coverageStatistics",
+        "release table referenceDate rulesVersion disclosureRule cells total titleId titleEn "
+        "dimensionNames sources linkage",
+    ),
+    **_within(
+        "StatisticsCell", "Query.coverageStatistics", "dimensions count suppressed amount rate"
+    ),
+    **_within("StatisticsDimension", "Query.coverageStatistics", "name value"),
+    **_within(
+        "StatisticsSource",
+        "Query.coverageStatistics",
+        "agency oldestFetch newestFetch answered unavailable",
+    ),
+    **_within("StatisticsLinkage", "Query.coverageStatistics", "method percent"),
 }
 
 # Which scope reads the records of each kind an agency holds: an agency's "section". Beside

@@ -19,7 +19,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from auth.clients import ClientError, add_client, disable_client
+from auth.models import UserRow
 from auth.scopes import Scope
+from auth.users import disable_user
 from hub.partners.tables import PartnerOrgRow
 
 CODE_RE = re.compile(r"[A-Z][A-Z0-9_]{1,19}")
@@ -102,7 +104,8 @@ class PartnerRegistry:
             return [Organisation.of(r) for r in rows]
 
     def suspend(self, code: str) -> Organisation | None:
-        """Suspend an organisation: its client disabled, its consents SUSPENDED."""
+        """Suspend an organisation: its client and its case workers disabled (their tokens
+        refused from the next request), its consents SUSPENDED (hub.partners.ledger)."""
         with Session(self.engine) as session:
             row = session.get(PartnerOrgRow, code.strip().upper()[:20])
             if row is None:
@@ -113,6 +116,14 @@ class PartnerRegistry:
             session.refresh(row)
             org = Organisation.of(row)
         disable_client(self.engine, org.client_id)
+        with Session(self.engine) as session:
+            workers = session.exec(
+                select(UserRow.username).where(
+                    col(UserRow.role) == "case-worker", col(UserRow.agency) == org.code
+                )
+            ).all()
+        for username in workers:
+            disable_user(self.engine, username)
         return org
 
     def _now(self) -> datetime:

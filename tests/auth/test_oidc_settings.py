@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from auth.oidc.accounts import role_of
 from auth.oidc.mapping import NotMapped, groups_of, map_groups
-from auth.oidc.settings import OFFICER_SCOPES, GroupRule, OidcSettingsError
+from auth.oidc.settings import GroupRule, OidcSettingsError
+from auth.roles import ROLES
 from auth.scopes import Scope
 from auth.settings import AuthSettings, AuthSettingsError
 
+OFFICER_SCOPES = ROLES["officer"].scopes
 BASE = {
     "HUB_ENV": "test",
     "HUB_PUBLIC_URL": "https://hub.example.go.id",
@@ -54,6 +57,8 @@ def test_unset_means_no_provider_and_a_stray_setting_is_named() -> None:
         ({"HUB_OIDC_GROUP_MAP": "/g=officer"}, "HUB_OIDC_GROUP_MAP.*needs @MISSION"),
         ({"HUB_OIDC_GROUP_MAP": "/g=officer@XXX"}, "HUB_OIDC_GROUP_MAP.*not a mission"),
         ({"HUB_OIDC_GROUP_MAP": "/g=self"}, "HUB_OIDC_GROUP_MAP.*'self'"),
+        ({"HUB_OIDC_GROUP_MAP": "/g=worker"}, "HUB_OIDC_GROUP_MAP.*workers never map"),
+        ({"HUB_OIDC_GROUP_MAP": "/g=auditor@HKG"}, "HUB_OIDC_GROUP_MAP.*belongs to no mission"),
         ({"HUB_OIDC_GROUP_MAP": "/g=root@HKG"}, "HUB_OIDC_GROUP_MAP.*'root'"),
         ({"HUB_OIDC_GROUP_MAP": "/g"}, "HUB_OIDC_GROUP_MAP"),
         ({"HUB_OIDC_ALGORITHMS": "HS256"}, "HUB_OIDC_ALGORITHMS: HS256"),
@@ -105,3 +110,19 @@ def test_groups_map_to_scopes_and_one_mission() -> None:
             map_groups(oidc, claims)
         assert caught.value.reason == reason
     assert groups_of({"groups": ["a", 1, None, "b"]}, "groups") == ["a", "b"]
+
+
+def test_roles_map_as_the_hubs_own_roles() -> None:
+    oidc = AuthSettings.from_environ(
+        {**BASE, "HUB_OIDC_GROUP_MAP": "/audit=auditor; /ids=identity-reviewer; /x=case:read"}
+    ).oidc
+    assert oidc is not None
+    assert [rule.scopes for rule in oidc.rules] == [
+        ROLES["auditor"].scopes,
+        ROLES["identity-reviewer"].scopes,
+        frozenset({"case:read"}),
+    ]
+    assert role_of(OFFICER_SCOPES, "HKG").agency == "EMBASSY"
+    assert role_of(ROLES["auditor"].scopes, None).name == "auditor"
+    assert role_of(ROLES["identity-reviewer"].scopes, None).name == "identity-reviewer"
+    assert role_of(frozenset({"case:read"}), None).agency == "PMIHUB"

@@ -2,8 +2,9 @@
 
 A second hub, in production mode (``HUB_ENV=production``, no demo login) with ``HUB_OIDC_*``
 pointing at a real provider (``oidc-provider`` on Node, tests/auth/oidc_provider), serves the
-console stack's database and sandboxes. The officer clicks "Masuk dengan Keycloak Kemlu",
-signs in at the provider's own form, comes back to the console and reads a worker.
+console stack's database and sandboxes. The officer opens the console at ``localhost`` (not
+``HUB_PUBLIC_URL``'s 127.0.0.1), clicks "Masuk dengan Keycloak Kemlu", signs in at the
+provider's own form, comes back to the console and reads a worker.
 """
 
 from __future__ import annotations
@@ -58,19 +59,23 @@ def production_hub(
             "HUB_OIDC_NAME": "Keycloak Kemlu",
             "HUB_OIDC_GROUP_MAP": "/missions/HKG/officers=officer@HKG",
         }
-        _also_redirect_to(env["HUB_DATABASE_URL"], f"{public}/console/callback")
+        _also_redirect_to(
+            env["HUB_DATABASE_URL"],
+            f"{public}/console/callback",
+            f"http://localhost:{port}/console/callback",
+        )
         with LoopbackServer(create_app(Settings.from_environ(env)), port=port):
             yield public
 
 
-def _also_redirect_to(database_url: str, redirect: str) -> None:
+def _also_redirect_to(database_url: str, *redirects: str) -> None:
     """The console client may come back to this hub too (the stack's hub keeps its own)."""
     engine = make_engine(database_url)
     try:
         with Session(engine) as session:
             row = session.get(OAuthClientRow, "console-frontend")
             assert row is not None
-            row.redirect_uris = f"{row.redirect_uris} {redirect}"
+            row.redirect_uris = " ".join([row.redirect_uris, *redirects])
             session.add(row)
             session.commit()
     finally:
@@ -80,8 +85,10 @@ def _also_redirect_to(database_url: str, redirect: str) -> None:
 def test_an_officer_signs_in_at_the_provider_and_reads_a_worker(
     browser: Any, console: ConsoleStack, production_hub: str
 ) -> None:
+    # opened at localhost: the provider's button still leads back through HUB_PUBLIC_URL
+    console_at = production_hub.replace("127.0.0.1", "localhost")
     page = new_page(browser)
-    page.goto(f"{production_hub}/console/")
+    page.goto(f"{console_at}/console/")
     page.click("#sign-in")
     page.wait_for_url("**/oauth/authorize?**")
     assert page.inner_text("#provider") == (
@@ -94,10 +101,10 @@ def test_an_officer_signs_in_at_the_provider_and_reads_a_worker(
     page.click("button[type=submit]")
     page.wait_for_selector("#who")
     assert page.inner_text("#who") == "oidc:budi.hkg"
-    assert page.url == f"{production_hub}/console/"
+    assert page.url == f"{console_at}/console/"
     token = page.evaluate("JSON.parse(sessionStorage.getItem('pmihub.console.session')).access")
     assert token.count(".") == 2
-    page.goto(f"{production_hub}/console/#/worker/{console.worker_ids[SITI]}")
+    page.goto(f"{console_at}/console/#/worker/{console.worker_ids[SITI]}")
     page.wait_for_selector("#section-sources")
     assert "Siti" in page.inner_text("main")
     assert page.script_errors == []

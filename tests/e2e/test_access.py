@@ -53,6 +53,31 @@ def test_a_section_without_its_scope_is_null_with_forbidden_and_the_rest_stands(
     assert errors[("workerBy", "identity", "nextOfKin")]["code"] == "FORBIDDEN"
 
 
+def test_a_batch_asks_each_agency_only_for_the_sections_the_token_reads(stack: Stack) -> None:
+    # given two workers and a token that finds them and reads their consular section only
+    ids = [worker_id(stack, SITI), worker_id(stack, "3201011507880007")]
+    for agency in AGENCIES:
+        with stack.sandbox(agency) as client:
+            client.delete("/_sandbox/stats")
+    # when it asks the batch for two sections (the hub fetches a batch's records up front)
+    batch = """query($ids: [ID!]!) { workers(ids: $ids) {
+      id socialSecurity { kpj } consular { reported } } }"""
+    scope = "worker.identity:read consular:read"
+    body = stack.graphql(batch, {"ids": ids}, scope=scope, purpose="CASE_HANDLING").json()
+    # then the consular section answers and social security is refused
+    workers = body["data"]["workers"]
+    assert [w["consular"] is not None for w in workers] == [True, True]
+    assert all(w["socialSecurity"] is None for w in workers)
+    assert {e["code"] for e in errors_by_path(body).values()} == {"FORBIDDEN"}
+    # and only the missions were asked: nothing was read for a section the token cannot see
+    calls = {}
+    for agency in AGENCIES:
+        with stack.sandbox(agency) as client:
+            calls[agency] = client.get("/_sandbox/stats").json()["total"]
+    assert calls.pop("embassy") >= 1
+    assert calls == {agency: 0 for agency in calls}, calls
+
+
 def test_the_nik_is_masked_without_its_scope(stack: Stack) -> None:
     narrow = "worker.identity:read placement:read"
     body = stack.graphql(BY_NIK, {"nik": SITI}, scope=narrow, purpose="CASE_HANDLING").json()

@@ -81,6 +81,42 @@ def test_demo_starts_answers_with_its_printed_credentials_and_stops(tmp_path: Pa
         ).json()
         states = {s["agency"]: s["state"] for s in body["data"]["worker"]["sources"]}
         assert set(states.values()) == {"OK"} and len(states) == 4
+        # the demo computes a statistics release of its population in the background
+        assert any(
+            line.startswith("statistics: computing a release")
+            for line in [*lines, process.stdout.readline().rstrip("\n")]
+        )
+        releases: list[dict[str, object]] = []
+        deadline = time.monotonic() + 120
+        while not releases and time.monotonic() < deadline:
+            releases = httpx.get(f"{endpoints['hub']}/statistics/releases").json()["releases"]
+            if not releases:
+                time.sleep(0.5)  # the run takes seconds for 300 people
+        assert releases and releases[0]["status"] == "PUBLISHED", releases
+        tables = httpx.post(
+            f"{endpoints['hub']}/graphql",
+            json={"query": "{ statisticsTables }"},
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()["data"]["statisticsTables"]
+        assert "enrolment_by_country" in tables
+        # the partner organisation: its client holds partner alone and reads nobody unconsented
+        partner = credentials["auth"]["clients"]["partner-sbmi"]
+        assert partner["scopes"] == ["partner"] and partner["client_secret"] in "\n".join(lines)
+        assert credentials["auth"]["users"]["case-worker"]["username"] == "pendamping.sbmi"
+        token = httpx.post(
+            f"{endpoints['hub']}/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=("partner-sbmi", partner["client_secret"]),
+        ).json()["access_token"]
+        body = httpx.post(
+            f"{endpoints['hub']}/graphql",
+            json={
+                "query": "query($id: ID!) { worker(id: $id) { id } }",
+                **{"variables": json.loads(worker_id)},
+            },
+            headers={"Authorization": f"Bearer {token}", "X-Purpose": "CASE_ASSISTANCE"},
+        ).json()
+        assert body == {"data": {"worker": None}}  # no consent yet
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=60)

@@ -58,6 +58,8 @@ ROOTS = {  # one selection per Query field (the sections are the other document)
     "sources": "sources { agency }",
     "missions": "missions { code phone }",
     "auditCheckpoints": "auditCheckpoints(first: 1) { id }",
+    "coverageStatistics": 'coverageStatistics(table: "enrolment_by_country") { table }',
+    "statisticsTables": "statisticsTables",
     "consents": "consents(workerId: $id) { id }",
 }
 SECTIONS = {

@@ -1,0 +1,66 @@
+"""``pmihub partners`` and ``pmihub consents``: accredit, add a case worker, record a consent
+at a mission, print its receipt, suspend; every refusal one line, exit 2, nothing changed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
+
+from auth.clients import get_client
+from auth.users import get_user
+from hub.cli import app
+from hub.partners import PartnerRegistry
+from tests.partners.test_ledger import WORKER, engine  # noqa: F401 (the fixture)
+
+
+@pytest.fixture
+def cli(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:  # noqa: F811
+    monkeypatch.setenv("HUB_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("HUB_ENV", "test")
+    return engine
+
+
+def test_the_operators_flow(cli: Engine) -> None:
+    run = CliRunner().invoke
+    added = run(app, ["partners", "add", "sbmi", "--name", "SBMI", "--contact", "dpo@sbmi"])
+    assert added.exit_code == 0, added.output
+    assert "client_id: partner-sbmi" in added.output and "client_secret: " in added.output
+    assert get_client(cli, "partner-sbmi").scopes == {"partner"}  # type: ignore[union-attr]
+    worker = run(app, ["partners", "add-worker", "SBMI", "pendamping.ani"])
+    assert worker.exit_code == 0 and "password: " in worker.output
+    user = get_user(cli, "pendamping.ani")
+    assert user is not None and user.role == "case-worker" and user.agency == "SBMI"
+    assert user.second_factor and user.scopes == {"partner"}
+    refused = run(app, ["partners", "add-worker", "NOBODY", "pendamping.budi"])
+    assert refused.exit_code == 2 and get_user(cli, "pendamping.budi") is None
+    recorded = run(
+        app,
+        ["consents", "record", WORKER, "--org", "SBMI", "--purpose", "repatriation_support",
+         "--category", "identity", "--category", "consular", "--next-of-kin",
+         "--officer", "petugas.kbri", "--mission", "hkg", "--days", "30"],
+    )  # fmt: skip
+    assert recorded.exit_code == 0, recorded.output
+    consent = json.loads(recorded.output)
+    assert consent["channel"] == "ASSISTED_AT_MISSION" and consent["officer"] == "petugas.kbri"
+    assert consent["include_next_of_kin"] and consent["status"] == "ACTIVE"
+    receipt = run(app, ["consents", "receipt", consent["id"]])
+    assert receipt.exit_code == 0
+    assert "Saya mengizinkan SBMI" in receipt.output and "I allow SBMI" in receipt.output
+    assert "(matches)" in receipt.output and "(valid)" in receipt.output
+    bad = run(
+        app,
+        ["consents", "record", WORKER, "--org", "SBMI", "--purpose", "CASE_HANDLING",
+         "--category", "identity", "--officer", "x", "--mission", "HKG"],
+    )  # fmt: skip
+    assert bad.exit_code == 2 and len(bad.output.strip().splitlines()) == 1
+    suspended = run(app, ["partners", "suspend", "SBMI"])
+    assert suspended.exit_code == 0 and "1 consent(s) suspended" in suspended.output
+    assert get_client(cli, "partner-sbmi").disabled  # type: ignore[union-attr]
+    assert get_user(cli, "pendamping.ani") is None  # disabled
+    listed = json.loads(run(app, ["consents", "list", "--worker", WORKER]).output)
+    assert [c["status"] for c in listed] == ["SUSPENDED"]
+    assert PartnerRegistry(cli).get("SBMI").status == "SUSPENDED"  # type: ignore[union-attr]
+    assert run(app, ["partners", "suspend", "NOBODY"]).exit_code == 2
