@@ -17,6 +17,17 @@ export const CRISIS_PURPOSES = ["EMERGENCY", "CASE_HANDLING"];
 const LEVELS = ["EMERGENCY", "UNPROTECTED", "UNKNOWN", "AT_RISK", "PROTECTED"]; // urgency
 const PHASES = ["PRE_PLACEMENT", "PLACEMENT", "POST_PLACEMENT", "UNKNOWN"];
 const PAGE = 50;
+const FILTER_KEY = "pmihub.console.crisis"; // the area last shown, for this tab (no personal data)
+const EMPTY = { missionCode: "", country: "", city: "", levels: [], phase: "", days: "" };
+
+function storedForm() {
+  try {
+    const form = JSON.parse(sessionStorage.getItem(FILTER_KEY) || "null");
+    return form && typeof form === "object" ? { ...EMPTY, ...form } : null;
+  } catch {
+    return null;
+  }
+}
 
 export class CrisisPage {
   constructor(container, { scopes, announce, onOpen, onSearch = () => {} }) {
@@ -27,7 +38,8 @@ export class CrisisPage {
     this.onOpen = onOpen;
     this.filter = null; // the filter last shown, as sent
     this.result = null; // {total, counts, rows, next, problem}
-    this.form = { missionCode: "", country: "", city: "", levels: [], phase: "", days: "" };
+    this.form = storedForm() || { ...EMPTY };
+    this.resume = storedForm() !== null; // a reload shows the same list again
   }
 
   render() {
@@ -40,7 +52,12 @@ export class CrisisPage {
       h("h2", { id: "crisis-h", tabindex: "-1" }, t("crisis")),
       this.filterForm(),
       h("div", { id: "crisis-result" }));
-    this.showResult();
+    if (this.resume) {
+      this.resume = false;
+      this.search();
+    } else {
+      this.showResult();
+    }
   }
 
   filterForm() {
@@ -113,6 +130,7 @@ export class CrisisPage {
 
   async search() {
     this.onSearch();
+    sessionStorage.setItem(FILTER_KEY, JSON.stringify(this.form));
     this.filter = this.filterOf();
     const status = this.container.querySelector("#crisis-result");
     fill(status, h("p", { class: "status", role: "status" }, t("loading")));
@@ -122,6 +140,9 @@ export class CrisisPage {
           next: found.pageInfo.hasNextPage ? found.pageInfo.endCursor : null, problem: "" }
       : { total: 0, counts: [], rows: [], next: null, problem: problem || t("failed") };
     this.showResult();
+    const heading = this.container.querySelector("#crisis-counts-h"); // on a phone: below the form
+    heading?.focus({ preventScroll: true });
+    heading?.scrollIntoView({ block: "start" });
     this.announce(this.result.problem || t("crisisFound", { n: this.result.total }));
   }
 
@@ -148,7 +169,7 @@ export class CrisisPage {
       onclick: () => this.more() }, t("moreResults"));
     fill(box,
       h("section", { class: "card", "aria-labelledby": "crisis-counts-h" },
-        h("h3", { id: "crisis-counts-h" }, t("crisisCounts", { n: r.total })),
+        h("h3", { id: "crisis-counts-h", tabindex: "-1" }, t("crisisCounts", { n: r.total })),
         h("ul", { id: "crisis-counts", class: "counts" }, LEVELS.map((level) =>
           h("li", { dataset: { level } },
             h("span", { class: `level-tag level-${level}` }, t(`lv${level}`)),

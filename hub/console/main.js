@@ -96,7 +96,7 @@ function purposeBar() {
     sessionStorage.setItem(PURPOSE_KEY, value);
     setPurpose(value);
     bar.replaceWith(purposeBar());
-    if (crisisRoute()) app.crisis?.render(); // the purpose opens or closes the crisis page
+    if (focus && crisisRoute()) app.crisis?.render(); // the purpose opens or closes the page
     if (focus) document.getElementById("change-purpose")?.focus();
   };
   // A first search under the purpose shown is the officer's choice of it: ask no more.
@@ -147,7 +147,7 @@ function renderOfficer() {
   const feed = h("aside", { id: "live", class: "card live-panel", "aria-labelledby": "live-h" });
   const alerts = h("aside", { id: "alerts", class: "card live-panel", "aria-labelledby": "alerts-h",
     hidden: true });
-  fill(main, purposeBar(), pagesNav(), h("div", { class: "layout" }, view, feed, alerts));
+  fill(main, pagesNav(), purposeBar(), h("div", { class: "layout" }, view, feed, alerts));
   if (app.me.scopes.includes("cohort:read")) {
     app.alerts = new AlertsPanel(alerts, liveClient(), {
       scopes: app.me.scopes, announce });
