@@ -16,7 +16,7 @@ import { phoneLink } from "./sections.js";
 export const CRISIS_PURPOSES = ["EMERGENCY", "CASE_HANDLING"];
 const LEVELS = ["EMERGENCY", "UNPROTECTED", "UNKNOWN", "AT_RISK", "PROTECTED"]; // urgency
 const PHASES = ["PRE_PLACEMENT", "PLACEMENT", "POST_PLACEMENT", "UNKNOWN"];
-const PAGE = 50;
+const PAGE = 20;
 const FILTER_KEY = "pmihub.console.crisis"; // the area last shown, for this tab (no personal data)
 const EMPTY = { missionCode: "", country: "", city: "", levels: [], phase: "", days: "" };
 
@@ -214,6 +214,7 @@ export class CrisisPage {
           this.onOpen(p.id);
         } }, p.name || t("unnamed"))),
       h("p", { class: "person-meta" },
+        p.birthDate ? h("span", { class: "born" }, t("born", { d: formatDate(p.birthDate) })) : null,
         where ? h("span", {}, where) : null,
         p.mission ? h("span", {}, p.mission) : null,
         h("span", { class: "last-contact" },
@@ -268,6 +269,7 @@ function row(edge) {
     level: edge.level,
     lastContactOn: edge.lastContactOn,
     name: n.identity?.fullName,
+    birthDate: n.identity?.birthDate,
     phone: n.identity && "phone" in n.identity ? n.identity.phone : undefined,
     nextOfKin: n.identity?.nextOfKin || null,
     country: placement?.destinationCountry,

@@ -65,6 +65,7 @@ function accountName() {
 
 async function leave() {
   app.live?.close();
+  sessionStorage.removeItem("pmihub.console.crisis"); // the next officer starts afresh
   await signOut();
   location.assign("/console/");
 }

@@ -108,7 +108,7 @@ export function cohortQuery(scopes) {
   if (scopes.includes("worker.identity:read")) {
     const contact = scopes.includes("worker.contact:read")
       ? "phone nextOfKin { name relation phone }" : "";
-    sections.unshift(`identity { fullName ${contact} }`);
+    sections.unshift(`identity { fullName birthDate ${contact} }`);
   }
   return `query ConsoleCohort($filter: CohortFilter!, $first: Int, $after: String) {
   cohort(filter: $filter, first: $first, after: $after) {
