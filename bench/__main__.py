@@ -22,6 +22,7 @@ BENCHES = (
     "linkage",
     "linker",
     "load",
+    "statistics",
 )
 ON_STACK = ("audit", "gateway", "processes", "protection", "resilience")
 

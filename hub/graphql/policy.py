@@ -176,6 +176,11 @@ POLICY: dict[str, Rule] = {
     "Query.statisticsTables": root(
         S.STATISTICS_READ, purpose=False, note="the latest release's table names"
     ),
+    "Query.partnerStatistics": root(
+        S.STATISTICS_READ,
+        purpose=False,
+        note="counts with differential privacy, spending the client's yearly budget",
+    ),
     # --- Mutation (as they are today; edge-audit owns their checks) ---------------------
     "Mutation.openCase": root(S.CASE_WRITE, category="case"),
     "Mutation.updateCaseStatus": root(S.CASE_WRITE, category="case"),
@@ -403,6 +408,11 @@ POLICY: dict[str, Rule] = {
         "agency oldestFetch newestFetch answered unavailable",
     ),
     **_within("StatisticsLinkage", "Query.coverageStatistics", "method percent"),
+    **_within(
+        "NoisyStatisticsTable",
+        "Query.partnerStatistics",
+        "release table referenceDate cells noiseScale rho budgetRemaining privacy",
+    ),
 }
 
 # Which scope reads the records of each kind an agency holds: an agency's "section". Beside
