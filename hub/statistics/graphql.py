@@ -147,6 +147,8 @@ def _names(releases: Releases) -> list[str]:
 def _noisy(queries: Any, client: str, table: str, rho: float, release: str | None) -> Any:
     from schema.clock import now
 
+    if release is None and queries.releases.latest() is None:
+        return None  # nothing released yet: nothing to ask, nothing spent
     answer = queries.answer(client, table, rho, now(), release)
     names = answer.dimensions
     return NoisyStatisticsTable(
@@ -202,11 +204,11 @@ class StatisticsQueries:
     @strawberry.field(
         description="A partner query: every count of a table (of the latest release when "
         "`release` is not given) with differential privacy, spending `rho` of the caller's "
-        "yearly budget (statistics:read; docs/statistics.md)."
+        "yearly budget; null before the first release (statistics:read; docs/statistics.md)."
     )
     async def partner_statistics(
         self, info: Info, table: str, rho: float = 0.05, release: strawberry.ID | None = None
-    ) -> NoisyStatisticsTable:
+    ) -> NoisyStatisticsTable | None:
         from hub.statistics.privacy import PartnerQueries
 
         if not TABLE_NAME.match(table):
