@@ -115,20 +115,21 @@ def test_a_self_token_reads_only_its_own_record(stack: Stack) -> None:
 def test_break_glass_lifts_field_scopes_for_one_worker_and_needs_a_real_reason(
     stack: Stack,
 ) -> None:
-    scope = "worker.identity:read emergency"
+    # an officer signed in (break-glass is never a machine client's: issue #13)
+    officer = stack.mint_token("petugas.darurat", ["worker.identity:read", "emergency"])
     target = worker_id(stack, SITI)
-    before = stack.graphql(BY_ID, {"id": target}, scope=scope).json()
+    before = stack.graphql(BY_ID, {"id": target}, token=officer).json()
     assert before["data"]["worker"]["socialSecurity"] is None
     mutation = """mutation($id: ID!, $r: String!) {
       breakGlass(workerId: $id, reason: $r) { id workerId expiresAt reason } }"""
-    short = stack.graphql(mutation, {"id": target, "r": "urgent"}, scope=scope).json()
+    short = stack.graphql(mutation, {"id": target, "r": "urgent"}, token=officer).json()
     assert short["data"] is None and short["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     reason = "Pekerja dirawat di RS Queen Mary setelah kecelakaan kerja, keluarga perlu dihubungi"
-    grant = stack.graphql(mutation, {"id": target, "r": reason}, scope=scope).json()
+    grant = stack.graphql(mutation, {"id": target, "r": reason}, token=officer).json()
     assert grant["data"]["breakGlass"]["workerId"] == target
-    after = stack.graphql(BY_ID, {"id": target}, scope=scope).json()
+    after = stack.graphql(BY_ID, {"id": target}, token=officer).json()
     assert after["data"]["worker"]["socialSecurity"]["kpj"] == "24001234567"
-    other = stack.graphql(BY_NIK, {"nik": "3201011507880007"}, scope=scope).json()
+    other = stack.graphql(BY_NIK, {"nik": "3201011507880007"}, token=officer).json()
     assert other["data"]["workerBy"]["socialSecurity"] is None  # only that one worker
     refused = stack.graphql(
         mutation, {"id": target, "r": reason}, client="bpjs-system", purpose="CLAIM_PROCESSING"

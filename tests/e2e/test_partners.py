@@ -210,10 +210,15 @@ def test_refer_case_routes_to_the_mission_and_the_partner_hears_status_without_n
     case = body["data"]["referCase"]
     assert case["status"] == "OPEN" and case["accompaniedBy"] == "SBMI"
     assert case["mission"] is not None  # routed to the mission of the worker's country
+    # an officer of the mission it was routed to takes it on (cases have owners: issue #13)
+    officer = stack.mint_token(
+        "petugas.rujukan", ["case:read", "case:write"], mission=case["mission"]["code"]
+    )
     body = stack.graphql(
         """mutation($id: ID!) { updateCaseStatus(id: $id, status: IN_PROGRESS,
         note: "catatan internal petugas") { id } }""",
         {"id": case["id"]},
+        token=officer,
         purpose="CASE_HANDLING",
     ).json()
     assert "errors" not in body, body
