@@ -61,6 +61,8 @@ ROOTS = {  # one selection per Query field (the sections are the other document)
     "coverageStatistics": 'coverageStatistics(table: "enrolment_by_country") { table }',
     "statisticsTables": "statisticsTables",
     "consents": "consents(workerId: $id) { id }",
+    "consentText": f'consentText(input: {{organisation: "{PARTNER_ORG}", purpose: '
+    'CASE_ASSISTANCE, categories: ["identity"]}) { textHash }',
 }
 SECTIONS = {
     "identity": "identity { fullName phone }",
