@@ -1,10 +1,15 @@
 """Break-glass: emergency access to one worker's record, for a limited time, always recorded.
 
-A principal holding ``emergency`` opens a grant for one worker with a substantive reason (at
-least 20 non-space characters, two words or more, not one character repeated). For
+Only an officer signed in (a human subject, not a client-credentials machine client and not a
+worker's own token) holding ``emergency`` opens a grant, only under purpose EMERGENCY (the
+access policy declares it), for one worker, with a reason that is words and not filler
+(``auth.substance``: 20 non-space characters, four real words). At most
+``HUB_BREAK_GLASS_PER_HOUR`` (5) grants per officer in any hour: the next is refused with
+BREAK_GLASS_LIMIT, which the caller raises as an alert (metric and audit entry). For
 ``HUB_BREAK_GLASS_MINUTES`` (60) the grant lifts field scopes for that worker, for that client
-and subject (it outlives a token refresh, not the officer). Grants are never deleted: they are
-listed for review (``pmihub grants list``). Checking that the worker exists is the caller's.
+and subject, and only for requests made under purpose EMERGENCY. Grants are never deleted:
+they are listed for review (``pmihub grants list``). Checking that the worker exists is the
+caller's.
 """
 
 from __future__ import annotations
@@ -17,15 +22,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from auth.errors import BadBreakGlass, Forbidden
+from auth.errors import BadBreakGlass, BreakGlassRefused, Forbidden, PurposeError
 from auth.models import BreakGlassGrantRow
 from auth.principal import Principal
+from auth.purpose import Purpose
 from auth.scopes import Scope
+from auth.substance import Substance
 
 MIN_REASON = 20
+MIN_REASON_WORDS = 4
 MAX_REASON = 1000
+REASON = Substance(MIN_REASON, MIN_REASON_WORDS)
 WORKER_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,39}")
 
 
@@ -65,22 +74,34 @@ def check_reason(reason: str) -> str:
             f"Alasan paling banyak {MAX_REASON} karakter tanpa karakter kontrol",
             f"The reason must be at most {MAX_REASON} characters without control characters",
         )
-    letters = text.replace(" ", "")
-    if len(letters) < MIN_REASON or len(text.split()) < 2 or len(set(letters.lower())) < 5:
+    if REASON.problem(text) is not None:
         raise BadBreakGlass(
-            f"Alasan harus jelas: minimal {MIN_REASON} karakter (tanpa spasi), dua kata atau lebih",
-            f"The reason must be substantive: at least {MIN_REASON} non-space characters, "
-            "two words or more",
+            f"Alasan harus jelas: minimal {MIN_REASON} karakter (tanpa spasi) dan "
+            f"{MIN_REASON_WORDS} kata sungguhan, bukan isian (lorem ipsum, asdf, huruf berulang)",
+            f"The reason must be substantive: at least {MIN_REASON} non-space characters and "
+            f"{MIN_REASON_WORDS} real words, not filler (lorem ipsum, asdf, repeated letters)",
         )
     return text
 
 
+def is_human(principal: Principal) -> bool:
+    """An officer signed in: not a worker's own token, not a client-credentials client (whose
+    subject is the client itself)."""
+    return not principal.is_self and principal.subject != principal.client_id
+
+
 class BreakGlassService:
     def __init__(
-        self, engine: Engine, *, minutes: int = 60, clock: Callable[[], float] = time.time
+        self,
+        engine: Engine,
+        *,
+        minutes: int = 60,
+        per_hour: int = 5,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.engine = engine
         self.minutes = minutes
+        self.per_hour = per_hour
         self.clock = clock
 
     def now(self) -> datetime:
@@ -95,12 +116,34 @@ class BreakGlassService:
     ) -> BreakGlass:
         if not principal.has(Scope.EMERGENCY) or principal.is_self:
             raise Forbidden(Scope.EMERGENCY)
+        if not is_human(principal):
+            raise BreakGlassRefused(
+                "HUMAN_ONLY",
+                "Break-glass hanya untuk petugas yang masuk (login), bukan klien mesin",
+                "Break-glass is for an officer signed in, not a machine client",
+            )
+        if principal.purpose is not Purpose.EMERGENCY:
+            raise PurposeError(
+                "PURPOSE_NOT_ALLOWED",
+                "Break-glass hanya dengan tujuan EMERGENCY",
+                "Break-glass only under purpose EMERGENCY",
+                status=403,
+            )
         if not WORKER_ID_RE.fullmatch(worker_id):
             raise BadBreakGlass(
                 "ID pekerja tidak sah", "The worker id is not valid", argument="workerId"
             )
         text = check_reason(reason)
         now = self.now()
+        if self._opened_within_hour(principal, now, session) >= self.per_hour:
+            raise BreakGlassRefused(
+                "LIMIT",
+                f"Batas break-glass tercapai: {self.per_hour} per jam per petugas; "
+                "hubungi pengawas",
+                f"Break-glass limit reached: {self.per_hour} per hour per officer; "
+                "ask a supervisor",
+                status=429,
+            )
         row = BreakGlassGrantRow(
             id=uuid.uuid4().hex,
             client_id=principal.client_id,
@@ -121,13 +164,31 @@ class BreakGlassService:
             own.commit()
         return grant
 
+    def _opened_within_hour(
+        self, principal: Principal, now: datetime, session: Session | None
+    ) -> int:
+        query = (
+            select(func.count())
+            .select_from(BreakGlassGrantRow)
+            .where(col(BreakGlassGrantRow.client_id) == principal.client_id)
+            .where(col(BreakGlassGrantRow.subject) == principal.subject)
+            .where(col(BreakGlassGrantRow.created_at) > now - timedelta(hours=1))
+        )
+        if session is not None:
+            return int(session.exec(query).one())
+        with Session(self.engine) as own:
+            return int(own.exec(query).one())
+
     def active(self, principal: Principal, worker_id: str) -> BreakGlass | None:
         return self.active_for(principal, [worker_id]).get(worker_id)
 
     def active_for(self, principal: Principal, worker_ids: Iterable[str]) -> dict[str, BreakGlass]:
-        """The principal's live grants for any of ``worker_ids``, by worker (one query)."""
+        """The principal's live grants for any of ``worker_ids``, by worker (one query); none
+        unless the request is made under purpose EMERGENCY."""
         ids = sorted(set(worker_ids))
         if not ids or not principal.has(Scope.EMERGENCY):
+            return {}
+        if principal.purpose is not Purpose.EMERGENCY:
             return {}
         now = self.now()
         query = (
@@ -162,4 +223,4 @@ class BreakGlassService:
             return [BreakGlass.of(r) for r in session.exec(query).all()]
 
 
-__all__ = ["MIN_REASON", "BreakGlass", "BreakGlassService", "check_reason"]
+__all__ = ["MIN_REASON", "BreakGlass", "BreakGlassService", "check_reason", "is_human"]

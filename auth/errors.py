@@ -8,6 +8,7 @@
     ├── Forbidden           403 FORBIDDEN            .scope: the scope that is missing
     ├── PurposeError        400/403 PURPOSE_*        none, unknown, not allowed, mismatched
     ├── BadBreakGlass       400 BAD_USER_INPUT       the reason is not substantive
+    ├── BreakGlassRefused   403/429 BREAK_GLASS_REFUSED  .reason: HUMAN_ONLY or LIMIT
     ├── RateLimited         429 RATE_LIMITED         .retry_after: seconds
     └── AuthUnavailable     503 AUTH_UNAVAILABLE     the identity provider's keys cannot be had
 
@@ -196,6 +197,21 @@ class BadBreakGlass(AuthError):
         return {**super().extensions(), "argument": self.argument}
 
 
+class BreakGlassRefused(AuthError):
+    """Break-glass refused for who asks or how often: ``reason`` is HUMAN_ONLY (a machine
+    client) or LIMIT (the officer's hourly limit, status 429)."""
+
+    code = "BREAK_GLASS_REFUSED"
+
+    def __init__(self, reason: str, message_id: str, message_en: str, status: int = 403) -> None:
+        super().__init__(message_id, message_en)
+        self.reason = reason
+        self.status_code = status
+
+    def extensions(self) -> dict[str, Any]:
+        return {**super().extensions(), "reason": self.reason}
+
+
 class RateLimited(AuthError):
     """Too many requests for one bucket; ``retry_after`` seconds until the next is allowed."""
 
@@ -228,6 +244,7 @@ __all__ = [
     "AuthError",
     "AuthUnavailable",
     "BadBreakGlass",
+    "BreakGlassRefused",
     "Forbidden",
     "InvalidToken",
     "MissingToken",

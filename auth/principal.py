@@ -15,7 +15,8 @@ class Principal:
 
     ``subject`` is the token's ``sub``: the client id for client credentials, the officer's
     user name, or — for a ``self`` token — the hub worker id (then also ``worker_id``).
-    ``mission`` is an officer's mission code (the token's ``mission`` claim), else None.
+    ``mission`` is the officer's mission (``pmihub users add NAME --role officer --mission
+    HKG``): an officer of a case's mission may change the case (hub/cases/owners.py).
     """
 
     client_id: str
@@ -27,7 +28,7 @@ class Principal:
     agency: str | None = None
     purpose: Purpose | None = None
     worker_id: str | None = None
-    mission: str | None = None
+    mission: str | None = None  # the mission code an officer belongs to (the ``mission`` claim)
     claims: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property

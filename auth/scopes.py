@@ -20,6 +20,7 @@ class Scope(StrEnum):
     CONSULAR_READ = "consular:read"
     CASE_READ = "case:read"
     CASE_WRITE = "case:write"
+    CASE_ADMIN = "case:admin"
     PROTECTION_READ = "protection:read"
     AUDIT_READ = "audit:read"
     EMERGENCY = "emergency"
@@ -77,6 +78,11 @@ _INFO = (
         Scope.CASE_WRITE,
         "Membuka dan memperbarui kasus",
         "Open and update cases",
+    ),
+    ScopeInfo(
+        Scope.CASE_ADMIN,
+        "Mengubah kasus misi atau instansi mana pun (pengawas)",
+        "Change any mission's or agency's case (supervisor)",
     ),
     ScopeInfo(
         Scope.PROTECTION_READ,

@@ -65,6 +65,7 @@ class AuthSettings:
     jwks_max_age: int = 3600
     key_secret: str = field(default=DEV_KEY_SECRET, repr=False)
     break_glass_minutes: int = 60
+    break_glass_per_hour: int = 5
     device_hours: int = 12
     demo: bool = False
     console_redirect_uri: str = "http://127.0.0.1:8000/console/callback"
@@ -134,6 +135,7 @@ class AuthSettings:
             jwks_max_age=_int(env, "HUB_AUTH_JWKS_MAX_AGE", 3600),
             key_secret=secret,
             break_glass_minutes=_int(env, "HUB_BREAK_GLASS_MINUTES", 60),
+            break_glass_per_hour=_int(env, "HUB_BREAK_GLASS_PER_HOUR", 5),
             device_hours=_int(env, "HUB_AUTH_DEVICE_HOURS", 12, minimum=0),
             demo=_bool(env, "HUB_AUTH_DEMO", default=mode == "dev"),
             console_redirect_uri=_url(

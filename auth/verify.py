@@ -109,7 +109,7 @@ def principal_from_claims(claims: dict[str, Any], purpose_header: str | None = N
         agency=agency if isinstance(agency, str) else None,
         purpose=resolve(claims.get("purpose"), purpose_header, scopes),
         worker_id=self_worker(subject, scopes),
-        mission=mission if isinstance(mission, str) else None,
+        mission=(mission.strip().upper()[:10] or None) if isinstance(mission, str) else None,
         claims=dict(claims),
     )
 

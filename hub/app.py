@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import httpx
+import orjson
 from graphql import GraphQLError
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -109,6 +110,11 @@ class HubGraphQL(EdgeRequests, GraphQL):
         self.hub_ref = hub_ref
         self.limiter = limiter
         self.refusals = refusals
+
+    def encode_json(self, data: object) -> str:
+        # orjson: a 1,000-worker answer (about 2 MB) in a fraction of json.dumps's time; text,
+        # since the WebSocket protocol sends what this returns and its frames are text
+        return orjson.dumps(data).decode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

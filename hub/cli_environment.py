@@ -31,8 +31,9 @@ DEMO_ENV = Path(".demo") / "env"
 # or create it.
 DATABASE_COMMANDS = frozenset(
     {"sync", "status", "serve", "token", "clients", "keys", "grants", "users", "audit"}
-    | {"webhooks", "crosswalk", "stats"}
+    | {"webhooks", "crosswalk", "stats", "partners", "consents"}
 )
+OTHER_COMMANDS = frozenset({"generate", "sandbox", "demo", "migrate"})
 NO_DATABASE = {("audit", "public-key")}
 
 

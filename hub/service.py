@@ -34,7 +34,11 @@ class Hub:
     def __post_init__(self) -> None:
         self.auth = AuthSettings.from_environ(self.settings.environ)
         self.offload = Offload.for_engine(self.engine)  # every database call on the request path
-        self.breakglass = BreakGlassService(self.engine, minutes=self.auth.break_glass_minutes)
+        self.breakglass = BreakGlassService(
+            self.engine,
+            minutes=self.auth.break_glass_minutes,
+            per_hour=self.auth.break_glass_per_hour,
+        )
         self.audit = AuditTrail(self.engine, AuditSigner.from_environ(self.settings.environ))
         self.licenses: TtlCache[str, LicenseRecord] = TtlCache(self.settings.license_cache_seconds)
         self.pseudonymizer = Pseudonymizer(self.settings.pseudonym_key)

@@ -24,6 +24,8 @@ class Actor:
     subject: str
     agency: str | None = None
     purpose: str | None = None
+    mission: str | None = None  # an officer's mission (token claim): changes its cases
+    admin: bool = False  # case:admin: changes any case
 
 
 @dataclass(frozen=True, slots=True)

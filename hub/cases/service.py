@@ -28,6 +28,8 @@ from hub.cases.lifecycle import (
     unknown_case,
 )
 from hub.cases.missions import MissionCatalog
+from hub.cases.opening import check_substance, mission_note
+from hub.cases.owners import may_change, not_owner
 from hub.cases.records import Actor, CaseEvent, HistoryEntry, HubCase
 from hub.cases.tables import CaseEventRow, CaseRow, DeliveryRow, WebhookRow
 from hub.crosswalk.tables import WorkerRow
@@ -64,12 +66,15 @@ class CaseService:
         mission: MissionRecord | None,
         agencies: Iterable[str] = (),
         session: Session | None = None,
+        mission_reason: str | None = None,
         partner_org: str | None = None,
     ) -> CaseEvent:
-        """A new OPEN case for a (canonical) worker; ``mission`` is already resolved. With a
-        ``session``, written into the caller's transaction (``hub.storage.unit``);
-        ``partner_org``: the organisation that referred it and accompanies it."""
+        """A new OPEN case for a (canonical) worker; ``mission`` is already resolved and is
+        checked against the worker's countries (hub/cases/opening.py). With a ``session``,
+        written into the caller's transaction (``hub.storage.unit``); ``partner_org``: the
+        organisation that referred it and accompanies it."""
         text_ = check_text(summary, MAX_SUMMARY, "summary", "Ringkasan", "The summary")
+        check_substance(text_, "summary", "Ringkasan", "The summary")
         at = self.clock()
         involved = sorted({*(a for a in agencies if a), *([actor.agency] if actor.agency else [])})
         with writing(self.engine, session) as session:
@@ -77,6 +82,7 @@ class CaseService:
                 raise CaseError(
                     "NOT_FOUND", "Pekerja tidak ditemukan", "No such worker", "workerId"
                 )
+            note = mission_note(session, worker_id, mission, mission_reason)
             row = CaseRow(
                 id=f"pending-{secrets.token_hex(8)}",
                 worker_id=worker_id,
@@ -96,7 +102,7 @@ class CaseService:
             session.flush()  # assigns seq, which numbers the case
             assert row.seq is not None
             row.id = case_id(row.seq, at.year)
-            event = self._record(session, row, CaseEventType.OPENED, at, actor, None, None)
+            event = self._record(session, row, CaseEventType.OPENED, at, actor, None, note)
         return event
 
     def update_status(
@@ -114,6 +120,8 @@ class CaseService:
             ).first()
             if row is None:
                 raise unknown_case()
+            if not may_change(actor, row.mission_code, self._opener(session, row)):
+                raise not_owner(row.id)
             previous = CaseStatus(row.status)
             check_transition(previous, status)
             at = self.clock()
@@ -127,6 +135,16 @@ class CaseService:
                 session, row, CaseEventType.STATUS_CHANGED, at, actor, previous, text_
             )
         return event
+
+    def _opener(self, session: Session, row: CaseRow) -> tuple[str, str]:
+        """The (client id, subject) that opened the case (its OPENED event)."""
+        found = session.exec(
+            select(CaseEventRow.client_id, CaseEventRow.subject).where(
+                col(CaseEventRow.case_seq) == row.seq,
+                col(CaseEventRow.event) == CaseEventType.OPENED.value,
+            )
+        ).first()
+        return (found[0], found[1]) if found else (row.opened_by_client, row.opened_by_client)
 
     def _record(
         self,

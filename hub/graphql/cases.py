@@ -1,8 +1,10 @@
 """Cases in the API: openCase, updateCaseStatus, webhooks, and Subscription.caseEvents.
 
 Mutations need ``case:write`` (webhooks ``case:read``: they receive what the client may
-read) and a declared purpose; each is recorded in the audit trail with the worker it
-concerns. Bad input gets a typed error and changes nothing.
+read) and a declared purpose; each commits with its audit entry (the worker it concerns). A
+grave case (hub/cases/opening.py) also needs ``emergency``; a case is changed only by its
+opener, officers of its mission or ``case:admin`` (hub/cases/owners.py); a refusal is
+FORBIDDEN and recorded. Bad input gets a typed error and changes nothing.
 """
 
 from __future__ import annotations
@@ -16,18 +18,21 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
+from auth.errors import Forbidden
 from auth.scopes import Scope
 from hub.audit import AccessEntry, AuditUnavailable
 from hub.audit.trail import AuditedChange
 from hub.cases import Actor, CaseError, CaseEvent
+from hub.cases.opening import is_grave
 from hub.graphql.audit import Entry, commit_audited
 from hub.graphql.errors import hub_error
-from hub.graphql.guard import require_purpose, require_scope
+from hub.graphql.guard import refuse, require_purpose, require_scope
 from hub.graphql.live import LiveContext
 from hub.graphql.query import check_worker_id
 from hub.graphql.worker import load_worker
 from hub.view.sections import hub_case
 from schema.enums import Agency as ContractAgency
+from schema.enums import CaseKind, Severity
 from schema.graphql import types as t
 from schema.records import MissionRecord, RecordKind
 
@@ -47,6 +52,8 @@ def actor(principal: Principal) -> Actor:
         subject=principal.subject,
         agency=principal.agency or None,
         purpose=principal.purpose.value if principal.purpose else None,
+        mission=principal.mission,
+        admin=principal.has(Scope.CASE_ADMIN),
     )
 
 
@@ -57,6 +64,11 @@ class OpenCaseInput:
     severity: t.Severity  # type: ignore[valid-type]
     summary: str
     mission_code: str | None = None
+    mission_reason: str | None = strawberry.field(
+        default=None,
+        description="Why the case goes to a mission outside the worker's placement or lapor "
+        "diri countries (else MISSION_MISMATCH); kept as the note of the OPENED event.",
+    )
 
 
 @strawberry.type(name="CaseEvent")
@@ -130,18 +142,22 @@ class CaseMutations:
         require_purpose(ctx)
         require_scope(ctx, Scope.CASE_WRITE)
         worker_id = await _canonical_worker(ctx, str(input.worker_id))
+        kind, severity = CaseKind(input.kind.value), Severity(input.severity.value)
+        if is_grave(kind, severity) and not ctx.principal.has(Scope.EMERGENCY):
+            raise refuse(ctx, Forbidden(Scope.EMERGENCY), worker_id, "case")
         mission, agencies = await _mission_and_agencies(ctx, worker_id, input.mission_code)
 
         def change(unit: AuditedChange, entry: Entry) -> CaseEvent:
             opened = ctx.hub.cases.service.open(
                 actor(ctx.principal),
                 worker_id,
-                input.kind,
-                input.severity,
+                kind,
+                severity,
                 input.summary,
                 mission,
                 agencies,
                 session=unit.session,
+                mission_reason=input.mission_reason,
             )
             unit.record(entry(worker_id=worker_id, categories=frozenset({"case"})))
             return opened
@@ -183,6 +199,9 @@ class CaseMutations:
         try:
             event = await commit_audited(ctx, change)
         except CaseError as exc:
+            if exc.code == "FORBIDDEN":  # not the case's owner: the attempt is recorded
+                why = f"FORBIDDEN not the case's owner {current.id}"
+                ctx.audit_refused(current.worker_id, "case", reason=why)
             raise case_error(exc) from None
         ctx.hub.cases.announce(event)
         if status == t.CaseStatus.CLOSED:  # consents bound to the case end with it

@@ -40,6 +40,8 @@ class HubContext:
     opened_grants: dict[str, str] = field(default_factory=dict)
     # a self token's worker id made canonical, once per request (hub.graphql.enforce)
     self_followed: asyncio.Future[None] | None = None
+    # whether a selection asks for a field, once per request (hub.graphql.worker._requested)
+    requested: dict[tuple[object, ...], bool] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         hub = self.hub

@@ -27,6 +27,7 @@ from graphql import GraphQLObjectType, GraphQLSchema
 from auth.access import Access
 from auth.errors import AuthError, Forbidden, PurposeError
 from auth.principal import Principal
+from hub.graphql.eager import OneByOne, eager
 from hub.graphql.guard import auth_error, refuse, why
 from hub.graphql.policy import KIND_SCOPES, POLICY, SCOPE_SECTIONS, Gate, Rule
 
@@ -73,7 +74,13 @@ def _root(original: Resolver, rule: Rule, dev: bool) -> Resolver:
 
 
 def _section(original: Resolver, rule: Rule) -> Resolver:
-    async def resolve(source: Any, info: Any, **kwargs: Any) -> Any:
+    """The check, then the section: run at once (hub.graphql.eager), so a section whose
+    records are already here completes without a task of its own."""
+
+    def resolve(source: Any, info: Any, **kwargs: Any) -> Any:
+        return eager(checked(source, info, **kwargs))
+
+    async def checked(source: Any, info: Any, **kwargs: Any) -> Any:
         ctx: HubContext = info.context
         worker_id = str(source.id)
         access = await ctx.access(worker_id)
@@ -181,6 +188,8 @@ def _workers(result: Any) -> list[Any]:
 
     if isinstance(result, Worker):
         return [result]
+    if isinstance(result, OneByOne):
+        result = result.items
     if isinstance(result, list):
         return [w for w in result if isinstance(w, Worker)]
     return []

@@ -26,7 +26,10 @@ def auth_error(error: AuthError, path: list[str | int] | None = None) -> GraphQL
 
 def why(error: AuthError) -> str:
     """What the audit trail records as the reason of a refusal: the code and its detail."""
-    detail = getattr(error, "scope", None) or getattr(error, "argument", None)
+    detail = next(
+        (v for v in (getattr(error, n, None) for n in ("scope", "argument", "reason")) if v),
+        None,
+    )
     return f"{error.code} {detail}" if detail else error.code
 
 

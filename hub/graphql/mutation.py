@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import TYPE_CHECKING
 
 import strawberry
 from strawberry.types import Info
 
 from auth.breakglass import BreakGlass
-from auth.errors import AuthError
+from auth.errors import AuthError, BreakGlassRefused
 from hub.audit import Outcome
 from hub.audit.trail import AuditedChange
 from hub.audit.witness_graphql import WitnessMutations
@@ -20,6 +21,9 @@ from hub.graphql.errors import hub_error
 from hub.graphql.guard import refuse, require_purpose
 from hub.graphql.identity_review import IdentityReviewMutations
 from hub.graphql.query import check_worker_id
+from hub.observability import default_metrics
+
+log = logging.getLogger("pmihub.breakglass")
 
 if TYPE_CHECKING:
     from hub.graphql.context import HubContext
@@ -36,8 +40,10 @@ class BreakGlassGrant:
 @strawberry.type
 class Mutation(CaseMutations, IdentityReviewMutations, WitnessMutations, ConsentMutations):
     @strawberry.mutation(
-        description="Lift field scopes for one worker for a limited time (scope: emergency). "
-        "The reason must be substantive; every grant is recorded for review."
+        description="Lift field scopes for one worker for a limited time (scope: emergency; "
+        "an officer signed in, under purpose EMERGENCY; the grant works only under "
+        "EMERGENCY). The reason must be words, not filler; a few an hour per officer; every "
+        "grant is recorded for review."
     )
     async def break_glass(
         self, info: Info, worker_id: strawberry.ID, reason: str
@@ -58,7 +64,14 @@ class Mutation(CaseMutations, IdentityReviewMutations, WitnessMutations, Consent
 
         try:
             grant = await commit_audited(ctx, change)
-        except AuthError as exc:  # a break-glass request that was refused
+        except AuthError as exc:  # a break-glass request that was refused: recorded, and
+            if isinstance(exc, BreakGlassRefused):  # a limit or a machine client: an alert
+                default_metrics().break_glass_alerts.labels(exc.reason).inc()
+                log.warning(
+                    "break-glass refused (%s) for client %s: review the audit trail",
+                    exc.reason,
+                    ctx.principal.client_id,
+                )
             raise refuse(ctx, exc, canonical) from None
         return BreakGlassGrant(
             id=strawberry.ID(grant.id),

@@ -77,11 +77,12 @@ def root(
     category: str | None = None,
     self_reads: bool = False,
     purpose: bool = True,
+    only: frozenset[Purpose] | None = None,
     dev_open: tuple[str, ...] = (),
     partner: str | None = None,
     note: str = "",
 ) -> Rule:
-    purposes = _purposes(self_reads, partner) if purpose else None
+    purposes = (only or _purposes(self_reads, partner)) if purpose else None
     return Rule(Gate.ROOT, scopes, purposes, category, self_reads, None, dev_open, note, partner)
 
 
@@ -179,9 +180,17 @@ POLICY: dict[str, Rule] = {
     "Query.statisticsTables": root(
         S.STATISTICS_READ, purpose=False, note="the latest release's table names"
     ),
-    # --- Mutation (as they are today; edge-audit owns their checks) ---------------------
-    "Mutation.openCase": root(S.CASE_WRITE, category="case"),
-    "Mutation.updateCaseStatus": root(S.CASE_WRITE, category="case"),
+    # --- Mutation: each commits with its audit entries (hub.graphql.audit.commit_audited) --
+    "Mutation.openCase": root(
+        S.CASE_WRITE,
+        category="case",
+        note="CRITICAL, DEATH, DETENTION, TRAFFICKING, MISSING also need emergency",
+    ),
+    "Mutation.updateCaseStatus": root(
+        S.CASE_WRITE,
+        category="case",
+        note="only the opener, officers of the case's mission, or case:admin",
+    ),
     "Mutation.registerWebhook": root(
         S.CASE_READ,
         partner=CONSENT,
@@ -206,7 +215,11 @@ POLICY: dict[str, Rule] = {
     "Mutation.confirmMatch": root(S.IDENTITY_ADMIN, category="identity"),
     "Mutation.rejectMatch": root(S.IDENTITY_ADMIN, category="identity"),
     "Mutation.splitWorker": root(S.IDENTITY_ADMIN, category="identity"),
-    "Mutation.breakGlass": root(S.EMERGENCY, note="recorded as a BREAK_GLASS entry"),
+    "Mutation.breakGlass": root(
+        S.EMERGENCY,
+        only=frozenset({Purpose.EMERGENCY}),
+        note="an officer signed in, never a machine client; 5 an hour; a BREAK_GLASS entry",
+    ),
     "Mutation.witnessAuditCheckpoints": root(
         S.AUDIT_READ, purpose=False, note="checkpoints to one of the client's own webhooks"
     ),

@@ -7,7 +7,6 @@ checked before these resolvers run (hub/graphql/enforce.py): an identifier looku
 
 from __future__ import annotations
 
-import asyncio
 import re
 from typing import TYPE_CHECKING
 
@@ -18,13 +17,15 @@ from auth.errors import Forbidden
 from hub.audit.graphql import AccessLogConnection, access_log
 from hub.audit.witness_graphql import WitnessQueries
 from hub.graphql.consents import Consent, ConsentText, consent_text_for, consents
+from hub.graphql.eager import OneByOne
 from hub.graphql.enforce import lookup_scope
 from hub.graphql.errors import bad_input
 from hub.graphql.guard import refuse
 from hub.graphql.identity_review import MatchCandidateConnection, match_candidates
 from hub.graphql.lookup import IDENTIFIERS, find_by_identifier
+from hub.graphql.prefetch import prefetch
 from hub.graphql.search import WorkerConnection, search_workers
-from hub.graphql.worker import Worker, load_worker
+from hub.graphql.worker import Worker, load_worker, load_workers
 from hub.resilience import agency_status
 from hub.statistics.graphql import StatisticsQueries
 from schema.enums import SourceState
@@ -122,7 +123,9 @@ class Query(WitnessQueries, StatisticsQueries):
         ctx: HubContext = info.context
         _check_batch(len(ids), ctx.hub.settings.max_batch_ids, "ids")
         checked = [check_worker_id(str(i)) for i in ids]
-        return list(await asyncio.gather(*(load_worker(ctx, i) for i in checked)))
+        workers = await load_workers(ctx, checked)
+        await prefetch(info, workers)
+        return OneByOne(workers) if len(workers) > 1 else workers
 
     @strawberry.field(description="A batch of workers by NIK, same order; null where unknown.")
     async def workers_by_nik(self, info: Info, niks: list[str]) -> list[Worker | None]:
@@ -130,7 +133,9 @@ class Query(WitnessQueries, StatisticsQueries):
         _check_batch(len(niks), ctx.hub.settings.max_batch_ids, "niks")
         checked = [check_nik(n) for n in niks]
         found = await find_by_identifier(ctx, "nik", checked)
-        return list(await asyncio.gather(*(load_worker(ctx, found.get(n)) for n in checked)))
+        workers = await load_workers(ctx, [found.get(n) for n in checked])
+        await prefetch(info, workers)
+        return OneByOne(workers) if len(workers) > 1 else workers
 
     search_workers: WorkerConnection = strawberry.field(
         resolver=search_workers,

@@ -22,6 +22,7 @@ from hub.graphql.enforce import enforce
 from hub.graphql.limits import DocumentLimits, QueryCost, limit_rules
 from hub.graphql.live import SubscriptionsOverWebSocket
 from hub.graphql.mutation import Mutation
+from hub.graphql.plain import PlainDataExecutor
 from hub.graphql.query import Query
 from hub.graphql.worker import Worker
 
@@ -90,6 +91,7 @@ def build_schema(
         types=[Worker],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not dev),
+        execution_context_class=PlainDataExecutor,  # plain data in one pass (plain.py)
     )
     enforce(schema._schema, dev=dev)  # the access policy, declared in hub/graphql/policy.py
     return schema

@@ -91,6 +91,13 @@ class HubMetrics:
         self.cache_misses = Counter(
             "pmihub_cache_misses", "Ids not fresh in the cache", ["agency", "method"], registry=r
         )
+        self.break_glass_alerts = Counter(
+            "pmihub_break_glass_alerts",
+            "Break-glass requests refused as an alert (LIMIT: over an officer's hourly limit; "
+            "HUMAN_ONLY: a machine client)",
+            ["reason"],
+            registry=r,
+        )
         self._breakers = _Breakers()
         r.register(self._breakers)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Sequence
+from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
@@ -13,6 +15,9 @@ from hub.cache import TtlCache
 from hub.graphql.upstream import UpstreamStats
 from schema.enums import SourceState
 from schema.records import LicenseRecord, RecordSet
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 def _state_of(exc: ConnectorError) -> SourceState:
@@ -60,6 +65,16 @@ def license_loader(
         return [cached.get(number) for number in numbers]
 
     return DataLoader(load_fn=load, max_batch_size=connector.batch_size)
+
+
+async def load_all(loader: DataLoader[K, V], keys: list[K]) -> list[V]:
+    """``loader.load_many(keys)``, without waiting a turn of the event loop when every key
+    is already loaded (a batch prefetched, hub.graphql.prefetch): gathering even finished
+    futures suspends the caller once, which for a resolver means a task of its own."""
+    futures = [loader.load(key) for key in keys]
+    if all(future.done() for future in futures):  # type: ignore[attr-defined]
+        return [future.result() for future in futures]  # type: ignore[attr-defined]
+    return list(await asyncio.gather(*futures))
 
 
 def _ms(started: float) -> float:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from connectors.kit.errors import ConnectorError
 from hub.protection import Verdict, WorkerFacts, evaluate
+from hub.view.loaders import load_all
 from hub.view.worker_view import WorkerView
 from schema.enums import SourceState
 from schema.records import LicenseRecord, RecordSet
@@ -26,7 +26,7 @@ async def load_licenses(
     if not numbers or ctx.licenses is None:
         return {}
     try:
-        found = await ctx.licenses.load_many(numbers)
+        found = await load_all(ctx.licenses, numbers)
     except ConnectorError as exc:
         note(exc)
         return None
@@ -37,9 +37,9 @@ async def verdict_for(ctx: HubContext, view: WorkerView, note: Note) -> Verdict:
     """A source that failed makes the verdict incomplete (never PROTECTED) and is named in
     its findings; ``note`` hears about each failure. Cases opened through the hub count like
     the missions' own (a detention opened at the hub is an emergency at once)."""
-    results, hub_cases = await asyncio.gather(
-        view.agencies(list(ctx.hub.connectors)), ctx.hub_cases.load(view.worker_id)
-    )
+    own_cases = ctx.hub_cases.load(view.worker_id)
+    results = await view.agencies(list(ctx.hub.connectors))
+    hub_cases = await own_cases
     sets = [s for r in results.values() for s in r.sets]
     sources = {code: r.state for code, r in results.items()}
     for result in results.values():

@@ -8,7 +8,7 @@ dispatch together: concurrent fan-out, one upstream call per batch, nothing fetc
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -57,34 +57,52 @@ class WorkerView:
         self.worker_id = worker_id
         self.links = links
         self.loaders = loaders
-        self._tasks: dict[str, asyncio.Future[AgencyResult]] = {}
+        # per agency: its DataLoader batch (a future, no task of its own) or its result
+        self._fetches: dict[str, asyncio.Future[list[RecordSet | None]]] = {}
+        self._results: dict[str, AgencyResult] = {}
 
-    def _task(self, agency: str) -> asyncio.Future[AgencyResult]:
-        task = self._tasks.get(agency)
-        if task is None:
-            local_ids = [link.local_id for link in self.links if link.agency == agency]
-            loader = self.loaders.get(agency)
-            if loader is None or not local_ids:
-                task = asyncio.get_running_loop().create_future()
-                task.set_result(AgencyResult(agency, linked=False))
-            else:
-                task = asyncio.ensure_future(_gather(agency, loader, local_ids))
-            self._tasks[agency] = task
-        return task
+    def start(self, agencies: Iterable[str]) -> list[asyncio.Future[list[RecordSet | None]]]:
+        """Ask for the agencies' records (once each); the fetches still under way."""
+        pending = []
+        for agency in agencies:
+            if agency in self._results:
+                continue
+            fetch = self._fetches.get(agency)
+            if fetch is None:
+                local_ids = [link.local_id for link in self.links if link.agency == agency]
+                loader = self.loaders.get(agency)
+                if loader is None or not local_ids:
+                    self._results[agency] = AgencyResult(agency, linked=False)
+                    continue
+                fetch = self._fetches[agency] = loader.load_many(local_ids)  # type: ignore[assignment]
+            if not fetch.done():
+                pending.append(fetch)
+        return pending
+
+    def ready(self, agencies: list[str]) -> dict[str, AgencyResult] | None:
+        """The agencies' results if every one has arrived, else None (and they are asked)."""
+        if self.start(agencies):
+            return None
+        return {agency: self._result(agency) for agency in agencies}
 
     async def agencies(self, agencies: list[str]) -> dict[str, AgencyResult]:
         """Results of the given agencies, fetched concurrently."""
-        results = await asyncio.gather(*(self._task(agency) for agency in agencies))
-        return {result.agency: result for result in results}
+        pending = self.start(agencies)
+        if pending:
+            await asyncio.wait(pending)
+        return {agency: self._result(agency) for agency in agencies}
 
-
-async def _gather(
-    agency: str, loader: DataLoader[str, RecordSet | None], local_ids: list[str]
-) -> AgencyResult:
-    if not local_ids:
-        return AgencyResult(agency, linked=False)
-    try:
-        found = await loader.load_many(local_ids)
-    except ConnectorError as exc:
-        return AgencyResult(agency, error=exc)
-    return AgencyResult(agency, sets=[s for s in found if s is not None])
+    def _result(self, agency: str) -> AgencyResult:
+        result = self._results.get(agency)
+        if result is None:
+            fetch = self._fetches[agency]
+            error = fetch.exception()
+            if error is None:
+                found = fetch.result()
+                result = AgencyResult(agency, sets=[s for s in found if s is not None])
+            elif isinstance(error, ConnectorError):
+                result = AgencyResult(agency, error=error)
+            else:
+                raise error
+            self._results[agency] = result
+        return result

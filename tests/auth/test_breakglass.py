@@ -6,22 +6,29 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from auth.breakglass import BreakGlassService, check_reason
-from auth.errors import BadBreakGlass, Forbidden
+from auth.errors import BadBreakGlass, BreakGlassRefused, Forbidden, PurposeError
 from auth.principal import Principal
+from auth.purpose import Purpose
 from tests.auth._support import FakeClock
 
 REASON = "Pekerja ditahan di bandara Riyadh, keluarga melapor ke KBRI"
 
 
-def officer(scopes: set[str] | None = None, subject: str = "petugas.kbri") -> Principal:
+def officer(
+    scopes: set[str] | None = None,
+    subject: str = "petugas.kbri",
+    purpose: Purpose = Purpose.EMERGENCY,
+    client_id: str = "console-frontend",
+) -> Principal:
     return Principal(
-        client_id="console-frontend",
+        client_id=client_id,
         subject=subject,
         scopes=frozenset(scopes if scopes is not None else {"emergency", "case:read"}),
         token_id="jti-1",
         issuer="http://127.0.0.1:8000",
         expires_at=0,
         agency="EMBASSY",
+        purpose=purpose,
     )
 
 
@@ -72,6 +79,11 @@ def test_without_the_emergency_scope_it_is_forbidden(service: BreakGlassService)
         "aaaaaaaaaa aaaaaaaaaaa",  # one letter repeated
         "x" * 600 + " " + "y" * 600,
         "Pekerja ditahan\x00 di bandara Riyadh",
+        "lorem ipsum dolor sit amet",  # the probe's filler (issue #13)
+        "lorem ipsum dolor sit amet consectetur",
+        "asdfasdfasdf qwerqwerqwer",
+        "test test test test test test",
+        "sdfgh jklkj wrtzp qwrty",  # keyboard mash: no vowels
     ],
 )
 def test_a_reason_that_is_not_substantive_is_refused(
@@ -117,3 +129,36 @@ def test_grants_are_listed_newest_first_and_filtered(
     assert service.list(worker_id="W-0001") == [first]
     assert service.list(since=second.created_at) == [second]
     assert service.list(limit=1) == [second]
+
+
+def test_a_machine_client_cannot_break_the_glass(service: BreakGlassService) -> None:
+    machine = officer(subject="embassy-system", client_id="embassy-system")
+    with pytest.raises(BreakGlassRefused) as caught:
+        service.open(machine, "W-0001", REASON)
+    assert caught.value.extensions()["reason"] == "HUMAN_ONLY" and caught.value.status_code == 403
+    assert service.list() == []
+
+
+def test_only_under_purpose_emergency_and_the_grant_only_works_under_it(
+    service: BreakGlassService,
+) -> None:
+    with pytest.raises(PurposeError) as caught:
+        service.open(officer(purpose=Purpose.CASE_HANDLING), "W-0001", REASON)
+    assert caught.value.code == "PURPOSE_NOT_ALLOWED"
+    assert service.list() == []
+    service.open(officer(), "W-0001", REASON)
+    assert service.active_for(officer(), ["W-0001"])
+    assert service.active_for(officer(purpose=Purpose.CASE_HANDLING), ["W-0001"]) == {}
+
+
+def test_an_officer_opens_a_few_grants_an_hour(engine: Engine, clock: FakeClock) -> None:
+    service = BreakGlassService(engine, minutes=60, per_hour=3, clock=clock)
+    for n in range(3):
+        service.open(officer(), f"W-000{n}", REASON)
+    with pytest.raises(BreakGlassRefused) as caught:
+        service.open(officer(), "W-0009", REASON)
+    assert caught.value.extensions()["reason"] == "LIMIT" and caught.value.status_code == 429
+    service.open(officer(subject="petugas.lain"), "W-0009", REASON)  # per officer
+    clock.advance(3601)
+    service.open(officer(), "W-0009", REASON)  # an hour later
+    assert len(service.list()) == 5

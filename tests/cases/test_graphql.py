@@ -59,10 +59,20 @@ def test_update_case_status_follows_the_lifecycle_and_keeps_history(stack: Stack
     case_id = open_case(stack, siti, missionCode="hkg", severity="CRITICAL")["data"]["openCase"][
         "id"
     ]
-    moved = stack.graphql(
+    # another agency's client may not change the embassy's case (its owner: issue #13)
+    refused = stack.graphql(
         UPDATE,
         {"id": case_id, "status": "IN_PROGRESS", "note": "Pengacara ditunjuk"},
         client="p2mi-system",
+        purpose="CASE_HANDLING",
+    ).json()
+    assert code(refused) == "FORBIDDEN"
+    # an officer of the case's mission may
+    officer = stack.mint_token("petugas.hkg", ["case:read", "case:write"], mission="HKG")
+    moved = stack.graphql(
+        UPDATE,
+        {"id": case_id, "status": "IN_PROGRESS", "note": "Pengacara ditunjuk"},
+        token=officer,
         purpose="CASE_HANDLING",
     ).json()["data"]["updateCaseStatus"]
     assert moved["status"] == "IN_PROGRESS"
@@ -71,7 +81,7 @@ def test_update_case_status_follows_the_lifecycle_and_keeps_history(stack: Stack
         "status": "IN_PROGRESS",
         "previousStatus": "OPEN",
         "note": "Pengacara ditunjuk",
-        "agency": "P2MI",
+        "agency": None,
     }
     closed = stack.graphql(UPDATE, {"id": case_id, "status": "CLOSED", "note": "Dibebaskan"})
     assert closed.json()["data"]["updateCaseStatus"]["status"] == "CLOSED"
@@ -83,6 +93,8 @@ def test_update_case_status_follows_the_lifecycle_and_keeps_history(stack: Stack
         ({"summary": ""}, "BAD_USER_INPUT"),
         ({"summary": "   "}, "BAD_USER_INPUT"),
         ({"summary": "x" * 2001}, "BAD_USER_INPUT"),
+        ({"summary": "x"}, "SUMMARY_TOO_THIN"),
+        ({"summary": "lorem ipsum dolor sit amet"}, "SUMMARY_TOO_THIN"),
         ({"missionCode": "ZZZ"}, "UNKNOWN_MISSION"),
         ({"workerId": "wk_00000000000000000000"}, "NOT_FOUND"),
         ({"workerId": "3506124508900003"}, "BAD_USER_INPUT"),

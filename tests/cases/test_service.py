@@ -19,6 +19,8 @@ from tests.cases.conftest import WORKERS
 
 EMBASSY = Actor("embassy-system", "embassy-system", "EMBASSY", "EMERGENCY")
 P2MI = Actor("p2mi-system", "p2mi-system", "P2MI", "CASE_HANDLING")
+HKG_OFFICER = Actor("console-frontend", "petugas.hkg", "EMBASSY", "CASE_HANDLING", "HKG")
+SUPERVISOR = Actor("console-frontend", "pengawas", "P2MI", "CASE_HANDLING", admin=True)
 HKG = MissionCatalog.default().resolve("HKG")
 
 
@@ -56,10 +58,14 @@ def test_open_numbers_the_case_and_records_who_and_when(engine: Engine) -> None:
 def test_status_changes_follow_the_lifecycle_with_a_note(engine: Engine) -> None:
     service = CaseService(engine)
     case_id = open_one(service).case.id
-    moved = service.update_status(P2MI, case_id, CaseStatus.IN_PROGRESS, "Pendamping hukum")
+    before = counts(engine)
+    with pytest.raises(CaseError) as refused:  # not the opener, not the case's mission
+        service.update_status(P2MI, case_id, CaseStatus.CLOSED, "Ditutup saja")
+    assert refused.value.code == "FORBIDDEN" and counts(engine) == before
+    moved = service.update_status(HKG_OFFICER, case_id, CaseStatus.IN_PROGRESS, "Pendamping hukum")
     assert moved.event == "STATUS_CHANGED" and moved.case.status is CaseStatus.IN_PROGRESS
     assert moved.case.agencies == ("EMBASSY", "P2MI")
-    service.update_status(EMBASSY, case_id, CaseStatus.CLOSED, "Dibebaskan")
+    service.update_status(SUPERVISOR, case_id, CaseStatus.CLOSED, "Dibebaskan")
     service.update_status(EMBASSY, case_id, CaseStatus.OPEN, "Ditahan lagi")
     history = service.get(case_id).history  # type: ignore[union-attr]
     assert [(h.previous_status, h.status) for h in history] == [
@@ -69,7 +75,7 @@ def test_status_changes_follow_the_lifecycle_with_a_note(engine: Engine) -> None
         (CaseStatus.CLOSED, CaseStatus.OPEN),
     ]
     assert [h.note for h in history][1:] == ["Pendamping hukum", "Dibebaskan", "Ditahan lagi"]
-    assert history[1].agency == "P2MI"
+    assert history[1].agency == "EMBASSY" and history[2].agency == "P2MI"
 
 
 @pytest.mark.parametrize(
@@ -113,7 +119,7 @@ def test_open_refuses_bad_summaries_and_unknown_workers(engine: Engine, summary:
         service.open(EMBASSY, WORKERS[0], CaseKind.OTHER, Severity.LOW, summary, None)
     assert bad.value.code == "BAD_USER_INPUT" and bad.value.argument == "summary"
     with pytest.raises(CaseError) as unknown:
-        service.open(EMBASSY, "wk_nobody", CaseKind.OTHER, Severity.LOW, "ok", None)
+        service.open(EMBASSY, "wk_nobody", CaseKind.OTHER, Severity.LOW, "Sakit keras", None)
     assert unknown.value.code == "NOT_FOUND"
     assert counts(engine) == (0, 0, 0)
 

@@ -56,13 +56,19 @@ class Stack:
             self._tokens[(client, scope)] = response.json()["access_token"]
         return self._tokens[(client, scope)]
 
-    def mint_token(self, subject: str, scopes: list[str], purpose: str | None = None) -> str:
+    def mint_token(
+        self,
+        subject: str,
+        scopes: list[str],
+        purpose: str | None = None,
+        mission: str | None = None,
+    ) -> str:
         """A token as the hub issues one after a user signs in at the console (same keys and
         claims, the user's mission), for principals the demo clients cannot be: a worker, an
         auditor; with exactly ``purpose`` (none: a token that binds none)."""
         engine = make_engine(self.environ["HUB_DATABASE_URL"])
         settings = AuthSettings.from_environ(self.environ)
-        client, username = register_signed_in(engine, settings, subject, scopes)
+        client, username = register_signed_in(engine, settings, subject, scopes, mission)
         server = HubAuthorizationServer(engine, settings)
         user = get_user(engine, username)
         issued = server.tokens.issue(
@@ -108,12 +114,16 @@ class Stack:
 
 
 def register_signed_in(
-    engine: Engine, settings: AuthSettings, subject: str, scopes: list[str]
+    engine: Engine,
+    settings: AuthSettings,
+    subject: str,
+    scopes: list[str],
+    mission: str | None = None,
 ) -> tuple[str, str]:
     """Register ``subject`` as a user holding ``scopes`` (the verifier checks the registry), in
-    the narrowest role that has them (an officer of mission KUL), and the frontend client it
-    signs in through: the console, or a test frontend for scopes the console does not hold (an
-    auditor's, an identity admin's). The client id and the user name."""
+    the narrowest role that has them (an officer of ``mission``, KUL by default), and the
+    frontend client it signs in through: the console, or a test frontend for scopes the console
+    does not hold (an auditor's, an identity admin's). The client id and the user name."""
     client = CONSOLE_CLIENT
     if not set(scopes) <= CONSOLE_SCOPES:
         client = "e2e-frontend"
@@ -140,7 +150,7 @@ def register_signed_in(
         password=secrets.token_urlsafe(16),
         display_name=subject,
         role=role.name,
-        mission="KUL" if role.mission else None,
+        mission=(mission or "KUL") if role.mission else None,
         scopes=scopes,
         worker_id=subject if worker else None,
         replace=True,

@@ -53,6 +53,31 @@ def test_a_section_without_its_scope_is_null_with_forbidden_and_the_rest_stands(
     assert errors[("workerBy", "identity", "nextOfKin")]["code"] == "FORBIDDEN"
 
 
+def test_a_batch_asks_each_agency_only_for_the_sections_the_token_reads(stack: Stack) -> None:
+    # given two workers and a token that finds them and reads their consular section only
+    ids = [worker_id(stack, SITI), worker_id(stack, "3201011507880007")]
+    for agency in AGENCIES:
+        with stack.sandbox(agency) as client:
+            client.delete("/_sandbox/stats")
+    # when it asks the batch for two sections (the hub fetches a batch's records up front)
+    batch = """query($ids: [ID!]!) { workers(ids: $ids) {
+      id socialSecurity { kpj } consular { reported } } }"""
+    scope = "worker.identity:read consular:read"
+    body = stack.graphql(batch, {"ids": ids}, scope=scope, purpose="CASE_HANDLING").json()
+    # then the consular section answers and social security is refused
+    workers = body["data"]["workers"]
+    assert [w["consular"] is not None for w in workers] == [True, True]
+    assert all(w["socialSecurity"] is None for w in workers)
+    assert {e["code"] for e in errors_by_path(body).values()} == {"FORBIDDEN"}
+    # and only the missions were asked: nothing was read for a section the token cannot see
+    calls = {}
+    for agency in AGENCIES:
+        with stack.sandbox(agency) as client:
+            calls[agency] = client.get("/_sandbox/stats").json()["total"]
+    assert calls.pop("embassy") >= 1
+    assert calls == {agency: 0 for agency in calls}, calls
+
+
 def test_the_nik_is_masked_without_its_scope(stack: Stack) -> None:
     narrow = "worker.identity:read placement:read"
     body = stack.graphql(BY_NIK, {"nik": SITI}, scope=narrow, purpose="CASE_HANDLING").json()
@@ -90,20 +115,21 @@ def test_a_self_token_reads_only_its_own_record(stack: Stack) -> None:
 def test_break_glass_lifts_field_scopes_for_one_worker_and_needs_a_real_reason(
     stack: Stack,
 ) -> None:
-    scope = "worker.identity:read emergency"
+    # an officer signed in (break-glass is never a machine client's: issue #13)
+    officer = stack.mint_token("petugas.darurat", ["worker.identity:read", "emergency"])
     target = worker_id(stack, SITI)
-    before = stack.graphql(BY_ID, {"id": target}, scope=scope).json()
+    before = stack.graphql(BY_ID, {"id": target}, token=officer).json()
     assert before["data"]["worker"]["socialSecurity"] is None
     mutation = """mutation($id: ID!, $r: String!) {
       breakGlass(workerId: $id, reason: $r) { id workerId expiresAt reason } }"""
-    short = stack.graphql(mutation, {"id": target, "r": "urgent"}, scope=scope).json()
+    short = stack.graphql(mutation, {"id": target, "r": "urgent"}, token=officer).json()
     assert short["data"] is None and short["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     reason = "Pekerja dirawat di RS Queen Mary setelah kecelakaan kerja, keluarga perlu dihubungi"
-    grant = stack.graphql(mutation, {"id": target, "r": reason}, scope=scope).json()
+    grant = stack.graphql(mutation, {"id": target, "r": reason}, token=officer).json()
     assert grant["data"]["breakGlass"]["workerId"] == target
-    after = stack.graphql(BY_ID, {"id": target}, scope=scope).json()
+    after = stack.graphql(BY_ID, {"id": target}, token=officer).json()
     assert after["data"]["worker"]["socialSecurity"]["kpj"] == "24001234567"
-    other = stack.graphql(BY_NIK, {"nik": "3201011507880007"}, scope=scope).json()
+    other = stack.graphql(BY_NIK, {"nik": "3201011507880007"}, token=officer).json()
     assert other["data"]["workerBy"]["socialSecurity"] is None  # only that one worker
     refused = stack.graphql(
         mutation, {"id": target, "r": reason}, client="bpjs-system", purpose="CLAIM_PROCESSING"

@@ -116,7 +116,9 @@ def test_refusals_and_break_glass_are_recorded(stack: Stack) -> None:
         """mutation($id: ID!, $r: String!) { breakGlass(workerId: $id, reason: $r) { id } }"""
     )
     reason = "Pekerja hilang kontak tiga minggu, keluarga melapor ke KJRI Hong Kong"
-    grant = stack.graphql(mutation, {"id": worker_id, "r": reason}).json()["data"]["breakGlass"]
+    officer = stack.mint_token("petugas.audit", ["worker.identity:read", "emergency"])
+    grant = stack.graphql(mutation, {"id": worker_id, "r": reason}, token=officer).json()
+    grant = grant["data"]["breakGlass"]
     rows = entries_for(stack, worker_id)
     assert any(r.outcome == "BREAK_GLASS" and r.grant_id == grant["id"] for r in rows)
 

@@ -213,9 +213,10 @@ def test_two_processes_answer_the_probes(deployment: Deployment) -> None:
     assert httpx.get(f"{deployment.url}/healthz", timeout=10).status_code == 200
     assert ready["status"] == "ok" and ready["database"] == "ok"
     assert "pmihub_http_requests_total" in httpx.get(f"{deployment.url}/metrics").text
-    assert (
-        httpx.get(f"{deployment.url}/graphql", headers={"Accept": "text/html"}).status_code == 405
-    )
+    graphiql = httpx.get(f"{deployment.url}/graphql", headers={"Accept": "text/html"})
+    assert graphiql.status_code == 405  # production: no GraphiQL
+    behind_proxy = httpx.get(f"{deployment.url}/healthz", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" in behind_proxy.headers  # the proxy ends TLS (section 3)
 
 
 def test_an_officer_signs_in_at_the_console_and_reads_a_worker(

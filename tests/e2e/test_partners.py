@@ -18,6 +18,7 @@ import httpx
 import pytest
 from sqlmodel import Session, col, select
 
+from auth.demo import OFFICER_SCOPES
 from auth.purpose import Purpose
 from auth.server import HubAuthorizationServer
 from auth.settings import AuthSettings
@@ -210,10 +211,14 @@ def test_refer_case_routes_to_the_mission_and_the_partner_hears_status_without_n
     case = body["data"]["referCase"]
     assert case["status"] == "OPEN" and case["accompaniedBy"] == "SBMI"
     assert case["mission"] is not None  # routed to the mission of the worker's country
+    officer = stack.mint_token(  # an officer of that mission changes it
+        "petugas.misi", sorted(OFFICER_SCOPES), mission=case["mission"]["code"]
+    )
     body = stack.graphql(
         """mutation($id: ID!) { updateCaseStatus(id: $id, status: IN_PROGRESS,
         note: "catatan internal petugas") { id } }""",
         {"id": case["id"]},
+        token=officer,
         purpose="CASE_HANDLING",
     ).json()
     assert "errors" not in body, body

@@ -116,7 +116,8 @@ def test_findings_keep_code_and_severity_but_not_kpj_case_ids_or_case_details(
     ).json()["data"]["workerBy"]
     opened = own_stack.graphql(
         """mutation($w: ID!) { openCase(input: {workerId: $w, kind: DETENTION, severity: CRITICAL,
-           summary: "Ditahan majikan di Taipei; keluarga menghubungi KDEI", missionCode: "TPE"})
+           summary: "Ditahan majikan di Taipei; keluarga menghubungi KDEI", missionCode: "TPE",
+               missionReason: "Majikan membawa pekerja ke Taipei tanpa dokumen"})
            { id } }""",
         {"w": siti["id"]},
     ).json()

@@ -2,7 +2,7 @@
 
 A module-scoped demo runs in a temporary directory that looks like a checkout (``.venv`` is
 this checkout's), started with the options of the README's ``make demo ARGS="..."`` line (the
-ports swapped for free ones, and 2,000 people instead of 10,000 to save time: the examples take
+ports swapped for free ones, and 500 people instead of 10,000 to save time: the examples take
 their person from ``.demo/env``, whatever the population). Then the README's shell blocks run
 in order in one ``bash -e``, its Python example with the virtualenv's ``python`` and its GraphQL
 example over HTTP, each checked for what the README says it gives; GraphiQL renders with every
@@ -94,7 +94,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDemo]:
     [args_block] = [b for b in blocks("sh") if b.startswith('make demo ARGS="')]
     args = RunningDemo(directory, ports, {}, {}).localize(args_block).split('"')[1].split()
     process = subprocess.Popen(
-        [sys.executable, "-m", "hub.cli", "demo", *args, "--people", "2000"],
+        [sys.executable, "-m", "hub.cli", "demo", *args, "--people", "500"],
         cwd=directory,
         env=clean_environ(),
         stdout=subprocess.PIPE,

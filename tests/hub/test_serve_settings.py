@@ -33,6 +33,6 @@ def test_a_bad_oidc_setting_is_one_line_and_nothing_starts(tmp_path: Path) -> No
     [line] = done.stderr.strip().splitlines()
     assert line.endswith(
         "configuration error: HUB_OIDC_GROUP_MAP: '/missions/HKG/officers=officer': "
-        "an officer needs @MISSION"
+        "officer needs @MISSION"
     )
     assert database.stat().st_size == 0  # nothing migrated, nothing written
