@@ -14,6 +14,7 @@ BENCHES = (
     "generator",
     "audit",
     "gateway",
+    "batch",
     "processes",
     "protection",
     "resilience",
@@ -23,7 +24,7 @@ BENCHES = (
     "linker",
     "load",
 )
-ON_STACK = ("audit", "gateway", "processes", "protection", "resilience")
+ON_STACK = ("audit", "gateway", "batch", "processes", "protection", "resilience")
 
 
 def main() -> None:

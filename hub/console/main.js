@@ -1,14 +1,17 @@
 // The console's entry point: sign-in, the language switch, and which page to show:
 // a ``self`` token gets the worker's own page, a ``partner`` token the case worker's page
 // (partner.js); an officer gets search, the worker page,
-// the open-case form and the live case feed. Routes are the URL fragment (#/worker/<id>),
+// the open-case form and the live case feed, and with cohort:read the crisis page (#/crisis)
+// with the protection alerts beside it in place of the case feed. Routes are the URL fragment (#/worker/<id>),
 // so Back works; the fragment holds only the hub's opaque worker id, never personal data.
 
 import { currentPurpose, graphql, SessionEnded, setPurpose } from "./api.js";
 import {
   beginSignIn, completeSignIn, isCallback, session, signOut, signOutLocally,
 } from "./auth.js";
+import { AlertsPanel } from "./alerts.js";
 import { LiveCases } from "./cases.js";
+import { CrisisPage } from "./crisis.js";
 import { fill, h } from "./dom.js";
 import { LiveClient } from "./live.js";
 import { lang, setLang, t } from "./i18n.js";
@@ -23,7 +26,12 @@ const OFFICER_PURPOSES = ["EMERGENCY", "CASE_HANDLING", "CLAIM_PROCESSING", "PLA
 const main = document.getElementById("main");
 const app = {
   me: null, worker: null, self: null, live: null, feed: null, unseen: 0, changingPurpose: false,
+  crisis: null, alerts: null,
 };
+
+function crisisRoute() {
+  return location.hash === "#/crisis" && app.me.scopes.includes("cohort:read");
+}
 
 function announce(text) {
   const region = document.getElementById("announcer");
@@ -59,6 +67,7 @@ function accountName() {
 
 async function leave() {
   app.live?.close();
+  sessionStorage.removeItem("pmihub.console.crisis"); // the next officer starts afresh
   await signOut();
   location.assign("/console/");
 }
@@ -90,6 +99,7 @@ function purposeBar() {
     sessionStorage.setItem(PURPOSE_KEY, value);
     setPurpose(value);
     bar.replaceWith(purposeBar());
+    if (focus && crisisRoute()) app.crisis?.render(); // the purpose opens or closes the page
     if (focus) document.getElementById("change-purpose")?.focus();
   };
   // A first search under the purpose shown is the officer's choice of it: ask no more.
@@ -128,7 +138,7 @@ function liveJump() {
     onclick: () => {
       app.unseen = 0;
       document.getElementById("live-jump")?.replaceWith(liveJump());
-      const heading = document.getElementById("live-h");
+      const heading = document.getElementById(crisisRoute() ? "alerts-h" : "live-h");
       heading?.scrollIntoView({ block: "start" });
       heading?.focus();
     } }, `${t("liveJump")}${count}`);
@@ -138,9 +148,21 @@ function renderOfficer() {
   const view = h("div", { id: "view" });
   // Events are announced once, through #announcer; the panel itself is not a live region.
   const feed = h("aside", { id: "live", class: "card live-panel", "aria-labelledby": "live-h" });
-  fill(main, purposeBar(), h("div", { class: "layout" }, view, feed));
-  if (!app.live) {
-    app.live = new LiveClient({ onStatus: (ok) => app.feed?.status(ok) });
+  const alerts = h("aside", { id: "alerts", class: "card live-panel", "aria-labelledby": "alerts-h",
+    hidden: true });
+  fill(main, pagesNav(), purposeBar(), h("div", { class: "layout" }, view, feed, alerts));
+  if (app.me.scopes.includes("cohort:read")) {
+    app.alerts = new AlertsPanel(alerts, liveClient(), {
+      scopes: app.me.scopes, announce });
+    app.crisis = new CrisisPage(view, {
+      scopes: app.me.scopes,
+      announce,
+      onSearch: () => app.acceptPurpose?.(),
+      onOpen: (id) => { location.hash = `#/worker/${id}`; },
+    });
+  }
+  if (!app.feed) {
+    liveClient();
     app.feed = new LiveCases(feed, app.live, {
       announce,
       onCase: (c) => {
@@ -163,9 +185,36 @@ function renderOfficer() {
   route();
 }
 
+function liveClient() {
+  app.live ??= new LiveClient({ onStatus: (ok) => app.feed?.status(ok) });
+  return app.live;
+}
+
+/** The officer's pages: search and, with cohort:read, the crisis page. */
+function pagesNav() {
+  if (!app.me.scopes.includes("cohort:read")) return null;
+  const crisis = crisisRoute();
+  const link = (href, text, current) =>
+    h("a", { href, "aria-current": current ? "page" : null }, text);
+  return h("nav", { class: "pages", id: "pages", "aria-label": t("pages") },
+    link("#/", t("searchPage"), !crisis), link("#/crisis", t("crisis"), crisis));
+}
+
 async function route() {
   const view = document.getElementById("view");
   if (!view || !app.worker) return;
+  document.getElementById("pages")?.replaceWith(pagesNav());
+  const crisis = crisisRoute();
+  document.getElementById("live").hidden = crisis;
+  document.getElementById("alerts").hidden = !crisis;
+  if (crisis) {
+    app.worker.workerId = null;
+    app.worker.result = null;
+    app.crisis.render();
+    app.alerts.start();
+    document.getElementById("crisis-h")?.focus();
+    return;
+  }
   const match = /^#\/worker\/(wk_[0-9a-f]{20})$/.exec(location.hash);
   if (match) {
     await app.worker.load(match[1]);
@@ -190,8 +239,11 @@ function rerender() {
   if (app.partner) return app.partner.render();
   const view = document.getElementById("view");
   document.querySelector(".purpose")?.replaceWith(purposeBar());
+  document.getElementById("pages")?.replaceWith(pagesNav());
   app.feed?.render();
-  if (app.worker?.result) app.worker.render();
+  app.alerts?.render();
+  if (crisisRoute()) app.crisis.render();
+  else if (app.worker?.result) app.worker.render();
   else if (view) {
     renderSearch(view, {
       announce,

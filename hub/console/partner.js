@@ -84,7 +84,7 @@ export class PartnerPage {
         worker && consent.categories.includes("case") ? caseTable(cases) : null,
         worker && consent.categories.includes("case") ? this.referForm(consent) : null,
         h("p", {}, h("button", { type: "button", class: "secondary", id: "partner-back",
-          onclick: () => { this.open = null; this.load(); } }, t("back")))));
+          onclick: () => { this.open = null; this.load(); } }, t("backToList")))));
   }
 
   referForm(consent) {

@@ -134,3 +134,37 @@ export const REFER = `mutation ConsoleRefer($w: ID!, $c: ID!, $kind: CaseKind!, 
     id status mission { code name } accompaniedBy
   }
 }`;
+// The crisis page (crisis.js): a cohort, each person with only the sections the token reads
+// (a refused section would be a refusal recorded for every row), and the crisis marks among
+// the worker's cases.
+const COHORT_SECTIONS = [
+  ["placement:read", "placements { status destinationCountry employer { city } }"],
+  ["consular:read", "consular { mission { code name } }"],
+  ["case:read", "cases { id status summary openedAt }"],
+];
+
+export function cohortQuery(scopes) {
+  const sections = COHORT_SECTIONS.filter(([scope]) => scopes.includes(scope)).map(([, s]) => s);
+  if (scopes.includes("worker.identity:read")) {
+    const contact = scopes.includes("worker.contact:read")
+      ? "phone nextOfKin { name relation phone }" : "";
+    sections.unshift(`identity { fullName birthDate ${contact} }`);
+  }
+  return `query ConsoleCohort($filter: CohortFilter!, $first: Int, $after: String) {
+  cohort(filter: $filter, first: $first, after: $after) {
+    totalCount countsByLevel { level count }
+    pageInfo { hasNextPage endCursor }
+    edges { level lastContactOn node { id ${sections.join(" ")} } }
+  }
+}`;
+}
+
+const ALERT = `id workerId missionCode previousLevel level newFindings raisedAt acknowledgedAt`;
+
+export const ALERT_LIST = `query ConsoleAlerts { protectionAlerts(first: 20) { ${ALERT} } }`;
+
+export const ALERT_EVENTS = `subscription ConsoleAlertEvents { protectionAlerts { ${ALERT} } }`;
+
+export const ACKNOWLEDGE_ALERT = `mutation ConsoleAcknowledgeAlert($id: ID!, $note: String!) {
+  acknowledgeAlert(id: $id, note: $note) { ${ALERT} }
+}`;

@@ -11,6 +11,8 @@ socket they are answered with an ``error`` message (SUBSCRIPTIONS_ONLY).
 
 from __future__ import annotations
 
+import logging
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,12 +31,15 @@ from auth.errors import AuthError, InvalidToken, MissingToken
 from auth.principal import Principal
 from auth.starlette import bearer_token
 from auth.verify import Verifier, principal_from_claims
+from hub.audit import AccessEntry, AuditUnavailable, Outcome
+from hub.graphql.guard import why
 from hub.graphql.limits import checked_document
 from hub.graphql.policy import POLICY
 from hub.service import Hub
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
+log = logging.getLogger("pmihub.live")
 MAX_TOKENS = 4000  # as build_schema's default, over HTTP
 
 
@@ -80,10 +85,31 @@ async def authenticate_live(ctx: LiveContext, payload: object) -> Principal:
         principal.require_purpose()
     except AuthError as exc:
         code = exc.extensions().get("code", "FORBIDDEN")
+        await _record_refusal(ctx, claims, exc)
         raise Refused(
             CLOSE_FORBIDDEN, f"{code}: perlu case:read dan tujuan / needs case:read and a purpose"
         ) from None
     return principal
+
+
+async def _record_refusal(ctx: LiveContext, claims: dict[str, Any], error: AuthError) -> None:
+    """A verified caller refused the subscription (scope or purpose): recorded with why. The
+    connection is refused whether or not the trail can be written."""
+    agency = claims.get("agency")
+    entry = AccessEntry(
+        client_id=str(claims["client_id"]),
+        subject=str(claims["sub"]),
+        operation="caseEvents",
+        request_id=secrets.token_hex(8),
+        agency=agency if isinstance(agency, str) else None,
+        categories=frozenset({"case"}),
+        outcome=Outcome.REFUSED,
+        reason=why(error),
+    )
+    try:
+        await ctx.hub.offload(ctx.hub.audit.record, [entry])
+    except AuditUnavailable:
+        log.error("audit trail unavailable: a refused subscription is not recorded")
 
 
 class HubTransportWSHandler(BaseGraphQLTransportWSHandler):

@@ -77,7 +77,9 @@ class Principal:
 class Query(WitnessQueries, StatisticsQueries):
     @strawberry.field(description="One worker by the hub's opaque id; null when unknown.")
     async def worker(self, info: Info, id: strawberry.ID) -> Worker | None:
-        return await load_worker(info.context, check_worker_id(str(id)))
+        worker = await load_worker(info.context, check_worker_id(str(id)))
+        await prefetch(info, [worker])
+        return worker
 
     @strawberry.field(description="One worker by exactly one agency identifier.")
     async def worker_by(
@@ -116,7 +118,9 @@ class Query(WitnessQueries, StatisticsQueries):
             raise refuse(ctx, Forbidden(missing), None, "identity")
         worker_id = await find_by_identifier(ctx, name, [value])
         found = worker_id.get(value)
-        return await load_worker(ctx, found) if found else None
+        worker = await load_worker(ctx, found) if found else None
+        await prefetch(info, [worker])
+        return worker
 
     @strawberry.field(description="A batch of workers by hub id, same order; null where unknown.")
     async def workers(self, info: Info, ids: list[strawberry.ID]) -> list[Worker | None]:

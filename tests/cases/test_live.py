@@ -6,8 +6,11 @@ import asyncio
 import json
 
 import pytest
+from sqlmodel import Session, col, select
 from websockets.exceptions import ConnectionClosed
 
+from hub.audit.tables import AuditEntryRow
+from hub.storage import make_engine
 from tests.cases._live import (
     NURHAYATI,
     SITI,
@@ -79,15 +82,37 @@ async def test_a_status_change_is_an_event(stack: Stack) -> None:
 async def test_the_connection_is_refused_without_token_scope_or_purpose(
     stack: Stack, payload: object, close_code: int
 ) -> None:
+    label = payload
     if payload == "bpjs":
         token = stack.token("bpjs-system")
         payload = {"authorization": f"Bearer {token}", "purpose": "CLAIM_PROCESSING"}
     elif payload == "no-purpose":
         payload = {"authorization": f"Bearer {stack.token()}"}
+    before = refused_subscriptions(stack)
     ws = await ws_connect(stack, payload)  # type: ignore[arg-type]
     with pytest.raises(ConnectionClosed) as closed:
         await next_message(ws)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == close_code
+    recorded = [r.reason for r in refused_subscriptions(stack)[len(before) :]]
+    assert recorded == WHY.get(str(label), [])  # a verified caller refused: recorded with why
+
+
+WHY = {"bpjs": ["FORBIDDEN case:read"], "no-purpose": ["PURPOSE_REQUIRED"]}
+
+
+def refused_subscriptions(stack: Stack) -> list[AuditEntryRow]:
+    engine = make_engine(stack.environ["HUB_DATABASE_URL"])
+    with Session(engine) as session:
+        found = list(
+            session.exec(
+                select(AuditEntryRow)
+                .where(col(AuditEntryRow.operation) == "caseEvents")
+                .where(col(AuditEntryRow.outcome) == "REFUSED")
+                .order_by(col(AuditEntryRow.seq))
+            ).all()
+        )
+    engine.dispose()
+    return found
 
 
 async def test_only_subscriptions_run_over_the_socket(stack: Stack) -> None:

@@ -188,6 +188,8 @@ def test_a_cost_refusal_is_audited(stack: Stack) -> None:
     assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
     [row] = audit_rows(stack, operation="Costly")
     assert (row.outcome, row.client_id, row.worker_id) == ("REFUSED", "embassy-system", None)
+    cost = body["errors"][0]["extensions"]["cost"]
+    assert row.reason == f"QUERY_TOO_COSTLY {cost}>{body['errors'][0]['extensions']['budget']}"
 
 
 def test_a_token_store_failure_is_a_typed_503(stack: Stack, tmp_path: Path) -> None:

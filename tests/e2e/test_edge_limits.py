@@ -80,7 +80,9 @@ def test_a_self_token_flood_leaves_the_officers_bucket_untouched(stack: Stack) -
     assert {a.json()["data"]["me"]["clientId"] for a in officer_answers} == {"console-frontend"}
     # the refusal is in the audit trail, once (not once per refused request)
     refused = audit_rows(stack, "graphql:rateLimited")[before:]
-    assert [(r.client_id, r.outcome) for r in refused] == [("console-frontend", "REFUSED")]
+    assert [(r.client_id, r.outcome, r.reason) for r in refused] == [
+        ("console-frontend", "REFUSED", "RATE_LIMITED")
+    ]
 
 
 @pytest.fixture
@@ -143,7 +145,9 @@ def test_the_token_endpoint_is_limited_per_address(stack: Stack) -> None:
     assert guesses[3].json()["error"] == "rate_limited"
     assert real.status_code == 200 and real.json()["access_token"]
     refused = audit_rows(stack, "oauth:token:rateLimited:oauth-address")[before:]
-    assert [(r.client_id, r.outcome) for r in refused] == [("p2mi-system", "REFUSED")]
+    assert [(r.client_id, r.outcome, r.reason) for r in refused] == [
+        ("p2mi-system", "REFUSED", "RATE_LIMITED")
+    ]
 
 
 def test_the_token_endpoint_is_limited_per_client_id(stack: Stack) -> None:

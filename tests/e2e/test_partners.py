@@ -18,7 +18,6 @@ import httpx
 import pytest
 from sqlmodel import Session, col, select
 
-from auth.demo import OFFICER_SCOPES
 from auth.purpose import Purpose
 from auth.server import HubAuthorizationServer
 from auth.settings import AuthSettings
@@ -211,8 +210,9 @@ def test_refer_case_routes_to_the_mission_and_the_partner_hears_status_without_n
     case = body["data"]["referCase"]
     assert case["status"] == "OPEN" and case["accompaniedBy"] == "SBMI"
     assert case["mission"] is not None  # routed to the mission of the worker's country
-    officer = stack.mint_token(  # an officer of that mission changes it
-        "petugas.misi", sorted(OFFICER_SCOPES), mission=case["mission"]["code"]
+    # an officer of the mission it was routed to takes it on (cases have owners: issue #13)
+    officer = stack.mint_token(
+        "petugas.rujukan", ["case:read", "case:write"], mission=case["mission"]["code"]
     )
     body = stack.graphql(
         """mutation($id: ID!) { updateCaseStatus(id: $id, status: IN_PROGRESS,

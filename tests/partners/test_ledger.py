@@ -196,7 +196,7 @@ def test_a_consent_bound_to_a_case_ends_when_the_case_closes(
     cases = CaseService(engine)
     actor = Actor(client_id="p2mi-system", subject="p2mi-system", agency="P2MI", purpose=None)
     opened = cases.open(
-        actor, WORKER, CaseKind.ILLNESS, Severity.LOW, "Pekerja demam tinggi di asrama", None
+        actor, WORKER, CaseKind.ILLNESS, Severity.LOW, "demam tinggi tiga hari", None
     )
     consent = ledger.grant(
         WORKER, "SBMI", Purpose.CASE_ASSISTANCE, ["case"], by_worker(), case_id=opened.case.id
