@@ -20,6 +20,7 @@ BENCHES = (
     "resilience",
     "search",
     "sync",
+    "census",
     "linkage",
     "linker",
     "load",

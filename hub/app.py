@@ -50,7 +50,9 @@ from hub.graphiql import graphiql_routes, offline_page
 from hub.graphql.audit import audit_entries
 from hub.graphql.context import HubContext
 from hub.graphql.live import HubTransportWSHandler, LiveContext
+from hub.graphql.live_limits import LiveLimits
 from hub.graphql.schema import build_schema
+from hub.login_throttle import build_login_throttle
 from hub.observability import (
     MetricsEndpoint,
     MetricsMiddleware,
@@ -110,6 +112,12 @@ class HubGraphQL(EdgeRequests, GraphQL):
         self.hub_ref = hub_ref
         self.limiter = limiter
         self.refusals = refusals
+        self.live_limits = LiveLimits(  # read by HubTransportWSHandler
+            limiter,
+            refusals,
+            max_connections=settings.live_max_connections,
+            max_subscriptions=settings.live_max_subscriptions,
+        )
 
     def encode_json(self, data: object) -> str:
         # orjson: a 1,000-worker answer (about 2 MB) in a fraction of json.dumps's time; text,
@@ -213,6 +221,22 @@ async def _checkpoint_periodically(hub: Hub, settings: Settings) -> None:
             log.error("audit checkpoint failed: %s", type(exc).__name__)
 
 
+async def _census_periodically(hub: Hub, settings: Settings) -> None:
+    """Run the incremental census every ``HUB_CENSUS_SECONDS`` (hub/census): the workers the
+    sync marked, the licences Kemnaker changed, and once a day every verdict."""
+    from hub.census import Census
+
+    census = Census(hub)
+    while True:
+        try:
+            report = await census.run()
+            if report.evaluated:
+                log.info("census: %s", report.line())
+        except Exception as exc:  # the next round tries again
+            log.error("census round failed: %s", type(exc).__name__)
+        await asyncio.sleep(settings.census_seconds)
+
+
 def _error(status: int, code: str, message_id: str, message_en: str) -> JSONResponse:
     body = {"errors": [{"message": f"{message_id} / {message_en}", "extensions": {"code": code}}]}
     return JSONResponse(body, status_code=status)
@@ -260,6 +284,7 @@ def create_app(
     auth_server = HubAuthorizationServer(engine, auth_settings)
     hub_ref: dict[str, Any] = {}
     limiter = build_limiter(settings)
+    login_throttle = build_login_throttle(settings)  # None: per process (no Redis)
 
     async def record_refusals(entries: list[AccessEntry]) -> None:
         hub = hub_ref["hub"]
@@ -280,7 +305,9 @@ def create_app(
             if connectors
             else {code: agency.name for code, agency in zip(plain, settings.agencies, strict=False)}
         )
-        built = wrap_connectors(plain, settings.environ, names=names, metrics=metrics)
+        built = wrap_connectors(
+            plain, settings.environ, names=names, metrics=metrics, secret=settings.pseudonym_key
+        )
         tracing = configure_tracing(settings.environ)
         hub = Hub(settings=settings, engine=engine, connectors=built)
         hub_ref["verifier"] = build_verifier(
@@ -290,15 +317,26 @@ def create_app(
         app.state.hub = hub
         await hub.cases.start(audit=hub.audit.record)
         checkpoints = asyncio.create_task(_checkpoint_periodically(hub, settings))
+        census = (
+            asyncio.create_task(_census_periodically(hub, settings))
+            if settings.census_seconds > 0
+            else None
+        )
         try:
             yield
         finally:
             checkpoints.cancel()
+            if census is not None:
+                census.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await census
             await hub.aclose()
             await http.aclose()
             if oidc is not None:
                 await oidc.aclose()
             await limiter.aclose()
+            if login_throttle is not None:
+                await login_throttle.aclose()
             engine.dispose()
             if tracing is not None:
                 tracing.shutdown()
@@ -358,6 +396,7 @@ def create_app(
                 limit=OAuthLimit(limiter, refusals),
                 oidc=oidc,
                 audit=SignInRecorder(record_refusals),
+                throttle=login_throttle,
             ),
             *console_routes(),
             *statistics_routes(lambda: hub_ref.get("hub")),

@@ -66,12 +66,16 @@ MEANINGS = {
     "HUB_MAX_BODY_BYTES": "largest request body, on every route",
     "HUB_RATE_LIMIT_PER_SECOND": "GraphQL requests a second per client and subject",
     "HUB_RATE_LIMIT_BURST": "GraphQL burst per client and subject",
+    "HUB_LIVE_MAX_CONNECTIONS": "open GraphQL WebSocket connections per client and subject, "
+    "per process",
+    "HUB_LIVE_MAX_SUBSCRIPTIONS": "running subscriptions per client and subject, per process",
     "HUB_AUTH_RATE_PER_SECOND": "`/oauth/*` and sign-in requests a second per client address",
     "HUB_AUTH_RATE_BURST": "their burst per address",
     "HUB_AUTH_CLIENT_RATE_PER_SECOND": "`/oauth/*` requests a second per client id",
     "HUB_AUTH_CLIENT_RATE_BURST": "their burst per client id",
-    "HUB_REDIS_URL": "Redis shared by every process: rate-limit buckets and the agencies' "
-    "response cache (`redis://host:6379/0`); required with more than one process",
+    "HUB_REDIS_URL": "Redis shared by every process: rate-limit buckets, the login throttle and "
+    "the agencies' response cache, keyed and sealed (`redis://host:6379/0`); required with "
+    "more than one process",
     "HUB_REDIS_TIMEOUT": "seconds before a Redis call gives up (then memory, for a while)",
     "HUB_REDIS_PREFIX": "key prefix in Redis (several hubs on one Redis)",
     "HUB_REQUEST_DEADLINE": "time budget of one GraphQL request, seconds",

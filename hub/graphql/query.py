@@ -16,6 +16,8 @@ from strawberry.types import Info
 from auth.errors import Forbidden
 from hub.audit.graphql import AccessLogConnection, access_log
 from hub.audit.witness_graphql import WitnessQueries
+from hub.graphql.alerts import AlertQueries
+from hub.graphql.cohort import CohortConnection, cohort
 from hub.graphql.consents import Consent, ConsentText, consent_text_for, consents
 from hub.graphql.eager import OneByOne
 from hub.graphql.enforce import lookup_scope
@@ -74,7 +76,7 @@ class Principal:
 
 
 @strawberry.type
-class Query(WitnessQueries, StatisticsQueries):
+class Query(WitnessQueries, StatisticsQueries, AlertQueries):
     @strawberry.field(description="One worker by the hub's opaque id; null when unknown.")
     async def worker(self, info: Info, id: strawberry.ID) -> Worker | None:
         worker = await load_worker(info.context, check_worker_id(str(id)))
@@ -150,6 +152,12 @@ class Query(WitnessQueries, StatisticsQueries):
     match_candidates: MatchCandidateConnection = strawberry.field(
         resolver=match_candidates,
         description="Pairs waiting for an identity officer (identity:admin), oldest first.",
+    )
+
+    cohort: CohortConnection = strawberry.field(
+        resolver=cohort,
+        description="Workers matching a crisis filter, most urgent first (cohort:read; "
+        "purpose EMERGENCY or CASE_HANDLING); one bulk audit entry per request.",
     )
 
     access_log: AccessLogConnection = strawberry.field(

@@ -2,39 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import AsyncIterator
-
 import pytest
 
 from hub.audit import AccessEntry
 from hub.ratelimit import EdgeLimiter, Limit, MemoryBuckets, RedisBuckets, RefusalAudit
 from tests.auth._support import FakeClock
+from tests.hub.conftest import REDIS_URL
 
 pytestmark = pytest.mark.anyio
-REDIS_URL = os.environ.get("HUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SLOW = Limit(rate=1.0, burst=3)
-
-
-@pytest.fixture
-async def redis_prefix() -> AsyncIterator[str]:
-    """A key prefix of this test's own in the test Redis (skip, or fail under CI=true)."""
-    from redis.asyncio import Redis
-
-    client = Redis.from_url(REDIS_URL, socket_connect_timeout=0.5)
-    try:
-        await client.ping()
-    except Exception as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis must answer in CI at {REDIS_URL}: {exc}")
-        pytest.skip(f"Redis not reachable at {REDIS_URL} ({type(exc).__name__})")
-    prefix = f"pmihub-test-{uuid.uuid4().hex[:8]}:"
-    yield prefix
-    keys = [k async for k in client.scan_iter(match=prefix + "*")]
-    if keys:
-        await client.delete(*keys)
-    await client.aclose()
 
 
 async def test_a_memory_bucket_allows_its_burst_then_says_how_long_to_wait() -> None:
