@@ -60,6 +60,9 @@ MEANINGS = {
     "HUB_MATCH_UPPER": "match probability above which a pair links by itself",
     "HUB_MATCH_LOWER": "match probability below which a pair stays apart (between: review)",
     "HUB_MAX_BATCH_IDS": "most ids in `workers`/`workersByNik` and `_entities`",
+    "HUB_CENSUS_SECONDS": "run the incremental census in the hub every N seconds (0: off; one "
+    "process should, or a separate job: docs/census.md)",
+    "HUB_COHORT_MAX_PAGE": "workers per `cohort` request",
     "HUB_LICENSE_CACHE_SECONDS": "how long placement-agency licences are cached",
     "HUB_MAX_QUERY_COST": "query cost budget (workers x sections)",
     "HUB_MAX_QUERY_DEPTH": "deepest query accepted",

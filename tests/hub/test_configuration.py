@@ -11,7 +11,7 @@ def test_every_variable_read_is_described_and_every_description_is_read() -> Non
     # when
     reads = scan()
     # then
-    assert sorted(set(reads) - set(MEANINGS)) == [], "describe it in hub/configuration.py"
+    assert sorted(set(reads) - set(MEANINGS)) == [], "describe it in hub/configuration.py MEANINGS"
     assert sorted(set(MEANINGS) - set(reads)) == [], "the code no longer reads it"
     assert {"HUB_DATABASE_URL", "HUB_REDIS_URL", "HUB_OIDC_ISSUER"} <= set(reads)
     assert reads["HUB_MAX_QUERY_DEPTH"].defaults == ("12",)

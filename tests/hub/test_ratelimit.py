@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from hub.audit import AccessEntry
@@ -31,6 +33,16 @@ async def test_buckets_are_per_key_and_bounded() -> None:
     for n in range(100):
         await limiter.take("graphql", "c", str(n))
     assert len(limiter.buckets._buckets) == 10  # type: ignore[attr-defined]
+
+
+async def test_bucket_names_are_keyed_and_shared_under_one_secret() -> None:
+    buckets = MemoryBuckets()
+    first, second = (EdgeLimiter(buckets, {"graphql": SLOW}, b"replica-secret") for _ in "12")
+    for n in range(3):
+        assert await (first, second)[n % 2].take("graphql", "console-frontend", "petugas") == 0
+    assert await second.take("graphql", "console-frontend", "petugas") > 0
+    unkeyed = hashlib.blake2b(b"console-frontend\x00petugas", digest_size=16).hexdigest()
+    assert all(unkeyed not in name and "petugas" not in name for name in buckets._buckets)
 
 
 async def test_two_redis_limiters_share_one_bucket(redis_prefix: str) -> None:
