@@ -28,6 +28,7 @@ class Scope(StrEnum):
     PARTNER = "partner"
     IDENTITY_ADMIN = "identity:admin"
     FEDERATION_GATEWAY = "federation:gateway"
+    COHORT_READ = "cohort:read"
     STATISTICS_READ = "statistics:read"
 
 
@@ -118,6 +119,11 @@ _INFO = (
         Scope.FEDERATION_GATEWAY,
         "Gerbang federasi (Apollo): skema dan entitas subgraf",
         "Federation gateway (Apollo): the subgraph's schema and entities",
+    ),
+    ScopeInfo(
+        Scope.COHORT_READ,
+        "Daftar pekerja per wilayah atau status untuk keadaan darurat (kohort)",
+        "List workers by area or status for a crisis (cohorts)",
     ),
     ScopeInfo(
         Scope.STATISTICS_READ,

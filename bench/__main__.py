@@ -14,16 +14,18 @@ BENCHES = (
     "generator",
     "audit",
     "gateway",
+    "batch",
     "processes",
     "protection",
     "resilience",
     "search",
     "sync",
+    "census",
     "linkage",
     "linker",
     "load",
 )
-ON_STACK = ("audit", "gateway", "processes", "protection", "resilience")
+ON_STACK = ("audit", "gateway", "batch", "processes", "protection", "resilience")
 
 
 def main() -> None:

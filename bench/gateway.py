@@ -1,10 +1,9 @@
-"""The gateway's cost, measured against the sandboxes over loopback in one run.
+"""The gateway's cost, measured against the sandboxes over loopback in one run (the batch
+path, ``workers(ids: 1000)``, is bench/batch.py).
 
 a. fan-out: one worker's full view with every sandbox at 20 ms: hub p50/p99 and the ratio
    hub p50 / slowest upstream p50 (limit 1.0 is impossible; target at most 1.15);
-b. batch: ``workers`` with 1,000 ids and every section: upstream calls per agency against
-   ceil(1000 / batch size), and wall time;
-c. throughput: one worker's full view at concurrency 32, sandboxes at 0 ms, hub on one
+b. throughput: one worker's full view at concurrency 32, sandboxes at 0 ms, hub on one
    uvicorn worker, every request for another worker: requests per second and the hub's CPU
    time per request.
 """
@@ -13,12 +12,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import math
 import statistics
 import time
 
 import httpx
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bench.harness import (
@@ -26,7 +23,6 @@ from bench.harness import (
     demo_stack,
     known_workers,
     percentile,
-    sandbox_client,
     set_faults,
 )
 from hub.crosswalk import AgencyRecordRow
@@ -35,10 +31,6 @@ from hub.demo_text import EXAMPLE_QUERY
 from hub.registry import build_connectors
 from hub.settings import Settings
 from hub.storage import make_engine
-
-BATCH_QUERY = EXAMPLE_QUERY.replace(
-    "query OneWorker($id: ID!)", "query Many($ids: [ID!]!)"
-).replace("worker(id: $id)", "workers(ids: $ids)")
 
 
 def hub_headers(demo: Demo) -> dict[str, str]:
@@ -106,45 +98,6 @@ def fan_out(demo: Demo, n: int) -> None:
     )
 
 
-def batch(demo: Demo) -> None:
-    settings = Settings.from_environ(demo.hub_env)
-    engine = make_engine(settings.database_url)
-    agencies = [a for a in demo.ports]
-    with Session(engine) as session:
-        ids = session.exec(
-            select(AgencyRecordRow.worker_id)
-            .group_by(col(AgencyRecordRow.worker_id))
-            .having(func.count() == len(agencies))
-            .having(func.count(func.distinct(col(AgencyRecordRow.agency))) == len(agencies))
-            .order_by(col(AgencyRecordRow.worker_id))
-            .limit(1000)
-        ).all()
-    engine.dispose()
-    for agency in demo.ports:
-        with sandbox_client(demo, agency) as client:
-            client.delete("/_sandbox/stats")
-    started = time.perf_counter()
-    response = httpx.post(
-        f"{demo.endpoints()['hub']}/graphql",
-        json={"query": BATCH_QUERY, "variables": {"ids": list(ids)}},
-        headers=hub_headers(demo),
-        timeout=120,
-    )
-    wall = time.perf_counter() - started
-    errors = response.json().get("errors") or []
-    sizes = {a.name: a.batch_size for a in settings.agencies}
-    print(
-        f"batch: workers(ids: {len(ids)}) with every section in {wall * 1000:.0f} ms "
-        f"(target <= 500 ms: ratio {wall / 0.5:.2f}); errors: {len(errors)}"
-        + (f" (first: {errors[0]['extensions']['code']})" if errors else "")
-    )
-    for agency in demo.ports:
-        with sandbox_client(demo, agency) as client:
-            calls = client.get("/_sandbox/stats").json()["calls"]
-        expected = math.ceil(len(ids) / sizes[agency])
-        print(f"  {agency:9} upstream calls {calls} (expected data calls: {expected})")
-
-
 async def _throughput(
     url: str, workers: list[str], seconds: float, concurrency: int, headers: dict[str, str]
 ) -> int:
@@ -189,7 +142,6 @@ def throughput(demo: Demo, seconds: float, concurrency: int = 32) -> None:
 
 def run(demo: Demo, requests: int = 200, seconds: float = 10.0) -> None:
     fan_out(demo, requests)
-    batch(demo)
     throughput(demo, seconds)
 
 

@@ -213,6 +213,22 @@ async def _checkpoint_periodically(hub: Hub, settings: Settings) -> None:
             log.error("audit checkpoint failed: %s", type(exc).__name__)
 
 
+async def _census_periodically(hub: Hub, settings: Settings) -> None:
+    """Run the incremental census every ``HUB_CENSUS_SECONDS`` (hub/census): the workers the
+    sync marked, the licences Kemnaker changed, and once a day every verdict."""
+    from hub.census import Census
+
+    census = Census(hub)
+    while True:
+        try:
+            report = await census.run()
+            if report.evaluated:
+                log.info("census: %s", report.line())
+        except Exception as exc:  # the next round tries again
+            log.error("census round failed: %s", type(exc).__name__)
+        await asyncio.sleep(settings.census_seconds)
+
+
 def _error(status: int, code: str, message_id: str, message_en: str) -> JSONResponse:
     body = {"errors": [{"message": f"{message_id} / {message_en}", "extensions": {"code": code}}]}
     return JSONResponse(body, status_code=status)
@@ -290,10 +306,19 @@ def create_app(
         app.state.hub = hub
         await hub.cases.start(audit=hub.audit.record)
         checkpoints = asyncio.create_task(_checkpoint_periodically(hub, settings))
+        census = (
+            asyncio.create_task(_census_periodically(hub, settings))
+            if settings.census_seconds > 0
+            else None
+        )
         try:
             yield
         finally:
             checkpoints.cancel()
+            if census is not None:
+                census.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await census
             await hub.aclose()
             await http.aclose()
             if oidc is not None:

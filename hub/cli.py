@@ -196,6 +196,7 @@ def _mount_auth_commands() -> None:
     from auth.cli import auth_cli, use_database
     from hub.audit.cli import audit_cli
     from hub.cases.cli import webhooks_cli
+    from hub.census.cli import census_command, cohort_command
     from hub.cli_environment import open_database
     from hub.crosswalk.cli import crosswalk_cli
     from hub.partners.cli import consents_cli, partners_cli
@@ -206,6 +207,8 @@ def _mount_auth_commands() -> None:
     app.add_typer(audit_cli)
     app.add_typer(crosswalk_cli)
     app.add_typer(webhooks_cli)
+    app.command("census")(census_command)
+    app.command("cohort")(cohort_command)
     app.add_typer(stats_cli)
     app.add_typer(partners_cli)
     app.add_typer(consents_cli)

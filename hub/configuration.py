@@ -94,6 +94,8 @@ MEANINGS = {
     "TOTP code (never the password); 0: never",
     "HUB_AUTH_CONSOLE_REDIRECT": "the console's redirect URI",
     "HUB_BREAK_GLASS_MINUTES": "how long a break-glass grant lasts",
+    "HUB_BREAK_GLASS_PER_HOUR": "break-glass grants per officer in any hour; the next is refused "
+    "and raises an alert",
     "HUB_OIDC_ISSUER": "an OpenID Connect provider (a ministry Keycloak realm) the console "
     "signs in at (docs/auth.md)",
     "HUB_OIDC_CLIENT_ID": "the hub's client at that provider",

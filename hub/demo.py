@@ -140,6 +140,8 @@ class Demo:
             **hub_secret_environ(creds["hub"]),
         }
         env.setdefault("HUB_LOG_LEVEL", os.environ.get("HUB_LOG_LEVEL", "WARNING"))
+        # the census (verdicts, alerts, cohorts) runs in the hub; the first round takes everyone
+        env.setdefault("HUB_CENSUS_SECONDS", os.environ.get("HUB_CENSUS_SECONDS", "60"))
         env.update(self.extra_env)
         urls = self.endpoints()
         for name in self.ports:

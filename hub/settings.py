@@ -55,6 +55,8 @@ class Settings:
     rate_limit_per_second: float = 100.0
     rate_limit_burst: int = 200
     audit_checkpoint_seconds: float = 3600.0
+    cohort_max_page: int = 200  # HUB_COHORT_MAX_PAGE: workers per cohort request
+    census_seconds: float = 0.0  # HUB_CENSUS_SECONDS: the app's census loop (0: off)
     match_policy: MatchPolicy = field(default_factory=MatchPolicy)
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -84,6 +86,8 @@ class Settings:
             rate_limit_per_second=positive_number(env, "HUB_RATE_LIMIT_PER_SECOND", 100.0),
             rate_limit_burst=_int(env, "HUB_RATE_LIMIT_BURST", 200),
             audit_checkpoint_seconds=float(_int(env, "HUB_AUDIT_CHECKPOINT_SECONDS", 3600)),
+            cohort_max_page=_int(env, "HUB_COHORT_MAX_PAGE", 200),
+            census_seconds=_seconds(env, "HUB_CENSUS_SECONDS", 0.0),
             match_policy=match_policy,
             environ=env,
         )
@@ -121,6 +125,13 @@ def positive_number(env: Mapping[str, str], name: str, default: float) -> float:
     if not value > 0:  # also refuses NaN
         raise SettingsError(f"{name} must be above zero")
     return value
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """Seconds above zero, or 0 (off) when the variable says 0."""
+    if env.get(name, "").strip() == "0":
+        return 0.0
+    return positive_number(env, name, default) if env.get(name) else default
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -2,7 +2,8 @@
 
 Each page is linked and its cursor stored in one transaction, so a sync that stops (Ctrl-C,
 an agency going down, a crash) resumes where it left off: pages fetched but not yet linked are
-simply fetched again. ``follow`` keeps polling for new changes.
+simply fetched again. ``follow`` keeps polling for new changes. Each page also marks the
+workers its records belong to for the census (hub/census), which gives them a new verdict.
 
 Speed comes from overlapping the two halves of the work. Every agency's feed is read by its
 own task, up to ``ahead`` pages in front of the linker, from the start of the run (so the next
@@ -27,6 +28,7 @@ from sqlmodel import Session
 
 from connectors.kit.base import ChangesPage, Connector
 from connectors.kit.errors import ConnectorError
+from hub.census.run import mark_pending
 from hub.crosswalk import Linker, Pseudonymizer, SyncCursorRow
 from hub.search import index_records
 
@@ -71,6 +73,9 @@ def store_page(engine: Engine, pseudo: Pseudonymizer, agency: str, page: Changes
     with Session(engine) as session:
         outcomes = Linker(session, pseudo).link_many(page.records)
         index_records(session.connection(), page.records)  # search index (hub/search)
+        # every worker a changed record belongs to gets a new verdict (hub/census), even when
+        # its identity attributes did not change: a cover, a contract, a report may have
+        mark_pending(session.connection(), (o.worker_id for o in outcomes))
         row = session.get(SyncCursorRow, agency) or SyncCursorRow(
             agency=agency, cursor="", updated_at=datetime.now(UTC)
         )

@@ -1,7 +1,9 @@
 """Assemble a sandbox: an agency's routes wrapped in fault injection and the rate limit.
 
 Every sandbox also gets ``POST /_sandbox/people`` (add or replace people, canonical scenario
-format, so tests can change an agency's records and watch the hub's sync pick it up) and
+format, so tests can change an agency's records and watch the hub's sync pick it up),
+``POST /_sandbox/placement-agencies`` (add or replace placement companies, e.g. a licence
+revoked, served by Kemnaker's licence registry) and
 ``GET /_sandbox/info``, and ``GET /_sandbox/stats`` counting the agency calls it answered by
 method and path (``DELETE`` resets), which the batching tests and benchmarks read.
 Unknown paths and methods, and any unexpected error, answer in the agency's own error shape;
@@ -17,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -29,6 +32,7 @@ from connectors.sandbox.data import SandboxData
 from connectors.sandbox.faults import ErrorRenderer, FaultInjection, FaultSettings
 from connectors.sandbox.ratelimit import RateLimit
 from schema.scenario.loader import ScenarioError, validate_people
+from schema.scenario.models import PlacementAgency
 
 log = logging.getLogger("pmihub.sandbox")
 
@@ -68,6 +72,18 @@ def build_sandbox(
             return JSONResponse({"error": "invalid person", "details": errors}, status_code=400)
         return JSONResponse({"upserted": data.upsert(people), "version": data.version})
 
+    async def upsert_agencies(request: Request) -> Response:
+        try:
+            body = json.loads(await request.body())
+            items = body if isinstance(body, list) else [body]
+            agencies = [PlacementAgency.model_validate(item) for item in items]
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return JSONResponse({"error": "body must be JSON"}, status_code=400)
+        except ValidationError as exc:
+            errors = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+            return JSONResponse({"error": "invalid agency", "details": errors}, status_code=400)
+        return JSONResponse({"upserted": data.upsert_agencies(agencies), "version": data.version})
+
     calls: Counter[str] = Counter()
 
     async def info(request: Request) -> Response:
@@ -92,6 +108,7 @@ def build_sandbox(
         routes=[
             *routes,
             Route("/_sandbox/people", upsert_people, methods=["POST"]),
+            Route("/_sandbox/placement-agencies", upsert_agencies, methods=["POST"]),
             Route("/_sandbox/info", info, methods=["GET"]),
             Route("/_sandbox/stats", stats, methods=["GET", "DELETE"]),
         ],

@@ -44,9 +44,12 @@ class SandboxData:
     version: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    _agencies: dict[str, PlacementAgency] = field(default_factory=dict)
+
     def __post_init__(self) -> None:
         for person in self.scenario.people:
             self._put(person)
+        self._agencies = {a.licenseNumber: a for a in self.scenario.placementAgencies}
 
     @property
     def missions(self) -> dict[str, Mission]:
@@ -54,7 +57,7 @@ class SandboxData:
 
     @property
     def placement_agencies(self) -> dict[str, PlacementAgency]:
-        return {a.licenseNumber: a for a in self.scenario.placementAgencies}
+        return self._agencies
 
     def people(self) -> Iterator[Person]:
         return iter(self._people.values())
@@ -67,6 +70,16 @@ class SandboxData:
         with self._lock:
             for person in people:
                 self._put(person)
+                count += 1
+            self.version += 1
+        return count
+
+    def upsert_agencies(self, agencies: Iterable[PlacementAgency]) -> int:
+        """Add or replace placement companies (by licence number): a licence revoked."""
+        count = 0
+        with self._lock:
+            for agency in agencies:
+                self._agencies = {**self._agencies, agency.licenseNumber: agency}
                 count += 1
             self.version += 1
         return count

@@ -17,27 +17,30 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Generic, TypeVar
 
-from hub.cases.records import CaseEvent
 from hub.cases.service import NOTIFY_CHANNEL
 
 log = logging.getLogger("pmihub.cases")
+E = TypeVar("E")
 
 
 class SubscriberTooSlow(Exception):
     """The subscriber's queue overflowed: it is disconnected rather than silently lossy."""
 
 
-class CaseBus:
+class CaseBus(Generic[E]):
+    """Events of one kind (case events; protection alerts on their own bus)."""
+
     def __init__(self, queue_size: int = 256) -> None:
         self.queue_size = queue_size
-        self._queues: set[asyncio.Queue[CaseEvent | None]] = set()
+        self._queues: set[asyncio.Queue[E | None]] = set()
 
     @property
     def subscribers(self) -> int:
         return len(self._queues)
 
-    def publish(self, event: CaseEvent) -> None:
+    def publish(self, event: E) -> None:
         """Hand ``event`` to every subscriber of this process (from the event loop)."""
         for queue in list(self._queues):
             try:
@@ -48,11 +51,11 @@ class CaseBus:
                 queue.put_nowait(None)
 
     @contextlib.asynccontextmanager
-    async def subscribe(self) -> AsyncIterator[AsyncIterator[CaseEvent]]:
-        queue: asyncio.Queue[CaseEvent | None] = asyncio.Queue(self.queue_size)
+    async def subscribe(self) -> AsyncIterator[AsyncIterator[E]]:
+        queue: asyncio.Queue[E | None] = asyncio.Queue(self.queue_size)
         self._queues.add(queue)
 
-        async def events() -> AsyncIterator[CaseEvent]:
+        async def events() -> AsyncIterator[E]:
             while True:
                 event = await queue.get()
                 if event is None:

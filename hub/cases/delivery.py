@@ -230,15 +230,16 @@ async def _discard(response: httpx.Response) -> None:
 
 
 def _entry(item: Claimed) -> AccessEntry:
+    alert = item.event_id.startswith("alt_")  # a protection alert (hub/census), not a case
     return AccessEntry(
         client_id=item.client_id,
         subject=item.subject,
-        operation="webhook:caseEvent",
+        operation="webhook:protectionAlert" if alert else "webhook:caseEvent",
         request_id=item.event_id,
         worker_id=item.worker_id,
         agency=item.agency,
         purpose=item.purpose,
-        categories=frozenset({"case"}),
+        categories=frozenset({"protection" if alert else "case"}),
         grant_id=item.consent_id,  # a partner's webhook: the consent it hears under
     )
 

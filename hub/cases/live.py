@@ -1,5 +1,8 @@
 """The hub's case services in one place: the register, webhooks, the live bus, delivery.
 
+Protection alerts (hub/census) travel the same ways: their own live bus (``alert_bus``), the
+same NOTIFY channel (an ``alt_`` id instead of an ``evt_`` one) and the same outbox.
+
 Built with the Hub (synchronously); ``start`` launches the background tasks of the app's
 lifespan (the PostgreSQL listener and, unless HUB_WEBHOOK_DELIVERY=off, the delivery
 worker) and ``aclose`` stops them.
@@ -9,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -40,7 +44,8 @@ class Cases:
             key_secret=self.settings.key_secret,
             allow_loopback=self.settings.allow_loopback,
         )
-        self.bus = CaseBus()
+        self.bus: CaseBus[CaseEvent] = CaseBus()
+        self.alert_bus: CaseBus[Any] = CaseBus()  # hub.census.alerts.Alert
         self.deliverer: Deliverer | None = None
         self.listener: PostgresListener | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -68,10 +73,25 @@ class Cases:
         if self.deliverer is not None:
             self.deliverer.kick()
 
+    def announce_alerts(self, alerts: Sequence[Any]) -> None:
+        """Alerts committed in this process: as ``announce`` does for case events."""
+        if not self.service.notify:
+            for alert in alerts:
+                self.alert_bus.publish(alert)
+        if self.deliverer is not None:
+            self.deliverer.kick()
+
     async def _on_notify(self, event_id: str) -> None:
-        event = await self.offload(self.service.event, event_id)
-        if event is not None:
-            self.bus.publish(event)
+        if event_id.startswith("alt_"):  # a protection alert (hub/census)
+            from hub.census.service import AlertService
+
+            alert = await self.offload(AlertService(self.engine).get, event_id)
+            if alert is not None:
+                self.alert_bus.publish(alert)
+        else:
+            event = await self.offload(self.service.event, event_id)
+            if event is not None:
+                self.bus.publish(event)
         if self.deliverer is not None:
             self.deliverer.kick()
 

@@ -4,6 +4,11 @@ The resolvers report each worker section they hand out (``HubContext.audit_retur
 alias or a fragment cannot hide a read from the trail. A mutation writes its change and its
 audit entries in one transaction (``commit_audited``): if the trail cannot be written, the
 change is not made either, and a retry does not find a half-done first attempt.
+
+A cohort (``Query.cohort``) is one bulk access: its workers' reads in the request are folded
+into one entry with no worker id, whose operation names the filter and the count, and whose
+categories are everything the request returned of them. Reads of workers the cohort did not
+list stay entries of their own.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ def _common(ctx: HubContext) -> dict[str, Any]:
 
 def audit_entries(ctx: HubContext) -> list[AccessEntry]:
     common = _common(ctx)
+    listed = ctx.bulk[1] if ctx.bulk is not None else frozenset()
     entries = [
         AccessEntry(
             **common,
@@ -46,7 +52,14 @@ def audit_entries(ctx: HubContext) -> list[AccessEntry]:
             grant_id=ctx.grants_used.get(worker_id),
         )
         for worker_id, categories in sorted(ctx.returned.items())
+        if worker_id not in listed or worker_id in ctx.grants_used
     ]
+    if ctx.bulk is not None:
+        read = {"protection", "consular"}  # the cohort's own level and last contact
+        for worker_id in listed - set(ctx.grants_used):
+            read |= ctx.returned.get(worker_id, set())
+        bulk = {**common, "operation": f"{ctx.operation} {ctx.bulk[0]}"[:120]}
+        entries.insert(0, AccessEntry(**bulk, categories=frozenset(read)))
     entries += [
         AccessEntry(
             **common,

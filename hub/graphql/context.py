@@ -40,6 +40,8 @@ class HubContext:
     opened_grants: dict[str, str] = field(default_factory=dict)
     # a self token's worker id made canonical, once per request (hub.graphql.enforce)
     self_followed: asyncio.Future[None] | None = None
+    # a bulk read (a cohort): what it was and whom it listed; recorded as one entry
+    bulk: tuple[str, frozenset[str]] | None = None
     # whether a selection asks for a field, once per request (hub.graphql.worker._requested)
     requested: dict[tuple[object, ...], bool] = field(default_factory=dict)
 
@@ -102,6 +104,16 @@ class HubContext:
 
     def audit_returned(self, worker_id: str, *categories: str) -> None:
         self.returned.setdefault(worker_id, set()).update(categories)
+
+    def bulk_access(self, description: str, worker_ids: list[str]) -> None:
+        """A cohort listed ``worker_ids``: the request is recorded as one bulk access
+        (hub/graphql/audit.py) with what the cohort itself returns (level: protection; last
+        contact: consular) and whatever sections of those workers the request read."""
+        listed = frozenset(worker_ids)
+        if self.bulk is not None:  # two cohorts in one document: one entry for both
+            description = f"{self.bulk[0]}; {description}"
+            listed |= self.bulk[1]
+        self.bulk = (description, listed)
 
     def audit_refused(
         self, worker_id: str | None, *categories: str, reason: str | None = None

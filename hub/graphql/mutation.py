@@ -14,6 +14,7 @@ from auth.errors import AuthError, BreakGlassRefused
 from hub.audit import Outcome
 from hub.audit.trail import AuditedChange
 from hub.audit.witness_graphql import WitnessMutations
+from hub.graphql.alerts import AlertMutations
 from hub.graphql.audit import Entry, commit_audited
 from hub.graphql.cases import CaseMutations
 from hub.graphql.consents import ConsentMutations
@@ -38,7 +39,9 @@ class BreakGlassGrant:
 
 
 @strawberry.type
-class Mutation(CaseMutations, IdentityReviewMutations, WitnessMutations, ConsentMutations):
+class Mutation(
+    CaseMutations, IdentityReviewMutations, WitnessMutations, ConsentMutations, AlertMutations
+):
     @strawberry.mutation(
         description="Lift field scopes for one worker for a limited time (scope: emergency; "
         "an officer signed in, under purpose EMERGENCY; the grant works only under "

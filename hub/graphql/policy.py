@@ -47,6 +47,7 @@ class Gate(StrEnum):
 ALL_PURPOSES = PERSON_PURPOSES - PARTNER_PURPOSES  # the agencies' and the worker's
 DATA_PURPOSES = ALL_PURPOSES - {Purpose.SELF_SERVICE}
 CONSENT = "consent"  # a ROOT a partner may call, bound to a consent by its resolver
+CRISIS = frozenset({Purpose.EMERGENCY, Purpose.CASE_HANDLING})  # a cohort is for a crisis
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +167,15 @@ POLICY: dict[str, Rule] = {
     ),
     "Query.sources": root(purpose=False, note="agency health, no personal data"),
     "Query.missions": root(purpose=False, note="the missions' public directory"),
+    "Query.cohort": root(
+        S.COHORT_READ,
+        only=CRISIS,
+        note="one bulk audit entry (filter, count); a mission-bound token: its mission only",
+    ),
+    "Query.protectionAlerts": root(
+        S.CASE_READ,
+        note="each alert a protection read; a mission-bound token: its mission's alerts only",
+    ),
     "Query.auditCheckpoints": root(
         S.AUDIT_READ, purpose=False, note="signed checkpoints for witnesses, no personal data"
     ),
@@ -217,12 +227,22 @@ POLICY: dict[str, Rule] = {
         only=frozenset({Purpose.EMERGENCY}),
         note="an officer signed in, never a machine client; 5 an hour; a BREAK_GLASS entry",
     ),
+    "Mutation.acknowledgeAlert": root(
+        S.CASE_WRITE,
+        category="protection",
+        note="a note is required; a mission-bound token: its mission's alerts only",
+    ),
     "Mutation.witnessAuditCheckpoints": root(
         S.AUDIT_READ, purpose=False, note="checkpoints to one of the client's own webhooks"
     ),
     # --- Subscription ---------------------------------------------------------------
     "Subscription.caseEvents": root(
         S.CASE_READ, category="case", note="checked at connection_init (hub/graphql/live.py)"
+    ),
+    "Subscription.protectionAlerts": root(
+        S.CASE_READ,
+        category="protection",
+        note="checked at connection_init; a mission-bound token: its mission's alerts only",
     ),
     # --- Worker: the sections -------------------------------------------------------
     "Worker.id": Rule(Gate.WITHIN, within="the lookup that returned the worker"),
@@ -381,6 +401,14 @@ POLICY: dict[str, Rule] = {
     **_within("MatchEvidence", "Query.matchCandidates", "attribute level weight"),
     **_within("AgencyRecordRef", "Query.matchCandidates", "agency localId"),
     **_within("SplitResult", "Mutation.splitWorker", "workerId newWorkerId"),
+    **_within("CohortConnection", "Query.cohort", "edges pageInfo totalCount countsByLevel"),
+    **_within("CohortEdge", "Query.cohort", "node cursor level lastContactOn"),
+    **_within("LevelCount", "Query.cohort", "level count"),
+    **_within(
+        "ProtectionAlert",
+        "Query.protectionAlerts",
+        "id workerId missionCode previousLevel level newFindings raisedAt acknowledgedAt cursor",
+    ),
     **_within("AccessLogConnection", "Query.accessLog", "entries pageInfo"),
     **_within(
         "AccessLogEntry",
@@ -452,6 +480,7 @@ def unlocks(scope: str) -> list[str]:
 __all__ = [
     "ALL_PURPOSES",
     "CONSENT",
+    "CRISIS",
     "DATA_PURPOSES",
     "KIND_SCOPES",
     "POLICY",

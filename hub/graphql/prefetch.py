@@ -1,11 +1,13 @@
-"""A batch's records asked for once, before its sections resolve.
+"""A query's workers' records asked for once, before their sections resolve.
 
 ``workers(ids: 1000)`` resolves seven sections per worker; each asks its agencies, the
 break-glass grants and the hub's cases through DataLoaders, which batch them into one
 upstream call per agency batch. Left to the sections, every one of those 7,000 resolvers waits
 for its data and then resumes through the event loop. ``prefetch`` asks for exactly what the
-selected sections will ask for, for the whole batch, and waits once; the sections then find
-their records loaded and complete at once (hub.graphql.eager), with no task of their own.
+selected sections will ask for, for every worker at once, and waits once; the sections then
+find their records loaded and complete at once (hub.graphql.eager), with no task of their own.
+For one worker it also saves a database round trip before the agencies are asked: what the
+token reads without a break-glass grant is fetched beside the grant look-up, not after it.
 
 It asks for nothing more than the sections would: a section the token may not read for a
 worker (hub.graphql.policy, the same ``allowed`` check the section's wrapper makes) is not
@@ -53,31 +55,39 @@ async def prefetch(info: Info, workers: Iterable[Worker | None]) -> None:
     batch = [w for w in workers if w is not None]
     sections = _sections(info.selected_fields)
     ctx: HubContext = info.context
-    if len(batch) < 2 or not sections or ctx.principal.is_partner:
-        # one worker: its sections ask for their records side by side anyway; a partner's
-        # reads depend on each worker's consent, which its sections look up themselves
-        return
+    if not batch or not sections or ctx.principal.is_partner:
+        return  # a partner's reads depend on each worker's consent, looked up by its sections
     with contextlib.suppress(Exception):  # the sections meet the same failure and report it
         await _prefetch(ctx, batch, sections)
 
 
 async def _prefetch(ctx: HubContext, batch: list[Worker], sections: set[str]) -> None:
     ids = [str(w.id) for w in batch]
-    grants = await ctx.grants.load_many(ids)
+    grants = ctx.grants.load_many(ids)
     own_cases = ctx.hub_cases.load_many(ids) if sections & set(HUB_CASES) else None
+    # What the token reads without a break-glass grant it reads with one too (a grant only
+    # lifts scopes): those fetches start now, beside the grant look-up, not after it.
     pending: list[asyncio.Future[Any]] = []
+    for worker in batch:
+        plain = Access(ctx.principal, str(worker.id))
+        pending += worker.view.start(_readable(ctx, plain, sections))
     licensed: list[Worker] = []
-    for worker, grant in zip(batch, grants, strict=True):
+    for worker, grant in zip(batch, await grants, strict=True):
         access = Access(ctx.principal, str(worker.id), grant)
-        readable = {s for s in sections if _reads(access, s)}
-        pending += worker.view.start(_agencies(ctx, access, readable))
-        if readable & set(LICENCES):
+        if grant is not None:
+            pending += worker.view.start(_readable(ctx, access, sections))
+        if any(_reads(access, s) for s in sections & set(LICENCES)):
             licensed.append(worker)
     if pending:
         await asyncio.wait(pending)
     if own_cases is not None:
         await own_cases
     await _licences(ctx, licensed)
+
+
+def _readable(ctx: HubContext, access: Access, sections: set[str]) -> set[str]:
+    """The agencies the sections ``access`` reads will ask."""
+    return _agencies(ctx, access, {s for s in sections if _reads(access, s)})
 
 
 def _reads(access: Access, section: str) -> bool:

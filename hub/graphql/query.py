@@ -16,6 +16,8 @@ from strawberry.types import Info
 from auth.errors import Forbidden
 from hub.audit.graphql import AccessLogConnection, access_log
 from hub.audit.witness_graphql import WitnessQueries
+from hub.graphql.alerts import AlertQueries
+from hub.graphql.cohort import CohortConnection, cohort
 from hub.graphql.consents import Consent, consents
 from hub.graphql.eager import OneByOne
 from hub.graphql.enforce import lookup_scope
@@ -74,10 +76,12 @@ class Principal:
 
 
 @strawberry.type
-class Query(WitnessQueries, StatisticsQueries):
+class Query(WitnessQueries, StatisticsQueries, AlertQueries):
     @strawberry.field(description="One worker by the hub's opaque id; null when unknown.")
     async def worker(self, info: Info, id: strawberry.ID) -> Worker | None:
-        return await load_worker(info.context, check_worker_id(str(id)))
+        worker = await load_worker(info.context, check_worker_id(str(id)))
+        await prefetch(info, [worker])
+        return worker
 
     @strawberry.field(description="One worker by exactly one agency identifier.")
     async def worker_by(
@@ -116,7 +120,9 @@ class Query(WitnessQueries, StatisticsQueries):
             raise refuse(ctx, Forbidden(missing), None, "identity")
         worker_id = await find_by_identifier(ctx, name, [value])
         found = worker_id.get(value)
-        return await load_worker(ctx, found) if found else None
+        worker = await load_worker(ctx, found) if found else None
+        await prefetch(info, [worker])
+        return worker
 
     @strawberry.field(description="A batch of workers by hub id, same order; null where unknown.")
     async def workers(self, info: Info, ids: list[strawberry.ID]) -> list[Worker | None]:
@@ -146,6 +152,12 @@ class Query(WitnessQueries, StatisticsQueries):
     match_candidates: MatchCandidateConnection = strawberry.field(
         resolver=match_candidates,
         description="Pairs waiting for an identity officer (identity:admin), oldest first.",
+    )
+
+    cohort: CohortConnection = strawberry.field(
+        resolver=cohort,
+        description="Workers matching a crisis filter, most urgent first (cohort:read; "
+        "purpose EMERGENCY or CASE_HANDLING); one bulk audit entry per request.",
     )
 
     access_log: AccessLogConnection = strawberry.field(

@@ -17,6 +17,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from hub.graphql.alerts import AlertSubscription
 from hub.graphql.cases import CaseSubscription
 from hub.graphql.enforce import enforce
 from hub.graphql.limits import DocumentLimits, QueryCost, limit_rules
@@ -27,6 +28,11 @@ from hub.graphql.query import Query
 from hub.graphql.worker import Worker
 
 log = logging.getLogger("pmihub.graphql")
+
+
+@strawberry.type(name="Subscription")
+class Subscription(CaseSubscription, AlertSubscription):
+    """Case events and protection alerts, over graphql-transport-ws."""
 
 
 class PartialResults(SchemaExtension):
@@ -87,7 +93,7 @@ def build_schema(
     schema = HubSchema(
         query=Query,
         mutation=Mutation,
-        subscription=CaseSubscription,
+        subscription=Subscription,
         types=[Worker],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not dev),

@@ -13,6 +13,7 @@ TABLE_MODULES = (
     "hub.audit.publish",
     "hub.identity.tables",
     "hub.search.tables",
+    "hub.census.tables",
     "hub.statistics.tables",
     "hub.partners.tables",
 )

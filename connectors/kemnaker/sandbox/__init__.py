@@ -107,8 +107,20 @@ def create_app(
     client, ttl = _client(config.credentials)
     tokens = TokenServer(client, ttl=ttl, clock=clock, render_error=render_error)
     index = JobSeekerIndex(data)
-    licences = [licence(agency) for agency in data.scenario.placementAgencies]
-    licences_by_number = {item["nomor_izin"]: item for item in licences}
+    rendered: dict[str, Any] = {"version": None}
+
+    def registry() -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+        """The licences as rendered, again only after /_sandbox/placement-agencies changed
+        them (a licence revoked)."""
+        if rendered["version"] != data.version:
+            items = [licence(agency) for agency in data.placement_agencies.values()]
+            rendered.update(
+                version=data.version,
+                items=items,
+                by_number={item["nomor_izin"]: item for item in items},
+            )
+        return rendered["items"], rendered["by_number"]
+
     page_max = max(1, config.max_page_size)
 
     def guarded(
@@ -160,6 +172,7 @@ def create_app(
 
     async def placement_companies(request: Request) -> Response:
         params = _params(request, {"nomor_izin", "cursor", "limit"})
+        licences, licences_by_number = registry()
         items = licences
         if "nomor_izin" in params:
             numbers = _values(params, "nomor_izin", well_formed_id, config.max_batch)

@@ -1,0 +1,83 @@
+"""Census tables: one minimal verdict record per worker, the workers waiting for a new
+verdict, and the protection alerts raised when a verdict worsens.
+
+The census keeps no name, NIK, passport, phone or address: the worker id, the verdict (level,
+phase, finding codes, rules version) and what a crisis cohort is chosen by (destination
+country, mission, employer city, lapor diri region, last contact with the mission, the
+placement company's licence number and status, whether the worker is abroad).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+
+class CensusRow(SQLModel, table=True):
+    """The latest verdict of one (canonical) worker, as the census evaluated it."""
+
+    __tablename__ = "census_verdict"
+    __table_args__ = (
+        Index("ix_census_verdict_urgency", "level_rank", "last_contact_on"),
+        Index("ix_census_verdict_mission", "mission_code", "level_rank"),
+        Index("ix_census_verdict_country", "country", "level_rank"),
+        Index("ix_census_verdict_licence", "licence", "abroad"),
+        Index("ix_census_verdict_city", "city"),
+        Index("ix_census_verdict_region", "region"),
+        Index("ix_census_verdict_day", "evaluated_on"),
+    )
+
+    worker_id: str = Field(primary_key=True, max_length=40)
+    level: str = Field(max_length=20)  # schema.enums.ProtectionLevel
+    level_rank: int  # 0 EMERGENCY … 4 PROTECTED: the urgency order
+    phase: str = Field(max_length=20)
+    complete: bool = True
+    findings: str = Field(default="", sa_column=Column(Text, nullable=False))  # ",CODE,CODE,"
+    grave: str = Field(default="", sa_column=Column(Text, nullable=False))  # HIGH/CRITICAL codes
+    rules_version: str = Field(max_length=40)
+    evaluated_at: datetime
+    evaluated_on: date  # the day the verdict is for (HUB_TODAY when pinned)
+    country: str | None = Field(default=None, max_length=2)
+    mission_code: str | None = Field(default=None, max_length=10)
+    city: str | None = Field(default=None, max_length=80)  # employer's city, lower case
+    region: str | None = Field(default=None, max_length=80)  # lapor diri region, lower case
+    last_contact_on: date | None = None
+    licence: str | None = Field(default=None, max_length=60)
+    licence_status: str | None = Field(default=None, max_length=20)
+    abroad: bool = False
+
+
+class CensusPendingRow(SQLModel, table=True):
+    """A worker whose agency records changed: the sync writes it, the census takes it."""
+
+    __tablename__ = "census_pending"
+
+    id: int | None = Field(default=None, primary_key=True)
+    worker_id: str = Field(max_length=40, index=True)
+
+
+class AlertRow(SQLModel, table=True):
+    """One worsening of one worker's verdict; ``change_key`` makes it one per change."""
+
+    __tablename__ = "protection_alert"
+    __table_args__ = (Index("ix_protection_alert_mission", "mission_code", "seq"),)
+
+    seq: int | None = Field(default=None, primary_key=True)
+    id: str = Field(max_length=40, unique=True, index=True)  # alt_…
+    change_key: str = Field(max_length=64, unique=True)
+    worker_id: str = Field(max_length=40, index=True)
+    mission_code: str | None = Field(default=None, max_length=10)
+    previous_level: str | None = Field(default=None, max_length=20)
+    level: str = Field(max_length=20)
+    new_findings: str = Field(default="", sa_column=Column(Text, nullable=False))
+    cause: str = Field(max_length=20)  # SYNC, DAILY, LICENCE, FULL
+    raised_at: datetime
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = Field(default=None, max_length=120)
+    acknowledged_client: str | None = Field(default=None, max_length=80)
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+__all__ = ["AlertRow", "CensusPendingRow", "CensusRow"]
