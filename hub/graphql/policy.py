@@ -159,6 +159,9 @@ POLICY: dict[str, Rule] = {
         note="a self token reads its own log (canonical id); each read recorded",
     ),
     "Query.me": root(purpose=False, note="the caller's own token"),
+    "Query.consentText": root(
+        S.SELF, self_reads=True, purpose=False, note="the worker's own terms; no personal data"
+    ),
     "Query.consents": root(
         S.CASE_READ,
         self_reads=True,
@@ -330,6 +333,7 @@ POLICY: dict[str, Rule] = {
         "validFrom validUntil status caseId channel officer receipt",
     ),
     **_within("ConsentReceipt", "Query.consents", "textId textEn textHash signature keyId"),
+    **_within("ConsentText", "Query.consentText", "textId textEn textHash"),
     **_within("Contact", "Identity.nextOfKin", "name relation phone address"),
     **_within("SourceLink", "Identity.links", "agency localId matchMethod confidence"),
     # --- Placements -------------------------------------------------------------------
