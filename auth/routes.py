@@ -45,7 +45,7 @@ from auth.oidc.provider import OidcProvider
 from auth.oidc.routes import OidcHandlers, SignInAudit, SignInEvent
 from auth.server import METADATA_PATH, OAUTH_PREFIX, HubAuthorizationServer
 from auth.starlette import error_response
-from auth.throttle import LoginThrottle
+from auth.throttle import LoginThrottle, Throttle
 from auth.totp import provisioning_uri, qr_svg
 from auth.users import authenticate_user, get_user
 
@@ -75,12 +75,12 @@ class OAuthHandlers:
         server: HubAuthorizationServer,
         *,
         limit: EndpointLimit | None = None,
-        throttle: LoginThrottle | None = None,
+        throttle: Throttle | None = None,
     ) -> None:
         self.server = server
         self.guard = CsrfGuard(server.settings.key_secret)
         self.limit = limit
-        self.throttle = throttle or LoginThrottle()
+        self.throttle: Throttle = throttle or LoginThrottle()
         self.marks = LoginMarks(server.settings.key_secret)
         self._hashing: anyio.CapacityLimiter | None = None
         self._login_limiter: anyio.CapacityLimiter | None = None
@@ -192,8 +192,8 @@ class OAuthHandlers:
         else:
             username = form.get("username", "").strip().lower()[:80]
         address = _address(request)
-        wait = self.throttle.refused(address)
-        hold = 0.0 if wait else self.throttle.hold(address, username)
+        wait = await self.throttle.refused(address)
+        hold = 0.0 if wait else await self.throttle.hold(address, username)
         if wait or math.isinf(hold):
             return self._too_many(request, oauth, grant, wait or self.throttle.hold_cap)
         if hold:
@@ -213,7 +213,7 @@ class OAuthHandlers:
             return self._unavailable(exc)
         client_id = oauth.payload.client_id or ""
         if user is None:
-            self.throttle.failed(address, username)
+            await self.throttle.failed(address, username)
             if second:
                 await self._record(SignInEvent(client_id, username, "wrongCode", method="password"))
                 text = ("Kode salah atau sudah dipakai", "Wrong or already used code")
@@ -223,7 +223,7 @@ class OAuthHandlers:
         remember = second and form.get("remember") == "1"
         if not second and user.second_factor and not await self._remembered(request, username):
             return await self._code(request, oauth, username, error=None)
-        self.throttle.succeeded(address, username)
+        await self.throttle.succeeded(address, username)
         event = SignInEvent(
             client_id, user.subject, "signedIn", user.mission, "password", user.agency or None
         )
@@ -423,11 +423,13 @@ def oauth_routes(
     limit: EndpointLimit | None = None,
     oidc: OidcProvider | None = None,
     audit: SignInAudit | None = None,
+    throttle: Throttle | None = None,
 ) -> list[BaseRoute]:
     """The routes to add to the hub's Starlette app (``/oauth/...`` and the metadata); with
     ``oidc``, also the sign-in at that provider (``auth.oidc.routes``). ``audit`` records
-    sign-ins, at the login page and through the provider."""
-    h = OAuthHandlers(server, limit=limit)
+    sign-ins, at the login page and through the provider; ``throttle`` slows failed sign-ins
+    (per process unless given)."""
+    h = OAuthHandlers(server, limit=limit, throttle=throttle)
     h.audit = audit
     extra: list[BaseRoute] = []
     if oidc is not None:

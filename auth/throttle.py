@@ -12,8 +12,11 @@ Two counters of recent failures (each forgotten ``window`` seconds after its las
   so many parallel guesses from it are spread out, not run at once (and refused once that
   queue is ``hold_cap`` long).
 
-Memory is bounded: each table keeps its ``max_entries`` most recently failed keys (the oldest
-is dropped first; the table is never cleared wholesale). The counters live in this process.
+``LoginThrottle`` keeps the counters in this process; memory is bounded: each table keeps its
+``max_entries`` most recently failed keys (the oldest is dropped first; the table is never
+cleared wholesale). With several processes, ``Throttle`` is what the login page needs: the hub
+passes one whose counters live in Redis (hub/login_throttle.py, outside auth/, which imports
+nothing of the hub), so N processes throttle together.
 """
 
 from __future__ import annotations
@@ -23,6 +26,26 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
+
+
+class Throttle(Protocol):
+    """What the login page asks (auth.routes); all seconds."""
+
+    hold_cap: float
+
+    async def refused(self, address: str) -> float: ...
+
+    async def hold(self, address: str, username: str) -> float: ...
+
+    async def failed(self, address: str, username: str) -> None: ...
+
+    async def succeeded(self, address: str, username: str) -> None: ...
+
+
+def delay(count: int, free: int, base: float, cap: float) -> float:
+    """The wait after ``count`` failures: ``base * 2**(count - free)``, at most ``cap``."""
+    return min(cap, base * 2 ** min(30, count - free))
 
 
 @dataclass
@@ -49,14 +72,14 @@ class LoginThrottle:
         self._addresses: OrderedDict[str, _Failures] = OrderedDict()
         self._users: OrderedDict[str, _Failures] = OrderedDict()
 
-    def refused(self, address: str) -> float:
+    async def refused(self, address: str) -> float:
         """Seconds ``address`` must still wait before it may try (0: it may)."""
         entry = self._get(self._addresses, address)
         if entry is None or entry.count < self.free:
             return 0.0
         return max(0.0, entry.last + self._delay(entry.count, self.cap) - self.clock())
 
-    def hold(self, address: str, username: str) -> float:
+    async def hold(self, address: str, username: str) -> float:
         """Seconds to hold this attempt before checking the password. For an address that has
         not failed ``free`` times this is never a refusal; for one that has, ``inf`` when the
         name's queue is already ``hold_cap`` long (refuse it, as ``refused`` would)."""
@@ -74,16 +97,16 @@ class LoginThrottle:
         user.next_slot = slot + delay
         return slot + delay - now
 
-    def failed(self, address: str, username: str) -> None:
+    async def failed(self, address: str, username: str) -> None:
         self._count(self._addresses, address)
         self._count(self._users, username)
 
-    def succeeded(self, address: str, username: str) -> None:
+    async def succeeded(self, address: str, username: str) -> None:
         self._addresses.pop(address, None)
         self._users.pop(username, None)
 
     def _delay(self, count: int, cap: float) -> float:
-        return min(cap, self.base * 2 ** min(30, count - self.free))
+        return delay(count, self.free, self.base, cap)
 
     def _get(self, table: OrderedDict[str, _Failures], key: str) -> _Failures | None:
         entry = table.get(key)
@@ -105,4 +128,4 @@ class LoginThrottle:
             table.popitem(last=False)
 
 
-__all__ = ["LoginThrottle"]
+__all__ = ["LoginThrottle", "Throttle", "delay"]

@@ -50,7 +50,9 @@ from hub.graphiql import graphiql_routes, offline_page
 from hub.graphql.audit import audit_entries
 from hub.graphql.context import HubContext
 from hub.graphql.live import HubTransportWSHandler, LiveContext
+from hub.graphql.live_limits import LiveLimits
 from hub.graphql.schema import build_schema
+from hub.login_throttle import build_login_throttle
 from hub.observability import (
     MetricsEndpoint,
     MetricsMiddleware,
@@ -110,6 +112,12 @@ class HubGraphQL(EdgeRequests, GraphQL):
         self.hub_ref = hub_ref
         self.limiter = limiter
         self.refusals = refusals
+        self.live_limits = LiveLimits(  # read by HubTransportWSHandler
+            limiter,
+            refusals,
+            max_connections=settings.live_max_connections,
+            max_subscriptions=settings.live_max_subscriptions,
+        )
 
     def encode_json(self, data: object) -> str:
         # orjson: a 1,000-worker answer (about 2 MB) in a fraction of json.dumps's time; text,
@@ -276,6 +284,7 @@ def create_app(
     auth_server = HubAuthorizationServer(engine, auth_settings)
     hub_ref: dict[str, Any] = {}
     limiter = build_limiter(settings)
+    login_throttle = build_login_throttle(settings)  # None: per process (no Redis)
 
     async def record_refusals(entries: list[AccessEntry]) -> None:
         hub = hub_ref["hub"]
@@ -296,7 +305,9 @@ def create_app(
             if connectors
             else {code: agency.name for code, agency in zip(plain, settings.agencies, strict=False)}
         )
-        built = wrap_connectors(plain, settings.environ, names=names, metrics=metrics)
+        built = wrap_connectors(
+            plain, settings.environ, names=names, metrics=metrics, secret=settings.pseudonym_key
+        )
         tracing = configure_tracing(settings.environ)
         hub = Hub(settings=settings, engine=engine, connectors=built)
         hub_ref["verifier"] = build_verifier(
@@ -324,6 +335,8 @@ def create_app(
             if oidc is not None:
                 await oidc.aclose()
             await limiter.aclose()
+            if login_throttle is not None:
+                await login_throttle.aclose()
             engine.dispose()
             if tracing is not None:
                 tracing.shutdown()
@@ -383,6 +396,7 @@ def create_app(
                 limit=OAuthLimit(limiter, refusals),
                 oidc=oidc,
                 audit=SignInRecorder(record_refusals),
+                throttle=login_throttle,
             ),
             *console_routes(),
             *statistics_routes(lambda: hub_ref.get("hub")),

@@ -31,7 +31,7 @@ DEMO_ENV = Path(".demo") / "env"
 # or create it.
 DATABASE_COMMANDS = frozenset(
     {"sync", "status", "serve", "token", "clients", "keys", "grants", "users", "audit"}
-    | {"webhooks", "crosswalk", "stats", "partners", "consents"}
+    | {"webhooks", "crosswalk", "stats", "partners", "consents", "census", "cohort"}
 )
 OTHER_COMMANDS = frozenset({"generate", "sandbox", "demo", "migrate"})
 NO_DATABASE = {("audit", "public-key")}

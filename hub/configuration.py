@@ -60,18 +60,25 @@ MEANINGS = {
     "HUB_MATCH_UPPER": "match probability above which a pair links by itself",
     "HUB_MATCH_LOWER": "match probability below which a pair stays apart (between: review)",
     "HUB_MAX_BATCH_IDS": "most ids in `workers`/`workersByNik` and `_entities`",
+    "HUB_CENSUS_SECONDS": "run the incremental census in the hub every N seconds (0: off; one "
+    "process should, or a separate job: docs/census.md)",
+    "HUB_COHORT_MAX_PAGE": "workers per `cohort` request",
     "HUB_LICENSE_CACHE_SECONDS": "how long placement-agency licences are cached",
     "HUB_MAX_QUERY_COST": "query cost budget (workers x sections)",
     "HUB_MAX_QUERY_DEPTH": "deepest query accepted",
     "HUB_MAX_BODY_BYTES": "largest request body, on every route",
     "HUB_RATE_LIMIT_PER_SECOND": "GraphQL requests a second per client and subject",
     "HUB_RATE_LIMIT_BURST": "GraphQL burst per client and subject",
+    "HUB_LIVE_MAX_CONNECTIONS": "open GraphQL WebSocket connections per client and subject, "
+    "per process",
+    "HUB_LIVE_MAX_SUBSCRIPTIONS": "running subscriptions per client and subject, per process",
     "HUB_AUTH_RATE_PER_SECOND": "`/oauth/*` and sign-in requests a second per client address",
     "HUB_AUTH_RATE_BURST": "their burst per address",
     "HUB_AUTH_CLIENT_RATE_PER_SECOND": "`/oauth/*` requests a second per client id",
     "HUB_AUTH_CLIENT_RATE_BURST": "their burst per client id",
-    "HUB_REDIS_URL": "Redis shared by every process: rate-limit buckets and the agencies' "
-    "response cache (`redis://host:6379/0`); required with more than one process",
+    "HUB_REDIS_URL": "Redis shared by every process: rate-limit buckets, the login throttle and "
+    "the agencies' response cache, keyed and sealed (`redis://host:6379/0`); required with "
+    "more than one process",
     "HUB_REDIS_TIMEOUT": "seconds before a Redis call gives up (then memory, for a while)",
     "HUB_REDIS_PREFIX": "key prefix in Redis (several hubs on one Redis)",
     "HUB_REQUEST_DEADLINE": "time budget of one GraphQL request, seconds",

@@ -3,7 +3,9 @@
 Buckets are named by a kind and the parts that key it: ``graphql`` by (client id, subject), so
 one worker signed in to the console has a bucket of its own and cannot empty an officer's;
 ``oauth-client`` and ``oauth-address`` for the token endpoint and the login page, by client id
-and by client address. Keys are digests, so Redis holds no client ids, user names or addresses.
+and by client address. Keys are keyed digests (BLAKE2b under a key derived from
+``HUB_PSEUDONYM_KEY``), so Redis holds no client ids, user names or addresses, nor a digest
+anyone could recompute from a list of names.
 
 ``MemoryBuckets`` keeps the buckets in this process (bounded: the least recently used bucket
 is dropped first). ``RedisBuckets`` (``HUB_REDIS_URL``, the response cache's Redis) takes a
@@ -23,6 +25,7 @@ client's bucket (many addresses together still can: that is the price of a per-c
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import re
 import secrets
@@ -173,14 +176,21 @@ class RedisBuckets:
 
 
 class EdgeLimiter:
-    """Named limits over one set of buckets: ``await take("graphql", client, subject)``."""
+    """Named limits over one set of buckets: ``await take("graphql", client, subject)``.
+    Buckets are named by a BLAKE2b of the parts under ``secret`` (replicas sharing Redis share
+    it; without one, a key of this process)."""
 
-    def __init__(self, buckets: Buckets, limits: Mapping[str, Limit]) -> None:
+    def __init__(
+        self, buckets: Buckets, limits: Mapping[str, Limit], secret: bytes | None = None
+    ) -> None:
         self.buckets = buckets
         self.limits = dict(limits)
+        secret = secret or secrets.token_bytes(32)
+        self._key = hmac.new(secret, b"pmihub rate-bucket v1", hashlib.sha256).digest()
 
     async def take(self, kind: str, *parts: str) -> float:
-        digest = hashlib.blake2b("\x00".join(parts).encode(), digest_size=16).hexdigest()
+        message = "\x00".join(parts).encode()
+        digest = hashlib.blake2b(message, key=self._key, digest_size=16).hexdigest()
         return await self.buckets.take(f"{kind}:{digest}", self.limits[kind])
 
     async def aclose(self) -> None:
@@ -288,14 +298,14 @@ def build_limiter(settings: Settings) -> EdgeLimiter:
     limits = {"graphql": graphql, "oauth-client": client, "oauth-address": address}
     url = environ.get("HUB_REDIS_URL")
     if not url:
-        return EdgeLimiter(MemoryBuckets(), limits)
+        return EdgeLimiter(MemoryBuckets(), limits, settings.pseudonym_key)
     timeout = positive_number(environ, "HUB_REDIS_TIMEOUT", 0.25)
     prefix = environ.get("HUB_REDIS_PREFIX", DEFAULT_PREFIX)
     try:
         buckets = RedisBuckets.from_url(url, timeout=timeout, prefix=prefix)
     except ValueError as exc:
         raise SettingsError(f"HUB_REDIS_URL is not a Redis URL ({exc})") from None
-    return EdgeLimiter(buckets, limits)
+    return EdgeLimiter(buckets, limits, settings.pseudonym_key)
 
 
 __all__ = [

@@ -54,6 +54,8 @@ class Settings:
     max_body_bytes: int = 1_048_576
     rate_limit_per_second: float = 100.0
     rate_limit_burst: int = 200
+    live_max_connections: int = 10
+    live_max_subscriptions: int = 10
     audit_checkpoint_seconds: float = 3600.0
     cohort_max_page: int = 200  # HUB_COHORT_MAX_PAGE: workers per cohort request
     census_seconds: float = 0.0  # HUB_CENSUS_SECONDS: the app's census loop (0: off)
@@ -85,6 +87,8 @@ class Settings:
             max_body_bytes=_int(env, "HUB_MAX_BODY_BYTES", 1_048_576),
             rate_limit_per_second=positive_number(env, "HUB_RATE_LIMIT_PER_SECOND", 100.0),
             rate_limit_burst=_int(env, "HUB_RATE_LIMIT_BURST", 200),
+            live_max_connections=_int(env, "HUB_LIVE_MAX_CONNECTIONS", 10),
+            live_max_subscriptions=_int(env, "HUB_LIVE_MAX_SUBSCRIPTIONS", 10),
             audit_checkpoint_seconds=float(_int(env, "HUB_AUDIT_CHECKPOINT_SECONDS", 3600)),
             cohort_max_page=_int(env, "HUB_COHORT_MAX_PAGE", 200),
             census_seconds=_seconds(env, "HUB_CENSUS_SECONDS", 0.0),

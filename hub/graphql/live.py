@@ -6,7 +6,9 @@ A browser cannot set headers on a WebSocket, so the token and purpose travel in 
 has none). The connection is refused with close code 4401 when the token is missing or
 invalid and 4403 without ``case:read`` or a valid purpose, before any subscription starts.
 Queries and mutations go over HTTP, where the audit trail and rate limit apply: over the
-socket they are answered with an ``error`` message (SUBSCRIPTIONS_ONLY).
+socket they are answered with an ``error`` message (SUBSCRIPTIONS_ONLY). Connections and
+subscriptions are rate-limited and capped per (client, subject) (hub/graphql/live_limits.py):
+close code 4429 at connection_init, a typed ``error`` message at subscribe.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from auth.verify import Verifier, principal_from_claims
 from hub.audit import AccessEntry, AuditUnavailable, Outcome
 from hub.graphql.guard import why
 from hub.graphql.limits import checked_document
+from hub.graphql.live_limits import CLOSE_TOO_MANY, CONNECTIONS, SUBSCRIPTIONS, LiveLimits
 from hub.graphql.policy import POLICY
 from hub.service import Hub
 
@@ -113,7 +116,14 @@ async def _record_refusal(ctx: LiveContext, claims: dict[str, Any], error: AuthE
 
 
 class HubTransportWSHandler(BaseGraphQLTransportWSHandler):
-    """Strawberry's graphql-transport-ws handler, authenticating at connection_init."""
+    """Strawberry's graphql-transport-ws handler, authenticating at connection_init and
+    admitting connections and subscriptions under the live limits (the view's ``live_limits``)."""
+
+    _holds_connection = False
+
+    @property
+    def limits(self) -> LiveLimits | None:
+        return getattr(self.view, "live_limits", None)
 
     async def handle_connection_init(self, message: Any) -> None:
         context = self.context
@@ -123,14 +133,27 @@ class HubTransportWSHandler(BaseGraphQLTransportWSHandler):
             and not self.connection_timed_out
         ):
             try:
-                context.principal = await authenticate_live(context, message.get("payload"))
+                principal = await authenticate_live(context, message.get("payload"))
+                if self.limits is not None:
+                    refusal = await self.limits.admit(CONNECTIONS, principal)
+                    if refusal is not None:
+                        raise Refused(CLOSE_TOO_MANY, refusal.close_reason())
+                    self._holds_connection = True
+                context.principal = principal
             except Refused as exc:
                 self.connection_init_received = True
                 if self.connection_init_timeout_task:
                     self.connection_init_timeout_task.cancel()
-                await self.websocket.close(code=exc.close_code, reason=exc.reason[:120])
+                await self.websocket.close(code=exc.close_code, reason=exc.reason[:123])
                 return
         await super().handle_connection_init(message)
+
+    async def shutdown(self) -> None:
+        await super().shutdown()
+        principal = getattr(self.context, "principal", None)
+        if self._holds_connection and self.limits is not None and principal is not None:
+            self._holds_connection = False
+            self.limits.release(CONNECTIONS, principal)
 
     async def handle_subscribe(self, message: Any) -> None:
         refused = _refusal(message) if self.connection_acknowledged else None
@@ -149,7 +172,31 @@ class HubTransportWSHandler(BaseGraphQLTransportWSHandler):
                 {"id": message.get("id"), "type": "error", "payload": [error.formatted]}
             )
             return
+        await self._admitted_subscribe(message)
+
+    async def _admitted_subscribe(self, message: Any) -> None:
+        """A subscription takes a token and a slot; the slot is given back when it ends."""
+        limits, principal = self.limits, getattr(self.context, "principal", None)
+        if (
+            limits is None
+            or principal is None
+            or not self.connection_acknowledged
+            or message.get("id") in self.operations  # strawberry closes the socket (4409)
+        ):
+            await super().handle_subscribe(message)
+            return
+        refusal = await limits.admit(SUBSCRIPTIONS, principal)
+        if refusal is not None:
+            await self.send_message(
+                {"id": message.get("id"), "type": "error", "payload": [refusal.error()]}
+            )
+            return
         await super().handle_subscribe(message)
+        operation = self.operations.get(message.get("id"))
+        if operation is None or operation.task is None:
+            limits.release(SUBSCRIPTIONS, principal)
+            return
+        operation.task.add_done_callback(lambda _: limits.release(SUBSCRIPTIONS, principal))
 
 
 def _refusal(message: Any) -> GraphQLError | None:

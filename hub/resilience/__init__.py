@@ -38,14 +38,16 @@ def wrap_connectors(
     names: Mapping[str, str] | None = None,
     cache: ResponseCache | None = None,
     metrics: HubMetrics | None = None,
+    secret: bytes | None = None,
 ) -> dict[str, ResilientConnector]:
     """Each connector wrapped, same keys and order; one cache and one metrics registry shared.
 
     ``names`` maps an agency code to its name in ``HUB_CONNECTORS`` (``BPJS_KETENAGAKERJAAN`` ->
     ``bpjs``) so ``HUB_AGENCY_BPJS_<KEY>`` overrides apply; the agency code always works too.
-    A connector that is already resilient is kept as it is.
+    A connector that is already resilient is kept as it is. ``secret`` keys and seals the
+    Redis cache's entries (the hub passes ``HUB_PSEUDONYM_KEY``).
     """
-    shared = cache if cache is not None else cache_from_environ(environ)
+    shared = cache if cache is not None else cache_from_environ(environ, secret)
     metrics = metrics or default_metrics()
     out: dict[str, ResilientConnector] = {}
     for code, connector in connectors.items():

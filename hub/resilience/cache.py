@@ -2,13 +2,14 @@
 
 ``MemoryCache`` (cachetools' TLRU cache, per process) is the default; ``RedisCache`` (redis-py's
 asyncio client, ``HUB_REDIS_URL``) lets replicas share entries. Both store one entry per
-(agency, method, id); keys carry a digest of the id, never the id itself (it may be a NIK).
-A cache that fails is a miss, never an error: the agency is asked instead.
+(agency, method, id), named by ``cache.key(agency, method, id)``: a keyed digest of the id,
+never the id itself nor a digest anyone could recompute (it may be a NIK). Redis values are
+sealed (hub/resilience/cache_secrets.py). A cache that fails, or an entry that does not open,
+is a miss, never an error: the agency is asked instead.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -21,8 +22,9 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
+from hub.resilience.cache_secrets import CacheSecrets, UnsealError
 from hub.resilience.codec import CacheValue, CodecError, decode, encode
-from hub.settings import SettingsError, positive_number
+from hub.settings import SettingsError, positive_number, pseudonym_key
 
 log = logging.getLogger("pmihub.resilience")
 
@@ -42,6 +44,10 @@ class CacheEntry:
 class ResponseCache(Protocol):
     """Where ResilientConnector keeps answers. ``keep_for`` >= ``fresh_for`` is the lifetime."""
 
+    def key(self, agency: str, method: str, ident: str) -> str:
+        """The entry's name: a keyed digest of the id, never the id."""
+        ...
+
     async def get_many(self, keys: Sequence[str]) -> dict[str, CacheEntry]: ...
 
     async def put_many(
@@ -51,14 +57,20 @@ class ResponseCache(Protocol):
     async def aclose(self) -> None: ...
 
 
-def cache_key(agency: str, method: str, ident: str) -> str:
-    digest = hashlib.blake2b(ident.encode(), digest_size=16).hexdigest()
-    return f"{agency}:{method}:{digest}"
-
-
 class MemoryCache:
-    def __init__(self, maxsize: int = 100_000, clock: Callable[[], float] = time.time) -> None:
+    """Entries in this process's memory, values as they are: the process holds the agencies'
+    answers in clear while it serves them anyway, and nothing here outlives it, so sealing
+    would cost CPU on every hit and protect nothing. Names are keyed all the same, under a
+    key of this process (an in-process cache need not be found again after a restart)."""
+
+    def __init__(
+        self,
+        maxsize: int = 100_000,
+        clock: Callable[[], float] = time.time,
+        secrets: CacheSecrets | None = None,
+    ) -> None:
         self.clock = clock
+        self.secrets = secrets or CacheSecrets.random()
         self._items: TLRUCache[str, tuple[CacheEntry, float]] = TLRUCache(
             maxsize, ttu=lambda _key, item, _now: item[1], timer=clock
         )
@@ -70,6 +82,9 @@ class MemoryCache:
             if item is not None:
                 found[key] = item[0]
         return found
+
+    def key(self, agency: str, method: str, ident: str) -> str:
+        return self.secrets.name(agency, method, ident)
 
     async def put_many(
         self, items: Mapping[str, CacheValue], fresh_for: float, keep_for: float
@@ -85,7 +100,8 @@ class MemoryCache:
 
 
 class RedisCache:
-    """Entries as JSON (hub.resilience.codec) with Redis expiry at the end of the stale window.
+    """Entries as JSON (hub.resilience.codec) sealed under ``secrets`` (AES-GCM, bound to the
+    entry's name), with Redis expiry at the end of the stale window.
 
     After a Redis failure the cache stays out of the way for ``pause`` seconds, so an outage
     costs one connect timeout now and then, not one per request.
@@ -95,25 +111,32 @@ class RedisCache:
         self,
         client: Redis,
         *,
+        secrets: CacheSecrets,
         prefix: str = DEFAULT_PREFIX,
         pause: float = 5.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.client = client
+        self.secrets = secrets
         self.prefix = prefix
         self.pause = pause
         self.clock = clock
         self._paused_until = 0.0
 
     @classmethod
-    def from_url(cls, url: str, *, timeout: float = 0.25, **kwargs: Any) -> RedisCache:
+    def from_url(
+        cls, url: str, *, secret: bytes, timeout: float = 0.25, **kwargs: Any
+    ) -> RedisCache:
         client = Redis.from_url(
             url,
             socket_timeout=timeout,
             socket_connect_timeout=timeout,
             retry=Retry(NoBackoff(), 0),  # the breaker and stale data cover failures
         )
-        return cls(client, **kwargs)
+        return cls(client, secrets=CacheSecrets(secret), **kwargs)
+
+    def key(self, agency: str, method: str, ident: str) -> str:
+        return self.secrets.name(agency, method, ident)
 
     async def get_many(self, keys: Sequence[str]) -> dict[str, CacheEntry]:
         if not keys or self._paused():
@@ -128,8 +151,8 @@ class RedisCache:
             if blob is None:
                 continue
             try:
-                value, fresh_until = decode(blob)
-            except CodecError as exc:
+                value, fresh_until = decode(self.secrets.open(key, blob))
+            except (UnsealError, CodecError) as exc:
                 log.warning("cache entry unreadable, ignored: %s", exc)
                 continue
             found[key] = CacheEntry(value, fresh_until)
@@ -145,7 +168,7 @@ class RedisCache:
         blobs: dict[str, bytes] = {}
         for key, value in items.items():
             try:
-                blobs[self.prefix + key] = encode(value, fresh_until)
+                blobs[self.prefix + key] = self.secrets.seal(key, encode(value, fresh_until))
             except CodecError as exc:
                 log.warning("cache entry not written: %s", exc)
         try:
@@ -172,14 +195,17 @@ class RedisCache:
         )
 
 
-def cache_from_environ(environ: Mapping[str, str]) -> ResponseCache:
-    """``RedisCache`` when ``HUB_REDIS_URL`` is set, else a ``MemoryCache``."""
+def cache_from_environ(environ: Mapping[str, str], secret: bytes | None = None) -> ResponseCache:
+    """``RedisCache`` when ``HUB_REDIS_URL`` is set, else a ``MemoryCache``. Redis entries are
+    keyed and sealed under ``secret`` (the hub passes ``HUB_PSEUDONYM_KEY``; read from
+    ``environ`` when not given), so replicas sharing the secret share the entries."""
     url = environ.get("HUB_REDIS_URL")
     if url:
         timeout = positive_number(environ, "HUB_REDIS_TIMEOUT", 0.25)
         prefix = environ.get("HUB_REDIS_PREFIX", DEFAULT_PREFIX)
+        secret = secret or pseudonym_key(environ)
         try:
-            return RedisCache.from_url(url, timeout=timeout, prefix=prefix)
+            return RedisCache.from_url(url, secret=secret, timeout=timeout, prefix=prefix)
         except ValueError as exc:
             raise SettingsError(f"HUB_REDIS_URL is not a Redis URL ({exc})") from None
     return MemoryCache(int(positive_number(environ, "HUB_RESILIENCE_CACHE_MAX_ENTRIES", 100_000)))
@@ -192,5 +218,4 @@ __all__ = [
     "RedisCache",
     "ResponseCache",
     "cache_from_environ",
-    "cache_key",
 ]

@@ -27,7 +27,7 @@ from connectors.kit.errors import AgencyRejected, AgencyTimeout, ConnectorError,
 from hub.observability.metrics import HubMetrics
 from hub.observability.tracing import connector_span, hub_tracer
 from hub.resilience.breaker import BreakerState, CircuitBreaker
-from hub.resilience.cache import CacheEntry, MemoryCache, ResponseCache, cache_key
+from hub.resilience.cache import CacheEntry, MemoryCache, ResponseCache
 from hub.resilience.coalesce import Coalescer
 from hub.resilience.codec import CacheValue
 from hub.resilience.deadline import remaining
@@ -156,7 +156,7 @@ class ResilientConnector:
         if not ids:
             return {}
         with connector_span(self.tracer, self.agency, method, len(ids)) as span:
-            keys = {i: cache_key(self.agency, method, i) for i in ids}
+            keys = {i: self.cache.key(self.agency, method, i) for i in ids}
             entries: dict[str, CacheEntry] = {}
             if self.policy.cache_enabled:
                 stored = await self.cache.get_many(list(keys.values()))

@@ -239,6 +239,26 @@ def test_the_login_throttle_slows_an_attacker_and_lets_the_officer_in(stack: Sta
     assert "code=" in real.headers["location"]
 
 
+def test_two_hubs_sharing_redis_throttle_a_guesser_together(
+    stack: Stack, redis_prefix: str
+) -> None:
+    officer = stack.credentials["users"]["embassy-officer"]
+    shared = {"HUB_AUTH_DEMO": "true", "HUB_REDIS_URL": REDIS_URL, "HUB_REDIS_PREFIX": redis_prefix}
+    with hub(stack, **shared) as first, hub(stack, **shared) as second:
+        # an attacker alternates between the two processes from one address
+        guesses = [
+            sign_in((first, second)[n % 2].url, "203.0.113.78", officer["username"], "guess-98765")
+            for n in range(4)
+        ]
+        # the officer's right password, from their own address, at the other process
+        real = sign_in(first.url, "198.51.100.8", officer["username"], officer["password"])
+    # three failures counted together (one process alone saw two): the fourth is refused
+    assert [g.status_code for g in guesses[:3]] == [401, 401, 401]
+    assert guesses[3].status_code == 429 and int(guesses[3].headers["Retry-After"]) >= 1
+    # the officer is slowed, not locked out: the password is accepted, the code page follows
+    assert real.status_code == 200 and 'name="code"' in real.text, real.text
+
+
 # -- tokens the registry does not back -------------------------------------------------------
 
 

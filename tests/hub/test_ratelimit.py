@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import AsyncIterator
+import hashlib
 
 import pytest
 
 from hub.audit import AccessEntry
 from hub.ratelimit import EdgeLimiter, Limit, MemoryBuckets, RedisBuckets, RefusalAudit
 from tests.auth._support import FakeClock
+from tests.hub.conftest import REDIS_URL
 
 pytestmark = pytest.mark.anyio
-REDIS_URL = os.environ.get("HUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SLOW = Limit(rate=1.0, burst=3)
-
-
-@pytest.fixture
-async def redis_prefix() -> AsyncIterator[str]:
-    """A key prefix of this test's own in the test Redis (skip, or fail under CI=true)."""
-    from redis.asyncio import Redis
-
-    client = Redis.from_url(REDIS_URL, socket_connect_timeout=0.5)
-    try:
-        await client.ping()
-    except Exception as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis must answer in CI at {REDIS_URL}: {exc}")
-        pytest.skip(f"Redis not reachable at {REDIS_URL} ({type(exc).__name__})")
-    prefix = f"pmihub-test-{uuid.uuid4().hex[:8]}:"
-    yield prefix
-    keys = [k async for k in client.scan_iter(match=prefix + "*")]
-    if keys:
-        await client.delete(*keys)
-    await client.aclose()
 
 
 async def test_a_memory_bucket_allows_its_burst_then_says_how_long_to_wait() -> None:
@@ -55,6 +33,16 @@ async def test_buckets_are_per_key_and_bounded() -> None:
     for n in range(100):
         await limiter.take("graphql", "c", str(n))
     assert len(limiter.buckets._buckets) == 10  # type: ignore[attr-defined]
+
+
+async def test_bucket_names_are_keyed_and_shared_under_one_secret() -> None:
+    buckets = MemoryBuckets()
+    first, second = (EdgeLimiter(buckets, {"graphql": SLOW}, b"replica-secret") for _ in "12")
+    for n in range(3):
+        assert await (first, second)[n % 2].take("graphql", "console-frontend", "petugas") == 0
+    assert await second.take("graphql", "console-frontend", "petugas") > 0
+    unkeyed = hashlib.blake2b(b"console-frontend\x00petugas", digest_size=16).hexdigest()
+    assert all(unkeyed not in name and "petugas" not in name for name in buckets._buckets)
 
 
 async def test_two_redis_limiters_share_one_bucket(redis_prefix: str) -> None:

@@ -16,6 +16,7 @@ from hub.resilience.cache import MemoryCache, RedisCache
 from tests.resilience.fakes import Sleeps
 
 REDIS_URL = os.environ.get("HUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+SECRET = b"resilience-test-cache-secret"
 
 
 @pytest.fixture
@@ -63,13 +64,14 @@ async def redis_url() -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def make_redis_cache(redis_url: str) -> AsyncIterator[Callable[[], RedisCache]]:
-    """Caches on one namespace of their own (as two hub replicas would share one)."""
+async def make_redis_cache(redis_url: str) -> AsyncIterator[Callable[..., RedisCache]]:
+    """Caches on one namespace of their own (as two hub replicas would share one), keyed and
+    sealed under ``secret`` (one test secret unless told otherwise)."""
     prefix = f"pmihub-test:{uuid.uuid4().hex}:"
     made: list[RedisCache] = []
 
-    def make() -> RedisCache:
-        made.append(RedisCache.from_url(redis_url, prefix=prefix, timeout=1.0))
+    def make(secret: bytes = SECRET) -> RedisCache:
+        made.append(RedisCache.from_url(redis_url, secret=secret, prefix=prefix, timeout=1.0))
         return made[-1]
 
     yield make

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 import pytest
@@ -12,9 +13,10 @@ from hub.resilience.cache import (
     MemoryCache,
     RedisCache,
     cache_from_environ,
-    cache_key,
 )
+from hub.resilience.cache_secrets import CacheSecrets
 from hub.settings import SettingsError
+from tests.resilience.conftest import SECRET
 from tests.resilience.fakes import FakeConnector, record_set
 
 
@@ -49,20 +51,30 @@ async def test_memory_cache_is_bounded() -> None:
     assert set(await cache.get_many([f"k{i}" for i in range(5)])) == {"k2", "k3", "k4"}
 
 
-def test_keys_never_hold_the_identifier() -> None:
-    key = cache_key("P2MI", "find:NIK", "3506124508900003")
-    assert key.startswith("P2MI:find:NIK:") and "3506124508900003" not in key
-    assert key == cache_key("P2MI", "find:NIK", "3506124508900003")
-    assert key != cache_key("P2MI", "find:NIK", "3506124508900004")
+def test_keys_are_keyed_digests_never_the_identifier_nor_its_plain_digest() -> None:
+    nik = "3506124508900003"
+    keys = CacheSecrets(SECRET)
+    key = keys.name("P2MI", "find:NIK", nik)
+    assert key.startswith("P2MI:find:NIK:") and nik not in key
+    assert key == CacheSecrets(SECRET).name("P2MI", "find:NIK", nik)  # after a restart
+    assert key != keys.name("P2MI", "find:NIK", "3506124508900004")
+    assert key != CacheSecrets(b"another-cache-secret").name("P2MI", "find:NIK", nik)
+    digest = key.rsplit(":", 1)[1]
+    unkeyed = {hashlib.blake2b(nik.encode(), digest_size=16).hexdigest()}
+    unkeyed |= {hashlib.new(a, nik.encode()).hexdigest()[:32] for a in ("md5", "sha1", "sha256")}
+    assert digest not in unkeyed
 
 
 def test_cache_from_environ() -> None:
     assert isinstance(cache_from_environ({}), MemoryCache)
-    assert isinstance(cache_from_environ({"HUB_REDIS_URL": "redis://127.0.0.1:6379/0"}), RedisCache)
+    redis = {"HUB_REDIS_URL": "redis://127.0.0.1:6379/0"}
+    assert isinstance(cache_from_environ(redis, SECRET), RedisCache)
+    with pytest.raises(SettingsError, match="HUB_PSEUDONYM_KEY"):  # Redis entries need a key
+        cache_from_environ({**redis, "HUB_ENV": "production"})
     with pytest.raises(SettingsError, match="HUB_REDIS_URL"):
-        cache_from_environ({"HUB_REDIS_URL": "http://not-redis"})
+        cache_from_environ({"HUB_REDIS_URL": "http://not-redis"}, SECRET)
     with pytest.raises(SettingsError, match="HUB_REDIS_TIMEOUT"):
-        cache_from_environ({"HUB_REDIS_URL": "redis://x", "HUB_REDIS_TIMEOUT": "soon"})
+        cache_from_environ({"HUB_REDIS_URL": "redis://x", "HUB_REDIS_TIMEOUT": "soon"}, SECRET)
 
 
 @pytest.mark.anyio
@@ -70,7 +82,7 @@ async def test_an_unreachable_redis_is_a_miss_not_an_error(
     wrap: Callable[..., ResilientConnector],
 ) -> None:
     # given a Redis URL where nothing listens
-    cache = RedisCache.from_url("redis://127.0.0.1:1/0", timeout=0.2)
+    cache = RedisCache.from_url("redis://127.0.0.1:1/0", secret=SECRET, timeout=0.2)
     fake = FakeConnector.with_people("A")
     connector = wrap(fake, cache=cache)
     # when workers are fetched twice
@@ -82,7 +94,7 @@ async def test_an_unreachable_redis_is_a_miss_not_an_error(
 
 
 @pytest.mark.anyio
-async def test_redis_round_trip_with_expiry(make_redis_cache: Callable[[], RedisCache]) -> None:
+async def test_redis_round_trip_with_expiry(make_redis_cache: Callable[..., RedisCache]) -> None:
     cache = make_redis_cache()
     value = record_set("PMI-9")
     await cache.put_many({"a": value, "b": None}, fresh_for=30, keep_for=60)
@@ -93,8 +105,30 @@ async def test_redis_round_trip_with_expiry(make_redis_cache: Callable[[], Redis
 
 
 @pytest.mark.anyio
+async def test_redis_values_are_sealed_and_open_only_under_their_name_and_secret(
+    make_redis_cache: Callable[..., RedisCache],
+) -> None:
+    cache = make_redis_cache()
+    value = record_set("PMI-9")
+    name = cache.key("P2MI", "fetch", "PMI-9")
+    await cache.put_many({name: value}, fresh_for=30, keep_for=60)
+    raw = await cache.client.get(cache.prefix + name)
+    assert raw.startswith(b"s1.") and value.person.name.encode() not in raw
+    assert b"PMI-9" not in raw
+    # a restart with the same secret finds and opens the entry
+    assert (await make_redis_cache().get_many([name]))[name].value == value
+    # another secret neither finds it (other names) nor opens it (a miss, not an error)
+    other = make_redis_cache(b"another-cache-secret")
+    assert other.key("P2MI", "fetch", "PMI-9") != name
+    assert await other.get_many([name]) == {}
+    # a sealed value moved to another entry's name does not open
+    await cache.client.set(cache.prefix + "moved", raw)
+    assert await cache.get_many(["moved"]) == {}
+
+
+@pytest.mark.anyio
 async def test_an_unreadable_redis_entry_is_a_miss(
-    make_redis_cache: Callable[[], RedisCache],
+    make_redis_cache: Callable[..., RedisCache],
 ) -> None:
     cache = make_redis_cache()
     await cache.client.set(cache.prefix + "bad", b"{not json")
@@ -103,7 +137,7 @@ async def test_an_unreadable_redis_entry_is_a_miss(
 
 @pytest.mark.anyio
 async def test_two_hub_instances_share_the_redis_cache(
-    wrap: Callable[..., ResilientConnector], make_redis_cache: Callable[[], RedisCache]
+    wrap: Callable[..., ResilientConnector], make_redis_cache: Callable[..., RedisCache]
 ) -> None:
     # given two hub replicas, each with its own connector and Redis client on one Redis
     first_agency, second_agency = FakeConnector.with_people("A"), FakeConnector.with_people("A")
@@ -118,7 +152,7 @@ async def test_two_hub_instances_share_the_redis_cache(
 
 @pytest.mark.anyio
 async def test_a_replica_serves_stale_data_another_replica_cached(
-    wrap: Callable[..., ResilientConnector], make_redis_cache: Callable[[], RedisCache]
+    wrap: Callable[..., ResilientConnector], make_redis_cache: Callable[..., RedisCache]
 ) -> None:
     # given replica one cached a worker (fresh window 0: stale at once, kept for a day)
     first = wrap(FakeConnector.with_people("A"), cache=make_redis_cache(), cache_ttl=0)
@@ -135,7 +169,7 @@ async def test_a_replica_serves_stale_data_another_replica_cached(
 
 @pytest.mark.anyio
 async def test_a_value_redis_cannot_hold_is_skipped_not_raised(
-    make_redis_cache: Callable[[], RedisCache],
+    make_redis_cache: Callable[..., RedisCache],
 ) -> None:
     cache = make_redis_cache()
     await cache.put_many({"odd": {"not": "a record"}, "ok": ("ID-1",)}, 30, 60)  # type: ignore[dict-item]

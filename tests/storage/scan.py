@@ -2,7 +2,8 @@
 
 The identifiers (NIK, passport, KPJ, phone) and the attributes an agency holds beside them
 (names, birth date, sex) come from the scenario the stack was synced from. A digest is
-"unkeyed" when anyone holding the scenario's values can compute it: SHA-256, SHA-1 or MD5 of
+"unkeyed" when anyone holding the scenario's values can compute it: SHA-256, SHA-1, MD5 or
+BLAKE2b-128 (the response cache's old key) of
 an identifier alone, or joined with one, two or three of its attributes in any order under a
 common separator, or of a whole agency record the way a fingerprint would join it. Hex,
 base64 and base64url encodings are decoded before matching; binary columns are searched for
@@ -80,6 +81,8 @@ class Identifiers:
             data = sep.join(parts).encode()
             for name in ALGORITHMS:
                 self.digests[hashlib.new(name, data).digest()] = f"unkeyed {name} of {kind}"
+            blake = hashlib.blake2b(data, digest_size=16).digest()
+            self.digests[blake] = f"unkeyed blake2b-128 of {kind}"
 
     def plain_pattern(self) -> re.Pattern[str]:
         values = sorted(self.plain, key=len, reverse=True)

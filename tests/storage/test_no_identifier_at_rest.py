@@ -8,23 +8,32 @@ numbers, plain or as an unkeyed digest (tests/storage/scan.py), on SQLite and Po
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
+import re
+import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 
 import pytest
+import redis
 from sqlalchemy import select, text
 
+from connectors.sandbox.serve import LoopbackServer
+from hub.app import create_app
 from hub.crosswalk.tables import WorkerRow
+from hub.resilience.cache_secrets import CacheSecrets
+from hub.settings import Settings
 from hub.storage import make_engine
 from schema.population import generate
 from schema.scenario import load_scenario
 from tests.databases import throwaway_postgres
 from tests.e2e.queries import BY_ID, BY_NIK, BY_PASSPORT
 from tests.e2e.stack import Stack, running_stack
-from tests.storage.scan import Identifiers, scan_database, tables
+from tests.storage.scan import Identifiers, scan_database, scan_value, tables
 
 PEOPLE = 40
 OPEN_CASE = """
@@ -59,7 +68,7 @@ def synced(
         yield running
 
 
-def _use(stack: Stack, people: list[dict]) -> None:  # type: ignore[type-arg]
+def _use(stack: Stack, people: list[dict], *, writes: bool = True) -> None:  # type: ignore[type-arg]
     """Reads by every identifier, a case and a webhook: what a day at the hub stores."""
     for person in people[:6]:
         if person.get("nik"):
@@ -72,6 +81,8 @@ def _use(stack: Stack, people: list[dict]) -> None:  # type: ignore[type-arg]
     engine.dispose()
     for worker in workers:
         assert stack.graphql(BY_ID, {"id": worker}).status_code == 200
+    if not writes:
+        return
     stack.graphql(OPEN_CASE, {"w": workers[0]})
     stack.graphql(REGISTER)
 
@@ -89,3 +100,72 @@ def test_no_table_holds_an_identifier_plain_or_as_an_unkeyed_digest(
     finally:
         engine.dispose()
     assert findings == [], "\n".join(map(str, findings))
+
+
+# -- the response cache in Redis -------------------------------------------------------------
+
+REDIS_URL = os.environ.get("HUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[tuple[redis.Redis, str]]:
+    """A Redis namespace of this test's own (a skip without Redis; a failure in CI)."""
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis must answer in CI at {REDIS_URL}: {exc}")
+        pytest.skip(f"Redis not reachable at {REDIS_URL} ({type(exc).__name__})")
+    prefix = f"pmihub-at-rest-{uuid.uuid4().hex[:8]}:"
+    yield client, prefix
+    for key in client.scan_iter(match=prefix + "*"):
+        client.delete(key)
+    client.close()
+
+
+def _stored(client: redis.Redis, key: bytes) -> bytes:
+    """What Redis holds under ``key``: a string's bytes, a hash's fields and values."""
+    if client.type(key) == b"hash":
+        return b"\x00".join(b"%s=%s" % item for item in client.hgetall(key).items())
+    return client.get(key) or b""
+
+
+def test_the_redis_cache_holds_no_identifier_name_or_unkeyed_digest(
+    synced: Stack,
+    population: Path,
+    redis_prefix: tuple[redis.Redis, str],
+    request: pytest.FixtureRequest,
+) -> None:
+    if request.node.callspec.params["synced"] != "sqlite":
+        pytest.skip("the cache does not depend on the database: scanned once, with SQLite")
+    client, prefix = redis_prefix
+    env = {
+        **synced.environ,
+        "HUB_REDIS_URL": REDIS_URL,
+        "HUB_REDIS_PREFIX": prefix,
+        "HUB_RESILIENCE_CACHE_TTL": "30",  # the stack turns the cache off; this hub keeps it
+        "HUB_RESILIENCE_CACHE_STALE": "60",
+    }
+    people = json.loads(population.read_text())["people"]
+    # a hub on Redis answers reads by NIK, passport and id (each goes to the agencies)
+    with LoopbackServer(create_app(Settings.from_environ(env))) as server:
+        on_redis = dataclasses.replace(synced, hub_url=server.url)
+        _use(on_redis, people, writes=False)
+    entries = {key: _stored(client, key) for key in client.scan_iter(match=prefix + "*")}
+    cached = {k: v for k, v in entries.items() if client.type(k) == b"string"}
+    assert cached, "the reads cached nothing: the scan would prove nothing"
+    known = Identifiers.of_scenario(population)
+    pattern = known.plain_pattern()
+    names = re.compile("|".join(re.escape(n) for p in people if len(n := p["name"]) >= 8))
+    findings = set()
+    for key, value in entries.items():
+        for where, data in (("key", key), ("value", value)):
+            findings |= {f"{where} {key!r}: {what}" for what in scan_value(data, known, pattern)}
+            if names.search(data.decode("latin-1")):
+                findings.add(f"{where} {key!r}: a name")
+    assert findings == set(), "\n".join(sorted(findings))
+    # and the scan sees personal data once a value is opened with the hub's secret
+    secrets = CacheSecrets(Settings.from_environ(env).pseudonym_key)
+    opened = [secrets.open(k.decode().removeprefix(prefix), v) for k, v in cached.items()]
+    assert any(list(scan_value(plain, known, pattern)) for plain in opened)

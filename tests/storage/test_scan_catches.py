@@ -13,7 +13,8 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
 from hub.crosswalk.tables import AgencyRecordRow, RecordKeyRow, SyncCursorRow, WorkerRow
-from tests.storage.scan import Identifiers, scan_database
+from hub.resilience.cache_secrets import CacheSecrets
+from tests.storage.scan import Identifiers, scan_database, scan_value
 
 PERSON = {
     "nik": "3506124508900003",
@@ -96,3 +97,13 @@ def test_keyed_digests_pass_the_scan(engine: Engine) -> None:
     keyed = hmac.new(key, b"NIK\x1f3506124508900003", hashlib.sha256).hexdigest()
     _plant(engine, hmac.new(key, b"fp", hashlib.sha256).hexdigest(), keyed)
     assert scan_database(engine, known()) == []
+
+
+def test_the_scan_catches_the_response_caches_unkeyed_key_and_passes_the_keyed_one() -> None:
+    found = known()
+    nik = b"3506124508900003"
+    unkeyed = "pmihub:cache:v1:P2MI:find:NIK:" + hashlib.blake2b(nik, digest_size=16).hexdigest()
+    keyed = "pmihub:cache:v1:" + CacheSecrets(b"k" * 32).name("P2MI", "find:NIK", nik.decode())
+    pattern = found.plain_pattern()
+    assert set(scan_value(unkeyed.encode(), found, pattern)) == {"unkeyed blake2b-128 of NIK"}
+    assert list(scan_value(keyed.encode(), found, pattern)) == []
