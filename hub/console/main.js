@@ -1,5 +1,6 @@
 // The console's entry point: sign-in, the language switch, and which page to show:
-// a ``self`` token gets the worker's own page; an officer gets search, the worker page,
+// a ``self`` token gets the worker's own page, a ``partner`` token the case worker's page
+// (partner.js); an officer gets search, the worker page,
 // the open-case form and the live case feed, and with cohort:read the crisis page (#/crisis)
 // with the protection alerts beside it in place of the case feed. Routes are the URL fragment (#/worker/<id>),
 // so Back works; the fragment holds only the hub's opaque worker id, never personal data.
@@ -15,6 +16,7 @@ import { fill, h } from "./dom.js";
 import { LiveClient } from "./live.js";
 import { lang, setLang, t } from "./i18n.js";
 import { ME } from "./queries.js";
+import { PartnerPage } from "./partner.js";
 import { renderSearch } from "./search.js";
 import { SelfPage } from "./self.js";
 import { WorkerPage } from "./worker.js";
@@ -47,7 +49,7 @@ function renderChrome() {
   }
   const account = document.getElementById("account");
   if (!app.me) return fill(account);
-  const officer = !app.me.scopes.includes("self");
+  const officer = !app.me.scopes.includes("self") && !app.me.scopes.includes("partner");
   fill(
     account,
     officer ? liveJump() : null,
@@ -131,12 +133,19 @@ function purposeBar() {
 /** The header's way to the live case panel (below the page on a phone), with the count of
  * events not yet looked at. */
 function liveJump() {
+  if (app.me && crisisRoute()) { // the crisis page's side panel: the alerts
+    return h("button", { type: "button", id: "live-jump", class: "secondary", onclick: () => {
+      const heading = document.getElementById("alerts-h");
+      heading?.scrollIntoView({ block: "start" });
+      heading?.focus();
+    } }, t("alertsJump"));
+  }
   const count = app.unseen ? ` (${app.unseen})` : "";
   return h("button", { type: "button", id: "live-jump", class: "secondary",
     onclick: () => {
       app.unseen = 0;
       document.getElementById("live-jump")?.replaceWith(liveJump());
-      const heading = document.getElementById(crisisRoute() ? "alerts-h" : "live-h");
+      const heading = document.getElementById("live-h");
       heading?.scrollIntoView({ block: "start" });
       heading?.focus();
     } }, `${t("liveJump")}${count}`);
@@ -202,6 +211,7 @@ async function route() {
   const view = document.getElementById("view");
   if (!view || !app.worker) return;
   document.getElementById("pages")?.replaceWith(pagesNav());
+  document.getElementById("live-jump")?.replaceWith(liveJump());
   const crisis = crisisRoute();
   document.getElementById("live").hidden = crisis;
   document.getElementById("alerts").hidden = !crisis;
@@ -234,6 +244,7 @@ function rerender() {
   renderChrome();
   if (!app.me) return showSignIn();
   if (app.self) return app.self.render();
+  if (app.partner) return app.partner.render();
   const view = document.getElementById("view");
   document.querySelector(".purpose")?.replaceWith(purposeBar());
   document.getElementById("pages")?.replaceWith(pagesNav());
@@ -275,8 +286,11 @@ async function start() {
   renderChrome();
   if (app.me.scopes.includes("self")) {
     setPurpose("SELF_SERVICE");
-    app.self = new SelfPage(main, app.me.subject);
+    app.self = new SelfPage(main, app.me.subject, { announce });
     await app.self.load();
+  } else if (app.me.scopes.includes("partner")) {
+    app.partner = new PartnerPage(main, { announce });
+    await app.partner.load();
   } else {
     window.addEventListener("hashchange", route);
     renderOfficer();

@@ -89,11 +89,51 @@ export const MINE = `query ConsoleMine($id: ID!) {
     placements { status destinationCountry }
   }
   accessLog(workerId: $id, first: 50) {
-    entries { at agencyId agencyEn purpose operation categories breakGlass }
+    entries { at agencyId agencyEn purpose operation categories breakGlass consentId }
   }
   missions { code name city country phone }
 }`;
 
+// Consents to partner organisations (hub/partners): the worker grants, reviews, revokes; a
+// case worker lists those given to the organisation and reads only what they open.
+const CONSENT = `id version workerId organisation organisationName purpose categories
+  includeNextOfKin validFrom validUntil status caseId channel
+  receipt { textId textEn textHash }`;
+
+export const MY_CONSENTS = `query ConsoleConsents { consents { ${CONSENT} } }`;
+
+export const CONSENT_TEXT = `query ConsoleConsentText($input: GrantConsentInput!) {
+  consentText(input: $input) { textId textEn textHash }
+}`;
+
+export const GRANT = `mutation ConsoleGrant($input: GrantConsentInput!) {
+  grantConsent(input: $input) { ${CONSENT} }
+}`;
+
+export const REVOKE = `mutation ConsoleRevoke($id: ID!) { revokeConsent(id: $id) { ${CONSENT} } }`;
+
+export const PARTNER_CONSENTS = `query ConsolePartnerConsents {
+  consents { id workerId organisationName purpose categories validUntil status caseId }
+}`;
+
+// Only the sections the consent opens are asked: a refused one would be a refusal recorded.
+const PARTNER_SECTIONS = {
+  identity: "identity { fullName nik birthDate sex originRegency passportLast4 }",
+  case: `cases { id kind status openedAt mission { code name } accompaniedBy
+    history { event at status } }`,
+};
+
+export function partnerWorkerQuery(categories) {
+  const sections = Object.entries(PARTNER_SECTIONS)
+    .filter(([category]) => categories.includes(category)).map(([, s]) => s);
+  return `query ConsolePartnerWorker($id: ID!) { worker(id: $id) { id ${sections.join(" ")} } }`;
+}
+
+export const REFER = `mutation ConsoleRefer($w: ID!, $c: ID!, $kind: CaseKind!, $summary: String!) {
+  referCase(workerId: $w, consentId: $c, kind: $kind, summary: $summary) {
+    id status mission { code name } accompaniedBy
+  }
+}`;
 // The crisis page (crisis.js): a cohort, each person with only the sections the token reads
 // (a refused section would be a refusal recorded for every row), and the crisis marks among
 // the worker's cases.

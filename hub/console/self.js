@@ -1,13 +1,16 @@
 // The worker's own page (a ``self`` token), in plain words for the worker: their protection
 // status, what they should do (worker-addressed advice, never an officer's instruction), the
 // numbers to call (the missions of the country they work in and BPJS Ketenagakerjaan), and
-// who looked at their data, their own reads as "you". No case details: the hub words a
+// who looked at their data, their own reads as "you" (a partner organisation's by its name,
+// purpose and the consent it read under), and their consents to partner organisations
+// (grant, review, revoke: consents.js). No case details: the hub words a
 // case for a worker as "an officer of <mission> is handling your case".
 
 import { errorText, graphql } from "./api.js";
 import { fill, h, table } from "./dom.js";
 import { formatDate, lang, t, tOr } from "./i18n.js";
 import { adviceFor } from "./advice.js";
+import { ConsentsCard } from "./consents.js";
 import { MINE } from "./queries.js";
 import { phoneLink } from "./sections.js";
 
@@ -15,16 +18,21 @@ const BPJS_HOTLINE = "175"; // BPJS Ketenagakerjaan's call centre (schema/missio
 const PEDULI_WNI = "https://peduliwni.kemlu.go.id";
 
 export class SelfPage {
-  constructor(container, workerId) {
+  constructor(container, workerId, { announce } = {}) {
     this.container = container;
     this.workerId = workerId;
     this.result = null;
+    this.consents = new ConsentsCard(
+      h("section", { id: "consents", class: "card", "aria-labelledby": "consents-h" }),
+      { announce: announce || (() => {}) },
+    );
   }
 
   async load() {
     fill(this.container, h("p", { class: "status", role: "status" }, t("loading")));
     this.result = await graphql(MINE, { id: this.workerId });
     this.render();
+    await this.consents.load();
   }
 
   render() {
@@ -39,10 +47,12 @@ export class SelfPage {
         p ? status(p) : h("p", { class: "problem" }, problems.join(" — ") || t("UNAVAILABLE"))),
       p ? todo(p) : null,
       hotlines(data?.worker?.placements || [], data?.missions || []),
+      this.consents.container,
       h("section", { id: "who-looked", class: "card", "aria-labelledby": "who-looked-h" },
         h("h2", { id: "who-looked-h" }, t("whoLooked")),
         entries.length ? accessTable(entries) : h("p", {}, t("noAccess"))),
     );
+    this.consents.render();
   }
 }
 
@@ -93,7 +103,8 @@ function accessTable(entries) {
     const own = e.purpose === "SELF_SERVICE"; // only the worker's own token reads for it
     const who = own ? t("you") : lang() === "EN" ? e.agencyEn : e.agencyId;
     const why = [e.purpose ? t(e.purpose) : "—",
-      e.breakGlass ? h("strong", {}, ` (${t("emergencyAccess")})`) : null];
+      e.breakGlass ? h("strong", {}, ` (${t("emergencyAccess")})`) : null,
+      e.consentId ? h("span", { class: "consent-read" }, ` (${t("consentRead", { id: e.consentId })})`) : null];
     const what = e.categories.map((c) => tOr(`${c}Cat`, t("otherCat")));
     return {
       attrs: { class: [own ? "own-read" : "", e.breakGlass ? "break-glass-row" : ""].join(" ").trim() || null },

@@ -132,6 +132,34 @@ class GrantConsentInput:
     language: str = strawberry.field(default="id", description="id or en: the text read.")
 
 
+@strawberry.type(description="The exact text a worker is shown before consenting, and its hash.")
+class ConsentText:
+    text_id: str
+    text_en: str
+    text_hash: str
+
+
+async def consent_text_for(info: Info, input: GrantConsentInput) -> ConsentText:
+    """Resolver of ``Query.consentText`` (self only): the words ``grantConsent`` will record
+    the hash of, for the same terms (the console shows them before the worker agrees)."""
+    ctx: HubContext = info.context
+    try:
+        text, _, _ = await ctx.hub.offload(
+            partial(
+                ctx.hub.consents.terms_text,
+                input.organisation[:40],
+                Purpose(input.purpose.value),
+                [c[:40] for c in input.categories[:20]],
+                input.days,
+                include_next_of_kin=input.include_next_of_kin,
+                case_id=str(input.case_id)[:40] if input.case_id else None,
+            )
+        )
+    except ConsentError as exc:
+        raise consent_error(exc) from None
+    return ConsentText(text_id=text.id, text_en=text.en, text_hash=text.hash)
+
+
 def consent_error(exc: ConsentError) -> GraphQLError:
     extra = {"argument": exc.argument} if exc.argument else {}
     return hub_error(exc.code, exc.text_id, exc.text_en, **extra)
@@ -309,6 +337,8 @@ __all__ = [
     "ConsentPurpose",
     "ConsentReceipt",
     "ConsentStatus",
+    "ConsentText",
     "GrantConsentInput",
+    "consent_text_for",
     "consents",
 ]

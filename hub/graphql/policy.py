@@ -159,6 +159,9 @@ POLICY: dict[str, Rule] = {
         note="a self token reads its own log (canonical id); each read recorded",
     ),
     "Query.me": root(purpose=False, note="the caller's own token"),
+    "Query.consentText": root(
+        S.SELF, self_reads=True, purpose=False, note="the worker's own terms; no personal data"
+    ),
     "Query.consents": root(
         S.CASE_READ,
         self_reads=True,
@@ -186,6 +189,11 @@ POLICY: dict[str, Rule] = {
     ),
     "Query.statisticsTables": root(
         S.STATISTICS_READ, purpose=False, note="the latest release's table names"
+    ),
+    "Query.partnerStatistics": root(
+        S.STATISTICS_READ,
+        purpose=False,
+        note="counts with differential privacy, spending the client's yearly budget",
     ),
     # --- Mutation: each commits with its audit entries (hub.graphql.audit.commit_audited) --
     "Mutation.openCase": root(
@@ -325,6 +333,7 @@ POLICY: dict[str, Rule] = {
         "validFrom validUntil status caseId channel officer receipt",
     ),
     **_within("ConsentReceipt", "Query.consents", "textId textEn textHash signature keyId"),
+    **_within("ConsentText", "Query.consentText", "textId textEn textHash"),
     **_within("Contact", "Identity.nextOfKin", "name relation phone address"),
     **_within("SourceLink", "Identity.links", "agency localId matchMethod confidence"),
     # --- Placements -------------------------------------------------------------------
@@ -444,6 +453,11 @@ POLICY: dict[str, Rule] = {
         "agency oldestFetch newestFetch answered unavailable",
     ),
     **_within("StatisticsLinkage", "Query.coverageStatistics", "method percent"),
+    **_within(
+        "NoisyStatisticsTable",
+        "Query.partnerStatistics",
+        "release table referenceDate cells noiseScale rho budgetRemaining privacy",
+    ),
 }
 
 # Which scope reads the records of each kind an agency holds: an agency's "section". Beside

@@ -18,7 +18,7 @@ from hub.audit.graphql import AccessLogConnection, access_log
 from hub.audit.witness_graphql import WitnessQueries
 from hub.graphql.alerts import AlertQueries
 from hub.graphql.cohort import CohortConnection, cohort
-from hub.graphql.consents import Consent, consents
+from hub.graphql.consents import Consent, ConsentText, consent_text_for, consents
 from hub.graphql.eager import OneByOne
 from hub.graphql.enforce import lookup_scope
 from hub.graphql.errors import bad_input
@@ -169,6 +169,12 @@ class Query(WitnessQueries, StatisticsQueries, AlertQueries):
         resolver=consents,
         description="Consents to partner organisations: a worker's own (self), those given "
         "to a partner (partner), or one worker's (case:read).",
+    )
+
+    consent_text: ConsentText = strawberry.field(
+        resolver=consent_text_for,
+        description="The exact consent text for these terms, shown to the worker before "
+        "grantConsent (self token only).",
     )
 
     @strawberry.field(description="Who is asking, as the hub sees the access token.")

@@ -25,6 +25,8 @@ from hub.statistics.attack import intervals
 from hub.statistics.cube import TOTAL, Cell, Cube, Key, TableSpec
 from hub.statistics.rules import Rules
 
+SPARE_TRIES = 12
+
 
 @dataclass(frozen=True, slots=True)
 class PublishedItem:
@@ -47,6 +49,8 @@ class PublishedTable:
     spec: TableSpec
     rules: Rules
     items: tuple[PublishedItem, ...]
+    # the cells' counts before control, for the partner query service's noise (never served)
+    exact: tuple[tuple[Key, int], ...] = ()
 
     @property
     def total(self) -> int | None:
@@ -91,7 +95,8 @@ def publish(cube: Cube, rules: Rules) -> PublishedTable:
         if spec.amounts and key not in hidden_amounts:
             amount = cells[key].amount
         items.append(PublishedItem(key, shown[key], amount, _rate(spec, key, shown, counts, rules)))
-    return PublishedTable(spec, rules, tuple(items))
+    exact = tuple((key, cells[key].count) for key in spec.cell_keys())
+    return PublishedTable(spec, rules, tuple(items), exact)
 
 
 def _sensitive(spec: TableSpec, key: Key, rules: Rules) -> bool:
@@ -152,11 +157,12 @@ def _protect(
 
 
 def _release_spare(equations, values, hidden, needs, primary) -> set[Key]:
-    """Publish again each secondary item (largest first) that protects nothing: hiding
-    more than needed costs readers and protects no one."""
+    """Publish again each secondary item (the ``SPARE_TRIES`` largest) that protects nothing:
+    hiding more than needed costs readers and protects no one. Each try is two linear programs
+    per protected cell, hence the cap."""
     if not needs:
         return set(primary)
-    for key in sorted(hidden - primary, key=lambda k: (-values[k], k)):
+    for key in sorted(hidden - primary, key=lambda k: (-values[k], k))[:SPARE_TRIES]:
         trial = hidden - {key}
         bounds = _bounds(equations, values, trial, needs)
         if not any(_short(bounds[k], needs[k]) for k in needs):

@@ -24,7 +24,7 @@ def principal(scopes: set[str], **changes: Any) -> Principal:
 
 def test_every_scope_is_described_in_both_languages() -> None:
     assert set(SCOPES) == set(Scope)
-    assert len(ALL_SCOPES) == 16
+    assert len(ALL_SCOPES) == 18
     for info in SCOPES.values():
         assert info.text_id and info.text_en
         assert info.text_id != info.text_en

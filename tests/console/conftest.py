@@ -164,10 +164,12 @@ def console_stack(
     console_scenario: Scenario, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ConsoleStack]:
     """The four sandboxes and the hub, its login page on, the console's redirect URI on the
-    hub's real port; an officer with a narrower role and a worker user are added."""
+    hub's real port, its census loop running; an officer with a narrower role and a worker
+    user are added."""
     port = free_port()
     public = f"http://127.0.0.1:{port}"
-    extra = {"HUB_PUBLIC_URL": public, "HUB_AUTH_DEMO": "true"}
+    # the census loop (crisis page): verdicts, alerts and cohorts, as the demo runs it
+    extra = {"HUB_PUBLIC_URL": public, "HUB_AUTH_DEMO": "true", "HUB_CENSUS_SECONDS": "1"}
     directory = tmp_path_factory.mktemp("console")
     with running_stack(console_scenario, directory, extra_env=extra, hub_port=port) as stack:
         ids = {}

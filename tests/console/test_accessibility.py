@@ -1,5 +1,6 @@
-"""Issue #21, point 6: every page checked by axe-core (pinned, from npm) at 360x780 and
-1280x800 with no serious or critical violation, and the emergency done by keyboard alone."""
+"""Issue #21, point 6 (and #18's crisis page): every page checked by axe-core (pinned, from
+npm) at 360x780 and 1280x800 with no serious or critical violation, and the emergency done by
+keyboard alone."""
 
 from __future__ import annotations
 
@@ -45,6 +46,14 @@ def test_no_serious_violation_on_any_page(
     seen["open-case form, duplicate warning"] = axe_violations(page, axe_source)
     page.emulate_media(media="print")
     seen["print view"] = axe_violations(page, axe_source)
+    page.emulate_media(media="screen")
+    page.click("#pages a[href='#/crisis']")
+    page.wait_for_selector("#crisis-mission option[value=HKG]", state="attached")
+    page.select_option("#crisis-mission", "HKG")
+    page.click("#crisis-show")
+    page.wait_for_selector("#crisis-list > li")
+    page.wait_for_selector("#alerts-list")
+    seen["crisis page, alerts beside it"] = axe_violations(page, axe_source)
     page.context.close()
     limited = new_page(browser, **VIEWPORTS[screen])
     sign_in(limited, console, LIMITED)
