@@ -24,6 +24,7 @@ BENCHES = (
     "linkage",
     "linker",
     "load",
+    "statistics",
 )
 ON_STACK = ("audit", "gateway", "batch", "processes", "protection", "resilience")
 

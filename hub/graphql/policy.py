@@ -190,6 +190,11 @@ POLICY: dict[str, Rule] = {
     "Query.statisticsTables": root(
         S.STATISTICS_READ, purpose=False, note="the latest release's table names"
     ),
+    "Query.partnerStatistics": root(
+        S.STATISTICS_READ,
+        purpose=False,
+        note="counts with differential privacy, spending the client's yearly budget",
+    ),
     # --- Mutation: each commits with its audit entries (hub.graphql.audit.commit_audited) --
     "Mutation.openCase": root(
         S.CASE_WRITE,
@@ -448,6 +453,11 @@ POLICY: dict[str, Rule] = {
         "agency oldestFetch newestFetch answered unavailable",
     ),
     **_within("StatisticsLinkage", "Query.coverageStatistics", "method percent"),
+    **_within(
+        "NoisyStatisticsTable",
+        "Query.partnerStatistics",
+        "release table referenceDate cells noiseScale rho budgetRemaining privacy",
+    ),
 }
 
 # Which scope reads the records of each kind an agency holds: an agency's "section". Beside

@@ -47,6 +47,8 @@ class PublishedTable:
     spec: TableSpec
     rules: Rules
     items: tuple[PublishedItem, ...]
+    # the cells' counts before control, for the partner query service's noise (never served)
+    exact: tuple[tuple[Key, int], ...] = ()
 
     @property
     def total(self) -> int | None:
@@ -91,7 +93,8 @@ def publish(cube: Cube, rules: Rules) -> PublishedTable:
         if spec.amounts and key not in hidden_amounts:
             amount = cells[key].amount
         items.append(PublishedItem(key, shown[key], amount, _rate(spec, key, shown, counts, rules)))
-    return PublishedTable(spec, rules, tuple(items))
+    exact = tuple((key, cells[key].count) for key in spec.cell_keys())
+    return PublishedTable(spec, rules, tuple(items), exact)
 
 
 def _sensitive(spec: TableSpec, key: Key, rules: Rules) -> bool:

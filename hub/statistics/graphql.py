@@ -115,6 +115,18 @@ def statistics_table(release: Release, body: dict[str, Any]) -> StatisticsTable:
     )
 
 
+@strawberry.type(description="A partner query's answer: every count with differential privacy.")
+class NoisyStatisticsTable:
+    release: strawberry.ID
+    table: str
+    reference_date: date
+    cells: list[StatisticsCell]
+    noise_scale: float = strawberry.field(description="The discrete Gaussian's sigma, per cell.")
+    rho: float = strawberry.field(description="The privacy cost of this answer (zCDP).")
+    budget_remaining: float = strawberry.field(description="rho left this calendar year.")
+    privacy: str = strawberry.field(description="The mechanism and budget, in words.")
+
+
 def _error(exc: ReleaseError) -> GraphQLError:
     return hub_error(exc.code, exc.text_id, exc.text_en)
 
@@ -130,6 +142,36 @@ def _read(releases: Releases, release_id: str | None, table: str) -> StatisticsT
 def _names(releases: Releases) -> list[str]:
     release = releases.latest()
     return releases.table_names(release.id) if release is not None else []
+
+
+def _noisy(queries: Any, client: str, table: str, rho: float, release: str | None) -> Any:
+    from schema.clock import now
+
+    if release is None and queries.releases.latest() is None:
+        return None  # nothing released yet: nothing to ask, nothing spent
+    answer = queries.answer(client, table, rho, now(), release)
+    names = answer.dimensions
+    return NoisyStatisticsTable(
+        release=strawberry.ID(answer.release.id),
+        table=answer.table,
+        reference_date=answer.release.reference_date,
+        cells=[
+            StatisticsCell(
+                dimensions=[
+                    StatisticsDimension(name=n, value=v) for n, v in zip(names, key, strict=True)
+                ],
+                count=count,
+                suppressed=False,
+                amount=None,
+                rate=None,
+            )
+            for key, count in answer.cells
+        ],
+        noise_scale=answer.noise_scale,
+        rho=answer.rho,
+        budget_remaining=answer.remaining,
+        privacy=answer.describe(),
+    )
 
 
 @strawberry.type
@@ -155,6 +197,34 @@ class StatisticsQueries:
         try:
             return await ctx.hub.offload(
                 _read, releases, str(release) if release is not None else None, table
+            )
+        except ReleaseError as exc:
+            raise _error(exc) from None
+
+    @strawberry.field(
+        description="A partner query: every count of a table (of the latest release when "
+        "`release` is not given) with differential privacy, spending `rho` of the caller's "
+        "yearly budget; null before the first release (statistics:read; docs/statistics.md)."
+    )
+    async def partner_statistics(
+        self, info: Info, table: str, rho: float = 0.05, release: strawberry.ID | None = None
+    ) -> NoisyStatisticsTable | None:
+        from hub.statistics.privacy import PartnerQueries
+
+        if not TABLE_NAME.match(table):
+            raise bad_input("Nama tabel tidak sah", "Malformed table name", "table")
+        if release is not None and not RELEASE_ID.match(str(release)):
+            raise bad_input("ID rilis tidak sah", "Malformed release id", "release")
+        ctx: Any = info.context
+        queries = PartnerQueries(ctx.hub.engine)
+        try:
+            return await ctx.hub.offload(
+                _noisy,
+                queries,
+                ctx.principal.client_id,
+                table,
+                rho,
+                str(release) if release is not None else None,
             )
         except ReleaseError as exc:
             raise _error(exc) from None

@@ -17,10 +17,11 @@ from sqlalchemy.engine import Engine
 
 from hub.statistics.cube import TOTAL
 from hub.statistics.disclosure import PublishedTable
-from hub.statistics.tables import StatisticsReleaseRow, StatisticsTableRow
+from hub.statistics.tables import StatisticsExactRow, StatisticsReleaseRow, StatisticsTableRow
 
 RELEASE = StatisticsReleaseRow.__table__  # type: ignore[attr-defined]
 TABLE = StatisticsTableRow.__table__  # type: ignore[attr-defined]
+EXACT = StatisticsExactRow.__table__  # type: ignore[attr-defined]
 PUBLISHED, WITHDRAWN = "PUBLISHED", "WITHDRAWN"
 
 
@@ -63,6 +64,16 @@ class Release:
             withdrawn_at=row.withdrawn_at,
             withdrawn_reason=row.withdrawn_reason,
         )
+
+
+def exact_body(table: PublishedTable) -> dict[str, Any]:
+    """The cells' counts before disclosure control (the partner query service's input)."""
+    spec = table.spec
+    return {
+        "dimensions": list(spec.dimensions),
+        "categories": {d: list(spec.categories[d]) for d in spec.dimensions},
+        "counts": [[list(key), n] for key, n in table.exact],
+    }
 
 
 def table_body(table: PublishedTable) -> dict[str, Any]:
@@ -133,6 +144,17 @@ class Releases:
             ]
             if rows:
                 connection.execute(insert(TABLE), rows)
+            exact = [
+                {
+                    "release_id": release_id,
+                    "name": t.spec.name,
+                    "body": json.dumps(exact_body(t), sort_keys=True),
+                }
+                for t in tables
+                if t.exact
+            ]
+            if exact:
+                connection.execute(insert(EXACT), exact)
         found = self.get(release_id)
         assert found is not None
         return found
@@ -187,6 +209,14 @@ class Releases:
         with self.engine.connect() as connection:
             body = connection.execute(
                 select(TABLE.c.body).where(TABLE.c.release_id == release_id, TABLE.c.name == name)
+            ).scalar()
+        return json.loads(body) if body is not None else None
+
+    def exact(self, release_id: str, name: str) -> dict[str, Any] | None:
+        """For the partner query service only (it adds noise): never serve this as it is."""
+        with self.engine.connect() as connection:
+            body = connection.execute(
+                select(EXACT.c.body).where(EXACT.c.release_id == release_id, EXACT.c.name == name)
             ).scalar()
         return json.loads(body) if body is not None else None
 

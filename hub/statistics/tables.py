@@ -37,6 +37,17 @@ class StatisticsTableRow(SQLModel, table=True):
     body: str = Field(sa_column=Column(Text, nullable=False))  # JSON: dimensions and cells
 
 
+class StatisticsExactRow(SQLModel, table=True):
+    """A release's cell counts before disclosure control, for the partner query service only:
+    never served as they are, only with differentially private noise (``privacy.py``)."""
+
+    __tablename__ = "statistics_exact"
+
+    release_id: str = Field(primary_key=True, max_length=40, foreign_key="statistics_release.id")
+    name: str = Field(primary_key=True, max_length=60)
+    body: str = Field(sa_column=Column(Text, nullable=False))  # JSON: categories and counts
+
+
 class PrivacyLedgerRow(SQLModel, table=True):
     """The partner query service's spending (append-only): one row per answered query."""
 
@@ -51,4 +62,9 @@ class PrivacyLedgerRow(SQLModel, table=True):
     at: datetime
 
 
-__all__ = ["PrivacyLedgerRow", "StatisticsReleaseRow", "StatisticsTableRow"]
+__all__ = [
+    "PrivacyLedgerRow",
+    "StatisticsExactRow",
+    "StatisticsReleaseRow",
+    "StatisticsTableRow",
+]

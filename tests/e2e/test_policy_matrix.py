@@ -60,6 +60,7 @@ ROOTS = {  # one selection per Query field (the sections are the other document)
     "auditCheckpoints": "auditCheckpoints(first: 1) { id }",
     "coverageStatistics": 'coverageStatistics(table: "enrolment_by_country") { table }',
     "statisticsTables": "statisticsTables",
+    "partnerStatistics": 'partnerStatistics(table: "enrolment_by_country") { table }',
     "consents": "consents(workerId: $id) { id }",
     "consentText": f'consentText(input: {{organisation: "{PARTNER_ORG}", purpose: '
     'CASE_ASSISTANCE, categories: ["identity"]}) { textHash }',
