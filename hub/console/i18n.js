@@ -371,6 +371,7 @@ const TEXT = {
   setNOT_REACHED: ["Tidak terhubung", "Not reached"],
   marked: ["{name}: {mark}", "{name}: {mark}"],
   alerts: ["Peringatan pelindungan", "Protection alerts"],
+  alertsJump: ["Peringatan", "Alerts"],
   alertsNone: ["Belum ada peringatan.", "No alerts yet."],
   alertRaised: ["Peringatan baru: {level}", "New alert: {level}"],
   alertWorker: ["Buka data pekerja", "Open the worker"],

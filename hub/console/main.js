@@ -133,12 +133,19 @@ function purposeBar() {
 /** The header's way to the live case panel (below the page on a phone), with the count of
  * events not yet looked at. */
 function liveJump() {
+  if (app.me && crisisRoute()) { // the crisis page's side panel: the alerts
+    return h("button", { type: "button", id: "live-jump", class: "secondary", onclick: () => {
+      const heading = document.getElementById("alerts-h");
+      heading?.scrollIntoView({ block: "start" });
+      heading?.focus();
+    } }, t("alertsJump"));
+  }
   const count = app.unseen ? ` (${app.unseen})` : "";
   return h("button", { type: "button", id: "live-jump", class: "secondary",
     onclick: () => {
       app.unseen = 0;
       document.getElementById("live-jump")?.replaceWith(liveJump());
-      const heading = document.getElementById(crisisRoute() ? "alerts-h" : "live-h");
+      const heading = document.getElementById("live-h");
       heading?.scrollIntoView({ block: "start" });
       heading?.focus();
     } }, `${t("liveJump")}${count}`);
@@ -204,6 +211,7 @@ async function route() {
   const view = document.getElementById("view");
   if (!view || !app.worker) return;
   document.getElementById("pages")?.replaceWith(pagesNav());
+  document.getElementById("live-jump")?.replaceWith(liveJump());
   const crisis = crisisRoute();
   document.getElementById("live").hidden = crisis;
   document.getElementById("alerts").hidden = !crisis;

@@ -25,6 +25,8 @@ from hub.statistics.attack import intervals
 from hub.statistics.cube import TOTAL, Cell, Cube, Key, TableSpec
 from hub.statistics.rules import Rules
 
+SPARE_TRIES = 12
+
 
 @dataclass(frozen=True, slots=True)
 class PublishedItem:
@@ -155,11 +157,12 @@ def _protect(
 
 
 def _release_spare(equations, values, hidden, needs, primary) -> set[Key]:
-    """Publish again each secondary item (largest first) that protects nothing: hiding
-    more than needed costs readers and protects no one."""
+    """Publish again each secondary item (the ``SPARE_TRIES`` largest) that protects nothing:
+    hiding more than needed costs readers and protects no one. Each try is two linear programs
+    per protected cell, hence the cap."""
     if not needs:
         return set(primary)
-    for key in sorted(hidden - primary, key=lambda k: (-values[k], k)):
+    for key in sorted(hidden - primary, key=lambda k: (-values[k], k))[:SPARE_TRIES]:
         trial = hidden - {key}
         bounds = _bounds(equations, values, trial, needs)
         if not any(_short(bounds[k], needs[k]) for k in needs):

@@ -203,6 +203,8 @@ def test_an_alert_raised_at_an_agency_reaches_the_page_and_is_acknowledged(
     mine = [a for a in listed if a["workerId"] == worker]
     assert len(mine) == 1 and mine[0]["acknowledgedAt"]  # one alert per change, acknowledged
     shoot(page, "crisis-alert-desk", tmp_path)
+    page.click("#live-jump")  # the header's jump goes to the alerts on this page
+    assert page.evaluate("document.activeElement.id") == "alerts-h"
     page.click("[data-lang=EN]")
     assert page.inner_text("#alerts-h") == "Protection alerts"
     assert "Acknowledged" in item.inner_text()
