@@ -173,17 +173,18 @@ export class StatisticsPage {
   chart(id, title, labels, cells, colour) {
     const canvas = h("canvas", { id, role: "img", "aria-label": `${title} (${t("statsSeeTable")})` });
     const box = h("div", { class: "stats-chart" }, canvas);
-    box.style.height = `${Math.max(8, labels.length * 2.2 + 4)}rem`;
     const data = cells.map((c) => (c && !c.suppressed && c.rate !== null ? c.rate * 100 : null));
     Chart().then((ChartJs) => {
       if (!canvas.isConnected) return;
+      // a bar per label, whatever the width: the height follows from the ratio
+      const ratio = (box.clientWidth || 320) / (labels.length * 28 + 60);
       this.charts.push(new ChartJs(canvas, {
         type: "bar",
         data: { labels, datasets: [{ label: t("statsRate"), data, backgroundColor: colour }] },
         options: {
           indexAxis: "y",
           animation: false,
-          maintainAspectRatio: false,
+          aspectRatio: Math.max(0.3, Math.min(ratio, 3)),
           plugins: {
             legend: { display: false },
             tooltip: { callbacks: { label: (item) => (item.raw === null ? t("statsSuppressed")

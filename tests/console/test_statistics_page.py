@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.console._support import PHONE, axe_violations, new_page, officer, sign_in
+from tests.console._support import PHONE, axe_violations, new_page, officer, shoot, sign_in
 from tests.console.conftest import ConsoleStack
 from tests.statistics.conftest import run_release
 
@@ -52,8 +53,9 @@ def release(console: ConsoleStack) -> dict[str, Any]:
 
 def cell(body: dict[str, Any], **key: str) -> dict[str, Any]:
     return next(
-        c for c in body["cells"] if all({d["name"]: d["value"] for d in c["dimensions"]}[k] == v
-                                        for k, v in key.items())
+        c
+        for c in body["cells"]
+        if all({d["name"]: d["value"] for d in c["dimensions"]}[k] == v for k, v in key.items())
     )
 
 
@@ -99,7 +101,7 @@ def check_tables(page: Any, release: dict[str, Any], lang: str) -> int:
 
 
 def test_statistics_page_at_360px(
-    release: dict[str, Any], browser: Any, console: ConsoleStack, axe_source: str
+    release: dict[str, Any], browser: Any, console: ConsoleStack, axe_source: str, tmp_path: Path
 ) -> None:
     page = new_page(browser, **PHONE)
     sign_in(page, console, officer(console))
@@ -129,5 +131,6 @@ def test_statistics_page_at_360px(
     page.wait_for_function("document.getElementById('stats-h').textContent === 'Statistics'")
     page.wait_for_function("document.querySelectorAll('canvas[data-drawn]').length === 3")
     check_tables(page, release, "EN")
+    shoot(page, "statistics-phone", tmp_path, full_page=True)
     assert page.script_errors == []
     page.context.close()
