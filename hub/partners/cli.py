@@ -235,6 +235,17 @@ def consents_revoke(
     typer.echo(f"revoked {revoked.id} (version {revoked.version}); the organisation is told")
 
 
+@consents_cli.command("expire")
+def consents_expire() -> None:
+    """End every consent that lapsed (time, closed case, suspended organisation) and tell
+    the organisations; run it on a schedule (reads end the ones they touch anyway)."""
+    with _engine() as engine:
+        ended = _ledger(engine).sweep()
+    for c in ended:
+        typer.echo(f"{c.id}\t{c.organisation}\t{c.status}")
+    typer.echo(f"{len(ended)} consent(s) ended", err=True)
+
+
 @consents_cli.command("receipt")
 def consents_receipt(consent_id: Annotated[str, typer.Argument()]) -> None:
     """Print a consent's receipt in Indonesian and English, with its signature checked."""

@@ -280,6 +280,19 @@ class ConsentLedger:
             session.commit()
             return done
 
+    def sweep(self) -> list[Consent]:
+        """Every consent whose newest version is ACTIVE, settled now: those that lapsed get
+        their EXPIRED/SUSPENDED version and their organisation is told (``pmihub consents
+        expire``, for operators' schedules; reads settle the ones they touch anyway)."""
+        with Session(self.engine) as session:
+            ids = session.exec(
+                select(ConsentRow.consent_id).where(col(ConsentRow.status) == ACTIVE)
+            ).all()
+            newest = [r for r in self._latest(session, set(ids)) if r.status == ACTIVE]
+            done = self._settled(session, newest)
+            session.commit()
+        return [c for c in done if c.status != ACTIVE]
+
     # -- reading ---------------------------------------------------------------------------------
 
     def get(self, consent_id: str) -> Consent | None:

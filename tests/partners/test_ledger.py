@@ -188,6 +188,12 @@ def test_a_consent_expires_on_its_last_day(
     assert expired.status == "EXPIRED" and expired.version == 2 and ledger.verify(expired)
     assert ledger.get(consent.id).version == 2  # type: ignore[union-attr]  # written once
     assert [d["type"] for d in deliveries(engine)] == ["consent.expired"]
+    # the operators' sweep ends the lapsed ones nobody read, once
+    other = ledger.grant(OTHER, "SBMI", Purpose.CASE_ASSISTANCE, ["identity"], by_worker(OTHER))
+    assert ledger.sweep() == []
+    clock.at += timedelta(days=91)
+    assert [(c.id, c.status) for c in ledger.sweep()] == [(other.id, "EXPIRED")]
+    assert ledger.sweep() == []
 
 
 def test_a_consent_bound_to_a_case_ends_when_the_case_closes(
