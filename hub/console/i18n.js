@@ -407,6 +407,13 @@ const TEXT = {
   statsRate: ["Persentase", "Rate"],
   statsCount: ["Jumlah", "Count"],
   statsGap: ["Kesenjangan", "Gap"],
+  statsCoverageBy_country: [
+    "Kepesertaan JKK dan JKM aktif menurut negara tujuan", "Enrolment (JKK and JKM in force) by destination country",
+  ],
+  statsCoverageBy_province: [
+    "Kepesertaan JKK dan JKM aktif menurut provinsi asal", "Enrolment (JKK and JKM in force) by province of origin",
+  ],
+  statsTrend: ["Kesenjangan per rilis (semua negara)", "Gaps release by release (all countries)"],
   statsGaps: ["Kesenjangan perlindungan (semua negara)", "Protection gaps (all countries)"],
   statsGap_placed_not_enrolled_by_country: [
     "Ditempatkan, tidak terdaftar BPJS Ketenagakerjaan", "Placed, not enrolled in BPJS Ketenagakerjaan",

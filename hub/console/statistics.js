@@ -1,7 +1,8 @@
 // The statistics page (#/statistics, scope statistics:read): the latest published release's
 // coverage (enrolment rate) by destination country and by province of origin, and the gaps
 // (placed but not enrolled, cover lapsed abroad, not in SISKOP2MI), each as a bar chart drawn
-// by the vendored Chart.js (vendor/README.md) and as a table with the same numbers.
+// by the vendored Chart.js (vendor/README.md) and as a table with the same numbers; with
+// several published releases, the gaps release by release too.
 // A suppressed cell is shown as such, never as 0; a rate the release does not publish (its
 // margin is under 50) is not computed here either.
 
@@ -9,7 +10,7 @@ import { errorText, graphql } from "./api.js";
 import { countryName, formatDate, lang, t, tOr } from "./i18n.js";
 import { facts, fill, h, table } from "./dom.js";
 
-const TABLE = `query($t: String!) { coverageStatistics(table: $t) {
+const TABLE = `query($t: String!, $r: ID) { coverageStatistics(table: $t, release: $r) {
   release table referenceDate rulesVersion disclosureRule total titleId titleEn dimensionNames
   cells { dimensions { name value } count suppressed rate }
   sources { agency oldestFetch newestFetch answered unavailable } } }`;
@@ -23,6 +24,10 @@ const GAPS = [
   "abroad_not_in_siskop2mi_by_country",
 ];
 const COLOURS = { rate: "#1f5f8b", gap: "#8b1a1a" };
+const GAP_COLOURS = ["#8b1a1a", "#1f5f8b", "#4d6b1f"];
+const HISTORY = 6; // the gaps over at most this many published releases, newest last
+const TARGETS = { placed_not_enrolled: "NO_MEMBERSHIP", cover_lapsed: "LAPSED",
+  not_in_siskop2mi: "NOT_IN_SISKOP2MI" };
 
 let chartLibrary = null;
 async function Chart() {
@@ -52,6 +57,12 @@ function figure(body, dimension, outcome, target, code) {
   return { code, hit, all };
 }
 
+/** A gap table's figure over all countries: the gap's count and rate, and the margin. */
+function gapFigure(body) {
+  const outcome = body.dimensionNames.at(-1);
+  return figure(body, "country", outcome, TARGETS[outcome], "TOTAL");
+}
+
 function countText(cell) {
   if (!cell) return "–";
   return cell.suppressed ? t("statsSuppressed") : number(cell.count);
@@ -79,11 +90,29 @@ export class StatisticsPage {
       const problem = answers.flatMap((a) => a.errors)[0];
       if (problem) throw problem;
       this.tables = Object.fromEntries(names.map((n, i) => [n, answers[i].data.coverageStatistics]));
+      this.history = await this.releases();
     } catch (error) {
       this.error = error;
     }
     this.render();
     this.announce(this.error ? t("statsFailed") : t("statsLoaded"));
+  }
+
+  /** The gap tables of the last HISTORY published releases (public listing), when there are
+   * several: [{release, referenceDate, bodies: {table: body}}], oldest first. */
+  async releases() {
+    const response = await fetch("/statistics/releases", { credentials: "omit" });
+    if (!response.ok) return [];
+    const listed = (await response.json()).releases
+      .filter((r) => r.status === "PUBLISHED")
+      .sort((a, b) => a.referenceDate.localeCompare(b.referenceDate) || a.id.localeCompare(b.id))
+      .slice(-HISTORY);
+    if (listed.length < 2) return [];
+    return Promise.all(listed.map(async (r) => {
+      const answers = await Promise.all(GAPS.map((name) => graphql(TABLE, { t: name, r: r.id })));
+      const bodies = Object.fromEntries(GAPS.map((n, i) => [n, answers[i].data?.coverageStatistics]));
+      return { release: r.id, referenceDate: r.referenceDate, bodies };
+    }));
   }
 
   render() {
@@ -106,6 +135,7 @@ export class StatisticsPage {
       if (body) section.append(this.coverage(body, dimension));
     }
     section.append(this.gaps());
+    if (this.history?.length > 1) section.append(this.trend());
   }
 
   about(body) {
@@ -132,7 +162,7 @@ export class StatisticsPage {
       .sort((a, b) => (a === "TOTAL") - (b === "TOTAL") || a.localeCompare(b));
     const rows = codes.map((code) => figure(body, dimension, "enrolled", "YES", code));
     const id = `stats-${body.table}`;
-    const title = lang() === "EN" ? body.titleEn : body.titleId;
+    const title = t(`statsCoverageBy_${dimension}`);
     const part = h("div", { class: "stats-figure", id });
     part.append(
       h("h3", { id: `${id}-h` }, title),
@@ -150,10 +180,7 @@ export class StatisticsPage {
   gaps() {
     const rows = GAPS.filter((name) => this.tables[name]).map((name) => {
       const body = this.tables[name];
-      const outcome = body.dimensionNames.at(-1);
-      const target = { placed_not_enrolled: "NO_MEMBERSHIP", cover_lapsed: "LAPSED",
-        not_in_siskop2mi: "NOT_IN_SISKOP2MI" }[outcome];
-      return { name, ...figure(body, "country", outcome, target, "TOTAL") };
+      return { name, ...gapFigure(body) };
     });
     const title = t("statsGaps");
     return h("div", { class: "stats-figure", id: "stats-gaps" },
@@ -164,6 +191,50 @@ export class StatisticsPage {
         [t("statsGap"), t("statsCount"), t("statsOf"), t("statsRate")],
         rows.map((r) => ({ attrs: { "data-code": r.name }, cells: [
           t(`statsGap_${r.name}`), countText(r.hit), countText(r.all), rateText(r.hit),
+        ] })), { rowHeadings: true }));
+  }
+
+  /** The gaps (all countries) release by release: a line per gap, then a table. */
+  trend() {
+    const title = t("statsTrend");
+    const labels = this.history.map((r) => `${formatDate(r.referenceDate)} (${r.release})`);
+    const canvas = h("canvas", { id: "stats-trend-chart", role: "img",
+      "aria-label": `${title} (${t("statsSeeTable")})` });
+    const datasets = GAPS.map((name, i) => ({
+      label: t(`statsGap_${name}`),
+      borderColor: GAP_COLOURS[i],
+      backgroundColor: GAP_COLOURS[i],
+      data: this.history.map((r) => {
+        const hit = r.bodies[name] && gapFigure(r.bodies[name]).hit;
+        return hit && !hit.suppressed && hit.rate !== null ? hit.rate * 100 : null;
+      }),
+    }));
+    const box = h("div", { class: "stats-chart" }, canvas);
+    Chart().then((ChartJs) => {
+      if (!canvas.isConnected) return;
+      this.charts.push(new ChartJs(canvas, {
+        type: "line",
+        data: { labels: this.history.map((r) => formatDate(r.referenceDate)), datasets },
+        options: {
+          animation: false,
+          aspectRatio: (box.clientWidth || 320) < 500 ? 1 : 2,
+          plugins: { legend: { position: "bottom" } },
+          scales: { y: { min: 0, max: 100, ticks: { callback: (v) => `${v} %` } } },
+        },
+      }));
+      canvas.dataset.drawn = "true";
+    });
+    const cellText = (hit) => {
+      if (!hit || hit.suppressed) return countText(hit);
+      return `${countText(hit)} (${rateText(hit)})`;
+    };
+    return h("div", { class: "stats-figure", id: "stats-trend" },
+      h("h3", { id: "stats-trend-h" }, title), box,
+      table({ id: "stats-trend-table", "aria-labelledby": "stats-trend-h" },
+        [t("statsRelease"), ...GAPS.map((n) => t(`statsGap_${n}`))],
+        this.history.map((r, i) => ({ attrs: { "data-code": r.release }, cells: [
+          labels[i],
+          ...GAPS.map((n) => cellText(r.bodies[n] && gapFigure(r.bodies[n]).hit)),
         ] })), { rowHeadings: true }));
   }
 

@@ -20,7 +20,7 @@ from tests.statistics.conftest import run_release
 
 pytestmark = pytest.mark.e2e
 
-TABLE = """query($t: String!) { coverageStatistics(table: $t) {
+TABLE = """query($t: String!, $r: ID) { coverageStatistics(table: $t, release: $r) {
   release cells { dimensions { name value } count suppressed rate } } }"""
 FIGURES = {
     "enrolment_by_country": ("country", "enrolled", "YES"),
@@ -36,18 +36,27 @@ SUPPRESSED = {"ID": "disembunyikan", "EN": "suppressed"}
 
 @pytest.fixture(scope="module")
 def release(console: ConsoleStack) -> dict[str, Any]:
-    """One statistics run over the console's population (before the module's browser starts);
-    the API's answer for each table the page shows."""
-    report = asyncio.run(run_release(console.stack.environ))
-    release_id = report.release.id
-    answers = {}
-    for name in (*FIGURES, *GAPS):
+    """Two statistics runs over the console's population (before the module's browser starts):
+    the API's answer for each table the page shows, of the latest release, and the first
+    release's gap tables (``first``)."""
+    first = asyncio.run(run_release(console.stack.environ)).release.id
+    release_id = asyncio.run(run_release(console.stack.environ)).release.id
+    assert first != release_id
+
+    def read(name: str, release: str | None = None) -> dict[str, Any]:
         body = console.stack.graphql(
-            TABLE, {"t": name}, client="statistics-partner", scope="statistics:read", purpose=None
+            TABLE,
+            {"t": name, "r": release},
+            client="statistics-partner",
+            scope="statistics:read",
+            purpose=None,
         ).json()
         assert "errors" not in body, body
-        answers[name] = body["data"]["coverageStatistics"]
-        assert answers[name]["release"] == release_id
+        return body["data"]["coverageStatistics"]
+
+    answers: dict[str, Any] = {name: read(name) for name in (*FIGURES, *GAPS)}
+    assert all(a["release"] == release_id for a in answers.values())
+    answers["first"] = {name: read(name, first) for name in GAPS}
     return answers
 
 
@@ -97,6 +106,15 @@ def check_tables(page: Any, release: dict[str, Any], lang: str) -> int:
         total = cell(release[name], country="TOTAL", **{outcome: "TOTAL"})
         assert digits(shown[name][1]) == expected(hit, lang), (name, shown[name])
         assert digits(shown[name][2]) == expected(total, lang), (name, shown[name])
+    shown = rows(page, "stats-trend-table")  # the gaps release by release
+    releases = [release["first"], {name: release[name] for name in GAPS}]
+    assert list(shown) == [r[next(iter(GAPS))]["release"] for r in releases]
+    for i, name in enumerate(GAPS, start=1):
+        for bodies, cells in zip(releases, shown.values(), strict=True):
+            outcome, target = GAPS[name]
+            hit = cell(bodies[name], country="TOTAL", **{outcome: target})
+            want = expected(hit, lang) + ("" if hit["suppressed"] else " (")
+            assert digits(cells[i]).startswith(want), (name, cells)
     return suppressed
 
 
@@ -111,7 +129,7 @@ def test_statistics_page_at_360px(
     assert release["enrolment_by_country"]["release"] in page.inner_text("#stats-about")
     assert page.locator("#stats-sources tbody tr").count() >= 1  # freshness per agency
     # every chart drawn: a canvas with pixels painted, not a blank box
-    page.wait_for_function("document.querySelectorAll('canvas[data-drawn]').length === 3")
+    page.wait_for_function("document.querySelectorAll('canvas[data-drawn]').length === 4")
     painted = page.evaluate(
         """() => [...document.querySelectorAll('canvas')].map((c) => {
             const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -120,7 +138,7 @@ def test_statistics_page_at_360px(
             return [c.id, c.width, n];
         })"""
     )
-    assert len(painted) == 3 and all(w > 0 and n > 500 for _, w, n in painted), painted
+    assert len(painted) == 4 and all(w > 0 and n > 500 for _, w, n in painted), painted
     # readable at 360 px: nothing wider than the screen
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     suppressed = check_tables(page, release, "ID")
@@ -129,7 +147,7 @@ def test_statistics_page_at_360px(
 
     page.click("[data-lang=EN]")
     page.wait_for_function("document.getElementById('stats-h').textContent === 'Statistics'")
-    page.wait_for_function("document.querySelectorAll('canvas[data-drawn]').length === 3")
+    page.wait_for_function("document.querySelectorAll('canvas[data-drawn]').length === 4")
     check_tables(page, release, "EN")
     shoot(page, "statistics-phone", tmp_path, full_page=True)
     assert page.script_errors == []
