@@ -2,7 +2,8 @@
 // a ``self`` token gets the worker's own page, a ``partner`` token the case worker's page
 // (partner.js); an officer gets search, the worker page,
 // the open-case form and the live case feed, and with cohort:read the crisis page (#/crisis)
-// with the protection alerts beside it in place of the case feed. Routes are the URL fragment (#/worker/<id>),
+// with the protection alerts beside it in place of the case feed; with statistics:read the
+// coverage statistics page (#/statistics, statistics.js). Routes are the URL fragment (#/worker/<id>),
 // so Back works; the fragment holds only the hub's opaque worker id, never personal data.
 
 import { currentPurpose, graphql, SessionEnded, setPurpose } from "./api.js";
@@ -19,6 +20,7 @@ import { ME } from "./queries.js";
 import { PartnerPage } from "./partner.js";
 import { renderSearch } from "./search.js";
 import { SelfPage } from "./self.js";
+import { StatisticsPage } from "./statistics.js";
 import { WorkerPage } from "./worker.js";
 
 const PURPOSE_KEY = "pmihub.console.purpose";
@@ -26,11 +28,15 @@ const OFFICER_PURPOSES = ["EMERGENCY", "CASE_HANDLING", "CLAIM_PROCESSING", "PLA
 const main = document.getElementById("main");
 const app = {
   me: null, worker: null, self: null, live: null, feed: null, unseen: 0, changingPurpose: false,
-  crisis: null, alerts: null,
+  crisis: null, alerts: null, statistics: null,
 };
 
 function crisisRoute() {
   return location.hash === "#/crisis" && app.me.scopes.includes("cohort:read");
+}
+
+function statisticsRoute() {
+  return location.hash === "#/statistics" && app.me.scopes.includes("statistics:read");
 }
 
 function announce(text) {
@@ -197,14 +203,20 @@ function liveClient() {
   return app.live;
 }
 
-/** The officer's pages: search and, with cohort:read, the crisis page. */
+/** The officer's pages: search and, with cohort:read, the crisis page; with statistics:read
+ * the statistics page. */
 function pagesNav() {
-  if (!app.me.scopes.includes("cohort:read")) return null;
+  const cohorts = app.me.scopes.includes("cohort:read");
+  const statistics = app.me.scopes.includes("statistics:read");
+  if (!cohorts && !statistics) return null;
   const crisis = crisisRoute();
+  const stats = statisticsRoute();
   const link = (href, text, current) =>
     h("a", { href, "aria-current": current ? "page" : null }, text);
   return h("nav", { class: "pages", id: "pages", "aria-label": t("pages") },
-    link("#/", t("searchPage"), !crisis), link("#/crisis", t("crisis"), crisis));
+    link("#/", t("searchPage"), !crisis && !stats),
+    cohorts ? link("#/crisis", t("crisis"), crisis) : null,
+    statistics ? link("#/statistics", t("statistics"), stats) : null);
 }
 
 async function route() {
@@ -221,6 +233,14 @@ async function route() {
     app.crisis.render();
     app.alerts.start();
     document.getElementById("crisis-h")?.focus();
+    return;
+  }
+  if (statisticsRoute()) {
+    app.worker.workerId = null;
+    app.worker.result = null;
+    app.statistics = new StatisticsPage(view, { announce });
+    await app.statistics.load();
+    document.getElementById("stats-h")?.focus();
     return;
   }
   const match = /^#\/worker\/(wk_[0-9a-f]{20})$/.exec(location.hash);
@@ -251,6 +271,7 @@ function rerender() {
   app.feed?.render();
   app.alerts?.render();
   if (crisisRoute()) app.crisis.render();
+  else if (statisticsRoute()) app.statistics?.render();
   else if (app.worker?.result) app.worker.render();
   else if (view) {
     renderSearch(view, {

@@ -25,6 +25,8 @@ MEDIA_TYPES = {
     ".svg": "image/svg+xml",
 }
 ASSETS = {p.name: p for p in HERE.iterdir() if p.suffix in MEDIA_TYPES and p.name != "index.html"}
+# third-party scripts, pinned and vendored (vendor/README.md): served as vendor/<name>
+ASSETS |= {f"vendor/{p.name}": p for p in (HERE / "vendor").iterdir() if p.suffix in MEDIA_TYPES}
 CSP = "; ".join(
     [
         "default-src 'none'",
@@ -56,7 +58,7 @@ async def page(request: Request) -> Response:
 
 
 async def asset(request: Request) -> Response:
-    path = ASSETS.get(request.path_params["name"])
+    path = ASSETS.get(request.url.path.removeprefix("/console/"))
     if path is None:
         return PlainTextResponse("Tidak ditemukan / Not found", status_code=404, headers=HEADERS)
     return FileResponse(
@@ -77,6 +79,7 @@ def console_routes() -> list[BaseRoute]:
         Route("/console/", page, methods=["GET"]),
         Route("/console/callback", page, methods=["GET"]),
         Route("/console/{name:str}", asset, methods=["GET"]),
+        Route("/console/vendor/{name:str}", asset, methods=["GET"]),
     ]
 
 

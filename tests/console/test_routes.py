@@ -56,7 +56,7 @@ async def test_the_modules_and_the_stylesheet_are_served_with_their_types(
     client: httpx.AsyncClient,
 ) -> None:
     assert (await client.get("/console")).headers["location"] == "/console/"
-    for name in ("main.js", "auth.js", "live.js", "console.css"):
+    for name in ("main.js", "auth.js", "live.js", "console.css", "vendor/chart.umd.js"):
         response = await client.get(f"/console/{name}")
         assert response.status_code == 200
         assert response.headers["content-security-policy"] == CSP
@@ -76,6 +76,9 @@ async def test_the_modules_and_the_stylesheet_are_served_with_their_types(
         "/console/%2e%2e/app.py",
         "/console/nothing.js",
         "/console/index.html",
+        "/console/vendor/README.md",
+        "/console/vendor/chart.js-LICENSE.md",
+        "/console/vendor/..%2Froutes.py",
     ],
 )
 async def test_nothing_outside_the_allow_list_is_served(
