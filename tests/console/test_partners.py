@@ -93,7 +93,8 @@ def test_consent_grant_read_refer_track_and_revoke(
     helper.select_option("#refer-kind", "WAGE_DISPUTE")
     helper.fill("#refer-summary", "Gaji tiga bulan belum dibayar")
     helper.click("#refer-submit")
-    helper.wait_for_selector("#partner-cases")
+    # Siti may have cases already (other modules open some): wait for the referred one
+    helper.locator("#partner-cases", has_text="Sengketa upah").wait_for()
     cases = helper.inner_text("#partner-cases")
     assert "SBMI" in cases and "Sengketa upah" in cases
     assert "Kasus dirujuk" in helper.inner_text("#refer-outcome")
