@@ -28,6 +28,7 @@ class Outcome(StrEnum):
     REFUSED = "REFUSED"
     BREAK_GLASS = "BREAK_GLASS"
     SIGN_IN = "SIGN_IN"  # an officer signed in (auth.oidc); no worker's data
+    CHANGE = "CHANGE"  # the hub's own configuration changed (a webhook); no worker's data
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from hub.cases.records import Actor
 from hub.cases.signing import new_secret
 from hub.cases.tables import DeliveryRow, WebhookRow
 from hub.cases.webhook_secrets import seal_secret
+from hub.storage.unit import writing
 from schema.clock import now
 
 MAX_URL = 500
@@ -64,12 +65,21 @@ class WebhookStore:
         self.key_secret = key_secret  # seals the secrets: HUB_AUTH_KEY_SECRET
 
     def add(
-        self, actor: Actor, url: str, mission_code: str | None, partner_org: str | None = None
+        self,
+        actor: Actor,
+        url: str,
+        mission_code: str | None,
+        partner_org: str | None = None,
+        *,
+        session: Session | None = None,
+        checked: bool = False,
     ) -> tuple[Webhook, str]:
         """The new webhook and its secret (returned here only; keep it). A partner
         organisation's (``partner_org``) hears only of the cases it accompanies (without
-        officers' notes) and of its consents' ends."""
-        checked = self.check_url(url)
+        officers' notes) and of its consents' ends. ``checked``: ``url`` came from
+        ``check_url`` already (its DNS look-up done outside the caller's transaction);
+        ``session``: write in the caller's transaction (``hub.storage.unit.writing``)."""
+        checked = url if checked else self.check_url(url)
         code = self.missions.resolve(mission_code).code if mission_code else None
         secret = new_secret()
         webhook_id = f"wh_{secrets.token_urlsafe(12)}"
@@ -85,11 +95,11 @@ class WebhookStore:
             created_at=self.clock(),
             partner_org=partner_org,
         )
-        with Session(self.engine) as session:
-            session.add(row)
-            session.commit()
-            session.refresh(row)
-            return _view(row), secret
+        with writing(self.engine, session) as writer:
+            writer.add(row)
+            writer.flush()
+            view = _view(row)
+        return view, secret
 
     def list(self, client_id: str | None = None) -> list[Webhook]:
         """Active webhooks (of one client, or all), with their delivery counts."""
@@ -112,15 +122,16 @@ class WebhookStore:
         by_id = {hook: (p, f, d) for hook, p, f, d in counts}
         return [_view(row, *by_id.get(row.id, (0, 0, 0))) for row in rows]
 
-    def remove(self, webhook_id: str, client_id: str | None = None) -> bool:
+    def remove(
+        self, webhook_id: str, client_id: str | None = None, *, session: Session | None = None
+    ) -> bool:
         """Deactivate a webhook (of ``client_id`` when given); its pending deliveries stop."""
-        with Session(self.engine) as session:
-            row = session.get(WebhookRow, webhook_id)
+        with writing(self.engine, session) as writer:
+            row = writer.get(WebhookRow, webhook_id)
             if row is None or not row.active or (client_id and row.client_id != client_id):
                 return False
             row.active = False
-            session.add(row)
-            session.commit()
+            writer.add(row)
         return True
 
     def check_url(self, url: str) -> str:

@@ -20,7 +20,7 @@ from strawberry.types import Info
 
 from auth.errors import Forbidden
 from auth.scopes import Scope
-from hub.audit import AccessEntry, AuditUnavailable
+from hub.audit import AccessEntry, AuditUnavailable, Outcome
 from hub.audit.trail import AuditedChange
 from hub.cases import Actor, CaseError, CaseEvent
 from hub.cases.opening import is_grave
@@ -38,6 +38,7 @@ from schema.records import MissionRecord, RecordKind
 
 if TYPE_CHECKING:
     from auth.principal import Principal
+    from hub.cases.webhooks import Webhook as WebhookView
     from hub.graphql.context import HubContext
 
 
@@ -229,10 +230,23 @@ class CaseMutations:
                 "A partner's webhook receives only the cases it accompanies",
                 argument="missionCode",
             )
-        try:
-            hook, secret = await ctx.hub.offload(
-                ctx.hub.cases.webhooks.add, actor(ctx.principal), url, mission_code, partner
+        webhooks = ctx.hub.cases.webhooks
+
+        def change(unit: AuditedChange, entry: Entry) -> tuple[WebhookView, str]:
+            made = webhooks.add(
+                actor(ctx.principal),
+                checked,
+                mission_code,
+                partner,
+                session=unit.session,
+                checked=True,
             )
+            unit.record(entry(outcome=Outcome.CHANGE, reason=f"webhook added {made[0].id}"))
+            return made
+
+        try:
+            checked = await ctx.hub.offload(webhooks.check_url, url)  # DNS outside the lock
+            hook, secret = await commit_audited(ctx, change)
         except CaseError as exc:
             raise case_error(exc) from None
         return WebhookRegistration(
@@ -251,9 +265,17 @@ class CaseMutations:
         require_purpose(ctx)
         if not ctx.principal.is_partner:
             require_scope(ctx, Scope.CASE_READ)
-        removed = await ctx.hub.offload(
-            ctx.hub.cases.webhooks.remove, str(id)[:40], ctx.principal.client_id
-        )
+        webhook_id = str(id)[:40]
+
+        def change(unit: AuditedChange, entry: Entry) -> bool:
+            gone = ctx.hub.cases.webhooks.remove(
+                webhook_id, ctx.principal.client_id, session=unit.session
+            )
+            if gone:
+                unit.record(entry(outcome=Outcome.CHANGE, reason=f"webhook removed {webhook_id}"))
+            return gone
+
+        removed = await commit_audited(ctx, change)
         if not removed:
             raise hub_error(
                 "NOT_FOUND", "Webhook tidak ditemukan", "No such webhook", argument="id"

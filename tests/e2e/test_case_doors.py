@@ -263,3 +263,30 @@ def test_audit_unavailable_leaves_no_case_or_grant_and_a_retry_makes_one(doors: 
     opened = doors.graphql(GLASS, {"id": budi, "r": REASON}, token=officer).json()
     assert opened["data"]["breakGlass"]["id"]
     assert len(rows(doors, select(BreakGlassGrantRow))) == grants + 1
+
+
+REGISTER = (
+    """mutation HookDoor($u: String!) { registerWebhook(url: $u) { webhook { id } secret } }"""
+)
+REMOVE = """mutation UnhookDoor($id: ID!) { removeWebhook(id: $id) }"""
+
+
+def test_audit_unavailable_leaves_no_webhook_added_or_removed(doors: Stack) -> None:
+    from hub.cases.tables import WebhookRow
+
+    url = {"u": "https://hooks.example.org/pmihub-doors"}
+    before = len(rows(doors, select(WebhookRow)))
+    with audit_down(doors):
+        failed = doors.graphql(REGISTER, url).json()
+        assert failed["data"] is None and code(failed) == "AUDIT_UNAVAILABLE"
+    assert len(rows(doors, select(WebhookRow))) == before  # no receiver left behind
+    made = doors.graphql(REGISTER, url).json()["data"]["registerWebhook"]["webhook"]["id"]
+    with audit_down(doors):
+        kept = doors.graphql(REMOVE, {"id": made}).json()
+        assert kept["data"] is None and code(kept) == "AUDIT_UNAVAILABLE"
+    assert [
+        r.active for r in rows(doors, select(WebhookRow).where(col(WebhookRow.id) == made))
+    ] == [True]
+    assert doors.graphql(REMOVE, {"id": made}).json()["data"]["removeWebhook"] is True
+    changes = rows(doors, select(AuditEntryRow).where(col(AuditEntryRow.outcome) == "CHANGE"))
+    assert [r.reason for r in changes][-2:] == [f"webhook added {made}", f"webhook removed {made}"]
