@@ -187,10 +187,11 @@ def test_the_watch_catches_a_slow_blocking_call(loop_stack: Stack) -> None:
     people = [newcomer(i, region="350616") for i in range(3)]
     register_at_agencies(loop_stack, people)
     watch = watched(loop_stack, [p["nik"] for p in people], plant=_before_grants(time.sleep, 0.3))
-    # then the stall is reported, with the callback that made it, as waiting
-    assert watch.stalls, "a 300 ms blocking call went unnoticed"
-    assert all(s.blocked_ms > 20 for s in watch.stalls), watch.report()
-    assert all("block(" in s.stack for s in watch.stalls), watch.report()
+    # then the stall is reported, with the callback that made it, as waiting (a loaded
+    # machine may add stalls of its own: the planted ones are those whose stack shows it)
+    planted = [s for s in watch.stalls if "block(" in s.stack]
+    assert planted, "a 300 ms blocking call went unnoticed\n" + watch.report()
+    assert all(s.blocked_ms > 20 for s in planted), watch.report()
 
 
 def test_the_watch_catches_a_callback_computing_for_50_ms(loop_stack: Stack) -> None:

@@ -45,6 +45,9 @@ def test_a_fifth_agency_plugs_in_by_configuration(stack: Stack, tmp_path: Path) 
         "PYTHONPATH": str(ROOT),
     }
     cli = [sys.executable, "-m", "hub.cli"]
+    # docs/deploy.md's order: the database is made by `pmihub migrate`, never by a side effect
+    made = subprocess.run([*cli, "migrate"], env=env, capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
     sync = subprocess.run([*cli, "sync"], env=env, capture_output=True, text=True, timeout=120)
     assert sync.returncode == 0, sync.stderr
     assert "IMIGRASI" in sync.stdout

@@ -54,6 +54,7 @@ def test_pmihub_serve_refuses_a_bad_setting_before_it_starts(tmp_path: Path) -> 
         "HUB_DATABASE_URL": f"sqlite:///{tmp_path / 'hub.db'}",
         "HUB_GC_THRESHOLD": "lots",
     }
+    (tmp_path / "hub.db").touch()  # an (empty) database: the setting is what is refused
     cli = Path(sys.executable).with_name("pmihub")
     done = subprocess.run(
         [str(cli), "serve", "--port", "1"], env=env, capture_output=True, text=True, timeout=60

@@ -50,6 +50,7 @@ class Context:
     grants_used: dict[str, str] = field(default_factory=dict)
     opened_grants: dict[str, str] = field(default_factory=dict)
     operation: str = "anonymous"
+    bulk: tuple[str, frozenset[str]] | None = None  # a cohort read (hub.graphql.context)
 
     def audit_returned(self, worker_id: str, *categories: str) -> None:
         self.returned.setdefault(worker_id, set()).update(categories)
