@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import time
 from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING
 
-import anyio
 import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
 from auth.principal import Principal
-from hub.audit import AccessEntry, AuditUnavailable
 from hub.audit.trail import AuditedChange
 from hub.cases import CaseError
 from hub.census.alerts import Alert
@@ -191,36 +188,21 @@ class AlertSubscription:
 async def _stream(
     ctx: LiveContext, principal: Principal, code: str | None
 ) -> AsyncGenerator[ProtectionAlert, None]:
+    from hub.graphql.live import record_live_read  # live imports the query, which imports this
+
     async with ctx.hub.cases.alert_bus.subscribe() as alerts:
         async for alert in alerts:
             if code is not None and alert.mission_code != code:
                 continue
-            if principal.expires_at <= time.time():
-                raise hub_error(
-                    "UNAUTHENTICATED",
-                    "Token kedaluwarsa; sambung ulang dengan token baru",
-                    "The token expired; reconnect with a new one",
-                )
-            await _audit(ctx, principal, alert)
+            await record_live_read(
+                ctx,
+                principal,
+                operation="protectionAlerts",
+                request_id=alert.id,
+                worker_id=alert.worker_id,
+                category="protection",
+            )
             yield ProtectionAlert.of(alert)
-
-
-async def _audit(ctx: LiveContext, principal: Principal, alert: Alert) -> None:
-    """Each alert handed to a subscriber is a read of that worker's verdict: recorded first."""
-    entry = AccessEntry(
-        client_id=principal.client_id,
-        subject=principal.subject,
-        operation="protectionAlerts",
-        request_id=alert.id,
-        worker_id=alert.worker_id,
-        agency=principal.agency,
-        purpose=principal.purpose.value if principal.purpose else None,
-        categories=frozenset({"protection"}),
-    )
-    try:
-        await anyio.to_thread.run_sync(ctx.hub.audit.record, [entry])
-    except AuditUnavailable as exc:
-        raise hub_error(exc.code, exc.message_id, exc.message_en) from None
 
 
 __all__ = ["AlertMutations", "AlertQueries", "AlertSubscription", "ProtectionAlert"]

@@ -10,7 +10,6 @@ FORBIDDEN and recorded. Bad input gets a typed error and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING
 
@@ -20,14 +19,14 @@ from strawberry.types import Info
 
 from auth.errors import Forbidden
 from auth.scopes import Scope
-from hub.audit import AccessEntry, AuditUnavailable, Outcome
+from hub.audit import Outcome
 from hub.audit.trail import AuditedChange
 from hub.cases import Actor, CaseError, CaseEvent
 from hub.cases.opening import is_grave
 from hub.graphql.audit import Entry, commit_audited
 from hub.graphql.errors import hub_error
 from hub.graphql.guard import refuse, require_purpose, require_scope
-from hub.graphql.live import LiveContext
+from hub.graphql.live import LiveContext, record_live_read
 from hub.graphql.query import check_worker_id
 from hub.graphql.worker import load_worker
 from hub.view.sections import hub_case
@@ -318,32 +317,15 @@ async def _stream(
                 continue
             if not principal.may_read_worker(event.case.worker_id):
                 continue
-            if principal.expires_at <= time.time():
-                raise hub_error(
-                    "UNAUTHENTICATED",
-                    "Token kedaluwarsa; sambung ulang dengan token baru",
-                    "The token expired; reconnect with a new one",
-                )
-            await _audit(ctx, principal, event)
+            await record_live_read(
+                ctx,
+                principal,
+                operation="caseEvents",
+                request_id=event.id,
+                worker_id=event.case.worker_id,
+                category="case",
+            )
             yield CaseEventNotice.of(event)
-
-
-async def _audit(ctx: LiveContext, principal: Principal, event: CaseEvent) -> None:
-    """Each event handed to a subscriber is a read of that worker's case: recorded first."""
-    entry = AccessEntry(
-        client_id=principal.client_id,
-        subject=principal.subject,
-        operation="caseEvents",
-        request_id=event.id,
-        worker_id=event.case.worker_id,
-        agency=principal.agency,
-        purpose=principal.purpose.value if principal.purpose else None,
-        categories=frozenset({"case"}),
-    )
-    try:
-        await ctx.hub.offload(ctx.hub.audit.record, [entry])
-    except AuditUnavailable as exc:
-        raise hub_error(exc.code, exc.message_id, exc.message_en) from None
 
 
 __all__ = [

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,7 @@ from auth.principal import Principal
 from auth.starlette import bearer_token
 from auth.verify import Verifier, principal_from_claims
 from hub.audit import AccessEntry, AuditUnavailable, Outcome
+from hub.graphql.errors import hub_error
 from hub.graphql.guard import why
 from hub.graphql.limits import checked_document
 from hub.graphql.live_limits import CLOSE_TOO_MANY, CONNECTIONS, SUBSCRIPTIONS, LiveLimits
@@ -254,10 +256,45 @@ class SubscriptionsOverWebSocket(SchemaExtension):
         yield
 
 
+async def record_live_read(
+    ctx: LiveContext,
+    principal: Principal,
+    *,
+    operation: str,
+    request_id: str,
+    worker_id: str,
+    category: str,
+) -> None:
+    """Hand one event of a subscription to its subscriber: refused once the token has
+    expired (UNAUTHENTICATED: reconnect), and recorded first as a read of that worker's
+    ``category`` through the offload seam (AUDIT_UNAVAILABLE: nothing is handed over)."""
+    if principal.expires_at <= time.time():
+        raise hub_error(
+            "UNAUTHENTICATED",
+            "Token kedaluwarsa; sambung ulang dengan token baru",
+            "The token expired; reconnect with a new one",
+        )
+    entry = AccessEntry(
+        client_id=principal.client_id,
+        subject=principal.subject,
+        operation=operation,
+        request_id=request_id,
+        worker_id=worker_id,
+        agency=principal.agency,
+        purpose=principal.purpose.value if principal.purpose else None,
+        categories=frozenset({category}),
+    )
+    try:
+        await ctx.hub.offload(ctx.hub.audit.record, [entry])
+    except AuditUnavailable as exc:
+        raise hub_error(exc.code, exc.message_id, exc.message_en) from None
+
+
 __all__ = [
     "CLOSE_FORBIDDEN",
     "CLOSE_UNAUTHENTICATED",
     "HubTransportWSHandler",
     "LiveContext",
     "SubscriptionsOverWebSocket",
+    "record_live_read",
 ]
