@@ -355,4 +355,4 @@ class Demo:
                     f"{time.perf_counter() - started:.1f} s",
                     flush=True,
                 )
-            return showcase_worker(engine, list(connectors))
+            return showcase_worker(engine, list(connectors), self.scenario_path)

@@ -28,20 +28,8 @@ EXAMPLE_QUERY = """query OneWorker($id: ID!) {
 }"""
 
 
-def showcase_worker(engine: Engine, agencies: list[str]) -> str | None:
-    """A worker known to every agency, to show all four at once."""
-    with Session(engine) as session:
-        row = session.exec(
-            select(AgencyRecordRow.worker_id)
-            .group_by(col(AgencyRecordRow.worker_id))
-            .having(func.count(func.distinct(col(AgencyRecordRow.agency))) == len(agencies))
-            .order_by(col(AgencyRecordRow.worker_id))
-            .limit(1)
-        ).first()
-    return row
-
-
 BLOCK_IDS = {"kemnaker": "jobSeekerId", "p2mi": "pmiId", "embassy": "recordId"}
+SHOWCASE_IDS = {**BLOCK_IDS, "bpjs": "kpj"}
 
 
 def misspelt(name: str) -> str:
@@ -53,6 +41,51 @@ def misspelt(name: str) -> str:
     if len(word) >= 4 and word[-1] != word[-2]:
         words[longest] = word[:-2] + word[-1] + word[-2]
     return " ".join(words)
+
+
+def local_ids_agreeing(scenario: Path) -> dict[str, bool]:
+    """Each agency local id of a person with a NIK, and whether every record of that person
+    carries the true birth date (a record with ``birthDateAs`` shows a day/month swap, which
+    the identity view may show instead of the banner's ``DEMO_BIRTH_DATE``)."""
+    agreeing: dict[str, bool] = {}
+    for person in json.loads(scenario.read_bytes()).get("people", []):
+        if not person.get("nik"):
+            continue
+        ids: list[str] = []
+        swapped = False
+        for block, key in SHOWCASE_IDS.items():
+            records = person.get(block) or []
+            for record in records if isinstance(records, list) else [records]:
+                swapped = swapped or bool(record.get("birthDateAs"))
+                if record.get(key):
+                    ids.append(record[key])
+        agreeing.update(dict.fromkeys(ids, not swapped))
+    return agreeing
+
+
+def showcase_worker(engine: Engine, agencies: list[str], scenario: Path) -> str | None:
+    """A worker known to every agency, to show all four at once: the first whose records all
+    tell the scenario's birth date, else the first of them."""
+    agreeing = local_ids_agreeing(scenario)
+    everywhere = (
+        select(AgencyRecordRow.worker_id)
+        .group_by(col(AgencyRecordRow.worker_id))
+        .having(func.count(func.distinct(col(AgencyRecordRow.agency))) == len(agencies))
+    )
+    with Session(engine) as session:
+        rows = session.exec(
+            select(AgencyRecordRow.worker_id, AgencyRecordRow.local_id)
+            .where(col(AgencyRecordRow.worker_id).in_(everywhere))
+            .order_by(col(AgencyRecordRow.worker_id))
+        ).all()
+    by_worker: dict[str, list[str]] = {}
+    for worker_id, local_id in rows:
+        by_worker.setdefault(worker_id, []).append(local_id)
+    for worker_id, local_ids in by_worker.items():
+        known = [agreeing[i] for i in local_ids if i in agreeing]
+        if known and all(known):
+            return worker_id
+    return next(iter(by_worker), None)
 
 
 def person_to_try(engine: Engine, scenario: Path, worker_id: str | None) -> dict[str, str]:

@@ -18,12 +18,20 @@ from tests.console._support import (
     shoot,
     sign_in,
 )
-from tests.console.conftest import LIMITED, NAMESAKE, NAMESAKES, SITI, ConsoleStack
+from tests.console.conftest import (
+    CITIES,
+    LIMITED,
+    NAMESAKE,
+    NAMESAKES,
+    SITI,
+    ConsoleStack,
+    namesake,
+)
 
 pytestmark = pytest.mark.e2e
 
 OPEN_CASE = """mutation($input: OpenCaseInput!) { openCase(input: $input) { id } }"""
-BY_NIK = """query($n: String!) { workerBy(nik: $n) { id } }"""
+BY_NIK_LEVEL = """query($n: String!) { workerBy(nik: $n) { id protection { level } } }"""
 RAW_ENUM = re.compile(r"\b[A-Z]{2,}_[A-Z_]{2,}\b")  # BPJS_KETENAGAKERJAAN, AT_RISK…
 
 
@@ -70,12 +78,22 @@ def test_results_tell_people_of_one_name_apart_and_page_on(
     page.context.close()
 
 
+def calm_worker_in_hong_kong(console: ConsoleStack) -> str:
+    """A namesake placed in Hong Kong whose verdict is not an emergency yet: the console tests
+    share one stack, and others (the keyboard walk, the other screen) open cases for namesakes."""
+    for i in range(0, NAMESAKES, len(CITIES)):  # every fourth namesake is in Hong Kong
+        nik = namesake(i)["nik"]
+        worker = console.stack.graphql(BY_NIK_LEVEL, {"n": nik}).json()["data"]["workerBy"]
+        if worker["protection"]["level"] != "EMERGENCY":
+            return str(worker["id"])
+    raise AssertionError("every namesake in Hong Kong is already in an emergency")
+
+
 @pytest.mark.parametrize("screen", VIEWPORTS)
 def test_the_verdict_follows_a_case_opened_elsewhere_without_a_reload(
     browser: Any, console: ConsoleStack, screen: str, tmp_path: Path
 ) -> None:
-    nik = "3506124505890105" if screen == "phone" else "3506124101850101"  # in Hong Kong
-    worker = console.stack.graphql(BY_NIK, {"n": nik}).json()["data"]["workerBy"]["id"]
+    worker = calm_worker_in_hong_kong(console)
     page = new_page(browser, **VIEWPORTS[screen])
     sign_in(page, console, officer(console))
     page.click("#use-purpose")  # the purpose, chosen once
