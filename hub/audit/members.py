@@ -42,48 +42,27 @@ def commitment(members: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def _committed(engine: Engine) -> Iterator[Any]:
-    """The bulk entries (seq, members) by seq, one keyset page in memory at a time."""
-    last = 0
+def _keyset(engine: Engine, columns: list[Any], *where: Any) -> Iterator[Any]:
+    """Rows of ``columns`` in their order, one keyset page in memory at a time."""
+    last: tuple[Any, ...] | None = None
     while True:
-        query = (
-            select(ENTRY.c.seq, ENTRY.c.members)
-            .where(ENTRY.c.members.is_not(None), ENTRY.c.seq > last)
-            .order_by(ENTRY.c.seq)
-            .limit(PAGE)
-        )
+        query = select(*columns).where(*where).order_by(*columns).limit(PAGE)
+        if last is not None:
+            query = query.where(tuple_(*columns) > last)
         with engine.connect() as conn:
             rows = conn.execute(query).all()
         yield from rows
         if len(rows) < PAGE:
             return
-        last = rows[-1].seq
-
-
-def _members(engine: Engine) -> Iterator[Any]:
-    """The member rows (seq, member) in that order, one keyset page at a time."""
-    last: tuple[int, str] = (0, "")
-    while True:
-        query = (
-            select(MEMBER.c.seq, MEMBER.c.member)
-            .where(tuple_(MEMBER.c.seq, MEMBER.c.member) > last)
-            .order_by(MEMBER.c.seq, MEMBER.c.member)
-            .limit(PAGE)
-        )
-        with engine.connect() as conn:
-            rows = conn.execute(query).all()
-        yield from rows
-        if len(rows) < PAGE:
-            return
-        last = (rows[-1].seq, rows[-1].member)
+        last = tuple(rows[-1])
 
 
 def check_members(engine: Engine) -> int | None:
     """The first entry whose member rows do not match its commitment, or the first member
     row of an entry that has none (None: all match). Streams both in seq order."""
-    rows = _members(engine)
+    rows = _keyset(engine, [MEMBER.c.seq, MEMBER.c.member])
     pending = next(rows, None)
-    for entry in _committed(engine):
+    for entry in _keyset(engine, [ENTRY.c.seq, ENTRY.c.members], ENTRY.c.members.is_not(None)):
         if pending is not None and pending.seq < entry.seq:
             return int(pending.seq)  # rows of no bulk entry (or of a plain one)
         digest, count = hashlib.sha256(), 0

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import delete, insert, select, text, update
 
-from hub.audit import AuditTrail
+from hub.audit import AuditTrail, members
 from hub.audit.members import MEMBER, member_key
 from hub.crosswalk import Pseudonymizer
 from tests.audit._support import entry
@@ -94,3 +95,20 @@ def test_purging_the_entries_purges_their_members(trail: AuditTrail) -> None:
         assert conn.execute(select(MEMBER.c.seq)).scalars().all() == [2]
     assert log(trail, "wk_0001") == ["Cohort"] and log(trail, "wk_0003") == []
     assert trail.verify().ok
+
+
+def test_the_check_pages_through_entries_and_members(
+    trail: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(members, "PAGE", 2)  # every entry and its members span pages
+    for n in range(1, 5):
+        trail.record([bulk(n, LISTED), entry(n)])
+    assert trail.verify().ok
+    with trail.engine.begin() as conn:
+        conn.execute(
+            delete(MEMBER).where(
+                MEMBER.c.seq == 5, MEMBER.c.member == min(member_key(PSEUDO, w) for w in LISTED)
+            )
+        )
+    report = trail.verify()
+    assert not report.ok and report.first_bad_seq == 5
