@@ -1,5 +1,5 @@
 """Census tables: one minimal verdict record per worker, the workers waiting for a new
-verdict, and the protection alerts raised when a verdict worsens.
+verdict, the protection alerts raised when a verdict worsens, and crisis roll-call marks.
 
 The census keeps no name, NIK, passport, phone or address: the worker id, the verdict (level,
 phase, finding codes, rules version) and what a crisis cohort is chosen by (destination
@@ -105,4 +105,25 @@ class AlertRow(SQLModel, table=True):
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
-__all__ = ["AlertRow", "CensusPendingRow", "CensusRow"]
+class ContactMarkRow(SQLModel, table=True):
+    """One crisis roll-call mark: a mission reached a worker of a cohort, or tried and did not.
+
+    Kept apart from cases (a mark is neither a case nor a case note: it opens nothing, sends no
+    case event) and append-only: the worker's latest mark is the one with the highest ``id``.
+    No free text: who, when, under which purpose, for which mission, reached or not.
+    """
+
+    __tablename__ = "contact_mark"
+    __table_args__ = (Index("ix_contact_mark_worker", "worker_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    worker_id: str = Field(max_length=40)
+    reached: bool
+    mission_code: str | None = Field(default=None, max_length=10)
+    marked_at: datetime
+    marked_by: str = Field(max_length=120)  # the officer's subject (or the client's)
+    client_id: str = Field(max_length=80)
+    purpose: str = Field(max_length=40)  # EMERGENCY or CASE_HANDLING
+
+
+__all__ = ["AlertRow", "CensusPendingRow", "CensusRow", "ContactMarkRow"]

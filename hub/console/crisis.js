@@ -9,7 +9,7 @@ import { currentPurpose, errorText, graphql } from "./api.js";
 import { loadMissions } from "./cases.js";
 import { fill, h } from "./dom.js";
 import { countryName, formatDate, t } from "./i18n.js";
-import { latestMark, recordMark } from "./marks.js";
+import { markOf, recordMark } from "./marks.js";
 import { cohortQuery } from "./queries.js";
 import { phoneLink } from "./sections.js";
 
@@ -198,7 +198,7 @@ export class CrisisPage {
         const buttons = event.target.closest(".marks").querySelectorAll("button");
         for (const b of buttons) b.disabled = true;
         try {
-          p.mark = await recordMark(p.id, mark, p.missionCode);
+          p.mark = await recordMark(p.id, mark);
           this.announce(t("marked", { name: p.name, mark: t(`mark${mark}`) }));
           item.replaceWith(this.person(p));
         } catch (error) {
@@ -225,13 +225,11 @@ export class CrisisPage {
       kin ? h("p", { class: "reach kin" }, `${t("nextOfKin")}: ${kin.name}`,
         kin.relation ? ` (${kin.relation})` : "", kin.phone ? " " : "", phoneLink(kin.phone))
         : null,
-      p.cases !== undefined
-        ? h("div", { class: "marks" },
-            h("p", { class: "mark", role: "status" }, h("strong", {}, markText)),
-            scopesAllowMarks(this.scopes)
-              ? h("div", { class: "row" }, button("REACHED"), button("NOT_REACHED")) : null,
-            problem)
-        : null);
+      h("div", { class: "marks" },
+        h("p", { class: "mark", role: "status" }, h("strong", {}, markText)),
+        scopesAllowMarks(this.scopes)
+          ? h("div", { class: "row" }, button("REACHED"), button("NOT_REACHED")) : null,
+        problem));
     return item;
   }
 
@@ -256,7 +254,7 @@ export class CrisisPage {
 }
 
 function scopesAllowMarks(scopes) {
-  return scopes.includes("case:write");
+  return scopes.includes("case:write") && scopes.includes("cohort:read"); // as markReached
 }
 
 /** One cohort edge as the page keeps it (undefined: a section the token does not read). */
@@ -275,9 +273,7 @@ function row(edge) {
     country: placement?.destinationCountry,
     city: placement?.employer?.city,
     mission: n.consular?.mission?.name,
-    missionCode: n.consular?.mission?.code,
-    cases: n.cases === undefined ? undefined : n.cases,
-    mark: latestMark(n.cases),
+    mark: markOf(edge.contactMark),
   };
 }
 

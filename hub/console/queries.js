@@ -135,12 +135,11 @@ export const REFER = `mutation ConsoleRefer($w: ID!, $c: ID!, $kind: CaseKind!, 
   }
 }`;
 // The crisis page (crisis.js): a cohort, each person with only the sections the token reads
-// (a refused section would be a refusal recorded for every row), and the crisis marks among
-// the worker's cases.
+// (a refused section would be a refusal recorded for every row), and each one's latest
+// roll-call mark (marks.js).
 const COHORT_SECTIONS = [
   ["placement:read", "placements { status destinationCountry employer { city } }"],
   ["consular:read", "consular { mission { code name } }"],
-  ["case:read", "cases { id status summary openedAt }"],
 ];
 
 export function cohortQuery(scopes) {
@@ -154,10 +153,15 @@ export function cohortQuery(scopes) {
   cohort(filter: $filter, first: $first, after: $after) {
     totalCount countsByLevel { level count }
     pageInfo { hasNextPage endCursor }
-    edges { level lastContactOn node { id ${sections.join(" ")} } }
+    edges { level lastContactOn contactMark { reached markedAt }
+      node { id ${sections.join(" ")} } }
   }
 }`;
 }
+
+export const MARK_REACHED = `mutation ConsoleMarkReached($w: ID!, $r: Boolean!) {
+  markReached(workerId: $w, reached: $r) { reached markedAt }
+}`;
 
 const ALERT = `id workerId missionCode previousLevel level newFindings raisedAt acknowledgedAt`;
 

@@ -4,7 +4,9 @@ Who: ``cohort:read`` with the purpose EMERGENCY or CASE_HANDLING (hub/graphql/po
 officer whose token names a mission (the ``mission`` claim) lists that mission's workers only.
 Each node is a ``Worker``, so every section keeps its own scope. The request is recorded as
 one bulk access naming the filter and the number of workers listed, not one entry per worker
-(hub/graphql/audit.py); a page holds at most ``HUB_COHORT_MAX_PAGE`` workers.
+(hub/graphql/audit.py); a page holds at most ``HUB_COHORT_MAX_PAGE`` workers. Each edge
+carries the worker's latest crisis roll-call mark (hub/graphql/marks.py), part of that entry's
+consular category.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from hub.census.cohort import (
     counts_by_level,
     members,
 )
+from hub.census.marks import ContactMark as Mark
+from hub.census.marks import latest_marks
 from hub.graphql.errors import bad_input, hub_error
 from hub.graphql.mission_scope import own_mission
 from hub.graphql.worker import Worker, load_worker
@@ -60,12 +64,32 @@ class CohortFilter:
     )
 
 
+@strawberry.type(description="A crisis roll call's mark: whether the mission reached the worker.")
+class ContactMark:
+    worker_id: strawberry.ID
+    reached: bool
+    marked_at: dt.datetime
+    mission_code: str | None
+
+    @classmethod
+    def of(cls, mark: Mark) -> ContactMark:
+        return cls(
+            worker_id=strawberry.ID(mark.worker_id),
+            reached=mark.reached,
+            marked_at=mark.marked_at,
+            mission_code=mark.mission_code,
+        )
+
+
 @strawberry.type
 class CohortEdge:
     node: Worker
     cursor: str
     level: t.ProtectionLevel  # type: ignore[valid-type]
     last_contact_on: dt.date | None
+    contact_mark: ContactMark | None = strawberry.field(
+        description="The latest crisis roll-call mark (Mutation.markReached), if any."
+    )
 
 
 @strawberry.type
@@ -156,17 +180,23 @@ async def cohort(
         )
     except CohortError as exc:
         raise bad_input(exc.text_id, exc.text_en, exc.argument) from None
-    workers = await asyncio.gather(*(load_worker(ctx, m.worker_id) for m in page))
+    ids = [m.worker_id for m in page]
+    workers, marks = await asyncio.gather(
+        asyncio.gather(*(load_worker(ctx, w) for w in ids)),
+        ctx.hub.offload(latest_marks, engine, ids),
+    )
     edges = []
     for member, worker in zip(page, workers, strict=True):
         if worker is None:  # merged away since the census ran
             continue
+        mark = marks.get(member.worker_id)
         edges.append(
             CohortEdge(
                 node=worker,
                 cursor=member.cursor,
                 level=t.ProtectionLevel(member.level),
                 last_contact_on=member.last_contact_on,
+                contact_mark=ContactMark.of(mark) if mark is not None else None,
             )
         )
     ctx.bulk_access(f"cohort n={len(edges)} {chosen.describe()}", [str(e.node.id) for e in edges])
@@ -181,4 +211,11 @@ async def cohort(
     )
 
 
-__all__ = ["CohortConnection", "CohortEdge", "CohortFilter", "LevelCount", "cohort"]
+__all__ = [
+    "CohortConnection",
+    "CohortEdge",
+    "CohortFilter",
+    "ContactMark",
+    "LevelCount",
+    "cohort",
+]

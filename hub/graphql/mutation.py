@@ -21,6 +21,7 @@ from hub.graphql.consents import ConsentMutations
 from hub.graphql.errors import hub_error
 from hub.graphql.guard import refuse, require_purpose
 from hub.graphql.identity_review import IdentityReviewMutations
+from hub.graphql.marks import ContactMarkMutations
 from hub.graphql.query import check_worker_id
 from hub.observability import default_metrics
 
@@ -40,7 +41,12 @@ class BreakGlassGrant:
 
 @strawberry.type
 class Mutation(
-    CaseMutations, IdentityReviewMutations, WitnessMutations, ConsentMutations, AlertMutations
+    CaseMutations,
+    IdentityReviewMutations,
+    WitnessMutations,
+    ConsentMutations,
+    AlertMutations,
+    ContactMarkMutations,
 ):
     @strawberry.mutation(
         description="Lift field scopes for one worker for a limited time (scope: emergency; "

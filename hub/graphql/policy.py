@@ -240,6 +240,14 @@ POLICY: dict[str, Rule] = {
         category="protection",
         note="a note is required; a mission-bound token: its mission's alerts only",
     ),
+    "Mutation.markReached": root(
+        S.COHORT_READ,
+        S.CASE_WRITE,
+        only=CRISIS,
+        category="consular",
+        note="a census worker; a mission-bound token: its mission's only (else NOT_FOUND, "
+        "recorded); no case, no case event; one entry with the mark",
+    ),
     "Mutation.witnessAuditCheckpoints": root(
         S.AUDIT_READ, purpose=False, note="checkpoints to one of the client's own webhooks"
     ),
@@ -411,7 +419,12 @@ POLICY: dict[str, Rule] = {
     **_within("AgencyRecordRef", "Query.matchCandidates", "agency localId"),
     **_within("SplitResult", "Mutation.splitWorker", "workerId newWorkerId"),
     **_within("CohortConnection", "Query.cohort", "edges pageInfo totalCount countsByLevel"),
-    **_within("CohortEdge", "Query.cohort", "node cursor level lastContactOn"),
+    **_within("CohortEdge", "Query.cohort", "node cursor level lastContactOn contactMark"),
+    **_within(
+        "ContactMark",
+        "the field returning it (Query.cohort, Mutation.markReached)",
+        "workerId reached markedAt missionCode",
+    ),
     **_within("LevelCount", "Query.cohort", "level count"),
     **_within(
         "ProtectionAlert",

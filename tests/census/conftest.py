@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -11,6 +12,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from auth.demo import CONSOLE_CLIENT, OFFICER_SCOPES
+from auth.server import HubAuthorizationServer
+from auth.settings import AuthSettings
+from auth.users import add_user
 from hub.census.run import CENSUS, PENDING
 from hub.crosswalk import Pseudonymizer
 from hub.runtime import hub_services
@@ -59,6 +64,11 @@ def rows(stack: Stack, query: Any) -> list[Any]:
         engine.dispose()
 
 
+def census(stack: Stack) -> dict[str, Any]:
+    """The census rows by worker id."""
+    return {row.worker_id: row for row in rows(stack, select(CENSUS))}
+
+
 def wait_for_census(stack: Stack, seconds: float = 120.0) -> None:
     """Until the hub's census loop has taken every marked worker."""
     deadline = time.monotonic() + seconds
@@ -81,3 +91,25 @@ def sync(stack: Stack) -> None:
             assert report.ok, report
 
     asyncio.run(run())
+
+
+def mission_officer(stack: Stack, mission: str) -> str:
+    """A token as the hub issues one to an officer of ``mission`` who signed in at the
+    console (the user registry keeps the mission; the token carries it as a claim)."""
+    engine = make_engine(stack.environ["HUB_DATABASE_URL"])
+    settings = AuthSettings.from_environ(stack.environ)
+    subject = f"petugas.{mission.lower()}"
+    add_user(
+        engine,
+        username=subject,
+        password=secrets.token_urlsafe(16),
+        role="officer",
+        mission=mission,
+        scopes=OFFICER_SCOPES,
+        replace=True,
+    )
+    issued = HubAuthorizationServer(engine, settings).tokens.issue(
+        client_id=CONSOLE_CLIENT, subject=subject, scopes=sorted(OFFICER_SCOPES), mission=mission
+    )
+    engine.dispose()
+    return str(issued.value)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import json
-import secrets
 import time
 from datetime import date, timedelta
 from typing import Any
@@ -22,20 +21,14 @@ import pytest
 from sqlalchemy import select
 from websockets.exceptions import ConnectionClosed
 
-from auth.demo import CONSOLE_CLIENT, OFFICER_SCOPES
-from auth.server import HubAuthorizationServer
-from auth.settings import AuthSettings
-from auth.users import add_user
 from connectors.sandbox.serve import LoopbackServer
 from hub.audit.tables import AuditEntryRow
 from hub.cases.signing import verify
-from hub.census.run import CENSUS
 from hub.census.tables import AlertRow
-from hub.storage import make_engine
 from schema.scenario import Scenario
 from schema.scenario.models import Person, Placement, Report
 from tests.cases._live import Receiver, next_message, wait_until, ws_connect
-from tests.census.conftest import AS_OF, rows, sync, wait_for_census
+from tests.census.conftest import AS_OF, census, mission_officer, rows, sync, wait_for_census
 from tests.e2e.stack import Stack
 
 pytestmark = pytest.mark.e2e
@@ -99,10 +92,6 @@ def cohort(stack: Stack, filter: dict[str, Any], **kw: Any) -> Any:
 def audit_of(stack: Stack, operation: str) -> list[AuditEntryRow]:
     table = AuditEntryRow.__table__  # type: ignore[attr-defined]
     return rows(stack, select(table).where(table.c.operation.startswith(operation)))
-
-
-def census(stack: Stack) -> dict[str, Any]:
-    return {row.worker_id: row for row in rows(stack, select(CENSUS))}
 
 
 def alerts(stack: Stack, cause: str | None = None) -> list[Any]:
@@ -382,28 +371,6 @@ def test_a_licence_revoked_raises_one_alert_per_holder_still_abroad(
     ids = {a.id for a in raised}
     wait_for(lambda: ids <= {b["id"] for b in alert_bodies(receiver)})
     assert len([b for b in alert_bodies(receiver) if b["id"] in ids]) == len(ids)
-
-
-def mission_officer(stack: Stack, mission: str) -> str:
-    """A token as the hub issues one to an officer of ``mission`` who signed in at the
-    console (the user registry keeps the mission; the token carries it as a claim)."""
-    engine = make_engine(stack.environ["HUB_DATABASE_URL"])
-    settings = AuthSettings.from_environ(stack.environ)
-    subject = f"petugas.{mission.lower()}"
-    add_user(
-        engine,
-        username=subject,
-        password=secrets.token_urlsafe(16),
-        role="officer",
-        mission=mission,
-        scopes=OFFICER_SCOPES,
-        replace=True,
-    )
-    issued = HubAuthorizationServer(engine, settings).tokens.issue(
-        client_id=CONSOLE_CLIENT, subject=subject, scopes=sorted(OFFICER_SCOPES), mission=mission
-    )
-    engine.dispose()
-    return str(issued.value)
 
 
 def test_an_officer_of_a_mission_sees_that_missions_alerts_and_cohorts_only(stack: Stack) -> None:

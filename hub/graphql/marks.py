@@ -1,0 +1,79 @@
+"""Mutation.markReached: a crisis roll call's "reached" or "not reached", and its type.
+
+Who: ``cohort:read`` and ``case:write`` under the purpose EMERGENCY or CASE_HANDLING
+(hub/graphql/policy.py), as for the cohort the officer is calling down. Whom: a worker the
+census holds; an officer whose token names a mission, that mission's workers only. Anything
+else is NOT_FOUND, recorded as a refused attempt on the worker. What: hub/census/marks.py
+(no free text, no case). The mark commits with its audit entry (category consular: a
+contact with the mission) or not at all, so the worker's own access log shows it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import strawberry
+from strawberry.types import Info
+
+from hub.audit.trail import AuditedChange
+from hub.census.marks import ContactMark as Mark
+from hub.census.marks import Marker, NotMarkable, record_mark
+from hub.graphql.audit import Entry, commit_audited
+from hub.graphql.cohort import ContactMark
+from hub.graphql.errors import hub_error
+from hub.graphql.mission_scope import own_mission
+from hub.graphql.query import check_worker_id
+from schema.clock import now
+
+if TYPE_CHECKING:
+    from hub.graphql.context import HubContext
+
+CATEGORY = "consular"  # whether the mission reached the worker: consular contact
+
+
+def _not_found() -> Exception:
+    return hub_error(
+        "NOT_FOUND",
+        "Pekerja tidak ada dalam kohort krisis Anda",
+        "No such worker in your crisis cohorts",
+        argument="workerId",
+    )
+
+
+@strawberry.type
+class ContactMarkMutations:
+    @strawberry.mutation(
+        description="Mark a worker of a crisis cohort reached (or not) by the mission "
+        "(scopes: cohort:read and case:write; purpose EMERGENCY or CASE_HANDLING). Not a "
+        "case: it opens none and sends no case event; the cohort shows the latest mark."
+    )
+    async def mark_reached(
+        self, info: Info, worker_id: strawberry.ID, reached: bool = True
+    ) -> ContactMark:
+        ctx: HubContext = info.context
+        wanted = check_worker_id(str(worker_id))
+        canonical = (await ctx.hub.offload(ctx.hub.crosswalk.canonical, [wanted])).get(wanted)
+        if canonical is None:
+            raise _not_found()
+        principal = ctx.principal
+        by = Marker(
+            subject=principal.subject,
+            client_id=principal.client_id,
+            purpose=principal.purpose.value if principal.purpose else "",
+            mission=own_mission(principal),
+        )
+
+        def change(unit: AuditedChange, entry: Entry) -> Mark:
+            made = record_mark(unit.session.connection(), canonical, reached, by, now())
+            unit.record(entry(worker_id=canonical, categories=frozenset({CATEGORY})))
+            return made
+
+        try:
+            mark = await commit_audited(ctx, change)
+        except NotMarkable as exc:
+            ctx.audit_refused(canonical, CATEGORY, reason=f"NOT_FOUND {exc.why}")
+            raise _not_found() from None
+        return ContactMark.of(mark)
+
+
+__all__ = ["ContactMarkMutations"]
