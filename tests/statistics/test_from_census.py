@@ -178,7 +178,7 @@ def test_workers_waiting_in_the_census_queue_make_it_stale(
 def test_rows_without_the_statistics_facts_are_stale(
     stack: Stack, both: tuple[RunReport, RunReport]
 ) -> None:
-    """A census stored before it kept the statistics' facts (migration 0020) is not read."""
+    """A census stored before it kept the statistics' facts (migration 0021) is not read."""
     engine = make_engine(stack.environ["HUB_DATABASE_URL"])
     with engine.connect() as connection:
         worker, country = connection.execute(
