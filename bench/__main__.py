@@ -14,6 +14,7 @@ BENCHES = (
     "generator",
     "audit",
     "gateway",
+    "apollo",
     "batch",
     "processes",
     "protection",
@@ -26,7 +27,7 @@ BENCHES = (
     "load",
     "statistics",
 )
-ON_STACK = ("audit", "gateway", "batch", "processes", "protection", "resilience")
+ON_STACK = ("audit", "gateway", "apollo", "batch", "processes", "protection", "resilience")
 
 
 def main() -> None:

@@ -57,6 +57,16 @@ def decode(raw: bytes) -> tuple[CacheValue, float]:
         raise CodecError(f"unreadable cache entry ({type(exc).__name__})") from exc
 
 
+def rebuild(kind: Any, data: Any) -> Any:
+    """Decoded JSON of a record (``RecordSet``, ``LicenseRecord``, a tuple of them) rebuilt as
+    ``kind``; anything else raises ``CodecError`` (the Apollo peer of bench/ passes records
+    between its subgraphs this way)."""
+    try:
+        return _build(kind, data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CodecError(f"not a {kind} ({type(exc).__name__})") from exc
+
+
 def _build(kind: Any, data: Any) -> Any:
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
@@ -102,4 +112,4 @@ def _str(data: Any) -> str:
     return data
 
 
-__all__ = ["CacheValue", "CodecError", "decode", "encode"]
+__all__ = ["CacheValue", "CodecError", "decode", "encode", "rebuild"]
