@@ -1,10 +1,11 @@
 """The batch path: ``workers(ids: 1000)`` with every section, sandboxes at 0 ms.
 
-``python -m bench batch [--people 3000] [--repeats 3] [--profile FILE | --against DIR]`` on the shared stack
-(four sandbox processes and one hub process, synced). Prints the median wall time of one
-1,000-worker answer as a ratio to the 500 ms target, the hub process's CPU time per answer
-(from /proc; less sensitive to a loaded machine than the wall time, which also waits for the
-sandboxes and for other processes) and the upstream calls per agency of one answer.
+``python -m bench batch [--people 3000] [--repeats 3] [--profile FILE | --against DIR]`` on
+the shared stack (four sandbox processes and one hub process, synced). Prints the median wall
+time of one 1,000-worker answer as a ratio to the 500 ms target, the hub process's CPU time
+per answer (from /proc; less sensitive to a loaded machine than the wall time, which also
+waits for the sandboxes and for other processes) and the upstream calls per agency of one
+answer.
 
 ``--against DIR`` alternates the same request between the hub of another checkout (DIR, e.g.
 ``git archive <commit> | tar -x -C DIR``) and this one, each its own process over the same
