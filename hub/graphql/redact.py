@@ -39,6 +39,7 @@ MODULE_SECTIONS: dict[str, str] = {
     "card": "Worker.placements",
     "case_benefits": "Worker.cases",  # names the case's kind
     "return_home": "Worker.placements",
+    "seafarer": "Worker.placements",
 }
 
 
