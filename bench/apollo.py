@@ -141,17 +141,16 @@ def compare(demo: Demo, peer: Peer, requests: int, seconds: float, rounds: int) 
     subgraphs = [pid for name, pid in peer.pids.items() if name != "gateway"]
 
     def peer_cpu() -> float:
-        return cpu_seconds(peer.pids["gateway"]) + sum(cpu_seconds(pid) for pid in subgraphs)
+        return sum(cpu_seconds(pid) for pid in peer.pids.values())
 
     targets = {
         "hub": (hub_url, headers, lambda: cpu_seconds(demo.hub_pid)),
         "peer": (peer.url, {}, peer_cpu),
     }
-    gateway_before, peer_before = cpu_seconds(peer.pids["gateway"]), peer_cpu()
+    before = {name: cpu_seconds(pid) for name, pid in peer.pids.items()}
     measured = _rounds(targets, workers, seconds, rounds)
-    gateway_share = (cpu_seconds(peer.pids["gateway"]) - gateway_before) / (
-        peer_cpu() - peer_before
-    )
+    spent = {name: cpu_seconds(pid) - before[name] for name, pid in peer.pids.items()}
+    shares = ", ".join(f"{name} {value / sum(spent.values()):.0%}" for name, value in spent.items())
     hub_rss = _rss(demo.hub_pid) / 1024
     gateway_rss = _rss(peer.pids["gateway"]) / 1024
     peer_rss = gateway_rss + sum(_rss(pid) for pid in subgraphs) / 1024
@@ -173,7 +172,7 @@ def compare(demo: Demo, peer: Peer, requests: int, seconds: float, rounds: int) 
         f"{seconds:.0f} s each: hub {hub_rate:.0f}, peer {peer_rate:.0f}; hub / peer "
         f"{hub_rate / peer_rate:.2f} (target >= 1.5)\n"
         f"  CPU per request: hub {hub_cpu:.1f} ms, peer {peer_cpu_ms:.1f} ms "
-        f"({gateway_share:.0%} of it the gateway's); hub / peer {hub_cpu / peer_cpu_ms:.2f}\n"
+        f"({shares}); hub / peer {hub_cpu / peer_cpu_ms:.2f}\n"
         f"  RSS: hub {hub_rss:.0f} MiB, peer {peer_rss:.0f} MiB (gateway {gateway_rss:.0f}, "
         f"{len(subgraphs)} subgraphs {peer_rss - gateway_rss:.0f}); hub / peer "
         f"{hub_rss / peer_rss:.2f}\n"

@@ -1,17 +1,19 @@
 """The peer's five subgraphs (Strawberry federation v2), each its own process.
 
 - ``crosswalk``: ``worker(id)`` (the hub's crosswalk: which local ids each agency holds of a
-  worker, ``<agency>Ids``), and the sections that merge agencies, from the records the agency
-  subgraphs hand over (``@requires``): ``identity``, ``placements`` and ``sources``;
+  worker, ``<agency>Ids``), and the sections that merge agencies or need the hub's database,
+  from the records the agency subgraphs hand over (``@requires``): ``identity``,
+  ``placements``, ``cases`` (the missions' and the hub's own register) and ``sources``;
 - ``kemnaker``, ``p2mi``, ``bpjs``, ``embassy``: one per agency, over the project's connector
   for that agency, each answering ``<agency>Records`` and the sections only its agency holds
-  (``socialSecurity`` at BPJS, ``consular`` and ``cases`` at the embassy); Kemnaker also
-  answers the licences the placements name (``placementLicenses``, from P2MI's records).
+  (``socialSecurity`` at BPJS, ``consular`` at the embassy); P2MI names the placements'
+  licences (``licenseNumbers``) and Kemnaker answers them (``placementLicenses``).
 
 Every section is built by the hub's own builders (hub/view/sections.py), so where the schemas
 are the same the answers are too. The internal fields are ``@inaccessible``: the gateway's
 public schema has the hub's names only. What the peer does not do that the hub does:
-authentication, purposes, audit entries, access rules, the resilience layer, hub cases.
+authentication, purposes, audit entries, access rules, the resilience layer (retries, breakers,
+response cache), partial answers reported beside the data.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ from strawberry.types.base import StrawberryObjectDefinition
 
 from bench.peer.records import PREFIXES, AgencyContext, dump, dump_licenses, load, load_licenses
 from connectors.kit.errors import ConnectorError
+from hub.cases.missions import MissionCatalog
+from hub.cases.records import HubCase
+from hub.cases.service import CaseService
 from hub.crosswalk import CrosswalkReader, Link, Pseudonymizer
 from hub.graphql.errors import source_error
 from hub.storage.offload import Offload
@@ -47,13 +52,15 @@ external: Any = {"external": True}
 class CrosswalkService:
     engine: Engine
     reader: CrosswalkReader
+    cases: CaseService
     offload: Offload
     regencies: dict[str, str] = field(default_factory=lambda: dict(regency_names()))
 
     @classmethod
     def of(cls, engine: Engine, pseudonym_key: bytes) -> CrosswalkService:
         reader = CrosswalkReader(engine, Pseudonymizer(pseudonym_key))
-        return cls(engine, reader, Offload.for_engine(engine))
+        cases = CaseService(engine, MissionCatalog.default())
+        return cls(engine, reader, cases, Offload.for_engine(engine))
 
 
 @dataclass
@@ -63,6 +70,11 @@ class CrosswalkContext:
 
     def __post_init__(self) -> None:
         self.workers: DataLoader[str, tuple[str, list[Link]] | None] = DataLoader(self._load)
+        self.hub_cases: DataLoader[str, list[HubCase]] = DataLoader(self._load_cases)
+
+    async def _load_cases(self, ids: list[str]) -> list[list[HubCase]]:
+        found = await self.service.offload(self.service.cases.for_workers, ids)
+        return [found.get(i, []) for i in ids]
 
     async def _load(self, ids: list[str]) -> list[tuple[str, list[Link]] | None]:
         reader = self.service.reader
@@ -126,6 +138,16 @@ class CrosswalkWorker:
         licenses = load_licenses(self.placement_licenses or "{}")
         return sections.build_placements(placed.sets, licenses, endorsements)
 
+    @federated(requires=["p2miRecords embassyRecords"])
+    async def cases(self, info: Info) -> list[t.Case] | None:
+        """The cases P2MI and the missions hold (those that answered) and the hub's own
+        register, as the hub has them."""
+        ctx: CrosswalkContext = info.context
+        results = self._records()
+        missions = [results[c] for c in ("P2MI", "EMBASSY") if results[c].error is None]
+        own = await ctx.hub_cases.load(str(self.id))
+        return sections.build_cases(missions, own, str(self.id))
+
     @federated(requires=["kemnakerRecords p2miRecords bpjsRecords embassyRecords"])
     def sources(self) -> list[t.SourceStatus]:
         return [
@@ -174,22 +196,22 @@ def _reference(cls: Any, id: strawberry.ID, given: dict[str, Any], **names: str)
 class KemnakerWorker:
     id: strawberry.ID
     kemnaker_ids: list[str] = federated(default_factory=list, **external)
-    p2mi_records: str = federated(default="", **external)
+    license_numbers: list[str] = federated(default_factory=list, **external)
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID, **given: Any) -> KemnakerWorker:
-        return _reference(cls, id, given, kemnaker_ids="kemnakerIds", p2mi_records="p2miRecords")
+        names = {"kemnaker_ids": "kemnakerIds", "license_numbers": "licenseNumbers"}
+        return _reference(cls, id, given, **names)
 
     @federated(requires=["kemnakerIds"], inaccessible=True)
     async def kemnaker_records(self, info: Info) -> str:
         return await _records(info, self.kemnaker_ids)
 
-    @federated(requires=["p2miRecords"], inaccessible=True)
+    @federated(requires=["licenseNumbers"], inaccessible=True)
     async def placement_licenses(self, info: Info) -> str:
         """The licences P2MI's placements name (as the hub's ``load_licenses``)."""
         ctx: AgencyContext = info.context
-        sets = load("P2MI", self.p2mi_records).sets if self.p2mi_records else []
-        numbers = sorted({p.agency_license for s in sets for p in s.placements if p.agency_license})
+        numbers = self.license_numbers
         if not numbers or ctx.licenses is None:
             return dump_licenses({})
         try:
@@ -211,6 +233,12 @@ class P2miWorker:
     @federated(requires=["p2miIds"], inaccessible=True)
     async def p2mi_records(self, info: Info) -> str:
         return await _records(info, self.p2mi_ids)
+
+    @federated(requires=["p2miIds"], inaccessible=True)
+    async def license_numbers(self, info: Info) -> list[str]:
+        """The placement agencies' licence numbers, for Kemnaker's registry."""
+        sets = (await info.context.result(self.p2mi_ids)).sets
+        return sorted({p.agency_license for s in sets for p in s.placements if p.agency_license})
 
 
 @strawberry.federation.type(name="Worker", keys=["id"])
@@ -244,23 +272,16 @@ class EmbassyWorker:
     def resolve_reference(cls, id: strawberry.ID, **given: Any) -> EmbassyWorker:
         return _reference(cls, id, given, embassy_ids="embassyIds")
 
-    async def _result(self, info: Info) -> AgencyResult:
-        result = await info.context.result(self.embassy_ids)
-        if result.error is not None:
-            raise source_error(result.error)
-        return result
-
     @federated(requires=["embassyIds"], inaccessible=True)
     async def embassy_records(self, info: Info) -> str:
         return await _records(info, self.embassy_ids)
 
     @federated(requires=["embassyIds"])
     async def consular(self, info: Info) -> t.ConsularRecord | None:
-        return sections.build_consular([await self._result(info)])
-
-    @federated(requires=["embassyIds"])
-    async def cases(self, info: Info) -> list[t.Case] | None:
-        return sections.build_cases([await self._result(info)], (), str(self.id))
+        result = await info.context.result(self.embassy_ids)
+        if result.error is not None:
+            raise source_error(result.error)
+        return sections.build_consular([result])
 
 
 WORKERS: dict[str, type] = {
