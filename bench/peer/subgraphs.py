@@ -104,6 +104,7 @@ class CrosswalkWorker:
     bpjs_records: str = federated(default="", **external)
     embassy_records: str = federated(default="", **external)
     placement_licenses: str = federated(default="", **external)
+    decoded: strawberry.Private[dict[str, AgencyResult] | None] = None
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID, **given: Any) -> CrosswalkWorker:
@@ -112,12 +113,15 @@ class CrosswalkWorker:
         return cls(id=id, placement_licenses=given.get("placementLicenses", ""), **records)
 
     def _records(self) -> dict[str, AgencyResult]:
-        return _results(
-            kemnaker=self.kemnaker_records,
-            p2mi=self.p2mi_records,
-            bpjs=self.bpjs_records,
-            embassy=self.embassy_records,
-        )
+        """The records handed over, decoded once for all the fields of one fetch."""
+        if self.decoded is None:
+            self.decoded = _results(
+                kemnaker=self.kemnaker_records,
+                p2mi=self.p2mi_records,
+                bpjs=self.bpjs_records,
+                embassy=self.embassy_records,
+            )
+        return self.decoded
 
     @federated(requires=["kemnakerRecords p2miRecords bpjsRecords embassyRecords"])
     async def identity(self, info: Info) -> t.Identity | None:
