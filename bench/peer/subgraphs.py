@@ -25,6 +25,7 @@ from typing import Any
 import strawberry
 from sqlalchemy.engine import Engine
 from strawberry.dataloader import DataLoader
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.federation.schema_directives import Shareable
 from strawberry.types import Info
 from strawberry.types.base import StrawberryObjectDefinition
@@ -305,7 +306,11 @@ def build_schema(name: str) -> strawberry.federation.Schema:
 
     def build() -> strawberry.federation.Schema:
         query = Query if name == "crosswalk" else None
-        return strawberry.federation.Schema(query=query, types=[WORKERS[name]])
+        # The gateway sends the same few documents again and again: parse and validate each
+        # once (Strawberry's own extensions; the hub caches its validation too).
+        return strawberry.federation.Schema(
+            query=query, types=[WORKERS[name]], extensions=[ParserCache(), ValidationCache()]
+        )
 
     schema = build()
     for definition in schema.schema_converter.type_map.values():
