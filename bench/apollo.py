@@ -187,7 +187,7 @@ def compare(demo: Demo, peer: Peer, requests: int, seconds: float, rounds: int) 
             break
 
 
-def run(demo: Demo, requests: int = 200, seconds: float = 5.0, rounds: int = 2) -> None:
+def run(demo: Demo, requests: int = 200, seconds: float = 6.0, rounds: int = 3) -> None:
     try:
         with peer_stack(demo.hub_env) as peer:
             compare(demo, peer, requests, seconds, rounds)
@@ -199,8 +199,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.apollo")
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--seconds", type=float, default=5.0, help="per throughput round")
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=6.0, help="per throughput round")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
     with demo_stack(args.people) as demo:
         run(demo, args.requests, args.seconds, args.rounds)
