@@ -1,10 +1,16 @@
 """The batch path: ``workers(ids: 1000)`` with every section, sandboxes at 0 ms.
 
-``python -m bench batch [--people 3000] [--repeats 3] [--profile FILE]`` on the shared stack
-(four sandbox processes and one hub process, synced). Prints the median wall time of one
-1,000-worker answer as a ratio to the 500 ms target, the hub process's CPU time per answer
-(from /proc; less sensitive to a loaded machine than the wall time, which also waits for the
-sandboxes and for other processes) and the upstream calls per agency of one answer.
+``python -m bench batch [--people 3000] [--repeats 3] [--profile FILE | --against DIR]`` on
+the shared stack (four sandbox processes and one hub process, synced). Prints the median wall
+time of one 1,000-worker answer as a ratio to the 500 ms target, the hub process's CPU time
+per answer (from /proc; less sensitive to a loaded machine than the wall time, which also
+waits for the sandboxes and for other processes) and the upstream calls per agency of one
+answer.
+
+``--against DIR`` alternates the same request between the hub of another checkout (DIR, e.g.
+``git archive <commit> | tar -x -C DIR``) and this one, each its own process over the same
+sandboxes and database: hub CPU and wall per answer, their ratios measured in one run, and
+whether the two answer alike byte for byte (times aside).
 
 ``--profile FILE`` runs the same request against a hub built in this process (same database,
 same sandboxes) under cProfile, writes the stats to FILE and prints the top functions by
@@ -19,13 +25,14 @@ import cProfile
 import math
 import os
 import pstats
+import re
 import statistics
 import time
 from typing import Any
 
 import httpx
 
-from bench.harness import cpu_seconds, demo_stack, known_workers, sandbox_client
+from bench.harness import cpu_seconds, demo_stack, known_workers, sandbox_client, serve_hub
 from hub.demo import Demo
 from hub.settings import Settings
 from schema.graphql.documents import MANY
@@ -33,6 +40,7 @@ from schema.graphql.documents import MANY
 TARGET = 0.5  # seconds, issue 16 item 4
 SIZE = 1000
 QUERY = MANY  # every section: the text the e2e tests send (schema.graphql.documents)
+TIMES = re.compile(rb'"(fetchedAt|evaluatedAt)":"[^"]*"')
 
 
 def batch_ids(demo: Demo, count: int = SIZE) -> list[str]:
@@ -44,14 +52,17 @@ def batch_ids(demo: Demo, count: int = SIZE) -> list[str]:
 
 
 def _post(demo: Demo, ids: list[str], headers: dict[str, str]) -> dict[str, Any]:
-    response = httpx.post(
-        f"{demo.endpoints()['hub']}/graphql",
+    body: dict[str, Any] = _ask(demo.endpoints()["hub"], ids, headers).json()
+    return body
+
+
+def _ask(hub: str, ids: list[str], headers: dict[str, str]) -> httpx.Response:
+    return httpx.post(
+        f"{hub}/graphql",
         json={"query": QUERY, "variables": {"ids": ids}},
         headers=headers,
         timeout=300,
     )
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def _check(body: dict[str, Any], ids: list[str]) -> None:
@@ -101,6 +112,47 @@ def run(demo: Demo, repeats: int = 3) -> None:
         per_answer = {call: n / repeats for call, n in calls.items()}
         expected = math.ceil(len(ids) / sizes[agency])
         print(f"  {agency:9} upstream calls per answer {per_answer} (data calls: {expected})")
+
+
+def compare(demo: Demo, source: str, repeats: int = 5) -> None:
+    """The hub of another checkout (``source``, e.g. a ``git worktree`` of an older commit)
+    against this one, each its own process over the same sandboxes and database, the same
+    request alternating between them: hub CPU per answer, wall time, and whether the two
+    answer alike byte for byte (the fetch and evaluation times aside)."""
+    ids = batch_ids(demo)
+    headers = {"Authorization": f"Bearer {demo.access_token()}", "X-Purpose": "EMERGENCY"}
+    with serve_hub(demo, source=source) as (pid, url):
+        hubs = {"before": (url, pid), "after": (demo.endpoints()["hub"], demo.hub_pid)}
+        walls: dict[str, list[float]] = {name: [] for name in hubs}
+        cpus: dict[str, list[float]] = {name: [] for name in hubs}
+        answers = {name: _ask(hub, ids, headers) for name, (hub, _) in hubs.items()}  # warm-up
+        for _ in range(repeats):
+            for name, (hub, hub_pid) in hubs.items():
+                before, started = cpu_seconds(hub_pid), time.perf_counter()
+                answers[name] = _ask(hub, ids, headers)
+                walls[name].append(time.perf_counter() - started)
+                cpus[name].append(cpu_seconds(hub_pid) - before)
+                _check(answers[name].json(), ids)
+    alike = _untimed(answers["before"].content) == _untimed(answers["after"].content)
+    print(f"batch: workers(ids: {len(ids)}) with every section, before ({source}) and after")
+    for name in hubs:
+        print(
+            f"  {name:6}  p50 {statistics.median(walls[name]) * 1000:6.0f} ms  hub CPU "
+            f"{statistics.median(cpus[name]) * 1000:5.0f} ms per answer  (n={repeats})"
+        )
+    ratio = {
+        k: statistics.median(v["after"]) / statistics.median(v["before"])
+        for k, v in (("wall", walls), ("cpu", cpus))
+    }
+    print(
+        f"  after / before: wall {ratio['wall']:.2f}, hub CPU {ratio['cpu']:.2f}; answers "
+        + ("identical byte for byte (times aside)" if alike else "DIFFER")
+        + f"; load average {os.getloadavg()[0]:.1f}"
+    )
+
+
+def _untimed(body: bytes) -> bytes:
+    return TIMES.sub(rb'"\1":""', body)
 
 
 async def _in_process(demo: Demo, ids: list[str], repeats: int, out: str) -> None:
@@ -153,10 +205,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--people", type=int, default=3000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--profile", metavar="FILE", help="cProfile an in-process hub instead")
+    parser.add_argument(
+        "--against", metavar="DIR", help="alternate with the hub of another checkout (before)"
+    )
     args = parser.parse_args(argv)
     with demo_stack(args.people) as demo:
         if args.profile:
             profile(demo, args.profile)
+        elif args.against:
+            compare(demo, args.against, args.repeats)
         else:
             run(demo, args.repeats)
 

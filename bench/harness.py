@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
 import statistics
+import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,6 +50,35 @@ def demo_stack(people: int = 10_000, extra_env: dict[str, str] | None = None) ->
             yield demo
         finally:
             demo.stop()
+
+
+@contextmanager
+def serve_hub(demo: Demo, workers: int = 1, source: str | None = None) -> Iterator[tuple[int, str]]:
+    """Another ``pmihub serve`` over the demo's database and sandboxes: its pid and URL;
+    ``source``: the code of another checkout (its directory first on PYTHONPATH)."""
+    port = free_port()
+    env = {**os.environ, **demo.hub_env}
+    if source is not None:
+        env["PYTHONPATH"] = os.pathsep.join([source, env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hub.cli", "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise SystemExit("pmihub serve never became ready")
+        yield process.pid, url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
 
 
 def sandbox_client(demo: Demo, agency: str) -> httpx.Client:

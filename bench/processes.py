@@ -12,20 +12,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
-
 from bench.gateway import _throughput, hub_headers
-from bench.harness import cpu_seconds, demo_stack, known_workers, tree_cpu_seconds
+from bench.harness import cpu_seconds, demo_stack, known_workers, serve_hub, tree_cpu_seconds
 from bench.sync import database
-from connectors.sandbox.serve import free_port
 from hub.demo import Demo
 
 
@@ -40,37 +34,13 @@ def _measure(
     return count / wall, (cpu() - before) / count * 1000
 
 
-def _serve(demo: Demo, workers: int) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    process = subprocess.Popen(  # our own interpreter and module
-        [sys.executable, "-m", "hub.cli", "serve", "--port", str(port), "--workers", str(workers)],
-        env={**os.environ, **demo.hub_env},
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    os.killpg(process.pid, signal.SIGTERM)
-    raise SystemExit("pmihub serve --workers never became ready")
-
-
 def run(demo: Demo, seconds: float = 10.0, processes: int = 2) -> None:
     workers = known_workers(demo, 5000)
     headers = hub_headers(demo)
     one_url = f"{demo.endpoints()['hub']}/graphql"
     one = _measure(one_url, workers, headers, seconds, lambda: cpu_seconds(demo.hub_pid))
-    process, url = _serve(demo, processes)
-    try:
-        many = _measure(
-            f"{url}/graphql", workers, headers, seconds, lambda: tree_cpu_seconds(process.pid)
-        )
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+    with serve_hub(demo, processes) as (pid, url):
+        many = _measure(f"{url}/graphql", workers, headers, seconds, lambda: tree_cpu_seconds(pid))
     load = os.getloadavg()[0]
     print(
         f"processes: {processes} hub processes / 1 = {many[0] / one[0]:.2f} x the requests/s "

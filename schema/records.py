@@ -118,6 +118,22 @@ class ExtensionRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class SeafarerBookRecord:
+    """A crew's seafarer's book (Buku Pelaut, PP 22/2022) as SISKOP2MI records it."""
+
+    number: str
+    expires_on: date | None = None  # None: not recorded
+
+
+@dataclass(frozen=True, slots=True)
+class SeaAgreementRecord:
+    """A crew's sea-service agreement (PKL, PP 22/2022): signed, and endorsed or not."""
+
+    signed_on: date
+    endorsed_on: date | None = None  # None: no endorsement recorded
+
+
+@dataclass(frozen=True, slots=True)
 class PlacementRecord:
     placement_id: str
     pmi_id: str
@@ -143,6 +159,9 @@ class PlacementRecord:
     card_expires_on: date | None = None  # E-PMI / E-KPMI card (Permen P2MI 34/2025)
     extensions: tuple[ExtensionRecord, ...] = ()  # reported by the company
     cancelled_on: date | None = None
+    # A crew's (PP 22/2022); None: not recorded.
+    seafarer_book: SeafarerBookRecord | None = None
+    sea_agreement: SeaAgreementRecord | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,8 @@ from schema.records import (
     PlacementRecord,
     Provenance,
     RecordSet,
+    SeaAgreementRecord,
+    SeafarerBookRecord,
 )
 
 AGENCY = Agency.P2MI.value
@@ -90,6 +92,12 @@ def placement_record(pmi_id: str, item: Penempatan, fetched_at: datetime) -> Pla
             ExtensionRecord(e.tanggalAkhirKontrak, e.tanggalTandaTangan) for e in item.perpanjangan
         ),
         cancelled_on=item.tanggalBatal,
+        seafarer_book=None
+        if (book := item.bukuPelaut) is None
+        else SeafarerBookRecord(book.nomor, book.berlakuSampai),
+        sea_agreement=None
+        if (pkl := item.pkl) is None
+        else SeaAgreementRecord(pkl.tanggalTandaTangan, pkl.tanggalPengesahan),
     )
 
 

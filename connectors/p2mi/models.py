@@ -83,6 +83,20 @@ class Perpanjangan(Wire):
     tanggalTandaTangan: Dmy | None = None
 
 
+class BukuPelaut(Wire):
+    """A crew's seafarer's book (PP 22/2022)."""
+
+    nomor: Text
+    berlakuSampai: Dmy | None = None
+
+
+class Pkl(Wire):
+    """A crew's sea-service agreement, perjanjian kerja laut (PP 22/2022)."""
+
+    tanggalTandaTangan: Dmy
+    tanggalPengesahan: Dmy | None = None
+
+
 class P3mi(Wire):
     nomorIzin: Text
     nama: Str | None = None
@@ -108,6 +122,8 @@ class Penempatan(Wire):
     kartuBerlakuSampai: Dmy | None = None
     perpanjangan: list[Perpanjangan] = []
     tanggalBatal: Dmy | None = None
+    bukuPelaut: BukuPelaut | None = None
+    pkl: Pkl | None = None
 
 
 class Pengaduan(Wire):

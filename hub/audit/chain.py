@@ -23,7 +23,9 @@ FIELDS = (
     "outcome",
     "prev_hash",
     "reason",
+    "members",
 )
+OPTIONAL = frozenset({"reason", "members"})  # hashed only when set: older entries keep theirs
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -40,16 +42,18 @@ def stamp(moment: datetime) -> str:
 
 def canonical(values: dict[str, Any]) -> bytes:
     """Every hashed field, in a fixed order, as compact JSON (``at`` to the microsecond).
-    ``reason`` (why an attempt was refused) is hashed only when there is one, so entries
-    written before it existed keep their hashes."""
+    ``reason`` (why an attempt was refused) and ``members`` (a bulk entry's commitment to
+    the workers it listed) are hashed only when set, so entries written before they existed
+    keep their hashes; ``members`` goes in tagged (``["members", value]``), so it can never be
+    read as a ``reason``."""
     out: list[Any] = []
     for name in FIELDS:
-        value = values.get(name) if name == "reason" else values[name]
-        if name == "reason" and value is None:
+        value = values.get(name) if name in OPTIONAL else values[name]
+        if name in OPTIONAL and value is None:
             continue
         if name == "at":
             value = stamp(value)
-        out.append(value)
+        out.append(["members", value] if name == "members" else value)
     return json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -58,7 +62,10 @@ def entry_hash(values: dict[str, Any]) -> str:
 
 
 def row_values(row: Any) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in FIELDS}
+    return {
+        name: getattr(row, name, None) if name in OPTIONAL else getattr(row, name)
+        for name in FIELDS
+    }
 
 
 __all__ = ["FIELDS", "GENESIS", "as_utc", "canonical", "entry_hash", "row_values", "stamp"]

@@ -46,8 +46,12 @@ class AccessEntry:
     grant_id: str | None = None
     outcome: Outcome = Outcome.READ
     reason: str | None = None  # a refusal's error code and detail: ``FORBIDDEN case:write``
+    # a bulk entry (no worker id): the keyed digests of the workers it listed (hub.audit.members)
+    members: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
+        if self.members and self.worker_id is not None:
+            raise ValueError("only a bulk entry (no worker id) lists members")
         unknown = set(self.categories) - set(CATEGORIES)
         if unknown:
             raise ValueError(f"unknown audit categories: {', '.join(sorted(unknown))}")

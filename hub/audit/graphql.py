@@ -1,5 +1,6 @@
 """``Query.accessLog``: who read a worker's data, when and why, for ``audit:read`` or for the
-worker's own ``self`` token. Agencies are shown by name, never by internal client id."""
+worker's own ``self`` token, with the cohorts (bulk entries) that listed the worker
+(hub/audit/members.py). Agencies are shown by name, never by internal client id."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from auth.errors import Forbidden
 from auth.principal import Principal
 from auth.scopes import Scope
 from hub.audit.entry import AuditUnavailable, Outcome
+from hub.audit.members import member_key
 from hub.audit.pages import AccessLogPage, AccessRecord, BadPage
 from hub.graphql.errors import bad_input, hub_error
 from hub.graphql.guard import auth_error
@@ -117,8 +119,10 @@ async def access_log(
     trail: AuditTrail | None = getattr(ctx.hub, "audit", None)
     if trail is None:
         raise _unavailable()
+    pseudo = getattr(ctx.hub, "pseudonymizer", None)  # the cohorts that listed the worker too
+    member = member_key(pseudo, str(worker_id)) if pseudo is not None else None
     try:
-        page = await ctx.hub.offload(trail.access_log, worker_id, first, after)
+        page = await ctx.hub.offload(trail.access_log, worker_id, first, after, member)
     except BadPage as exc:
         raise bad_input(exc.message_id, exc.message_en, "after" if after else "first") from None
     except Exception as exc:  # the database: never a stack trace to the client

@@ -7,13 +7,14 @@ import binascii
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.engine import Engine
 
 from hub.audit.entry import Outcome, decode_categories
-from hub.audit.tables import AuditEntryRow
+from hub.audit.tables import AuditEntryRow, AuditMemberRow
 
 ENTRY = AuditEntryRow.__table__  # type: ignore[attr-defined]
+MEMBER = AuditMemberRow.__table__  # type: ignore[attr-defined]
 MAX_PAGE = 100
 _CURSOR_PREFIX = "audit:"
 
@@ -77,14 +78,22 @@ def decode_cursor(cursor: str) -> int:
         raise BadPage("Kursor halaman tidak sah", "The page cursor is not valid") from None
 
 
-def access_page(engine: Engine, worker_id: str, first: int, after: str | None) -> AccessLogPage:
+def access_page(
+    engine: Engine, worker_id: str, first: int, after: str | None, member: str | None = None
+) -> AccessLogPage:
+    """The worker's entries, and with ``member`` (their keyed digest) the bulk entries that
+    listed them (hub.audit.members), newest first."""
     if not 1 <= first <= MAX_PAGE:
         raise BadPage(
             f"first harus antara 1 dan {MAX_PAGE}", f"first must be between 1 and {MAX_PAGE}"
         )
+    whose = ENTRY.c.worker_id == worker_id
+    if member is not None:
+        listed = select(MEMBER.c.seq).where(MEMBER.c.member == member)
+        whose = or_(whose, ENTRY.c.seq.in_(listed))
     query = (
         select(ENTRY)
-        .where(ENTRY.c.worker_id == worker_id, ENTRY.c.outcome != Outcome.REFUSED.value)
+        .where(whose, ENTRY.c.outcome != Outcome.REFUSED.value)
         .order_by(ENTRY.c.seq.desc())
         .limit(first + 1)
     )

@@ -8,6 +8,7 @@ after the break is found, never over rows held in memory.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from hub.audit.chain import FIELDS
 from hub.audit.keys import TrustedKeys
+from hub.audit.members import check_members
 from hub.audit.tables import AuditCheckpointRow, AuditEntryRow, AuditHeadRow
 from hub.audit.verify import VerifyReport, verify_chain
 
@@ -68,8 +70,21 @@ class DatabaseTrail:
 
 
 def verify_database(engine: Engine, keys: TrustedKeys, witness: Sequence[Any] = ()) -> VerifyReport:
-    """Verify the trail in ``engine`` with public keys only (and a witness's checkpoints)."""
-    return verify_chain(DatabaseTrail(engine), keys, witness)
+    """Verify the trail in ``engine`` with public keys only (and a witness's checkpoints),
+    then the workers each bulk entry listed against the commitment its hash covers."""
+    report = verify_chain(DatabaseTrail(engine), keys, witness)
+    if not report.ok:
+        return report
+    seq = check_members(engine)
+    if seq is None:
+        return report
+    return replace(
+        report,
+        ok=False,
+        first_bad_seq=seq,
+        problem="altered",
+        message="the workers a bulk entry listed do not match it",
+    )
 
 
 __all__ = ["DatabaseTrail", "verify_database"]

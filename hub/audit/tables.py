@@ -34,6 +34,19 @@ class AuditEntryRow(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=200)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+    # a bulk entry (a cohort): SHA-256 over the keyed digests of the workers it listed
+    # (``audit_member``), hashed into the chain, so its members cannot change unseen
+    members: str | None = Field(default=None, max_length=64)
+
+
+class AuditMemberRow(SQLModel, table=True):
+    """One worker a bulk entry listed, as a keyed digest of the worker id (hub.audit.members):
+    how the worker's access log finds the entry, with no list of ids in clear."""
+
+    __tablename__ = "audit_member"
+
+    member: str = Field(primary_key=True, max_length=32)
+    seq: int = Field(primary_key=True)
 
 
 class AuditHeadRow(SQLModel, table=True):
@@ -63,4 +76,4 @@ class AuditCheckpointRow(SQLModel, table=True):
     next_public_key: str | None = Field(default=None, max_length=64)
 
 
-__all__ = ["AuditCheckpointRow", "AuditEntryRow", "AuditHeadRow"]
+__all__ = ["AuditCheckpointRow", "AuditEntryRow", "AuditHeadRow", "AuditMemberRow"]

@@ -22,6 +22,7 @@ from sqlmodel import Session
 from hub.audit.chain import GENESIS, as_utc, entry_hash
 from hub.audit.entry import AccessEntry, AuditUnavailable, encode_categories
 from hub.audit.keys import TrustedKeys, encode_public
+from hub.audit.members import MEMBER, commitment
 from hub.audit.pages import AccessLogPage, ReportRow, access_page, report_rows
 from hub.audit.signing import AuditSigner, checkpoint_payload
 from hub.audit.source import verify_database
@@ -135,6 +136,7 @@ class AuditTrail:
                 raise AuditUnavailable("the entry before the cut is missing: run audit verify")
             self._sign(conn, cut - 1, anchor, cut)
             gone = conn.execute(delete(ENTRY).where(ENTRY.c.seq < cut)).rowcount
+            conn.execute(delete(MEMBER).where(MEMBER.c.seq < cut))
             conn.commit()
         return int(gone or 0)
 
@@ -155,10 +157,11 @@ class AuditTrail:
     # -- reading --------------------------------------------------------------------------------
 
     def access_log(
-        self, worker_id: str, first: int = 20, after: str | None = None
+        self, worker_id: str, first: int = 20, after: str | None = None, member: str | None = None
     ) -> AccessLogPage:
-        """Who read this worker's data, newest first (refused attempts are not reads)."""
-        return access_page(self.engine, worker_id, first, after)
+        """Who read this worker's data, newest first (refused attempts are not reads); with
+        ``member`` (hub.audit.members.member_key), the bulk entries that listed the worker too."""
+        return access_page(self.engine, worker_id, first, after, member)
 
     def report(self, since: datetime) -> list[ReportRow]:
         """Access per client and purpose since ``since``."""
@@ -175,12 +178,16 @@ class AuditTrail:
             return
         at = as_utc(self.clock())
         rows: list[dict[str, Any]] = []
+        members: list[dict[str, Any]] = []
         for entry in entries:
             seq += 1
             values = _values(entry, seq, at, prev)
             prev = values["hash"] = entry_hash(values)
             rows.append(values)
+            members += [{"seq": seq, "member": m} for m in sorted(entry.members)]
         conn.execute(insert(ENTRY), rows)
+        if members:
+            conn.execute(insert(MEMBER), members)
         self._set_head(conn, seq, prev, exists)
 
     def _lock_head(self, conn: Connection) -> tuple[int, str, bool]:
@@ -247,6 +254,7 @@ def _values(entry: AccessEntry, seq: int, at: datetime, prev: str) -> dict[str, 
         "outcome": str(entry.outcome),
         "reason": entry.reason[:200] if entry.reason else None,
         "prev_hash": prev,
+        "members": commitment(entry.members) if entry.members else None,
     }
 
 

@@ -256,7 +256,8 @@ class Census:
                         lic = None
                     if lic is not None:
                         known[number] = lic
-            rows.append(census_row(str(worker.id), verdict, sets, known, day))
+            sources = {code: r.state for code, r in results.items()}
+            rows.append(census_row(str(worker.id), verdict, sets, known, day, sources))
         report.evaluated += len(rows)
         gone = [i for i in ids if i not in {str(w.id) for w in unique}]
         alerts, kept = await self.hub.offload(self._store, rows, gone, causes)

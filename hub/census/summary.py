@@ -3,7 +3,8 @@
 The record keeps what a crisis cohort is chosen by and nothing that names the person: the
 destination country and employer city of the current placement, the mission of the latest
 lapor diri and the region it gives (the last part of the address, never the street), the last
-contact with a mission, and the placement company's licence number and status.
+contact with a mission, and the placement company's licence number and status; and, given the
+agencies' answers, the categories the coverage statistics count (hub/statistics/stored.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from datetime import date
 
 from hub.census.tables import CensusRow
 from hub.protection import Verdict
-from schema.enums import PlacementStatus, ProtectionLevel, Severity
+from hub.statistics.facts import stats_row
+from hub.statistics.stored import stat_columns
+from schema.enums import PlacementStatus, ProtectionLevel, Severity, SourceState
 from schema.records import (
     ConsularReportRecord,
     LicenseRecord,
@@ -87,8 +90,12 @@ def census_row(
     sets: Iterable[RecordSet],
     licences: Mapping[str, LicenseRecord],
     today: date,
+    sources: Mapping[str, SourceState] | None = None,
 ) -> CensusRow:
+    """``sources`` (each agency's answer) adds the statistics' facts; without it they stay
+    empty and a statistics run will not read this row."""
     sets = list(sets)
+    stats = stat_columns(stats_row(sets, sources, verdict, today), sources) if sources else {}
     placement = current_placement(p for s in sets for p in s.placements)
     reports = [r for s in sets for r in s.reports]
     report = latest_report(reports)
@@ -120,6 +127,7 @@ def census_row(
         licence=licence,
         licence_status=known.status.value if known is not None else None,
         abroad=abroad,
+        **stats,
     )
 
 

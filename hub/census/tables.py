@@ -4,7 +4,9 @@ verdict, the protection alerts raised when a verdict worsens, and crisis roll-ca
 The census keeps no name, NIK, passport, phone or address: the worker id, the verdict (level,
 phase, finding codes, rules version) and what a crisis cohort is chosen by (destination
 country, mission, employer city, lapor diri region, last contact with the mission, the
-placement company's licence number and status, whether the worker is abroad).
+placement company's licence number and status, whether the worker is abroad), and the
+categories the coverage statistics count (``stat_*``, hub/statistics/facts.py: codes and years,
+never a date finer than a year, no identifier), so a statistics run reads them in bulk.
 """
 
 from __future__ import annotations
@@ -47,6 +49,29 @@ class CensusRow(SQLModel, table=True):
     licence: str | None = Field(default=None, max_length=60)
     licence_status: str | None = Field(default=None, max_length=20)
     abroad: bool = False
+    # The statistics' facts (hub.statistics.facts.StatsRow) for ``evaluated_on``; NULL in a
+    # gap column: outside that figure's population. ``stat_country`` is NULL only on a row
+    # the census stored before it kept them (``pmihub census --full`` fills them).
+    stat_country: str | None = Field(default=None, max_length=40)
+    stat_sector: str | None = Field(default=None, max_length=30)
+    stat_sex: str | None = Field(default=None, max_length=10)
+    stat_age_band: str | None = Field(default=None, max_length=10)
+    stat_scheme: str | None = Field(default=None, max_length=30)
+    stat_employer: str | None = Field(default=None, max_length=20)
+    stat_province: str | None = Field(default=None, max_length=10)
+    stat_departure_year: str | None = Field(default=None, max_length=10)
+    stat_enrolled: str | None = Field(default=None, max_length=20)
+    stat_placed_not_enrolled: str | None = Field(default=None, max_length=20)
+    stat_cover_lapsed: str | None = Field(default=None, max_length=20)
+    stat_departed_uncovered: str | None = Field(default=None, max_length=20)
+    stat_not_in_siskop2mi: str | None = Field(default=None, max_length=20)
+    stat_no_lapor_diri: str | None = Field(default=None, max_length=20)
+    stat_jht: str | None = Field(default=None, max_length=10)
+    # claims "PROGRAMME|BENEFIT|OUTCOME|AMOUNT|YEAR;…", cases "KIND|STATUS|YEAR;…",
+    # each agency's answer "AGENCY=STATE;…"
+    stat_claims: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    stat_cases: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    stat_sources: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class CensusPendingRow(SQLModel, table=True):

@@ -82,10 +82,16 @@ export const CASE_EVENTS = `subscription ConsoleCaseEvents {
   caseEvents { event at case { ${CASE} } }
 }`;
 
+// The worker's own page asks only what the rules address to the worker (actionsFor WORKER):
+// never the officer's, the placement company's or BPJS's actions.
+const WORKER_FINDINGS = `findings { code severity
+  workerActions: actionsFor(party: WORKER, lang: ID)
+  workerActionsEn: actionsFor(party: WORKER, lang: EN) }`;
+
 export const MINE = `query ConsoleMine($id: ID!) {
   worker(id: $id) {
     id
-    protection { level phase complete ${FINDINGS} }
+    protection { level phase complete ${WORKER_FINDINGS} }
     placements { status destinationCountry }
   }
   accessLog(workerId: $id, first: 50) {

@@ -1,5 +1,6 @@
 // The worker's own page (a ``self`` token), in plain words for the worker: their protection
-// status, what they should do (worker-addressed advice, never an officer's instruction), the
+// status, what they should do (the rules' own actions addressed to the worker, ``actionsFor
+// (party: WORKER)``: never the officer's, the placement company's or BPJS's), the
 // numbers to call (the missions of the country they work in and BPJS Ketenagakerjaan), and
 // who looked at their data, their own reads as "you" (a partner organisation's by its name,
 // purpose and the consent it read under), and their consents to partner organisations
@@ -9,7 +10,6 @@
 import { errorText, graphql } from "./api.js";
 import { fill, h, table } from "./dom.js";
 import { formatDate, lang, t, tOr } from "./i18n.js";
-import { adviceFor } from "./advice.js";
 import { ConsentsCard } from "./consents.js";
 import { MINE } from "./queries.js";
 import { phoneLink } from "./sections.js";
@@ -64,17 +64,15 @@ function status(p) {
   ];
 }
 
-/** One line per distinct thing to do: case findings in the hub's words for the worker,
- * every other finding as advice addressed to the worker. */
+/** One line per distinct thing the rules ask of the worker, gravest finding first (the hub
+ * orders them); a case is "an officer of <mission> is handling your case" with its contact. */
 function todo(p) {
   const en = lang() === "EN";
   const lines = new Map();
   for (const f of p.findings) {
-    const advice = adviceFor(f.code);
-    const text = advice
-      ? advice[en ? 1 : 0]
-      : [en ? f.messageEn : f.message, en ? f.actionEn : f.action].filter(Boolean).join(" ");
-    if (!lines.has(text)) lines.set(text, f.severity);
+    for (const text of (en ? f.workerActionsEn : f.workerActions) || []) {
+      if (!lines.has(text)) lines.set(text, f.severity);
+    }
   }
   const items = [...lines].map(([text, severity]) =>
     h("li", { class: `finding severity-${severity}` }, text));

@@ -7,8 +7,9 @@ change is not made either, and a retry does not find a half-done first attempt.
 
 A cohort (``Query.cohort``) is one bulk access: its workers' reads in the request are folded
 into one entry with no worker id, whose operation names the filter and the count, and whose
-categories are everything the request returned of them. Reads of workers the cohort did not
-list stay entries of their own.
+categories are everything the request returned of them. The workers it listed are kept as
+keyed digests (hub/audit/members.py), so each one's access log still shows the cohort. Reads
+of workers the cohort did not list stay entries of their own.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from hub.audit import AccessEntry, AuditUnavailable, Outcome
+from hub.audit.members import member_key
 from hub.audit.trail import AuditedChange
 from hub.graphql.context import HubContext
 from hub.graphql.errors import hub_error
@@ -55,11 +57,14 @@ def audit_entries(ctx: HubContext) -> list[AccessEntry]:
         if worker_id not in listed or worker_id in ctx.grants_used
     ]
     if ctx.bulk is not None:
-        read = {"protection", "consular"}  # the cohort's own level and last contact
-        for worker_id in listed - set(ctx.grants_used):
+        read = {"protection", "consular"}  # the cohort's own level, last contact and mark
+        folded = listed - set(ctx.grants_used)
+        for worker_id in folded:
             read |= ctx.returned.get(worker_id, set())
         bulk = {**common, "operation": f"{ctx.operation} {ctx.bulk[0]}"[:120]}
-        entries.insert(0, AccessEntry(**bulk, categories=frozenset(read)))
+        pseudo = ctx.hub.pseudonymizer
+        members = frozenset(member_key(pseudo, worker_id) for worker_id in folded)
+        entries.insert(0, AccessEntry(**bulk, categories=frozenset(read), members=members))
     entries += [
         AccessEntry(
             **common,

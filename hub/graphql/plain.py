@@ -8,13 +8,15 @@ attributes of plain objects the section builders made (``t.Identity``, ``t.Place
 
 ``PlainDataExecutor`` compiles, once per request and selection, a *plan* for an object type
 whose selected fields are all plain: no resolver of their own (Strawberry's basic fields, an
-attribute read), no arguments, no directives, and only leaves, lists and other such objects
-below. The plan reads the attributes and coerces the leaves directly (the same
-``coerce_output_value`` graphql-core calls). Anything else (a resolver, an argument, an
+attribute read) or a resolver marked ``pure`` (its value depends only on its object and its
+arguments, which the plan works out once per request), no directives, and only leaves, lists
+and other such objects below. The plan reads the attributes and coerces the leaves directly
+(the same ``coerce_output_value`` graphql-core calls). Anything else (another resolver, an
 abstract type, ``@defer``) keeps graphql-core's path, and so does a value the plan cannot
-complete (a null in a non-null field, a value a scalar refuses): the plan gives up on that
-value and graphql-core completes it again from the start, so errors are located and reported
-exactly as before. Reading a plain attribute has no side effect, so completing twice is safe.
+complete (a null in a non-null field, a value a scalar refuses, a pure resolver that raises):
+the plan gives up on that value and graphql-core completes it again from the start, so errors
+are located and reported exactly as before. Reading a plain attribute or calling a pure
+resolver has no side effect, so completing twice is safe.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from graphql import (
     GraphQLBoolean,
@@ -37,12 +39,26 @@ from graphql import (
     is_non_null_type,
     is_object_type,
 )
+from graphql.execution.values import get_argument_values
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.arguments import convert_arguments
 
 Complete = Callable[[Any], Any]
+PURE = "_plain_pure"  # set by ``pure`` on a resolver function
 TYPENAME = "__typename"
 BACKREF = GraphQLCoreConverter.DEFINITION_BACKREF  # the StrawberryField of a GraphQL field
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def pure(function: F) -> F:
+    """Mark a resolver whose value depends only on its object and arguments: synchronous,
+    no ``info``, no side effect. A plan calls it directly, its arguments converted once per
+    request, instead of through graphql-core and Strawberry for every object."""
+    setattr(function, PURE, True)
+    return function
 
 
 class GiveUp(Exception):
@@ -110,21 +126,70 @@ class PlainDataExecutor(StrawberryGraphQLCoreExecutionContext):
         steps: list[tuple[str, Callable[[Any], Any], Complete]] = []
         for response_name, details in grouped.items():
             nodes = [d.node for d in details]
-            if any(n.directives or n.arguments for n in nodes):
+            if any(n.directives for n in nodes):
                 return None
             name = nodes[0].name.value
             if name == TYPENAME:
                 steps.append((response_name, _constant(type_.name), _same))
                 continue
             field = type_.fields.get(name)
-            read = _attribute(field) if field is not None and not field.args else None
-            if field is None or read is None:
+            if field is None:
+                return None
+            if field.args or nodes[0].arguments:
+                read = self._pure_call(field, details[0])
+            else:
+                read = _attribute(field)
+            if read is None:
                 return None
             complete = self._plan_value(field.type, details)
             if complete is None:
                 return None
             steps.append((response_name, read, complete))
         return _object(steps)
+
+    def _pure_call(self, field: GraphQLField, details: Any) -> Callable[[Any], Any] | None:
+        """A call of a ``pure`` resolver with this selection's arguments, worked out once
+        (they are the document's and the request's variables), or None for any other field."""
+        definition = (field.extensions or {}).get(BACKREF)
+        resolver = getattr(definition, "base_resolver", None)
+        if resolver is None or definition.extensions or definition.is_async:
+            return None
+        if not getattr(resolver._unbound_wrapped_func, PURE, False):
+            return None
+        if not hasattr(field.resolve, "_is_default"):
+            return None  # wrapped after Strawberry built it (the access policy): keep it
+        if not resolver.self_parameter or (
+            resolver.info_parameter or resolver.parent_parameter or resolver.root_parameter
+        ):
+            return None
+        strawberry_schema = self.schema._strawberry_schema  # type: ignore[attr-defined]
+        converter = strawberry_schema.schema_converter
+        if converter._get_field_exception_handlers(definition):
+            return None
+        try:
+            kwargs = convert_arguments(
+                get_argument_values(
+                    field,
+                    details.node,
+                    self.variable_values,
+                    details.fragment_variable_values,
+                    self.hide_suggestions,
+                ),
+                definition.arguments,
+                scalar_registry=converter.scalar_registry,
+                config=strawberry_schema.config,
+            )
+        except Exception:  # graphql-core reports it where it belongs
+            return None
+        function = resolver.wrapped_func
+
+        def read(source: Any) -> Any:
+            try:
+                return function(source, **kwargs)
+            except Exception as exc:  # graphql-core calls it again and locates the error
+                raise GiveUp from exc
+
+        return read
 
 
 # -- the plans' parts (closures: the hot loop is one call per value) ---------------------
@@ -220,4 +285,4 @@ def _same(value: Any) -> Any:
     return value
 
 
-__all__ = ["GiveUp", "PlainDataExecutor"]
+__all__ = ["GiveUp", "PlainDataExecutor", "pure"]

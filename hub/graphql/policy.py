@@ -397,7 +397,11 @@ POLICY: dict[str, Rule] = {
     ),
     "Finding.action": field(None, None, self_reads=True, note="as Finding.message"),
     "Finding.actionsFor": field(
-        None, None, self_reads=True, note="as Finding.message (each party's own actions)"
+        None,
+        None,
+        self_reads=True,
+        note="as Finding.message (each party's own actions); self: a case notice, or a finding "
+        "of a section the token does not read, is the WORKER's action",
     ),
     # --- Shared shapes ------------------------------------------------------------------------
     **_within("Provenance", "the field returning it", "agency system recordId fetchedAt stale"),

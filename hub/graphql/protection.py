@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import strawberry
 
+from hub.graphql.plain import pure
 from hub.protection import Finding as EngineFinding
 from hub.protection import Verdict
 from hub.protection.verdict import Party
@@ -23,10 +24,12 @@ class Finding:
     finding: strawberry.Private[EngineFinding]
 
     @strawberry.field
+    @pure
     def message(self, lang: t.Lang = t.Lang.ID) -> str:
         return self.finding.message_in(lang.value)
 
     @strawberry.field
+    @pure
     def action(self, lang: t.Lang = t.Lang.ID) -> str | None:
         return self.finding.action_in(lang.value)
 
@@ -34,6 +37,7 @@ class Finding:
         description="What the given party must do (OFFICER, P3MI, BPJS or, in plain words, "
         "WORKER); the worker's own page shows the WORKER's only."
     )
+    @pure
     def actions_for(
         self,
         party: ActionParty,  # type: ignore[valid-type]

@@ -5,7 +5,9 @@ but a finding about a section it may not read (social security, consular, casesâ
 evidence (a BPJS record id is the KPJ, a case's is the case id) and says only that it exists
 and which scope shows it. A ``self`` token's case findings become "an officer of <mission>
 is handling your case" with the mission's public contact: never its kind nor the officers'
-words (the phone may be in an employer's hands).
+words (the phone may be in an employer's hands). What a self token's notices ask of the worker
+is also the WORKER's action, so the worker's own page shows the actions addressed to the
+worker and nothing else (``Finding.actionsFor(party: WORKER)``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from hub.graphql.policy import POLICY
 from hub.protection import Finding, labels
 from hub.protection.rules import NOTICES, RULES
 from hub.protection.text import Text
+from hub.protection.verdict import Action, Party
 from schema.enums import Agency
 from schema.records import MissionRecord, Provenance
 
@@ -36,6 +39,7 @@ MODULE_SECTIONS: dict[str, str] = {
     "card": "Worker.placements",
     "case_benefits": "Worker.cases",  # names the case's kind
     "return_home": "Worker.placements",
+    "seafarer": "Worker.placements",
 }
 
 
@@ -112,8 +116,11 @@ def redact(
             out.append(_self_notice(finding, missions))
         elif section is not None and not _reads(access, section):
             scope = _scopes_of(section)
-            text = _ASK_AN_OFFICER if access.own_record else _HIDDEN.format({"scope": scope})
-            out.append(Finding(finding.code, finding.severity, text, None))
+            if access.own_record:
+                out.append(_ask_an_officer(finding))
+            else:
+                text = _HIDDEN.format({"scope": scope})
+                out.append(Finding(finding.code, finding.severity, text, None))
         else:
             evidence = tuple(p for p in finding.evidence if _evidence_visible(p, access))
             out.append(
@@ -136,14 +143,27 @@ def _evidence_visible(provenance: Provenance, access: Access) -> bool:
     return section is None or allowed(access, POLICY[section])
 
 
+def _ask_an_officer(finding: Finding) -> Finding:
+    """A self token's finding about a section it does not read: check with an officer."""
+    ask = (Action(Party.WORKER, _ASK_AN_OFFICER),)
+    return Finding(finding.code, finding.severity, _ASK_AN_OFFICER, None, (), ask)
+
+
 def _self_notice(finding: Finding, missions: Mapping[str, MissionRecord]) -> Finding:
+    """A case for its worker: who handles it and how to reach them (also the WORKER's action:
+    the notice and the contact in one line)."""
     mission = next(
         (missions[p.record_id] for p in finding.evidence if p.record_id in missions), None
     )
     if mission is None:
-        return Finding(finding.code, finding.severity, _HANDLED.format({"mission": _SOMEONE}), None)
+        handled = _HANDLED.format({"mission": _SOMEONE})
+        worker = (Action(Party.WORKER, handled),)
+        return Finding(finding.code, finding.severity, handled, None, (), worker)
     params = {"mission": mission.name, "city": mission.city, "contact": PUBLIC_CONTACT}
-    return Finding(finding.code, finding.severity, _HANDLED.format(params), _CONTACT.format(params))
+    handled, contact = _HANDLED.format(params), _CONTACT.format(params)
+    both = Text(f"{handled.id} {contact.id}", f"{handled.en} {contact.en}")
+    worker = (Action(Party.WORKER, both),)
+    return Finding(finding.code, finding.severity, handled, contact, (), worker)
 
 
 __all__ = ["FINDING_SECTIONS", "MODULE_SECTIONS", "PUBLIC_CONTACT", "UNPLACED", "redact"]

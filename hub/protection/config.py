@@ -45,8 +45,11 @@ class RulesConfig:
 
     Crews (sector FISHERIES_SEA; PP 22/2022): the destination is the flag state, the
     moratorium, the SIP2MI, endorsement and extension rules do not apply to them, and their
-    minimum age is that of UNDERAGE_PLACEMENT; the records carry no flag state, vessel or
-    Kemenhub technical selection, so no crew-specific check beyond these is made.
+    minimum age is that of UNDERAGE_PLACEMENT; their own documents, the seafarer's book and
+    the sea-service agreement (PKL), are checked when SISKOP2MI records them
+    (SEAFARER_BOOK_EXPIRED, SEA_AGREEMENT_NOT_ENDORSED). The records carry no flag state,
+    vessel, manning licence (SIUPPAK) or Kemenhub technical selection, so no check on those
+    is made.
 
     Dated periods (the value in force on the evaluation day): ``jkk_claim_years`` (JKK claims
     within 2 years, 5 since Permenaker 4/2023), ``independent_pre_departure_months`` (an

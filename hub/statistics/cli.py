@@ -40,15 +40,24 @@ def run(
         str | None, typer.Option(help="Reference date YYYY-MM-DD (default: the hub clock).")
     ] = None,
     batch: Annotated[int, typer.Option(min=1, max=5000, help="Workers per page.")] = 500,
+    source: Annotated[
+        str,
+        typer.Option(
+            help="census (refused unless current for the date), agencies (read them all "
+            "again), or auto: the census when current, else the agencies."
+        ),
+    ] = "auto",
 ) -> None:
     """Count every linked worker at the reference date and store a release of counts."""
     from hub.audit import AuditUnavailable
     from hub.runtime import hub_services
     from hub.service import Hub
     from hub.settings import Settings, SettingsError
-    from hub.statistics.run import StatisticsRun
+    from hub.statistics.run import SOURCES, CensusNotCurrent, StatisticsRun
     from schema.clock import today
 
+    if source not in SOURCES:
+        raise _fail(f"--source: {', '.join(SOURCES)}")
     try:
         day = date.fromisoformat(as_of) if as_of else today()
     except ValueError:
@@ -61,7 +70,9 @@ def run(
         async with hub_services(settings) as (engine, connectors):
             hub = Hub(settings=settings, engine=engine, connectors=connectors)
             try:
-                report = await StatisticsRun(hub, batch=batch, operator=getpass.getuser()).run(day)
+                report = await StatisticsRun(hub, batch=batch, operator=getpass.getuser()).run(
+                    day, source
+                )
             finally:
                 await hub.cases.aclose()
             return report.line()
@@ -70,7 +81,7 @@ def run(
         typer.echo(asyncio.run(go()))
     except SettingsError as exc:
         raise _fail(f"configuration error: {exc}") from None
-    except AuditUnavailable as exc:
+    except (AuditUnavailable, CensusNotCurrent) as exc:
         raise _fail(f"{exc.message_id} / {exc.message_en}", code=1) from None
 
 

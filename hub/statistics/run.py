@@ -1,12 +1,23 @@
 """``pmihub stats run --as-of DATE``: count every linked worker, publish only the counts.
 
-The run walks the crosswalk in keyset pages of ``batch`` workers. Each page is read the way
-``workers(ids:)`` reads it (the crosswalk in one query, each agency's DataLoader batching its
-local ids into its own upstream batch calls), evaluated by the protection engine, and reduced
-to ``StatsRow``s (categories only) that are counted into the tally and dropped with the page:
-memory is bounded by the page and the number of cells, never by the population, and nothing
-per person is written anywhere. At the end the disclosure rules are applied and the release
-(tables, rules, metadata) is stored in one transaction.
+The run reads its input from one of two places (``source``):
+
+- ``census``: the census table, when it is current for the reference date (every canonical
+  worker evaluated that day under the current rules, nothing waiting in its queue): the cells
+  are counted by the database in a few set-based queries (hub/statistics/from_census.py), no
+  agency is asked anything. Refused with the reasons when the census is not current.
+- ``agencies``: every worker read again from the agencies and evaluated (below);
+- ``auto`` (the default): the census when it is current, else the agencies, and the report
+  says why.
+
+Through the agencies the run walks the crosswalk in keyset pages of ``batch`` workers. Each
+page is read the way ``workers(ids:)`` reads it (the crosswalk in one query, each agency's
+DataLoader batching its local ids into its own upstream batch calls), evaluated by the
+protection engine, and reduced to ``StatsRow``s (categories only) that are counted into the
+tally and dropped with the page: memory is bounded by the page and the number of cells, never
+by the population. Either way nothing per person is written anywhere. At the end the
+disclosure rules are applied and the release (tables, rules, metadata) is stored in one
+transaction.
 
 The run is one audit entry with purpose STATISTICS and no worker (recorded before the first
 read; when it cannot be written the run does not start).
@@ -30,6 +41,7 @@ from auth.purpose import Purpose
 from hub.audit import AccessEntry
 from hub.crosswalk.tables import WorkerRow
 from hub.statistics.facts import StatsRow, stats_row
+from hub.statistics.from_census import Problem, problems, read_census
 from hub.statistics.releases import Release, Releases
 from hub.statistics.rules import DEFAULT_RULES, Rules
 from hub.statistics.tally import Tally
@@ -87,6 +99,19 @@ class Freshness:
         }
 
 
+SOURCES = ("auto", "census", "agencies")
+
+
+class CensusNotCurrent(Exception):
+    """``source="census"`` and the census cannot serve the reference date."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.text_en for p in problems))
+        self.problems = problems
+        self.message_id = "Sensus belum mutakhir: " + "; ".join(p.text_id for p in problems)
+        self.message_en = "The census is not current: " + "; ".join(p.text_en for p in problems)
+
+
 @dataclass
 class RunReport:
     release: Release
@@ -95,13 +120,23 @@ class RunReport:
     seconds: float
     read_seconds: float
     publish_seconds: float
+    source: str = "agencies"
+    why: list[Problem] = field(default_factory=list)  # why not the census (auto)
 
     def line(self) -> str:
-        return (
-            f"release {self.release.id}: {self.workers} workers in {self.batches} batches, "
+        read = (
+            "from the census"
+            if self.source == "census"
+            else f"from the agencies in {self.batches} batches"
+        )
+        text = (
+            f"release {self.release.id}: {self.workers} workers {read}, "
             f"{self.seconds:.1f} s (reading {self.read_seconds:.1f} s, disclosure control "
             f"{self.publish_seconds:.1f} s)"
         )
+        if self.why:
+            text += "; not from the census: " + "; ".join(p.text_en for p in self.why)
+        return text
 
 
 async def agency_rows(
@@ -178,8 +213,16 @@ class StatisticsRun:
         self.clock = clock
         self.operator = operator
 
-    async def run(self, as_of: date) -> RunReport:
+    async def run(self, as_of: date, source: str = "auto") -> RunReport:
+        if source not in SOURCES:
+            raise ValueError(f"source is one of {', '.join(SOURCES)}")
         started = time.perf_counter()
+        why: list[Problem] = []
+        if source != "agencies":
+            why = await self.hub.offload(problems, self.hub.engine, as_of)
+            if why and source == "census":
+                raise CensusNotCurrent(why)
+        use_census = source != "agencies" and not why
         run_id = uuid.uuid4().hex
         entry = AccessEntry(
             client_id="pmihub-statistics",
@@ -191,6 +234,56 @@ class StatisticsRun:
             categories=CATEGORIES,
         )
         await self.hub.offload(self.hub.audit.record, [entry])  # fail closed: no audit, no run
+        if use_census:
+            tally, freshness, linkage, batches = await self._from_census()
+        else:
+            tally, freshness, linkage, batches = await self._from_agencies(as_of)
+        read_seconds = time.perf_counter() - started
+        tables = await asyncio.to_thread(tally.publish, self.rules)
+        publish_seconds = time.perf_counter() - started - read_seconds
+        meta = {
+            "referenceDate": as_of.isoformat(),
+            "rulesVersion": self.rules.version,
+            "workers": tally.workers,
+            "input": "census" if use_census else "agencies",
+            "freshness": {a: f.as_dict() for a, f in sorted(freshness.items())},
+            "linkage": linkage,
+            "audit": {"operation": OPERATION, "requestId": run_id},
+        }
+        release = await self.hub.offload(
+            Releases(self.hub.engine).store,
+            as_of,
+            self.rules.as_dict(),
+            meta,
+            tables,
+            self.clock(),
+        )
+        seconds = time.perf_counter() - started
+        report = RunReport(
+            release,
+            tally.workers,
+            batches,
+            seconds,
+            read_seconds,
+            publish_seconds,
+            source="census" if use_census else "agencies",
+            why=why,
+        )
+        log.info("statistics: %s", report.line())
+        return report
+
+    async def _from_census(self) -> tuple[Tally, dict[str, Freshness], dict[str, object], int]:
+        found = await self.hub.offload(read_census, self.hub.engine)
+        freshness = {}
+        for agency, states in found.answers.items():
+            fresh = freshness[agency] = Freshness(states=states)
+            fresh.oldest, fresh.newest = found.oldest, found.newest  # when the census read
+        linkage = _linkage(found.linked, found.per_worker, found.tally.workers)
+        return found.tally, freshness, linkage, 0
+
+    async def _from_agencies(
+        self, as_of: date
+    ) -> tuple[Tally, dict[str, Freshness], dict[str, object], int]:
         tally = Tally()
         freshness: dict[str, Freshness] = {}
         linked: Counter[str] = Counter()
@@ -209,29 +302,8 @@ class StatisticsRun:
             agencies_per_worker[len({a for a, _ in seen.links})] += 1
             for agency, (state, at) in seen.sources.items():
                 freshness.setdefault(agency, Freshness()).see(state, at)
-        read_seconds = time.perf_counter() - started
-        tables = await asyncio.to_thread(tally.publish, self.rules)
-        publish_seconds = time.perf_counter() - started - read_seconds
-        meta = {
-            "referenceDate": as_of.isoformat(),
-            "rulesVersion": self.rules.version,
-            "workers": tally.workers,
-            "freshness": {a: f.as_dict() for a, f in sorted(freshness.items())},
-            "linkage": _linkage(linked, agencies_per_worker, tally.workers),
-            "audit": {"operation": OPERATION, "requestId": run_id},
-        }
-        release = await self.hub.offload(
-            Releases(self.hub.engine).store,
-            as_of,
-            self.rules.as_dict(),
-            meta,
-            tables,
-            self.clock(),
-        )
-        seconds = time.perf_counter() - started
-        report = RunReport(release, tally.workers, batches, seconds, read_seconds, publish_seconds)
-        log.info("statistics: %s", report.line())
-        return report
+        linkage = _linkage(linked, agencies_per_worker, tally.workers)
+        return tally, freshness, linkage, batches
 
 
 def _linkage(linked: Counter[str], per_worker: Counter[int], workers: int) -> dict[str, object]:
@@ -248,4 +320,13 @@ def _linkage(linked: Counter[str], per_worker: Counter[int], workers: int) -> di
     }
 
 
-__all__ = ["BATCH", "Observed", "RunReport", "StatisticsRun", "agency_rows", "statistics_principal"]
+__all__ = [
+    "BATCH",
+    "SOURCES",
+    "CensusNotCurrent",
+    "Observed",
+    "RunReport",
+    "StatisticsRun",
+    "agency_rows",
+    "statistics_principal",
+]

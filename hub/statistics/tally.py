@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from hub.statistics.catalogue import FIXED, OPEN, POOL_BELOW, TABLES, TableDef, region
 from hub.statistics.cube import Cell, Cube, Key, TableSpec
 from hub.statistics.disclosure import PublishedTable, publish
-from hub.statistics.facts import NONE, UNKNOWN, StatsRow
+from hub.statistics.facts import NONE, UNKNOWN, Case, Claim, StatsRow
 from hub.statistics.rules import Rules
 
 KEEP = 2  # the largest contributions a cell remembers, for the dominance rule
@@ -42,20 +42,43 @@ class Tally:
                 key = tuple(getattr(row, d) for d in table.dimensions)
                 if None not in key:
                     self._add(table, key)
-            elif table.unit == "claims":
-                for claim in row.claims:
+        self.add_claims(row.claims)
+        self.add_cases(row.country, row.cases)
+
+    def add_claims(self, claims: Iterable[Claim]) -> None:
+        for table in self.tables:
+            if table.unit == "claims":
+                for claim in claims:
                     key = tuple(getattr(claim, d) for d in table.dimensions)
                     self._add(table, key, claim.amount if table.amounts else None)
-            elif table.unit == "cases":
-                for case in row.cases:
+
+    def add_cases(self, country: str, cases: Iterable[Case]) -> None:
+        for table in self.tables:
+            if table.unit == "cases":
+                for case in cases:
                     values = {"kind": case.kind, "status": case.status, "year": case.year}
-                    values["country"] = row.country
+                    values["country"] = country
                     self._add(table, tuple(values[d] for d in table.dimensions))
 
-    def add_link(self, agency: str, method: str) -> None:
+    def add_link(self, agency: str, method: str, count: int = 1) -> None:
         for table in self.tables:
             if table.unit == "links":
-                self._add(table, (agency, method))
+                self.add_count(table.name, (agency, method), count)
+
+    def add_count(self, name: str, key: Key, count: int) -> None:
+        """``count`` people (or links) counted elsewhere (a GROUP BY) into one cell of a
+        table without amounts."""
+        cells = self.raw[name]
+        cell = cells.get(key)
+        if cell is None:
+            cell = cells[key] = Cell()
+        cell.count += count
+
+    def add_workers(self, country: str, count: int) -> None:
+        """``count`` workers of ``country`` counted elsewhere: the run's total and the
+        country sizes that decide pooling (their cells come through ``add_count``)."""
+        self.workers += count
+        self.countries[country] += count
 
     def pooled(self, country: str) -> str:
         """The country, its region when it has fewer than POOL_BELOW workers, or

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from schema.population._crew import crew_documents
 from schema.population._destinations import OCCUPATIONS
 from schema.population._employers import employer_name
 from schema.population._names import spell
@@ -136,6 +137,7 @@ def _placement(f: Factory, p: Plan, pl: Placement) -> dict[str, Any]:
         out["cardExpiresOn"] = day(pl.end0 if pl.end0 is not None else pl.end)
     if pl.cancelled is not None:
         out["cancelledOn"] = day(pl.cancelled)
+    crew_documents(f, pl, out)
     if pl.orientation is not None:
         out["orientationCompleted"] = pl.orientation
     if pl.departed is not None:

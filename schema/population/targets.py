@@ -181,6 +181,11 @@ RATES: Mapping[str, float] = MappingProxyType(
         "failed-departure complaint (of CANCELLED)": 0.1,
         "lapor diri purpose recorded (per report)": 0.8,
         "contract endorsed before departure (of READY private placements)": 0.8,
+        # Crews' own documents (PP 22/2022; assumptions, no published rate):
+        "seafarer's book recorded (of crews)": 0.9,
+        "seafarer's book expired (of crews with a book)": 0.05,
+        "sea-service agreement recorded (of crews)": 0.9,
+        "sea-service agreement not endorsed (of recorded)": 0.1,
     }
 )
 

@@ -11,7 +11,8 @@ day and month swapped), ``nikKnown``/``passportKnown`` on every agency block, ``
 on a person, ``registeredOn`` on the Kemnaker block, ``complaints`` items, and
 ``address``/``phone`` on placement agencies and employers; and, for the law of 2023-2025,
 ``employer.kind``, ``agreementSignedOn``, ``sip2mi``/``sip2miCountry``, ``cardExpiresOn``,
-``extensions`` and ``cancelledOn`` on placements, ``benefit`` on claims, ``purpose`` on
+``extensions``, ``cancelledOn``, a crew's ``seafarerBook`` and ``seaServiceAgreement`` on
+placements, ``benefit`` on claims, ``purpose`` on
 reports, ``extensions`` on the embassy block and the case kinds DEATH_PENALTY,
 SEXUAL_VIOLENCE, DOCUMENT_WITHHELD and FAILED_DEPARTURE.
 """
@@ -175,6 +176,22 @@ class Extension(Strict):
     signedOn: IsoDate | None = None
 
 
+class SeafarerBook(Strict):
+    """A crew's seafarer's book (Buku Pelaut, PP 22/2022): an identity and service record,
+    not a travel document."""
+
+    number: Text
+    expiresOn: IsoDate | None = None
+
+
+class SeaServiceAgreement(Strict):
+    """A crew's sea-service agreement (Perjanjian Kerja Laut, PKL, PP 22/2022): the day it
+    was signed and, once endorsed (disahkan) by the harbour master or a mission, that day."""
+
+    signedOn: IsoDate
+    endorsedOn: IsoDate | None = None
+
+
 class Placement(Strict):
     placementId: Text
     cardNumber: StrictStr | None = None
@@ -196,6 +213,8 @@ class Placement(Strict):
     cardExpiresOn: IsoDate | None = None
     extensions: list[Extension] = []
     cancelledOn: IsoDate | None = None
+    seafarerBook: SeafarerBook | None = None
+    seaServiceAgreement: SeaServiceAgreement | None = None
 
 
 class Complaint(Strict):

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from hub.audit import AuditTrail
 from hub.audit.signing import AuditSigner
-from hub.audit.tables import AuditCheckpointRow, AuditEntryRow, AuditHeadRow
+from hub.audit.tables import AuditCheckpointRow, AuditEntryRow, AuditHeadRow, AuditMemberRow
 from hub.storage import make_engine
 from hub.storage.migrate import upgrade
 from tests.audit._support import Clock
@@ -21,7 +21,12 @@ from tests.audit._support import Clock
 POSTGRES_URL = os.environ.get(
     "HUB_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-TABLES = [AuditEntryRow.__table__, AuditHeadRow.__table__, AuditCheckpointRow.__table__]  # type: ignore[attr-defined]
+TABLES = [
+    AuditEntryRow.__table__,  # type: ignore[attr-defined]
+    AuditHeadRow.__table__,  # type: ignore[attr-defined]
+    AuditCheckpointRow.__table__,  # type: ignore[attr-defined]
+    AuditMemberRow.__table__,  # type: ignore[attr-defined]
+]
 
 
 def prepare(engine: Engine) -> Engine:

@@ -205,6 +205,33 @@ def test_a_cohort_is_the_scenarios_people_of_that_area_most_urgent_first(
     assert {"protection", "consular", "identity", "nik"} <= set(first.categories.split(","))
 
 
+ACCESS_LOG = """query($w: ID!) { accessLog(workerId: $w, first: 100) {
+  entries { operation purpose agencyEn categories } } }"""
+
+
+def test_each_worker_a_cohort_listed_finds_it_in_their_own_access_log(stack: Stack) -> None:
+    query = COHORT.replace("CohortTaichung", "CohortForLogs", 1)
+    variables = {"f": {"missionCode": "TPE", "levels": ["UNPROTECTED", "AT_RISK"]}, "first": 3}
+    body = stack.graphql(query, variables).json()
+    listed = [e["node"]["id"] for e in body["data"]["cohort"]["edges"]]
+    assert len(listed) == 3, body
+    others = [w for w, r in census(stack).items() if r.mission_code not in (None, "TPE")][:2]
+
+    def cohorts_in_log(worker_id: str) -> list[dict[str, Any]]:
+        own = stack.mint_token(worker_id, ["self"], "SELF_SERVICE")
+        log = stack.graphql(ACCESS_LOG, {"w": worker_id}, token=own, purpose="SELF_SERVICE")
+        entries = log.json()["data"]["accessLog"]["entries"]
+        return [e for e in entries if e["operation"].startswith("CohortForLogs")]
+
+    for worker_id in listed:
+        (seen,) = cohorts_in_log(worker_id)  # the one bulk entry, found by their own log
+        assert "cohort n=3" in seen["operation"] and seen["purpose"] == "EMERGENCY"
+        assert {"protection", "consular"} <= set(seen["categories"])
+    assert [cohorts_in_log(w) for w in others] == [[], []]
+    (entry,) = audit_of(stack, "CohortForLogs")  # still one entry, with no worker id in it
+    assert entry.worker_id is None and entry.members and not any(w in repr(entry) for w in listed)
+
+
 def test_cohort_filters_by_level_finding_and_last_contact(stack: Stack) -> None:
     rows_ = census(stack)
     level = "UNPROTECTED"

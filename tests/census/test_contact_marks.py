@@ -170,3 +170,12 @@ def test_an_officer_cannot_mark_another_missions_worker_nor_one_outside_the_cens
     body = mark(stack, "not-a-worker", True)
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert len(marks_of(stack)) == before
+
+
+def test_a_worker_cannot_mark_themself(stack: Stack) -> None:
+    (worker,) = of_mission(stack, "KUL")
+    before = len(marks_of(stack))
+    own = stack.mint_token(worker, ["self"], "SELF_SERVICE")
+    body = mark(stack, worker, True, token=own, purpose="SELF_SERVICE")
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"  # no cohort:read
+    assert len(marks_of(stack)) == before

@@ -125,3 +125,42 @@ def test_an_unknown_stay_purpose_is_refused() -> None:
     )
     with pytest.raises(SchemaViolation):
         parse_record(node)
+
+
+def test_a_crews_book_and_sea_service_agreement_travel_in_siskop2mis_dialect() -> None:
+    # given a deckhand whose SISKOP2MI record carries his seafarer's book and PKL (PP 22/2022)
+    book = {"number": "F 123456", "expiresOn": "2028-03-31"}
+    pkl = {"signedOn": "2025-05-20", "endorsedOn": "2025-05-27"}
+    crew = placement(sector="FISHERIES_SEA", seafarerBook=book, seaServiceAgreement=pkl)
+    # when the real sandbox serves it and the real connector reads it
+    (pl,) = facts_for(worker(p2mi=p2mi(crew))).placements
+    # then the records hold them; a book without expiry and a PKL not endorsed stay partial
+    assert pl.seafarer_book is not None and pl.sea_agreement is not None
+    assert (pl.seafarer_book.number, pl.seafarer_book.expires_on) == ("F 123456", date(2028, 3, 31))
+    assert (pl.sea_agreement.signed_on, pl.sea_agreement.endorsed_on) == (
+        date(2025, 5, 20),
+        date(2025, 5, 27),
+    )
+    bare = placement(seafarerBook={"number": "F 1"}, seaServiceAgreement={"signedOn": "2025-05-20"})
+    (pl,) = facts_for(worker(p2mi=p2mi(bare))).placements
+    assert pl.seafarer_book is not None and pl.seafarer_book.expires_on is None
+    assert pl.sea_agreement is not None and pl.sea_agreement.endorsed_on is None
+    (pl,) = facts_for(worker()).placements
+    assert pl.seafarer_book is None and pl.sea_agreement is None
+
+
+def test_the_sandbox_speaks_the_crews_fields_in_indonesian() -> None:
+    wire = Penempatan.model_validate(
+        {
+            "idPenempatan": "PL-1",
+            "status": "BEKERJA",
+            "skema": "P3MI",
+            "negaraTujuan": "TW",
+            "jabatan": "Deckhand",
+            "sektor": "PERIKANAN_LAUT",
+            "bukuPelaut": {"nomor": "F 1", "berlakuSampai": "31-03-2028"},
+            "pkl": {"tanggalTandaTangan": "20-05-2025"},
+        }
+    )
+    assert wire.bukuPelaut is not None and wire.bukuPelaut.berlakuSampai == date(2028, 3, 31)
+    assert wire.pkl is not None and wire.pkl.tanggalPengesahan is None

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from auth.totp import code_at
-from tests.console.conftest import PASSWORD, WORKER, ConsoleStack
+from tests.console.conftest import PASSWORD, WORKER, WORKER_WULAN, ConsoleStack
 
 TIMEOUT = 15_000  # ms: a worker page reads four agencies over loopback
 
@@ -58,7 +58,7 @@ def sign_in(page: Any, console: ConsoleStack, username: str, password: str | Non
         page.wait_for_selector("#who")
         cookie = next(c for c in page.context.cookies() if c["name"] == "pmihub_device")
         DEVICES[key] = cookie
-    worker = username == WORKER
+    worker = username in (WORKER, WORKER_WULAN)
     assert page.inner_text("#who") == ("pekerja (data saya sendiri)" if worker else username)
 
 

@@ -42,6 +42,8 @@ SITI = "3506124508900003"  # known to all four agencies in the small scenario
 RIZKI = "3201011507880007"
 LIMITED = "petugas.terbatas"  # an officer whose role reads no BPJS, consular or contact data
 WORKER = "pekerja.siti"
+WULAN = "3506125706940555"  # a worker whose findings ask things of her (wulan() below)
+WORKER_WULAN = "pekerja.wulan"
 PASSWORD = "console-test-password"
 NAMESAKE = "Nur Hidayah"  # 24 people of one name: more than a page of results
 NAMESAKES = 24
@@ -105,11 +107,70 @@ def namesake(i: int) -> dict[str, object]:
     return person
 
 
+def wulan() -> dict[str, object]:
+    """A caregiver in Taichung whose records ask things of her: her contract was extended to
+    2028 in SISKOP2MI but not signed at the mission, her placement cover lapsed when the first
+    term ended (October 2025) and her E-PMI card expired with it. The rules address actions
+    to her (WORKER) as well as to the officer and the company; no one else has her name."""
+    placement = "PL-2022-0007777"
+    return {
+        "key": "wulan",
+        "nik": WULAN,
+        "name": "Wulan Purnamasari",
+        "birthDate": "1994-06-17",
+        "sex": "FEMALE",
+        "passports": [{"number": "C7707707", "expiresOn": "2033-08-01"}],
+        "kemnaker": {"jobSeekerId": "AK1-2022-000777", "registeredOn": "2022-05-02"},
+        "p2mi": {
+            "pmiId": "PMI-3506-2022-0007777",
+            "placements": [
+                {
+                    "placementId": placement,
+                    "cardNumber": "EPMI-3506-0007777",
+                    "cardExpiresOn": "2025-09-30",
+                    "status": "WORKING",
+                    "scheme": "PRIVATE_AGENCY",
+                    "country": "TW",
+                    "occupation": "Caregiver",
+                    "sector": "CARE",
+                    "agencyLicense": "KEP.045/2021",
+                    "employer": {
+                        "name": "Lin Mei-hua",
+                        "country": "TW",
+                        "city": "Taichung",
+                        "kind": "HOUSEHOLD",
+                    },
+                    "agreementSignedOn": "2022-08-01",
+                    "contractStart": "2022-10-01",
+                    "contractEnd": "2025-09-30",
+                    "extensions": [{"contractEnd": "2028-09-30"}],
+                    "orientationCompleted": True,
+                    "departedOn": "2022-10-01",
+                }
+            ],
+        },
+        "bpjs": {
+            "kpj": "22007777001",
+            "coverages": [
+                {"program": p, "phase": "PLACEMENT", "start": "2022-10-01", "end": "2025-10-31"}
+                for p in ("JKK", "JKM")
+            ],
+        },
+        "embassy": {
+            "recordId": "TPE-WNI-2022-007777",
+            "passportKnown": "C7707707",
+            "reports": [{"mission": "TPE", "reportedOn": "2022-10-12"}],
+            "endorsedContracts": [placement],
+        },
+    }
+
+
 @pytest.fixture(scope="package")
 def console_scenario() -> Scenario:
-    """The small scenario and NAMESAKES women of one name (tests/fixtures)."""
+    """The small scenario, NAMESAKES women of one name and Wulan (tests/fixtures)."""
     raw = json.loads((FIXTURES / "small_scenario.json").read_text())
     raw["people"] += [namesake(i) for i in range(NAMESAKES)]
+    raw["people"].append(wulan())
     return parse_scenario(json.dumps(raw), "console scenario")
 
 
@@ -173,7 +234,7 @@ def console_stack(
     directory = tmp_path_factory.mktemp("console")
     with running_stack(console_scenario, directory, extra_env=extra, hub_port=port) as stack:
         ids = {}
-        for nik in (SITI, RIZKI):
+        for nik in (SITI, RIZKI, WULAN):
             body = stack.graphql("query($n: String!) { workerBy(nik: $n) { id } }", {"n": nik})
             ids[nik] = body.json()["data"]["workerBy"]["id"]
         engine = make_engine(stack.environ["HUB_DATABASE_URL"])
@@ -201,6 +262,14 @@ def console_stack(
                 display_name="Siti (pekerja)",
                 role="worker",
                 worker_id=ids[SITI],
+                **common,
+            )
+            add_user(
+                engine,
+                username=WORKER_WULAN,
+                display_name="Wulan (pekerja)",
+                role="worker",
+                worker_id=ids[WULAN],
                 **common,
             )
         finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -157,6 +158,61 @@ def test_the_counts_by_level_the_list_a_mark_that_survives_a_reload_and_the_expo
         people.nth(i).get_attribute("data-worker-id") for i in range(people.count())
     ]
     assert rows[-1]["mark"] == "Berhasil dihubungi"
+    assert page.script_errors == []
+    page.context.close()
+
+
+COHORT_ORDER = """query($f: CohortFilter!) { cohort(filter: $f, first: 200) {
+  totalCount edges { node { id } } } }"""
+SMALL_PAGE = 2
+
+
+def smaller_pages(route: Any) -> None:
+    """The page's own cohort reads, asked in pages of SMALL_PAGE instead of 20: the console
+    stack holds fewer than 20 people of one mission, and the paging is the same code."""
+    body = route.request.post_data_json
+    if isinstance(body, dict) and "ConsoleCohort" in body.get("query", ""):
+        body["variables"]["first"] = SMALL_PAGE
+        route.continue_(post_data=json.dumps(body))
+    else:
+        route.continue_()
+
+
+def test_more_pages_through_the_whole_cohort_in_urgency_order(
+    browser: Any, console: ConsoleStack
+) -> None:
+    expected = [r for r in census(console) if r.mission_code == MISSION]
+    assert len(expected) > 2 * SMALL_PAGE, len(expected)  # three pages at least
+    answer = console.stack.graphql(COHORT_ORDER, {"f": {"missionCode": MISSION}}).json()
+    order = [e["node"]["id"] for e in answer["data"]["cohort"]["edges"]]
+    assert sorted(order) == sorted(r.worker_id for r in expected)
+    page = new_page(browser, **VIEWPORTS["phone"])
+    sign_in(page, console, officer(console))
+    page.route("**/graphql", smaller_pages)
+    show(page, console, {"#crisis-mission": MISSION})
+    people = page.locator("#crisis-list > li")
+    assert people.count() == SMALL_PAGE
+    levels = Counter(r.level for r in expected)
+    assert shown_counts(page) == {level: levels.get(level, 0) for level in URGENCY}
+    pages = 1
+    while page.locator("#crisis-more").count():
+        before = people.count()
+        page.click("#crisis-more")
+        people.nth(before).wait_for()  # the next page's first person
+        pages += 1
+        shown = people.count()
+        assert shown == min(before + SMALL_PAGE, len(order))
+        assert page.inner_text("#crisis-shown").startswith(f"Tampil {shown} dari {len(order)}")
+        # the focus moves to the first person of the new page, not back to the top
+        focused = page.evaluate("document.activeElement.closest('li')?.dataset.workerId")
+        assert focused == people.nth(before).get_attribute("data-worker-id")
+    listed = [people.nth(i).get_attribute("data-worker-id") for i in range(people.count())]
+    assert listed == order  # every person once, in the API's urgency order, across the pages
+    assert pages == -(-len(order) // SMALL_PAGE)
+    with page.expect_download() as download:  # the export holds every page loaded
+        page.click("#crisis-export")
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert [r["worker_id"] for r in csv.DictReader(io.StringIO(text))] == order
     assert page.script_errors == []
     page.context.close()
 

@@ -1,24 +1,57 @@
 """Issue #19, item 6: the statistics page (#/statistics) in a real browser at 360 px.
 
-A real release is computed on the console stack (the run of tests/statistics); the page draws
-its charts with the vendored Chart.js, and every number of its tables equals the API's, a
-suppressed cell shown as suppressed and never as 0.
+A real release is computed on a console stack whose population is the console's scenario and
+800 generated people (the small scenario alone publishes no rate: every cell is under the
+threshold); the page draws its charts with the vendored Chart.js, every number of its tables
+equals the API's, a suppressed cell is shown as suppressed and never as 0, and the bars drawn
+are the release's published rates, in the bar's colour where the bar stands.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from schema.population.generator import build_scenario
+from schema.scenario import parse_scenario
 from tests.console._support import PHONE, axe_violations, new_page, officer, shoot, sign_in
-from tests.console.conftest import ConsoleStack
-from tests.statistics.conftest import run_release
+from tests.console.conftest import (
+    FIXTURES,
+    NAMESAKES,
+    ConsoleStack,
+    console_stack,
+    namesake,
+    wulan,
+)
+from tests.statistics.conftest import AS_OF, run_release
 
 pytestmark = pytest.mark.e2e
+
+GENERATED = 800  # enough for published rates (denominators of 50 and more) in every chart
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleStack]:
+    """This module's own console stack (it replaces the package's): the console's scenario
+    with GENERATED people of the fixed-seed generator added."""
+    raw = json.loads((FIXTURES / "small_scenario.json").read_text())
+    raw["people"] += [namesake(i) for i in range(NAMESAKES)]
+    raw["people"].append(wulan())
+    generated = build_scenario(people=GENERATED, seed=2026, as_of=AS_OF)
+    for name, key in (("missions", "code"), ("placementAgencies", "licenseNumber")):
+        known = {item[key] for item in raw[name]}
+        raw[name] += [item for item in generated[name] if item[key] not in known]
+    raw["people"] += generated["people"]
+    scenario = parse_scenario(json.dumps(raw), "console scenario and a generated population")
+    with console_stack(scenario, tmp_path_factory) as running:
+        yield running
+
 
 TABLE = """query($t: String!, $r: ID) { coverageStatistics(table: $t, release: $r) {
   release cells { dimensions { name value } count suppressed rate } } }"""
@@ -142,7 +175,7 @@ def test_statistics_page_at_360px(
     # readable at 360 px: nothing wider than the screen
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     suppressed = check_tables(page, release, "ID")
-    assert suppressed > 0  # the small population has cells under the threshold
+    assert suppressed > 0  # some provinces have cells under the threshold
     assert axe_violations(page, axe_source) == []
 
     page.click("[data-lang=EN]")
@@ -150,5 +183,66 @@ def test_statistics_page_at_360px(
     page.wait_for_function("document.querySelectorAll('canvas[data-drawn]').length === 4")
     check_tables(page, release, "EN")
     shoot(page, "statistics-phone", tmp_path, full_page=True)
+    assert page.script_errors == []
+    page.context.close()
+
+
+BARS = {
+    "stats-enrolment_by_country-chart": ("enrolment_by_country", "country", "enrolled", "YES"),
+    "stats-enrolment_by_province-chart": ("enrolment_by_province", "province", "enrolled", "YES"),
+}
+COLOUR = {"stats-enrolment_by_country-chart": (0x1F, 0x5F, 0x8B)}  # COLOURS.rate
+COLOUR["stats-enrolment_by_province-chart"] = COLOUR["stats-enrolment_by_country-chart"]
+COLOUR["stats-gaps-chart"] = (0x8B, 0x1A, 0x1A)  # COLOURS.gap
+
+BARS_SCRIPT = """(id) => {
+  const canvas = document.getElementById(id);
+  const chart = globalThis.Chart.getChart(canvas);
+  const scale = canvas.width / canvas.getBoundingClientRect().width;
+  const context = canvas.getContext('2d');
+  const codes = [...document.querySelectorAll(
+    `#${id.replace(/-chart$/, '-table')} tbody tr`)].map((tr) => tr.dataset.code);
+  return chart.getDatasetMeta(0).data.map((bar, i) => {
+    const width = Math.abs(bar.x - bar.base);
+    const x = Math.round(((bar.x + bar.base) / 2) * scale);
+    const y = Math.round(bar.y * scale);
+    const pixel = width > 2 ? [...context.getImageData(x, y, 1, 1).data] : null;
+    return { code: codes[i], value: chart.data.datasets[0].data[i], width, pixel };
+  });
+}"""
+
+
+def test_the_bars_are_the_published_rates(
+    release: dict[str, Any], browser: Any, console: ConsoleStack
+) -> None:
+    """Every bar of the coverage and gap charts stands for its row: a published rate is a
+    bar of that length (in percent) painted in the chart's colour, an unpublished one no
+    bar; a population of this size publishes rates in every chart."""
+    page = new_page(browser, **PHONE)
+    sign_in(page, console, officer(console))
+    page.click("#pages a[href='#/statistics']")
+    page.wait_for_selector("#stats-about")
+    page.wait_for_function("() => document.querySelectorAll('canvas[data-drawn]').length === 4")
+    charts = {**BARS, "stats-gaps-chart": None}
+    for chart_id, spec in charts.items():
+        bars = page.evaluate(BARS_SCRIPT, chart_id)
+        assert bars and all(b["code"] for b in bars), chart_id
+        drawn = 0
+        for bar in bars:
+            if spec is None:  # a gap over all countries
+                outcome = GAPS[bar["code"]]
+                hit = cell(release[bar["code"]], country="TOTAL", **{outcome[0]: outcome[1]})
+            else:
+                name, dimension, outcome, target = spec
+                hit = cell(release[name], **{dimension: bar["code"], outcome: target})
+            if hit["suppressed"] or hit["rate"] is None:
+                assert bar["value"] is None, (chart_id, bar, hit)
+                continue
+            assert bar["value"] == pytest.approx(hit["rate"] * 100), (chart_id, bar, hit)
+            if hit["rate"] > 0.02:  # a bar wide enough to see
+                assert bar["width"] > 2, (chart_id, bar)
+                assert tuple(bar["pixel"][:3]) == COLOUR[chart_id], (chart_id, bar)
+                drawn += 1
+        assert drawn >= 2, (chart_id, bars)  # real bars, not an empty chart
     assert page.script_errors == []
     page.context.close()

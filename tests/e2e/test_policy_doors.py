@@ -184,7 +184,8 @@ SELF_VIEW = """query Mine($id: ID!) { worker(id: $id) { id
   identity { fullName nextOfKin { name phone } }
   cases { kind summary }
   protection { level findings { code message messageEn: message(lang: EN)
-    action actionEn: action(lang: EN) evidence { recordId } } } }
+    action actionEn: action(lang: EN) evidence { recordId }
+    mine: actionsFor(party: WORKER, lang: EN) officer: actionsFor(party: OFFICER) } } }
   accessLog(workerId: $id) { entries { purpose categories } } }"""
 
 
@@ -213,6 +214,9 @@ def test_a_workers_own_token_never_reads_case_notes_nor_next_of_kin(own_stack: S
     assert critical["message"] == "Petugas KBRI Kuala Lumpur sedang menangani kasus Anda."
     assert critical["messageEn"] == "An officer of KBRI Kuala Lumpur is handling your case."
     assert "Peduli WNI" in critical["action"] and "Kuala Lumpur" in critical["actionEn"]
+    # the worker's own action (her page shows only these): the notice and whom to contact
+    assert critical["mine"] == [f"{critical['messageEn']} {critical['actionEn']}"]
+    assert critical["officer"] == [critical["action"]]  # the same contact, as before
     assert critical["evidence"] == []
     text = str(worker).lower()
     for word in ("detention", "penahanan", summary.lower(), "scope"):

@@ -94,6 +94,7 @@ MUTATIONS = {  # input each resolver refuses after the gate: nothing changes
     "referCase": f'referCase(workerId: "{BAD}", consentId: "none", kind: ABUSE, summary: "x") '
     "{ id }",
     "acknowledgeAlert": 'acknowledgeAlert(id: "alt_none", note: "x") { id }',
+    "markReached": f'markReached(workerId: "{BAD}") {{ workerId }}',
 }
 VARIABLES = {"id": "ID!", "nik": "String!", "r": "[_Any!]!"}
 REFUSALS = {"FORBIDDEN", "PURPOSE_REQUIRED", "PURPOSE_NOT_ALLOWED"}

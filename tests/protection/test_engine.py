@@ -42,6 +42,8 @@ from tests.protection.scenario_facts import facts_for, facts_of
 from tests.protection.test_consular_rules import CASES as CONSULAR
 from tests.protection.test_law_2025 import CASES as LAW_2025
 from tests.protection.test_placement_rules import CASES as PLACEMENT
+from tests.protection.test_seafarer_rules import BOOK
+from tests.protection.test_seafarer_rules import CASES as SEAFARERS
 from tests.protection.test_social_security_rules import CASES as SOCIAL_SECURITY
 from tests.protection.test_sources import CASES as SOURCES
 
@@ -132,18 +134,20 @@ def test_messages_exist_in_both_languages() -> None:
         finding.message_in("FR")
 
 
-ALL_CASES = [*PLACEMENT, *SOCIAL_SECURITY, *CONSULAR, *SOURCES, *LAW_2025]
+ALL_CASES = [*PLACEMENT, *SOCIAL_SECURITY, *CONSULAR, *SOURCES, *LAW_2025, *SEAFARERS]
 
 
 @pytest.mark.parametrize("row", ALL_CASES, ids=str)
 def test_no_personal_data_in_findings(row: object) -> None:
     # given every scenario of the rule tables (their summaries name the worker and employer)
     verdict = judge(row.person, **row.options)  # type: ignore[attr-defined]
-    # then no message or action carries the NIK, a name, a phone or a passport number
+    # then no message nor any party's action carries the NIK, a name, a phone or a passport
+    # or seafarer's book number
     for finding in verdict.findings:
         for lang in ("ID", "EN"):
-            text = f"{finding.message_in(lang)} {finding.action_in(lang) or ''}"
-            for secret in (NIK, NAME, *NAME.split(), PHONE, PASSPORT, EMPLOYER, "3506"):
+            actions = " ".join(a.text.in_(lang) for a in finding.actions)
+            text = f"{finding.message_in(lang)} {finding.action_in(lang) or ''} {actions}"
+            for secret in (NIK, NAME, *NAME.split(), PHONE, PASSPORT, EMPLOYER, "3506", BOOK):
                 assert secret not in text, (finding.code, lang)
 
 

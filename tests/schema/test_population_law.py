@@ -16,7 +16,7 @@ from schema.enums import (
 )
 from schema.population.targets import RATES
 from schema.scenario.models import Person
-from tests.schema._population import Population, latest, placements
+from tests.schema._population import AS_OF, Population, latest, placements
 
 
 def _people(population: Population) -> list[Person]:
@@ -121,3 +121,40 @@ def test_extensions_sip2mi_cards_purposes_and_crews(population: Population) -> N
     recorded = purposes[StayPurpose.WORK] / sum(purposes.values())
     assert abs(recorded - RATES["lapor diri purpose recorded (per report)"]) < 0.03
     assert any(pl.sector is Sector.FISHERIES_SEA for p in people for pl in placements(p))
+
+
+def test_crews_carry_their_book_and_sea_service_agreement(population: Population) -> None:
+    # crews bound for or at sea (PP 22/2022): a seafarer's book and a PKL, at RATES
+    crews = [
+        pl
+        for p in _people(population)
+        for pl in placements(p)
+        if pl.sector is Sector.FISHERIES_SEA
+        and pl.status is not PlacementStatus.CANCELLED
+        and pl.status is not PlacementStatus.REGISTERED
+    ]
+    books = [pl.seafarerBook for pl in crews if pl.seafarerBook is not None]
+    pkls = [pl.seaServiceAgreement for pl in crews if pl.seaServiceAgreement is not None]
+    assert len(crews) > 50
+    assert abs(len(books) / len(crews) - RATES["seafarer's book recorded (of crews)"]) < 0.08
+    assert abs(len(pkls) / len(crews) - RATES["sea-service agreement recorded (of crews)"]) < 0.08
+    expired = [
+        pl
+        for pl in crews
+        if pl.seafarerBook is not None
+        and pl.seafarerBook.expiresOn is not None
+        and pl.seafarerBook.expiresOn < AS_OF
+        and pl.status is not PlacementStatus.RETURNED
+    ]
+    assert expired  # a situation the rule meets
+    unendorsed = [k for k in pkls if k.endorsedOn is None]
+    assert 0 < len(unendorsed) < len(pkls) / 3
+    assert all(k.endorsedOn is None or k.endorsedOn >= k.signedOn for k in pkls)
+    # nobody else carries them
+    others = [
+        pl
+        for p in _people(population)
+        for pl in placements(p)
+        if pl.sector is not Sector.FISHERIES_SEA
+    ]
+    assert not any(pl.seafarerBook or pl.seaServiceAgreement for pl in others)

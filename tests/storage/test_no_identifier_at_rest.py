@@ -1,13 +1,15 @@
 """Nothing the hub stores gives an identifier back (UU 27/2022 pseudonymisation).
 
 A demo-like run (the four sandboxes on loopback serving a generated population, a full sync,
-the hub answering reads by NIK, passport and id, a case opened and a webhook registered), then
+the hub answering reads by NIK, passport and id, a case opened and a webhook registered, the
+census run in full, a crisis cohort read and a person of it marked reached), then
 every column of every table is searched for the population's NIKs, passports, KPJ and phone
 numbers, plain or as an unkeyed digest (tests/storage/scan.py), on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import os
@@ -20,12 +22,17 @@ from pathlib import Path
 
 import pytest
 import redis
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from connectors.sandbox.serve import LoopbackServer
 from hub.app import create_app
+from hub.audit.tables import AuditMemberRow
+from hub.census import Census
+from hub.census.tables import CensusRow, ContactMarkRow
 from hub.crosswalk.tables import WorkerRow
 from hub.resilience.cache_secrets import CacheSecrets
+from hub.runtime import hub_services
+from hub.service import Hub
 from hub.settings import Settings
 from hub.storage import make_engine
 from schema.population import generate
@@ -43,6 +50,11 @@ mutation($w: ID!) { openCase(input: {workerId: $w, kind: WAGE_DISPUTE, severity:
 REGISTER = """
 mutation { registerWebhook(url: "http://127.0.0.1:9/hook") { webhook { id } secret } }
 """
+COHORT = """query($f: CohortFilter!) { cohort(filter: $f, first: 50) {
+  edges { node { id identity { fullName nik phone } } } } }"""
+MARK = "mutation($w: ID!) { markReached(workerId: $w, reached: true) { markedAt } }"
+CRISIS_TABLES = [t.__table__ for t in (CensusRow, ContactMarkRow, AuditMemberRow)]  # type: ignore[attr-defined]
+LEVELS = ["EMERGENCY", "UNPROTECTED", "UNKNOWN", "AT_RISK", "PROTECTED"]
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +77,7 @@ def synced(
             running_stack(load_scenario(population), directory, database_url=url)
         )
         _use(running, json.loads(population.read_text())["people"])
+        _crisis(running)
         yield running
 
 
@@ -87,6 +100,24 @@ def _use(stack: Stack, people: list[dict], *, writes: bool = True) -> None:  # t
     stack.graphql(REGISTER)
 
 
+def _crisis(stack: Stack) -> None:
+    """The census in full (as ``pmihub census --full``), then a cohort of everyone read and
+    its first person marked reached: the census, audit member and contact mark tables."""
+
+    async def census() -> None:
+        settings = Settings.from_environ(stack.environ)
+        async with hub_services(settings) as (engine, connectors):
+            hub = Hub(settings=settings, engine=engine, connectors=connectors)
+            assert (await Census(hub).run(full=True)).evaluated
+
+    asyncio.run(census())
+    body = stack.graphql(COHORT, {"f": {"levels": LEVELS}}).json()
+    edges = body["data"]["cohort"]["edges"]
+    assert edges, body
+    marked = stack.graphql(MARK, {"w": edges[0]["node"]["id"]}).json()
+    assert "errors" not in marked, marked
+
+
 def test_no_table_holds_an_identifier_plain_or_as_an_unkeyed_digest(
     synced: Stack, population: Path
 ) -> None:
@@ -95,7 +126,12 @@ def test_no_table_holds_an_identifier_plain_or_as_an_unkeyed_digest(
         with engine.connect() as connection:  # the run did store what the scan looks at
             assert connection.execute(text("SELECT count(*) FROM agency_record")).scalar()
             assert connection.execute(text("SELECT count(*) FROM audit_entry")).scalar()
-        assert {"agency_record", "record_key", "audit_entry", "hub_webhook"} <= set(tables(engine))
+            for table in CRISIS_TABLES:  # the census run, the cohort read, the mark
+                count = select(func.count()).select_from(table)
+                assert connection.execute(count).scalar(), table.name
+        scanned = set(tables(engine))
+        assert {"agency_record", "record_key", "audit_entry", "hub_webhook"} <= scanned
+        assert {"census_verdict", "contact_mark", "audit_member"} <= scanned
         findings = scan_database(engine, Identifiers.of_scenario(population))
     finally:
         engine.dispose()

@@ -135,6 +135,15 @@ def _since_2023(placement: Placement) -> Json:
         ]
         or None,
         "tanggalBatal": _date(placement.cancelledOn),
+        "bukuPelaut": None
+        if (book := placement.seafarerBook) is None
+        else {"nomor": book.number, "berlakuSampai": _date(book.expiresOn)},
+        "pkl": None
+        if (pkl := placement.seaServiceAgreement) is None
+        else {
+            "tanggalTandaTangan": _date(pkl.signedOn),
+            "tanggalPengesahan": _date(pkl.endorsedOn),
+        },
     }
     return {key: value for key, value in added.items() if value is not None}
 

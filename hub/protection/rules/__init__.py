@@ -12,6 +12,7 @@ from hub.protection.rules import (
     licence,
     procedure,
     return_home,
+    seafarer,
     social_security,
 )
 from hub.protection.rules.sources import NOTICES, SOURCE_STALE, SOURCE_UNAVAILABLE
@@ -23,6 +24,7 @@ RULES = (
     *social_security.RULES,
     *consular.RULES,
     *card.RULES,
+    *seafarer.RULES,
     *cases.RULES,
     *case_benefits.RULES,
     *benefits.RULES,

@@ -165,6 +165,18 @@ def passport_expired(ctx: Context) -> Iterator[Hit]:
         "Apply for a new passport before {expires}: abroad through the mission, before "
         "departure through an immigration office.",
     ),
+    actions=(
+        Action(
+            Party.WORKER,
+            Text(
+                "Paspor Anda berakhir {expires}: perpanjang sebelum itu di perwakilan RI (atau "
+                "kantor imigrasi bila belum berangkat). Simpan paspor Anda sendiri.",
+                "Your passport expires on {expires}: renew it before then at the Indonesian "
+                "mission (or an immigration office before you leave). Keep your passport "
+                "yourself.",
+            ),
+        ),
+    ),
     needs=(P2MI,),
     stages=TRAVEL_STAGES,
 )

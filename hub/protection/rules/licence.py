@@ -32,6 +32,15 @@ LAW = Law(
     "[S23].",
 )
 STAGES = (Stage.PRE_PLACEMENT, Stage.PLACEMENT, Stage.POST_PLACEMENT)
+ASK_BP3MI = Action(  # the worker's: whatever the licence's trouble, the same plain advice
+    Party.WORKER,
+    Text(
+        "Izin perusahaan penempatan Anda bermasalah. Sebelum membayar atau menandatangani apa "
+        "pun, tanyakan ke BP3MI atau perwakilan RI; hak Anda sebagai pekerja tetap berlaku.",
+        "Your placement company's licence has a problem. Before you pay or sign anything, ask "
+        "BP3MI or the Indonesian mission; your rights as a worker still stand.",
+    ),
+)
 
 
 def _licence_rule(
@@ -52,6 +61,7 @@ def _licence_rule(
         condition=condition,
         message=message,
         action=action,
+        actions=(ASK_BP3MI,),
         needs=(P2MI, KEMNAKER),
         stages=STAGES,
     )

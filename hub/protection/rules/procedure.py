@@ -356,6 +356,15 @@ def _born_holders(ctx: Context) -> tuple[Provenance, ...]:
                 "Enrol the worker in OPP before departure.",
             ),
         ),
+        Action(
+            Party.WORKER,
+            Text(
+                "Ikuti Orientasi Pra Pemberangkatan (OPP) sebelum berangkat; tanyakan jadwalnya "
+                "ke BP3MI. Bila sudah di luar negeri, simpan nomor perwakilan RI.",
+                "Attend the pre-departure orientation (OPP) before you leave; ask BP3MI for a "
+                "date. If you are already abroad, keep the Indonesian mission's number.",
+            ),
+        ),
     ),
     needs=(P2MI,),
     stages=TRAVEL_STAGES,

@@ -41,6 +41,7 @@ from hub.protection.rules.bpjs_due import (
 )
 from hub.protection.situation import Stage
 from hub.protection.text import Text, count, days_since, days_until, join, join_and
+from hub.protection.verdict import Action, Party
 from schema.enums import Program, ProtectionPhase, Severity
 from schema.records import CoverageRecord, Provenance
 
@@ -55,6 +56,17 @@ WINDOWS = Law(
     "Permenaker 4/2023 was not retrieved.",
 )
 ONE_DAY = timedelta(days=1)
+PAY_WORKER = Action(  # the worker's, for cover missing, lapsed or ending
+    Party.WORKER,
+    Text(
+        "Bayar iuran BPJS Ketenagakerjaan Anda agar tetap terlindungi bila terjadi kecelakaan "
+        "kerja atau meninggal dunia: melalui aplikasi JMO, perwakilan RI, atau kantor BPJS "
+        "Ketenagakerjaan (telepon 175).",
+        "Pay your BPJS Ketenagakerjaan contribution so that you stay covered for work accidents "
+        "and death: through the JMO app, the Indonesian mission or a BPJS Ketenagakerjaan "
+        "office (call 175).",
+    ),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +230,7 @@ def bpjs_not_enrolled(ctx: Context) -> Iterator[Hit]:
         "Bayar iuran tahap {phase} agar {programs} berlaku. {renewal}",
         "Pay the {phase} contribution so that {programs} apply. {renewal}",
     ),
+    actions=(PAY_WORKER,),
     needs=(BPJS,),
     stages=STAGES,
 )
@@ -261,6 +274,7 @@ def bpjs_phase_not_covered(ctx: Context) -> Iterator[Hit]:
         "Perpanjang atau daftarkan ulang kepesertaan. {renewal}",
         "Renew or re-register the coverage. {renewal}",
     ),
+    actions=(PAY_WORKER,),
     needs=(BPJS,),
     stages=STAGES,
 )
@@ -296,6 +310,7 @@ def bpjs_coverage_expired(ctx: Context) -> Iterator[Hit]:
         "Perpanjang kepesertaan sebelum {end}. {renewal}",
         "Renew the coverage before {end}. {renewal}",
     ),
+    actions=(PAY_WORKER,),
     needs=(BPJS,),
     stages=STAGES,
 )

@@ -12,7 +12,7 @@ import pytest
 import strawberry
 
 from hub.graphql.eager import OneByOne
-from hub.graphql.plain import PlainDataExecutor
+from hub.graphql.plain import PlainDataExecutor, pure
 
 
 @strawberry.enum
@@ -44,6 +44,18 @@ class Item:
     @strawberry.field
     def shout(self, loud: bool = True) -> str:
         return self.name.upper() if loud else self.name
+
+    @strawberry.field
+    @pure
+    def label(self, colour: Colour = Colour.RED, times: int = 1) -> str:
+        if times < 0:
+            raise ValueError("times must not be negative")
+        return f"{self.name} in {colour.value}" * times
+
+    @strawberry.field
+    @pure
+    def labels(self, times: int = 2) -> list[Tag]:
+        return [Tag(name=self.name, weight=float(n)) for n in range(times)]
 
 
 @strawberry.type
@@ -109,11 +121,17 @@ QUERIES = {
     "a null in a non-null field": "{ box { broken { id name tags { name } } } }",
     "a value the scalar refuses": "{ box { wrongInt { id count } } }",
     "awaitable items": f"{{ eventually {{ {FIELDS} }} }}",
+    "pure resolvers": """query($yes: Boolean!, $c: Colour!, $n: Int!) { box { items {
+        name label blue: label(colour: $c) twice: label(times: 2) dark: label(colour: DARK_BLUE)
+        labels { name weight } three: labels(times: $n) { name } skipped: label @skip(if: $yes)
+    } } }""",
+    "a pure resolver that raises": "{ box { items { id label(times: -1) } } }",
 }
 
 
 def _answer(schema: strawberry.Schema, query: str) -> str:
-    result = asyncio.run(schema.execute(query, variable_values={"yes": True}))
+    variables = {"yes": True, "c": "DARK_BLUE", "n": 3}
+    result = asyncio.run(schema.execute(query, variable_values=variables))
     errors = [e.formatted for e in result.errors or []]
     return json.dumps({"data": result.data, "errors": errors}, sort_keys=True)
 
@@ -129,6 +147,9 @@ def test_errors_are_still_located() -> None:
     assert broken["data"] is None  # Box.broken is non-null: the null propagated up
     wrong = json.loads(_answer(PLAIN, QUERIES["a value the scalar refuses"]))
     assert wrong["errors"][0]["path"] == ["box", "wrongInt", 0, "count"]
+    raised = json.loads(_answer(PLAIN, QUERIES["a pure resolver that raises"]))
+    assert raised["errors"][0]["path"] == ["box", "items", 0, "label"]
+    assert raised["errors"][0]["message"] == "times must not be negative"
 
 
 class Counting(PlainDataExecutor):
@@ -148,3 +169,9 @@ def test_plain_data_skips_the_per_field_machinery() -> None:
     Counting.fields = 0
     schema.execute_sync(QUERIES["a resolver beside plain fields"])
     assert Counting.fields == 2 + 5 * 3  # a selection with a resolver: graphql-core's path
+    Counting.fields = 0
+    result = schema.execute_sync(
+        QUERIES["pure resolvers"], variable_values={"yes": True, "c": "DARK_BLUE", "n": 3}
+    )
+    assert result.errors is None and result.data["box"]["items"][1]["blue"] == "item 1 in dark-blue"
+    assert Counting.fields == 1  # pure resolvers are called by the plan

@@ -3,6 +3,7 @@ that the policy gates are the ones that run."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -18,8 +19,9 @@ from hub.graphql.schema import build_schema
 from hub.protection import Finding
 from hub.protection.rules import RULES
 from hub.protection.text import Text
+from hub.protection.verdict import Party
 from schema.enums import Severity
-from schema.records import RecordKind
+from schema.records import MissionRecord, Provenance, RecordKind
 
 
 def live_fields(dev: bool = False) -> set[str]:
@@ -131,3 +133,28 @@ def test_every_record_kind_but_person_belongs_to_a_section() -> None:
     kinds = {str(k) for k in RecordKind} - {"PERSON"}
     assert kinds == set(KIND_SCOPES), "place new record kinds in KIND_SCOPES (policy.py)"
     assert set(KIND_SCOPES.values()) <= set(SCOPE_SECTIONS)
+
+
+def test_what_a_self_token_is_asked_to_do_is_the_workers_action_and_never_the_officers() -> None:
+    # given a worker's own token and, about her, a case and a finding of an unread section
+    own = Access(Principal("c", "wk_w", frozenset({"self"}), "j", "i", 0, worker_id="W"), "W")
+    at = datetime(2026, 11, 24, tzinfo=UTC)
+    seen = Provenance("EMBASSY", "PEDULI_WNI", "HKG-2026-0001", at)
+    officer = Text("Tindak lanjuti kasus.", "Follow the case up.")
+    case = Finding("OPEN_CASE", Severity.MEDIUM, Text("kasus", "a case"), officer, (seen,))
+    other = Finding("NEW_RULE", Severity.HIGH, Text("rahasia", "secret"), officer)
+    hkg = MissionRecord("HKG", "KJRI Hong Kong", "Hong Kong", "HK")
+    sections = dict(redact_module.FINDING_SECTIONS)
+    redact_module.FINDING_SECTIONS["NEW_RULE"] = UNPLACED
+    try:
+        notice, hidden = redact([case, other], own, {"HKG-2026-0001": hkg})
+    finally:
+        redact_module.FINDING_SECTIONS.clear()
+        redact_module.FINDING_SECTIONS.update(sections)
+    # then the case is the hub's notice, and its contact is what she is asked to do
+    (mine,) = notice.actions_for(Party.WORKER, "EN")
+    assert mine.startswith("An officer of KJRI Hong Kong is handling your case. Contact")
+    assert "Follow the case up." not in (mine, *notice.actions_for(Party.OFFICER, "EN"))
+    # and the unread finding asks her to check with an officer, with no officer's words
+    assert hidden.actions_for(Party.WORKER, "EN") == (hidden.message_in("EN"),)
+    assert hidden.action is None and "secret" not in hidden.message_in("EN")
