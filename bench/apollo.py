@@ -33,8 +33,14 @@ import httpx
 import orjson
 
 from bench.gateway import _throughput, _upstream_latencies, hub_headers
-from bench.harness import cpu_seconds, demo_stack, known_workers, percentile, set_faults
-from bench.load import _rss
+from bench.harness import (
+    cpu_seconds,
+    demo_stack,
+    known_workers,
+    percentile,
+    rss_kib,
+    set_faults,
+)
 from bench.peer.stack import Peer, PeerUnavailable, peer_stack
 from hub.demo import Demo
 from hub.demo_text import EXAMPLE_QUERY
@@ -151,9 +157,9 @@ def compare(demo: Demo, peer: Peer, requests: int, seconds: float, rounds: int) 
     measured = _rounds(targets, workers, seconds, rounds)
     spent = {name: cpu_seconds(pid) - before[name] for name, pid in peer.pids.items()}
     shares = ", ".join(f"{name} {value / sum(spent.values()):.0%}" for name, value in spent.items())
-    hub_rss = _rss(demo.hub_pid) / 1024
-    gateway_rss = _rss(peer.pids["gateway"]) / 1024
-    peer_rss = gateway_rss + sum(_rss(pid) for pid in subgraphs) / 1024
+    hub_rss = rss_kib(demo.hub_pid) / 1024
+    gateway_rss = rss_kib(peer.pids["gateway"]) / 1024
+    peer_rss = gateway_rss + sum(rss_kib(pid) for pid in subgraphs) / 1024
 
     same = [w for w, h, p in answers if comparable(h) == comparable(p)]
     errors = sum(1 for _, h, p in answers if h.get("errors") or p.get("errors"))
