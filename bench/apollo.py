@@ -33,8 +33,14 @@ import httpx
 import orjson
 
 from bench.gateway import _throughput, _upstream_latencies, hub_headers
-from bench.harness import cpu_seconds, demo_stack, known_workers, percentile, set_faults
-from bench.load import _rss
+from bench.harness import (
+    cpu_seconds,
+    demo_stack,
+    known_workers,
+    percentile,
+    rss_kib,
+    set_faults,
+)
 from bench.peer.stack import Peer, PeerUnavailable, peer_stack
 from hub.demo import Demo
 from hub.demo_text import EXAMPLE_QUERY
@@ -141,20 +147,19 @@ def compare(demo: Demo, peer: Peer, requests: int, seconds: float, rounds: int) 
     subgraphs = [pid for name, pid in peer.pids.items() if name != "gateway"]
 
     def peer_cpu() -> float:
-        return cpu_seconds(peer.pids["gateway"]) + sum(cpu_seconds(pid) for pid in subgraphs)
+        return sum(cpu_seconds(pid) for pid in peer.pids.values())
 
     targets = {
         "hub": (hub_url, headers, lambda: cpu_seconds(demo.hub_pid)),
         "peer": (peer.url, {}, peer_cpu),
     }
-    gateway_before, peer_before = cpu_seconds(peer.pids["gateway"]), peer_cpu()
+    before = {name: cpu_seconds(pid) for name, pid in peer.pids.items()}
     measured = _rounds(targets, workers, seconds, rounds)
-    gateway_share = (cpu_seconds(peer.pids["gateway"]) - gateway_before) / (
-        peer_cpu() - peer_before
-    )
-    hub_rss = _rss(demo.hub_pid) / 1024
-    gateway_rss = _rss(peer.pids["gateway"]) / 1024
-    peer_rss = gateway_rss + sum(_rss(pid) for pid in subgraphs) / 1024
+    spent = {name: cpu_seconds(pid) - before[name] for name, pid in peer.pids.items()}
+    shares = ", ".join(f"{name} {value / sum(spent.values()):.0%}" for name, value in spent.items())
+    hub_rss = rss_kib(demo.hub_pid) / 1024
+    gateway_rss = rss_kib(peer.pids["gateway"]) / 1024
+    peer_rss = gateway_rss + sum(rss_kib(pid) for pid in subgraphs) / 1024
 
     same = [w for w, h, p in answers if comparable(h) == comparable(p)]
     errors = sum(1 for _, h, p in answers if h.get("errors") or p.get("errors"))
@@ -173,7 +178,7 @@ def compare(demo: Demo, peer: Peer, requests: int, seconds: float, rounds: int) 
         f"{seconds:.0f} s each: hub {hub_rate:.0f}, peer {peer_rate:.0f}; hub / peer "
         f"{hub_rate / peer_rate:.2f} (target >= 1.5)\n"
         f"  CPU per request: hub {hub_cpu:.1f} ms, peer {peer_cpu_ms:.1f} ms "
-        f"({gateway_share:.0%} of it the gateway's); hub / peer {hub_cpu / peer_cpu_ms:.2f}\n"
+        f"({shares}); hub / peer {hub_cpu / peer_cpu_ms:.2f}\n"
         f"  RSS: hub {hub_rss:.0f} MiB, peer {peer_rss:.0f} MiB (gateway {gateway_rss:.0f}, "
         f"{len(subgraphs)} subgraphs {peer_rss - gateway_rss:.0f}); hub / peer "
         f"{hub_rss / peer_rss:.2f}\n"
@@ -188,7 +193,7 @@ def compare(demo: Demo, peer: Peer, requests: int, seconds: float, rounds: int) 
             break
 
 
-def run(demo: Demo, requests: int = 200, seconds: float = 5.0, rounds: int = 2) -> None:
+def run(demo: Demo, requests: int = 200, seconds: float = 6.0, rounds: int = 3) -> None:
     try:
         with peer_stack(demo.hub_env) as peer:
             compare(demo, peer, requests, seconds, rounds)
@@ -200,8 +205,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.apollo")
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--seconds", type=float, default=5.0, help="per throughput round")
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=6.0, help="per throughput round")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
     with demo_stack(args.people) as demo:
         run(demo, args.requests, args.seconds, args.rounds)
