@@ -13,8 +13,8 @@ The GraphQL layer resolves a refused field to null with ``Forbidden(scope).exten
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from auth.breakglass import BreakGlass
 from auth.errors import Forbidden
@@ -39,6 +39,9 @@ class Access:
     worker_id: str
     grant: BreakGlass | None = None
     consent: ConsentTerms | None = None  # a partner's: the worker's consent in force
+    # Decisions shared by one request's Access objects that cannot decide differently from
+    # one worker to the next (hub.graphql.enforce.allowed); None: decide every time.
+    decisions: dict[Any, Any] | None = field(default=None, compare=False, hash=False, repr=False)
 
     @property
     def own_record(self) -> bool:

@@ -10,7 +10,8 @@ a. latency: p50 with every sandbox at 20 ms, against the slowest agency's own p5
    asked in turn for the same worker (which one goes first alternates), every pair another
    worker;
 b. requests/s at concurrency 32, sandboxes at 0 ms, over 400 distinct workers, in rounds that
-   alternate between the two (hub, peer, hub, peer);
+   alternate between them (hub, peer, hub, peer...); the hub on one process (the demo's) and,
+   as it scales, on two (``pmihub serve --workers 2``), the peer's processes being six;
 c. CPU per request over those rounds (the hub's process; the gateway's and the subgraphs');
 d. resident memory after the rounds (the hub's process; the gateway's and subgraphs' summed);
 e. the answers compared: ``data`` as canonical JSON (sorted keys), ``sources[].fetchedAt`` left
@@ -33,8 +34,16 @@ import httpx
 import orjson
 
 from bench.gateway import _throughput, _upstream_latencies, hub_headers
-from bench.harness import cpu_seconds, demo_stack, known_workers, percentile, set_faults
-from bench.load import _rss
+from bench.harness import (
+    cpu_seconds,
+    demo_stack,
+    known_workers,
+    percentile,
+    rss_kib,
+    serve_hub,
+    set_faults,
+    tree_cpu_seconds,
+)
 from bench.peer.stack import Peer, PeerUnavailable, peer_stack
 from hub.demo import Demo
 from hub.demo_text import EXAMPLE_QUERY
@@ -141,24 +150,26 @@ def compare(demo: Demo, peer: Peer, requests: int, seconds: float, rounds: int) 
     subgraphs = [pid for name, pid in peer.pids.items() if name != "gateway"]
 
     def peer_cpu() -> float:
-        return cpu_seconds(peer.pids["gateway"]) + sum(cpu_seconds(pid) for pid in subgraphs)
+        return sum(cpu_seconds(pid) for pid in peer.pids.values())
 
-    targets = {
-        "hub": (hub_url, headers, lambda: cpu_seconds(demo.hub_pid)),
-        "peer": (peer.url, {}, peer_cpu),
-    }
-    gateway_before, peer_before = cpu_seconds(peer.pids["gateway"]), peer_cpu()
-    measured = _rounds(targets, workers, seconds, rounds)
-    gateway_share = (cpu_seconds(peer.pids["gateway"]) - gateway_before) / (
-        peer_cpu() - peer_before
-    )
-    hub_rss = _rss(demo.hub_pid) / 1024
-    gateway_rss = _rss(peer.pids["gateway"]) / 1024
-    peer_rss = gateway_rss + sum(_rss(pid) for pid in subgraphs) / 1024
+    before = {name: cpu_seconds(pid) for name, pid in peer.pids.items()}
+    with serve_hub(demo, 2) as (pid, url):  # the hub as it scales: pmihub serve --workers 2
+        targets = {
+            "hub": (hub_url, headers, lambda: cpu_seconds(demo.hub_pid)),
+            "hub2": (f"{url}/graphql", headers, lambda: tree_cpu_seconds(pid)),
+            "peer": (peer.url, {}, peer_cpu),
+        }
+        measured = _rounds(targets, workers, seconds, rounds)
+    spent = {name: cpu_seconds(pid) - before[name] for name, pid in peer.pids.items()}
+    shares = ", ".join(f"{name} {value / sum(spent.values()):.0%}" for name, value in spent.items())
+    hub_rss = rss_kib(demo.hub_pid) / 1024
+    gateway_rss = rss_kib(peer.pids["gateway"]) / 1024
+    peer_rss = gateway_rss + sum(rss_kib(pid) for pid in subgraphs) / 1024
 
     same = [w for w, h, p in answers if comparable(h) == comparable(p)]
     errors = sum(1 for _, h, p in answers if h.get("errors") or p.get("errors"))
     (hub_rate, hub_cpu), (peer_rate, peer_cpu_ms) = measured["hub"], measured["peer"]
+    hub2_rate, hub2_cpu = measured["hub2"]
     print(
         f"apollo: hub / peer in one interleaved run ({len(workers)} distinct workers; "
         f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end)\n"
@@ -172,8 +183,10 @@ def compare(demo: Demo, peer: Peer, requests: int, seconds: float, rounds: int) 
         + f"\n  requests/s at concurrency 32, sandboxes at 0 ms, {rounds} rounds of "
         f"{seconds:.0f} s each: hub {hub_rate:.0f}, peer {peer_rate:.0f}; hub / peer "
         f"{hub_rate / peer_rate:.2f} (target >= 1.5)\n"
+        f"    pmihub serve --workers 2: {hub2_rate:.0f} requests/s, / peer "
+        f"{hub2_rate / peer_rate:.2f}; CPU {hub2_cpu:.1f} ms per request\n"
         f"  CPU per request: hub {hub_cpu:.1f} ms, peer {peer_cpu_ms:.1f} ms "
-        f"({gateway_share:.0%} of it the gateway's); hub / peer {hub_cpu / peer_cpu_ms:.2f}\n"
+        f"({shares}); hub / peer {hub_cpu / peer_cpu_ms:.2f}\n"
         f"  RSS: hub {hub_rss:.0f} MiB, peer {peer_rss:.0f} MiB (gateway {gateway_rss:.0f}, "
         f"{len(subgraphs)} subgraphs {peer_rss - gateway_rss:.0f}); hub / peer "
         f"{hub_rss / peer_rss:.2f}\n"
@@ -188,7 +201,7 @@ def compare(demo: Demo, peer: Peer, requests: int, seconds: float, rounds: int) 
             break
 
 
-def run(demo: Demo, requests: int = 200, seconds: float = 5.0, rounds: int = 2) -> None:
+def run(demo: Demo, requests: int = 200, seconds: float = 6.0, rounds: int = 3) -> None:
     try:
         with peer_stack(demo.hub_env) as peer:
             compare(demo, peer, requests, seconds, rounds)
@@ -200,8 +213,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.apollo")
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--seconds", type=float, default=5.0, help="per throughput round")
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=6.0, help="per throughput round")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
     with demo_stack(args.people) as demo:
         run(demo, args.requests, args.seconds, args.rounds)

@@ -118,6 +118,17 @@ def tree_cpu_seconds(pid: int) -> float:
     return cpu_seconds(pid) + sum(cpu_seconds(int(child)) for child in children)
 
 
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process and its children (``--workers N``), in KiB (Linux)."""
+    pids = [pid, *map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+    total = 0
+    for p in pids:
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
+
+
 def set_faults(demo: Demo, **faults: object) -> None:
     for agency in demo.ports:
         with sandbox_client(demo, agency) as client:

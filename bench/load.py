@@ -13,7 +13,6 @@ import argparse
 import asyncio
 import os
 import random
-import signal
 import tempfile
 import time
 from collections import Counter
@@ -25,8 +24,14 @@ import httpx
 from sqlalchemy import func, select
 
 from bench.gateway import hub_headers
-from bench.harness import demo_stack, known_workers, percentile, set_faults
-from bench.processes import _serve
+from bench.harness import (
+    demo_stack,
+    known_workers,
+    percentile,
+    rss_kib,
+    serve_hub,
+    set_faults,
+)
 from bench.sync import database
 from hub.audit.tables import AuditEntryRow
 from hub.demo import Demo
@@ -47,17 +52,6 @@ class Tally:
     untyped: int = 0
     failed: Counter[str] = field(default_factory=Counter)  # no answer, by exception
     workers_read: int = 0
-
-
-def _rss(pid: int) -> int:
-    """Resident memory of a process and its children, in KiB."""
-    pids = [pid, *map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
-    total = 0
-    for p in pids:
-        for line in Path(f"/proc/{p}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-    return total
 
 
 def _audit_reads(demo: Demo) -> int:
@@ -113,7 +107,7 @@ async def _load(
 
     async def sample() -> None:
         while time.perf_counter() < deadline:
-            rss.append(_rss(pid))
+            rss.append(rss_kib(pid))
             await asyncio.sleep(1)
 
     async with httpx.AsyncClient(timeout=60, limits=limits, headers=headers) as http:
@@ -127,16 +121,14 @@ def run(demo: Demo, seconds: float = 60.0, clients: int = 200) -> None:
     workers = sorted(set(known_workers(demo, 5000)))
     headers = hub_headers(demo)
     set_faults(demo, latencyMs=20)
-    process, url = _serve(demo, 2)
     try:
-        before = _audit_reads(demo)
-        tally, rss = asyncio.run(
-            _load(f"{url}/graphql", workers, headers, seconds, clients, process.pid)
-        )
-        entries = _audit_reads(demo) - before
+        with serve_hub(demo, 2) as (pid, url):
+            before = _audit_reads(demo)
+            tally, rss = asyncio.run(
+                _load(f"{url}/graphql", workers, headers, seconds, clients, pid)
+            )
+            entries = _audit_reads(demo) - before
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
         set_faults(demo, latencyMs=0)
     base = rss[min(10, len(rss) - 1)]
     growth = (rss[-1] - base) / base

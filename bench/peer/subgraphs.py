@@ -1,17 +1,19 @@
 """The peer's five subgraphs (Strawberry federation v2), each its own process.
 
 - ``crosswalk``: ``worker(id)`` (the hub's crosswalk: which local ids each agency holds of a
-  worker, ``<agency>Ids``), and the sections that merge agencies, from the records the agency
-  subgraphs hand over (``@requires``): ``identity``, ``placements`` and ``sources``;
+  worker, ``<agency>Ids``), and the sections that merge agencies or need the hub's database,
+  from the records the agency subgraphs hand over (``@requires``): ``identity``,
+  ``placements``, ``cases`` (the missions' and the hub's own register) and ``sources``;
 - ``kemnaker``, ``p2mi``, ``bpjs``, ``embassy``: one per agency, over the project's connector
   for that agency, each answering ``<agency>Records`` and the sections only its agency holds
-  (``socialSecurity`` at BPJS, ``consular`` and ``cases`` at the embassy); Kemnaker also
-  answers the licences the placements name (``placementLicenses``, from P2MI's records).
+  (``socialSecurity`` at BPJS, ``consular`` at the embassy); P2MI names the placements'
+  licences (``licenseNumbers``) and Kemnaker answers them (``placementLicenses``).
 
 Every section is built by the hub's own builders (hub/view/sections.py), so where the schemas
 are the same the answers are too. The internal fields are ``@inaccessible``: the gateway's
 public schema has the hub's names only. What the peer does not do that the hub does:
-authentication, purposes, audit entries, access rules, the resilience layer, hub cases.
+authentication, purposes, audit entries, access rules, the resilience layer (retries, breakers,
+response cache), partial answers reported beside the data.
 """
 
 from __future__ import annotations
@@ -23,12 +25,16 @@ from typing import Any
 import strawberry
 from sqlalchemy.engine import Engine
 from strawberry.dataloader import DataLoader
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.federation.schema_directives import Shareable
 from strawberry.types import Info
 from strawberry.types.base import StrawberryObjectDefinition
 
 from bench.peer.records import PREFIXES, AgencyContext, dump, dump_licenses, load, load_licenses
 from connectors.kit.errors import ConnectorError
+from hub.cases.missions import MissionCatalog
+from hub.cases.records import HubCase
+from hub.cases.service import CaseService
 from hub.crosswalk import CrosswalkReader, Link, Pseudonymizer
 from hub.graphql.errors import source_error
 from hub.storage.offload import Offload
@@ -47,13 +53,15 @@ external: Any = {"external": True}
 class CrosswalkService:
     engine: Engine
     reader: CrosswalkReader
+    cases: CaseService
     offload: Offload
     regencies: dict[str, str] = field(default_factory=lambda: dict(regency_names()))
 
     @classmethod
     def of(cls, engine: Engine, pseudonym_key: bytes) -> CrosswalkService:
         reader = CrosswalkReader(engine, Pseudonymizer(pseudonym_key))
-        return cls(engine, reader, Offload.for_engine(engine))
+        cases = CaseService(engine, MissionCatalog.default())
+        return cls(engine, reader, cases, Offload.for_engine(engine))
 
 
 @dataclass
@@ -63,6 +71,11 @@ class CrosswalkContext:
 
     def __post_init__(self) -> None:
         self.workers: DataLoader[str, tuple[str, list[Link]] | None] = DataLoader(self._load)
+        self.hub_cases: DataLoader[str, list[HubCase]] = DataLoader(self._load_cases)
+
+    async def _load_cases(self, ids: list[str]) -> list[list[HubCase]]:
+        found = await self.service.offload(self.service.cases.for_workers, ids)
+        return [found.get(i, []) for i in ids]
 
     async def _load(self, ids: list[str]) -> list[tuple[str, list[Link]] | None]:
         reader = self.service.reader
@@ -92,6 +105,7 @@ class CrosswalkWorker:
     bpjs_records: str = federated(default="", **external)
     embassy_records: str = federated(default="", **external)
     placement_licenses: str = federated(default="", **external)
+    decoded: strawberry.Private[dict[str, AgencyResult] | None] = None
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID, **given: Any) -> CrosswalkWorker:
@@ -100,12 +114,15 @@ class CrosswalkWorker:
         return cls(id=id, placement_licenses=given.get("placementLicenses", ""), **records)
 
     def _records(self) -> dict[str, AgencyResult]:
-        return _results(
-            kemnaker=self.kemnaker_records,
-            p2mi=self.p2mi_records,
-            bpjs=self.bpjs_records,
-            embassy=self.embassy_records,
-        )
+        """The records handed over, decoded once for all the fields of one fetch."""
+        if self.decoded is None:
+            self.decoded = _results(
+                kemnaker=self.kemnaker_records,
+                p2mi=self.p2mi_records,
+                bpjs=self.bpjs_records,
+                embassy=self.embassy_records,
+            )
+        return self.decoded
 
     @federated(requires=["kemnakerRecords p2miRecords bpjsRecords embassyRecords"])
     async def identity(self, info: Info) -> t.Identity | None:
@@ -125,6 +142,16 @@ class CrosswalkWorker:
         endorsements = None if endorsing.error is not None else {"EMBASSY": endorsing.sets}
         licenses = load_licenses(self.placement_licenses or "{}")
         return sections.build_placements(placed.sets, licenses, endorsements)
+
+    @federated(requires=["p2miRecords embassyRecords"])
+    async def cases(self, info: Info) -> list[t.Case] | None:
+        """The cases P2MI and the missions hold (those that answered) and the hub's own
+        register, as the hub has them."""
+        ctx: CrosswalkContext = info.context
+        results = self._records()
+        missions = [results[c] for c in ("P2MI", "EMBASSY") if results[c].error is None]
+        own = await ctx.hub_cases.load(str(self.id))
+        return sections.build_cases(missions, own, str(self.id))
 
     @federated(requires=["kemnakerRecords p2miRecords bpjsRecords embassyRecords"])
     def sources(self) -> list[t.SourceStatus]:
@@ -174,22 +201,22 @@ def _reference(cls: Any, id: strawberry.ID, given: dict[str, Any], **names: str)
 class KemnakerWorker:
     id: strawberry.ID
     kemnaker_ids: list[str] = federated(default_factory=list, **external)
-    p2mi_records: str = federated(default="", **external)
+    license_numbers: list[str] = federated(default_factory=list, **external)
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID, **given: Any) -> KemnakerWorker:
-        return _reference(cls, id, given, kemnaker_ids="kemnakerIds", p2mi_records="p2miRecords")
+        names = {"kemnaker_ids": "kemnakerIds", "license_numbers": "licenseNumbers"}
+        return _reference(cls, id, given, **names)
 
     @federated(requires=["kemnakerIds"], inaccessible=True)
     async def kemnaker_records(self, info: Info) -> str:
         return await _records(info, self.kemnaker_ids)
 
-    @federated(requires=["p2miRecords"], inaccessible=True)
+    @federated(requires=["licenseNumbers"], inaccessible=True)
     async def placement_licenses(self, info: Info) -> str:
         """The licences P2MI's placements name (as the hub's ``load_licenses``)."""
         ctx: AgencyContext = info.context
-        sets = load("P2MI", self.p2mi_records).sets if self.p2mi_records else []
-        numbers = sorted({p.agency_license for s in sets for p in s.placements if p.agency_license})
+        numbers = self.license_numbers
         if not numbers or ctx.licenses is None:
             return dump_licenses({})
         try:
@@ -211,6 +238,12 @@ class P2miWorker:
     @federated(requires=["p2miIds"], inaccessible=True)
     async def p2mi_records(self, info: Info) -> str:
         return await _records(info, self.p2mi_ids)
+
+    @federated(requires=["p2miIds"], inaccessible=True)
+    async def license_numbers(self, info: Info) -> list[str]:
+        """The placement agencies' licence numbers, for Kemnaker's registry."""
+        sets = (await info.context.result(self.p2mi_ids)).sets
+        return sorted({p.agency_license for s in sets for p in s.placements if p.agency_license})
 
 
 @strawberry.federation.type(name="Worker", keys=["id"])
@@ -244,23 +277,16 @@ class EmbassyWorker:
     def resolve_reference(cls, id: strawberry.ID, **given: Any) -> EmbassyWorker:
         return _reference(cls, id, given, embassy_ids="embassyIds")
 
-    async def _result(self, info: Info) -> AgencyResult:
-        result = await info.context.result(self.embassy_ids)
-        if result.error is not None:
-            raise source_error(result.error)
-        return result
-
     @federated(requires=["embassyIds"], inaccessible=True)
     async def embassy_records(self, info: Info) -> str:
         return await _records(info, self.embassy_ids)
 
     @federated(requires=["embassyIds"])
     async def consular(self, info: Info) -> t.ConsularRecord | None:
-        return sections.build_consular([await self._result(info)])
-
-    @federated(requires=["embassyIds"])
-    async def cases(self, info: Info) -> list[t.Case] | None:
-        return sections.build_cases([await self._result(info)], (), str(self.id))
+        result = await info.context.result(self.embassy_ids)
+        if result.error is not None:
+            raise source_error(result.error)
+        return sections.build_consular([result])
 
 
 WORKERS: dict[str, type] = {
@@ -280,7 +306,11 @@ def build_schema(name: str) -> strawberry.federation.Schema:
 
     def build() -> strawberry.federation.Schema:
         query = Query if name == "crosswalk" else None
-        return strawberry.federation.Schema(query=query, types=[WORKERS[name]])
+        # The gateway sends the same few documents again and again: parse and validate each
+        # once (Strawberry's own extensions; the hub caches its validation too).
+        return strawberry.federation.Schema(
+            query=query, types=[WORKERS[name]], extensions=[ParserCache(), ValidationCache()]
+        )
 
     schema = build()
     for definition in schema.schema_converter.type_map.values():

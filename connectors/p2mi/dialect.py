@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 from schema.enums import (
@@ -43,7 +44,14 @@ def format_date(day: date) -> str:
 
 def parse_date(value: object) -> date:
     """A strict ``DD-MM-YYYY`` date; anything else (ISO dates included) is a ValueError."""
-    match = _DMY.fullmatch(value) if isinstance(value, str) else None
+    if not isinstance(value, str):
+        raise ValueError("expected a date as DD-MM-YYYY")
+    return _parse_dmy(str(value))
+
+
+@lru_cache(maxsize=4096)  # a batch's answer repeats its dates (contracts, departures, births)
+def _parse_dmy(value: str) -> date:
+    match = _DMY.fullmatch(value)
     if match is None:
         raise ValueError("expected a date as DD-MM-YYYY")
     day, month, year = (int(part) for part in match.groups())

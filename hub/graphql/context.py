@@ -58,6 +58,8 @@ class HubContext:
             load_fn=self._load_workers
         )
         self._noted: set[tuple[str, tuple[str | int, ...]]] = set()
+        self._decided: tuple[Principal | None, dict[Any, Any]] = (None, {})
+        self._accesses: dict[str, Access] = {}
         self.grants: DataLoader[str, BreakGlass | None] = DataLoader(load_fn=self._load_grants)
         self.hub_cases: DataLoader[str, list[HubCase]] = DataLoader(load_fn=self._load_hub_cases)
         self.partner_consents: DataLoader[str, list[Consent]] = DataLoader(
@@ -91,16 +93,35 @@ class HubContext:
 
     async def access(self, worker_id: str) -> Access:
         """What this request's principal may see of one worker (one grant lookup per batch);
-        a partner's consent is recorded with its reads (the audit entry's grant id)."""
+        a partner's consent is recorded with its reads (the audit entry's grant id). Decided
+        once per worker: every section asks, and the grant and consent loaders answer the same
+        for the whole request."""
+        known = self._accesses.get(worker_id)
+        if known is not None and known.principal is self.principal:
+            return known
         if self.principal.is_partner:
             consent = await self.consent(worker_id)
             if consent is not None:
                 self.grants_used[worker_id] = consent.id
-            return Access(self.principal, worker_id, None, consent)
-        grant = await self.grants.load(worker_id)
-        if grant is not None:
-            self.grants_used[worker_id] = grant.id
-        return Access(self.principal, worker_id, grant)
+            access = Access(self.principal, worker_id, None, consent)
+        else:
+            grant = await self.grants.load(worker_id)
+            if grant is not None:
+                self.grants_used[worker_id] = grant.id
+            access = Access(self.principal, worker_id, grant, decisions=self.decisions())
+        self._accesses[worker_id] = access
+        return access
+
+    def decisions(self) -> dict[Any, Any] | None:
+        """The policy decisions this request's principal shares across workers: what a token
+        that is neither a worker's own nor a partner's reads depends on its scopes and purpose
+        and on whether a break-glass grant is held, never on which worker it is."""
+        principal = self.principal
+        if principal.is_self or principal.is_partner:
+            return None
+        if self._decided[0] is not principal:  # a principal replaced: decide anew
+            self._decided = (principal, {})
+        return self._decided[1]
 
     def audit_returned(self, worker_id: str, *categories: str) -> None:
         self.returned.setdefault(worker_id, set()).update(categories)

@@ -125,6 +125,17 @@ def admit(ctx: Any, rule: Rule, *, dev: bool) -> None:
 
 def allowed(access: Access, rule: Rule) -> bool:
     """Whether ``access`` reads a SECTION or FIELD entry (purpose, self, grant, scopes)."""
+    decisions = access.decisions
+    if decisions is None:
+        return _allowed(access, rule)
+    key = (id(rule), access.grant is not None)
+    decided = decisions.get(key)
+    if decided is None:  # the rule is kept with the answer: its id stays its own
+        decided = decisions[key] = (rule, _allowed(access, rule))
+    return decided[1]  # type: ignore[no-any-return]
+
+
+def _allowed(access: Access, rule: Rule) -> bool:
     purpose = access.principal.purpose
     if purpose is None or (rule.purposes is not None and purpose not in rule.purposes):
         return False
@@ -147,6 +158,17 @@ def agency_visible(access: Access, kinds: Iterable[str]) -> bool:
     """Whether the token reads one of an agency's sections, given the record kinds it holds.
     Beside other kinds, a person record never counts (that BPJS holds one is membership); an
     agency holding person records only (an immigration registry) is an identity source."""
+    decisions = access.decisions
+    if decisions is None or not isinstance(kinds, frozenset | tuple):
+        return _agency_visible(access, kinds)
+    key = ("kinds", id(kinds), access.grant is not None)
+    decided = decisions.get(key)
+    if decided is None:  # the kinds are kept with the answer: their id stays their own
+        decided = decisions[key] = (kinds, _agency_visible(access, kinds))
+    return decided[1]  # type: ignore[no-any-return]
+
+
+def _agency_visible(access: Access, kinds: Iterable[str]) -> bool:
     scopes = {KIND_SCOPES[str(k)] for k in kinds if str(k) in KIND_SCOPES}
     sections = {SCOPE_SECTIONS[s] for s in scopes} if scopes else {"Worker.identity"}
     return any(allowed(access, POLICY[section]) for section in sections)

@@ -1,4 +1,5 @@
-"""Mutation.markReached: a crisis roll call's "reached" or "not reached", and its type.
+"""Mutation.markReached: a crisis roll call's "reached" or "not reached" (its type,
+``ContactMark``, is in hub/graphql/cohort.py: each cohort edge shows the latest).
 
 Who: ``cohort:read`` and ``case:write`` under the purpose EMERGENCY or CASE_HANDLING
 (hub/graphql/policy.py), as for the cohort the officer is calling down. Whom: a worker the

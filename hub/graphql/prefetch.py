@@ -68,12 +68,13 @@ async def _prefetch(ctx: HubContext, batch: list[Worker], sections: set[str]) ->
     # What the token reads without a break-glass grant it reads with one too (a grant only
     # lifts scopes): those fetches start now, beside the grant look-up, not after it.
     pending: list[asyncio.Future[Any]] = []
+    decisions = ctx.decisions()
     for worker in batch:
-        plain = Access(ctx.principal, str(worker.id))
+        plain = Access(ctx.principal, str(worker.id), decisions=decisions)
         pending += worker.view.start(_readable(ctx, plain, sections))
     licensed: list[Worker] = []
     for worker, grant in zip(batch, await grants, strict=True):
-        access = Access(ctx.principal, str(worker.id), grant)
+        access = Access(ctx.principal, str(worker.id), grant, decisions=decisions)
         if grant is not None:
             pending += worker.view.start(_readable(ctx, access, sections))
         if any(_reads(access, s) for s in sections & set(LICENCES)):

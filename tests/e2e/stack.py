@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -42,19 +43,23 @@ class Stack:
     certs: dict[str, str]
     credentials: dict[str, Any] = field(default_factory=dict)
     servers: list[LoopbackServer] = field(default_factory=list)
-    _tokens: dict[tuple[str, str | None], str] = field(default_factory=dict)
+    _tokens: dict[tuple[str, str | None], tuple[str, float]] = field(default_factory=dict)
 
     def token(self, client: str = "embassy-system", scope: str | None = None) -> str:
-        """An access token for a demo client, by client credentials at the hub's /oauth."""
-        if (client, scope) not in self._tokens:
+        """An access token for a demo client, by client credentials at the hub's /oauth; kept
+        until a minute before it expires (a stack can outlive a token on a slow machine)."""
+        cached = self._tokens.get((client, scope))
+        if cached is None or cached[1] < time.monotonic():
             secret = self.credentials["clients"][client]["client_secret"]
             data = {"grant_type": "client_credentials", **({"scope": scope} if scope else {})}
             response = httpx.post(
                 f"{self.hub_url}/oauth/token", data=data, auth=(client, secret), timeout=10
             )
             response.raise_for_status()
-            self._tokens[(client, scope)] = response.json()["access_token"]
-        return self._tokens[(client, scope)]
+            body = response.json()
+            expires = time.monotonic() + float(body.get("expires_in", 300)) - 60
+            cached = self._tokens[(client, scope)] = (body["access_token"], expires)
+        return cached[0]
 
     def mint_token(
         self,

@@ -451,6 +451,20 @@ def test_actions_are_addressed() -> None:
     assert finding.actions_for(Party.BPJS) == ()
 
 
+def test_every_rule_tells_the_worker_something_in_plain_words() -> None:
+    # the worker's own page shows only the WORKER's actions: every rule gives one, in both
+    # languages, except the case rules, whose self-token notice is the
+    # worker's action (hub/graphql/redact.py)
+    from hub.protection.rules import RULES
+
+    silent = {r.code for r in RULES if not any(a.party is Party.WORKER for a in r.actions)}
+    assert silent == {"CRITICAL_CASE", "OPEN_CASE"}
+    for rule in RULES:
+        for action in (a for a in rule.actions if a.party is Party.WORKER):
+            assert action.text.id.strip() and action.text.en.strip(), rule.code
+            assert action.text.id != action.text.en, rule.code  # really in both languages
+
+
 def test_returned_home_keeps_the_rights_running() -> None:
     home = worker(p2mi=p2mi(placement(status="RETURNED", returnedOn="2026-01-05")))
     (finding,) = judge(home).findings

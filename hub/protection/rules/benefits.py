@@ -100,6 +100,15 @@ def claim_window(ctx: Context, since: date) -> bool:
                 "Complete the claim's verification and payment, or say which document is missing.",
             ),
         ),
+        Action(
+            Party.WORKER,
+            Text(
+                "Klaim Anda belum dibayar: tanyakan statusnya ke BPJS Ketenagakerjaan (telepon "
+                "175 atau aplikasi JMO) dan lengkapi dokumen yang diminta.",
+                "Your claim is not paid yet: ask BPJS Ketenagakerjaan about it (call 175 or the "
+                "JMO app) and send any document they ask for.",
+            ),
+        ),
     ),
     needs=(BPJS,),
 )

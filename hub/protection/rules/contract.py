@@ -66,6 +66,15 @@ def add_months(day: date, months: int) -> date:
                 "Submit the employment contract to the mission for endorsement.",
             ),
         ),
+        Action(
+            Party.WORKER,
+            Text(
+                "Minta salinan perjanjian kerja Anda yang sudah disahkan perwakilan RI, dan "
+                "simpan sendiri salinannya.",
+                "Ask for a copy of your employment contract endorsed by the Indonesian mission, "
+                "and keep the copy yourself.",
+            ),
+        ),
     ),
     needs=(P2MI, EMBASSY),
     stages=(Stage.PRE_PLACEMENT, Stage.PLACEMENT),

@@ -193,6 +193,16 @@ license_unverified = _licence_rule(
                 "Apply for the SIP2MI for this destination in SISKOP2MI before recruiting.",
             ),
         ),
+        Action(
+            Party.WORKER,
+            Text(
+                "Sebelum berangkat, tanyakan ke BP3MI apakah perusahaan Anda punya izin "
+                "perekrutan (SIP2MI) untuk negara tujuan Anda; tanpa izin itu perekrutan tidak "
+                "sah.",
+                "Before you leave, ask BP3MI whether your company has a recruitment permit "
+                "(SIP2MI) for your destination; recruitment without it is unlawful.",
+            ),
+        ),
     ),
     needs=(P2MI,),
     stages=(Stage.PRE_PLACEMENT, Stage.PLACEMENT),

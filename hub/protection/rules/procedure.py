@@ -294,6 +294,17 @@ def destination_not_open(ctx: Context) -> Iterator[Hit]:
         "Stop the process (before departure) or arrange return and support (abroad); check "
         "for forged documents and trafficking.",
     ),
+    actions=(
+        Action(
+            Party.WORKER,
+            Text(
+                "Pekerja migran harus berumur paling sedikit 18 tahun. Bila umur di dokumen Anda "
+                "tidak benar, hubungi BP3MI atau perwakilan RI untuk meminta bantuan.",
+                "Migrant workers must be at least 18. If the age on your documents is not "
+                "right, contact BP3MI or the Indonesian mission for help.",
+            ),
+        ),
+    ),
     needs=(P2MI,),
     stages=TRAVEL_STAGES,
 )

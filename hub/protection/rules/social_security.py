@@ -357,6 +357,17 @@ def bpjs_coverage_ends_soon(ctx: Context) -> Iterator[Hit]:
         "Tell the worker about JHT (a voluntary contribution of Rp50,000, 100,000, 200,000, "
         "300,000, 400,000, 500,000 or 600,000 a month).",
     ),
+    actions=(
+        Action(
+            Party.WORKER,
+            Text(
+                "Bila mau, Anda dapat ikut JHT (tabungan hari tua) secara sukarela di BPJS "
+                "Ketenagakerjaan, mulai Rp50.000 per bulan.",
+                "If you wish, you can join JHT (old-age savings) voluntarily with BPJS "
+                "Ketenagakerjaan, from Rp50,000 a month.",
+            ),
+        ),
+    ),
     needs=(BPJS,),
     stages=(Stage.PRE_PLACEMENT, Stage.PLACEMENT),
 )
