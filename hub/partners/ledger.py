@@ -290,17 +290,17 @@ class ConsentLedger:
             session.commit()
             return done
 
-    def sweep(self) -> list[Consent]:
+    def sweep(self, session: Session | None = None) -> list[Consent]:
         """Every consent whose newest version is ACTIVE, settled now: those that lapsed get
-        their EXPIRED/SUSPENDED version and their organisation is told (``pmihub consents
-        expire``, for operators' schedules; reads settle the ones they touch anyway)."""
-        with Session(self.engine) as session:
+        their EXPIRED/SUSPENDED version and their organisation is told (hub/partners/expiry.py
+        runs it on a schedule with the audit entries; reads settle the ones they touch anyway).
+        With a ``session``, written into the caller's transaction."""
+        with writing(self.engine, session) as session:
             ids = session.exec(
                 select(ConsentRow.consent_id).where(col(ConsentRow.status) == ACTIVE)
             ).all()
             newest = [r for r in self._latest(session, set(ids)) if r.status == ACTIVE]
             done = self._settled(session, newest)
-            session.commit()
         return [c for c in done if c.status != ACTIVE]
 
     # -- reading ---------------------------------------------------------------------------------
