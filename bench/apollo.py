@@ -10,7 +10,8 @@ a. latency: p50 with every sandbox at 20 ms, against the slowest agency's own p5
    asked in turn for the same worker (which one goes first alternates), every pair another
    worker;
 b. requests/s at concurrency 32, sandboxes at 0 ms, over 400 distinct workers, in rounds that
-   alternate between the two (hub, peer, hub, peer);
+   take turns: the hub on one process (the demo's), the hub on two (``pmihub serve --workers
+   2``), the peer (six processes), and again;
 c. CPU per request over those rounds (the hub's process; the gateway's and the subgraphs');
 d. resident memory after the rounds (the hub's process; the gateway's and subgraphs' summed);
 e. the answers compared: ``data`` as canonical JSON (sorted keys), ``sources[].fetchedAt`` left
@@ -39,7 +40,9 @@ from bench.harness import (
     known_workers,
     percentile,
     rss_kib,
+    serve_hub,
     set_faults,
+    tree_cpu_seconds,
 )
 from bench.peer.stack import Peer, PeerUnavailable, peer_stack
 from hub.demo import Demo
@@ -149,12 +152,14 @@ def compare(demo: Demo, peer: Peer, requests: int, seconds: float, rounds: int) 
     def peer_cpu() -> float:
         return sum(cpu_seconds(pid) for pid in peer.pids.values())
 
-    targets = {
-        "hub": (hub_url, headers, lambda: cpu_seconds(demo.hub_pid)),
-        "peer": (peer.url, {}, peer_cpu),
-    }
     before = {name: cpu_seconds(pid) for name, pid in peer.pids.items()}
-    measured = _rounds(targets, workers, seconds, rounds)
+    with serve_hub(demo, 2) as (pid, url):  # the hub as it scales: pmihub serve --workers 2
+        targets = {
+            "hub": (hub_url, headers, lambda: cpu_seconds(demo.hub_pid)),
+            "hub2": (f"{url}/graphql", headers, lambda: tree_cpu_seconds(pid)),
+            "peer": (peer.url, {}, peer_cpu),
+        }
+        measured = _rounds(targets, workers, seconds, rounds)
     spent = {name: cpu_seconds(pid) - before[name] for name, pid in peer.pids.items()}
     shares = ", ".join(f"{name} {value / sum(spent.values()):.0%}" for name, value in spent.items())
     hub_rss = rss_kib(demo.hub_pid) / 1024
@@ -164,6 +169,7 @@ def compare(demo: Demo, peer: Peer, requests: int, seconds: float, rounds: int) 
     same = [w for w, h, p in answers if comparable(h) == comparable(p)]
     errors = sum(1 for _, h, p in answers if h.get("errors") or p.get("errors"))
     (hub_rate, hub_cpu), (peer_rate, peer_cpu_ms) = measured["hub"], measured["peer"]
+    hub2_rate, hub2_cpu = measured["hub2"]
     print(
         f"apollo: hub / peer in one interleaved run ({len(workers)} distinct workers; "
         f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end)\n"
@@ -177,6 +183,8 @@ def compare(demo: Demo, peer: Peer, requests: int, seconds: float, rounds: int) 
         + f"\n  requests/s at concurrency 32, sandboxes at 0 ms, {rounds} rounds of "
         f"{seconds:.0f} s each: hub {hub_rate:.0f}, peer {peer_rate:.0f}; hub / peer "
         f"{hub_rate / peer_rate:.2f} (target >= 1.5)\n"
+        f"    pmihub serve --workers 2: {hub2_rate:.0f} requests/s, / peer "
+        f"{hub2_rate / peer_rate:.2f}; CPU {hub2_cpu:.1f} ms per request\n"
         f"  CPU per request: hub {hub_cpu:.1f} ms, peer {peer_cpu_ms:.1f} ms "
         f"({shares}); hub / peer {hub_cpu / peer_cpu_ms:.2f}\n"
         f"  RSS: hub {hub_rss:.0f} MiB, peer {peer_rss:.0f} MiB (gateway {gateway_rss:.0f}, "

@@ -60,6 +60,7 @@ from hub.observability import (
     configure_tracing,
     default_metrics,
 )
+from hub.partners.expiry import expire_periodically
 from hub.ratelimit import (
     EdgeLimiter,
     OAuthLimit,
@@ -322,14 +323,20 @@ def create_app(
             if settings.census_seconds > 0
             else None
         )
+        expiry = (
+            asyncio.create_task(expire_periodically(hub, settings.consent_expiry_seconds))
+            if settings.consent_expiry_seconds > 0
+            else None
+        )
         try:
             yield
         finally:
             checkpoints.cancel()
-            if census is not None:
-                census.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await census
+            for loop in (census, expiry):
+                if loop is not None:
+                    loop.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await loop
             await hub.aclose()
             await http.aclose()
             if oidc is not None:

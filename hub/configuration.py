@@ -62,6 +62,9 @@ MEANINGS = {
     "HUB_MAX_BATCH_IDS": "most ids in `workers`/`workersByNik` and `_entities`",
     "HUB_CENSUS_SECONDS": "run the incremental census in the hub every N seconds (0: off; one "
     "process should, or a separate job: docs/census.md)",
+    "HUB_CONSENT_EXPIRY_SECONDS": "end lapsed partner consents (time, closed case, suspended "
+    "organisation) every N seconds, telling the organisation and auditing it (0: off, then "
+    "run `pmihub consents expire` on a schedule)",
     "HUB_COHORT_MAX_PAGE": "workers per `cohort` request",
     "HUB_LICENSE_CACHE_SECONDS": "how long placement-agency licences are cached",
     "HUB_MAX_QUERY_COST": "query cost budget (workers x sections)",

@@ -59,6 +59,7 @@ class Settings:
     audit_checkpoint_seconds: float = 3600.0
     cohort_max_page: int = 200  # HUB_COHORT_MAX_PAGE: workers per cohort request
     census_seconds: float = 0.0  # HUB_CENSUS_SECONDS: the app's census loop (0: off)
+    consent_expiry_seconds: float = 300.0  # HUB_CONSENT_EXPIRY_SECONDS: lapsed consents (0: off)
     match_policy: MatchPolicy = field(default_factory=MatchPolicy)
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -92,6 +93,7 @@ class Settings:
             audit_checkpoint_seconds=float(_int(env, "HUB_AUDIT_CHECKPOINT_SECONDS", 3600)),
             cohort_max_page=_int(env, "HUB_COHORT_MAX_PAGE", 200),
             census_seconds=_seconds(env, "HUB_CENSUS_SECONDS", 0.0),
+            consent_expiry_seconds=_seconds(env, "HUB_CONSENT_EXPIRY_SECONDS", 300.0),
             match_policy=match_policy,
             environ=env,
         )

@@ -27,7 +27,7 @@ from bench.peer.records import SUBGRAPHS
 from connectors.sandbox.serve import free_port
 
 HERE = Path(__file__).parent
-STAMP = HERE / "node_modules" / ".pmihub-lock-sha256"
+STAMP = ".pmihub-lock-sha256"  # in node_modules: the hash of the lock file installed
 
 
 class PeerUnavailable(RuntimeError):
@@ -40,25 +40,26 @@ class Peer:
     pids: dict[str, int]  # "gateway" and each subgraph's process id
 
 
-def install() -> None:
-    """``npm ci`` when node_modules does not match the lock file (a stamp holds its hash)."""
+def install(folder: Path = HERE) -> None:
+    """``npm ci`` in ``folder`` when its node_modules does not match its lock file."""
     if not shutil.which("node") or not shutil.which("npm"):
-        raise PeerUnavailable("Node.js and npm are not installed (the Apollo peer needs them)")
-    digest = hashlib.sha256((HERE / "package-lock.json").read_bytes()).hexdigest()
-    if STAMP.is_file() and STAMP.read_text() == digest:
+        raise PeerUnavailable("Node.js and npm are not installed")
+    digest = hashlib.sha256((folder / "package-lock.json").read_bytes()).hexdigest()
+    stamp = folder / "node_modules" / STAMP
+    if stamp.is_file() and stamp.read_text() == digest:
         return
     done = subprocess.run(
         ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=HERE,
+        cwd=folder,
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
     )
     if done.returncode != 0:
-        shutil.rmtree(HERE / "node_modules", ignore_errors=True)
+        shutil.rmtree(folder / "node_modules", ignore_errors=True)
         raise PeerUnavailable(f"npm ci failed: {done.stderr.strip()[-500:]}")
-    STAMP.write_text(digest)
+    stamp.write_text(digest)
 
 
 def _ready(url: str, process: subprocess.Popen[bytes], what: str, timeout: float) -> None:

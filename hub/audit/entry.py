@@ -28,7 +28,7 @@ class Outcome(StrEnum):
     REFUSED = "REFUSED"
     BREAK_GLASS = "BREAK_GLASS"
     SIGN_IN = "SIGN_IN"  # an officer signed in (auth.oidc); no worker's data
-    CHANGE = "CHANGE"  # the hub's own configuration changed (a webhook); no worker's data
+    CHANGE = "CHANGE"  # a change the hub made (a webhook, a witness, a consent granted or revoked)
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,19 +70,19 @@ def queue_checkpoint(conn: Connection, checkpoint: WitnessCheckpoint) -> int:
     return len(rows)
 
 
-def subscribe(engine: Engine, webhook_id: str, client_id: str, at: datetime) -> bool:
-    """Make ``client_id``'s active webhook a witness; False when it is not theirs or gone."""
-    with engine.begin() as conn:
-        owner = conn.execute(
-            select(WEBHOOK.c.client_id).where(WEBHOOK.c.id == webhook_id, WEBHOOK.c.active)
-        ).scalar()
-        if owner != client_id:
-            return False
-        known = conn.execute(select(WITNESS.c.webhook_id).where(WITNESS.c.webhook_id == webhook_id))
-        if known.first() is None:
-            conn.execute(
-                insert(WITNESS).values(webhook_id=webhook_id, client_id=client_id, created_at=at)
-            )
+def subscribe(conn: Connection, webhook_id: str, client_id: str, at: datetime) -> bool:
+    """Make ``client_id``'s active webhook a witness, in the caller's transaction (the
+    mutation's audit unit commits it with its entry); False when it is not theirs or gone."""
+    owner = conn.execute(
+        select(WEBHOOK.c.client_id).where(WEBHOOK.c.id == webhook_id, WEBHOOK.c.active)
+    ).scalar()
+    if owner != client_id:
+        return False
+    known = conn.execute(select(WITNESS.c.webhook_id).where(WITNESS.c.webhook_id == webhook_id))
+    if known.first() is None:
+        conn.execute(
+            insert(WITNESS).values(webhook_id=webhook_id, client_id=client_id, created_at=at)
+        )
     return True
 
 

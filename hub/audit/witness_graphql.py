@@ -13,9 +13,11 @@ from strawberry.types import Info
 
 from auth.errors import Forbidden
 from auth.scopes import Scope
-from hub.audit.entry import AuditUnavailable
+from hub.audit.entry import AuditUnavailable, Outcome
 from hub.audit.publish import MAX_PAGE, checkpoints_after, subscribe
+from hub.audit.trail import AuditedChange
 from hub.audit.witness import WitnessCheckpoint
+from hub.graphql.audit import Entry, commit_audited
 from hub.graphql.errors import bad_input, hub_error
 from hub.graphql.guard import auth_error
 from schema.clock import now
@@ -92,9 +94,18 @@ class WitnessMutations:
     )
     async def witness_audit_checkpoints(self, info: Info, webhook_id: strawberry.ID) -> bool:
         ctx = _witness(info)
-        client = ctx.principal.client_id
+        client, hook = ctx.principal.client_id, str(webhook_id)[:40]
+
+        def change(unit: AuditedChange, entry: Entry) -> bool:
+            done = subscribe(unit.session.connection(), hook, client, now())
+            if done:
+                unit.record(entry(outcome=Outcome.CHANGE, reason=f"witness added {hook}"))
+            return done
+
         try:
-            done = await ctx.hub.offload(subscribe, ctx.hub.engine, str(webhook_id), client, now())
+            done = await commit_audited(ctx, change)
+        except GraphQLError:
+            raise  # AUDIT_UNAVAILABLE: nothing changed
         except Exception as exc:
             raise _unavailable() from exc
         if not done:

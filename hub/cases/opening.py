@@ -2,9 +2,13 @@
 
 - **A summary of substance** (``auth.substance``): at least 10 non-space characters and two
   real words, not filler (``x``, ``test``, ``lorem ipsum``, ``asdfasdf``): SUMMARY_TOO_THIN.
-- **Grave cases need ``emergency``**: CRITICAL severity, or the kinds DEATH, DETENTION,
-  TRAFFICKING and MISSING, turn the worker's verdict to EMERGENCY and alert every mission; a
-  token without the ``emergency`` scope gets FORBIDDEN naming it (hub/graphql/cases.py).
+- **Grave cases need ``emergency``**: CRITICAL severity, or the kinds the protection rules
+  treat as emergencies (DEATH, DETENTION, TRAFFICKING, MISSING, DEATH_PENALTY,
+  SEXUAL_VIOLENCE: ``RulesConfig.critical_case_kinds``), turn the worker's verdict to
+  EMERGENCY and alert every mission; a token without the ``emergency`` scope gets FORBIDDEN
+  naming it (hub/graphql/cases.py). A partner's referral is different (``referCase``,
+  docs/partners.md): the worker's consent lets the organisation report a grave kind, at a
+  severity and mission the partner does not choose.
 - **The mission fits the worker**: a mission named for the case must be in a country where the
   worker is placed or reported (lapor diri), as the crosswalk's identity attributes record;
   otherwise MISSION_MISMATCH, unless the opener says why (``missionReason``), which is kept as
@@ -21,14 +25,15 @@ from auth.substance import Substance
 from hub.cases.lifecycle import CaseError
 from hub.crosswalk.tables import AgencyRecordRow, WorkerRow
 from hub.identity.tables import IdentityAttributeRow
+from hub.protection.config import DEFAULT_CONFIG
 from schema.enums import CaseKind, Severity
 from schema.records import MissionRecord
 
 MIN_SUMMARY, MIN_SUMMARY_WORDS = 10, 2
 SUMMARY = Substance(MIN_SUMMARY, MIN_SUMMARY_WORDS)
-GRAVE_KINDS = frozenset(
-    {CaseKind.DEATH, CaseKind.DETENTION, CaseKind.TRAFFICKING, CaseKind.MISSING}
-)
+# the kinds the protection rules treat as an emergency (CRITICAL_CASE): one list, so a kind
+# that turns the verdict to EMERGENCY always needs the scope
+GRAVE_KINDS = frozenset(DEFAULT_CONFIG.critical_case_kinds)
 UNCHECKED = (
     "Perwakilan tidak diperiksa: negara penempatan atau lapor diri pekerja tidak diketahui / "
     "Mission not checked: no country of placement or lapor diri is known for the worker"

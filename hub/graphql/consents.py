@@ -11,8 +11,10 @@ Who may call each is declared in hub/graphql/policy.py and checked before these 
 - ``referCase``: a partner holding a consent in force that opens ``case``; the case routes to
   the mission of the worker's country and shows the organisation as its pendamping.
 
-Bad input gets a typed error and changes nothing; a consent no longer in force answers
-CONSENT_REVOKED.
+Each mutation commits with its audit entry or not at all (``commit_audited``): a consent
+granted or revoked is a CHANGE entry naming it, so AUDIT_UNAVAILABLE leaves no consent given,
+none revoked and no organisation told. Bad input gets a typed error and changes nothing; a
+consent no longer in force answers CONSENT_REVOKED.
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from auth.purpose import Purpose
+from hub.audit import Outcome
 from hub.audit.trail import AuditedChange
 from hub.cases import Actor, CaseError, CaseEvent
+from hub.graphql.audit import commit_audited
 from hub.graphql.errors import bad_input, hub_error
 from hub.partners.ledger import ASSISTED, SELF, Capture, ConsentError
 from hub.partners.ledger import Consent as ConsentRecord
@@ -210,20 +214,25 @@ class ConsentMutations:
         ctx: HubContext = info.context
         worker = str(ctx.principal.worker_id)
         capture = Capture(SELF, worker, auth_event=ctx.principal.token_id, language=input.language)
-        try:
-            given = await ctx.hub.offload(
-                partial(
-                    ctx.hub.consents.grant,
-                    worker,
-                    input.organisation[:40],
-                    Purpose(input.purpose.value),
-                    [c[:40] for c in input.categories[:20]],
-                    capture,
-                    days=input.days,
-                    include_next_of_kin=input.include_next_of_kin,
-                    case_id=str(input.case_id)[:40] if input.case_id else None,
-                )
+
+        def change(unit: AuditedChange, entry: Entry) -> ConsentRecord:
+            given = ctx.hub.consents.grant(
+                worker,
+                input.organisation[:40],
+                Purpose(input.purpose.value),
+                [c[:40] for c in input.categories[:20]],
+                capture,
+                days=input.days,
+                include_next_of_kin=input.include_next_of_kin,
+                case_id=str(input.case_id)[:40] if input.case_id else None,
+                session=unit.session,
             )
+            reason = f"consent granted {given.id} to {given.organisation}"
+            unit.record(entry(worker_id=worker, outcome=Outcome.CHANGE, reason=reason))
+            return given
+
+        try:
+            given = await commit_audited(ctx, change)
         except ConsentError as exc:
             raise consent_error(exc) from None
         return (await _views(ctx, [given]))[0]
@@ -239,10 +248,17 @@ class ConsentMutations:
             by, owner = str(principal.worker_id), principal.worker_id
         else:
             by, owner = f"{principal.agency or '-'}:{principal.subject}", None
-        try:
-            revoked = await ctx.hub.offload(
-                partial(ctx.hub.consents.revoke, str(id)[:40], by, worker_id=owner)
+
+        def change(unit: AuditedChange, entry: Entry) -> ConsentRecord:
+            revoked = ctx.hub.consents.revoke(
+                str(id)[:40], by, worker_id=owner, session=unit.session
             )
+            reason = f"consent revoked {revoked.id} of {revoked.organisation}"
+            unit.record(entry(worker_id=revoked.worker_id, outcome=Outcome.CHANGE, reason=reason))
+            return revoked
+
+        try:
+            revoked = await commit_audited(ctx, change)
         except ConsentError as exc:
             raise consent_error(exc) from None
         _kick(ctx)
@@ -260,7 +276,6 @@ class ConsentMutations:
         kind: t.CaseKind,  # type: ignore[valid-type]
         summary: str,
     ) -> t.Case:
-        from hub.graphql.audit import commit_audited
         from hub.graphql.cases import _canonical_worker, _mission_and_agencies, case_error
 
         ctx: HubContext = info.context

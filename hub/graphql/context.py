@@ -59,6 +59,7 @@ class HubContext:
         )
         self._noted: set[tuple[str, tuple[str | int, ...]]] = set()
         self._decided: tuple[Principal | None, dict[Any, Any]] = (None, {})
+        self._accesses: dict[str, Access] = {}
         self.grants: DataLoader[str, BreakGlass | None] = DataLoader(load_fn=self._load_grants)
         self.hub_cases: DataLoader[str, list[HubCase]] = DataLoader(load_fn=self._load_hub_cases)
         self.partner_consents: DataLoader[str, list[Consent]] = DataLoader(
@@ -92,16 +93,24 @@ class HubContext:
 
     async def access(self, worker_id: str) -> Access:
         """What this request's principal may see of one worker (one grant lookup per batch);
-        a partner's consent is recorded with its reads (the audit entry's grant id)."""
+        a partner's consent is recorded with its reads (the audit entry's grant id). Decided
+        once per worker: every section asks, and the grant and consent loaders answer the same
+        for the whole request."""
+        known = self._accesses.get(worker_id)
+        if known is not None and known.principal is self.principal:
+            return known
         if self.principal.is_partner:
             consent = await self.consent(worker_id)
             if consent is not None:
                 self.grants_used[worker_id] = consent.id
-            return Access(self.principal, worker_id, None, consent)
-        grant = await self.grants.load(worker_id)
-        if grant is not None:
-            self.grants_used[worker_id] = grant.id
-        return Access(self.principal, worker_id, grant, decisions=self.decisions())
+            access = Access(self.principal, worker_id, None, consent)
+        else:
+            grant = await self.grants.load(worker_id)
+            if grant is not None:
+                self.grants_used[worker_id] = grant.id
+            access = Access(self.principal, worker_id, grant, decisions=self.decisions())
+        self._accesses[worker_id] = access
+        return access
 
     def decisions(self) -> dict[Any, Any] | None:
         """The policy decisions this request's principal shares across workers: what a token

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
+from keyword import iskeyword
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -46,6 +47,9 @@ from strawberry.types.arguments import convert_arguments
 
 Complete = Callable[[Any], Any]
 PURE = "_plain_pure"  # set by ``pure`` on a resolver function
+EXACT = "_plain_exact"  # on a leaf's plan: the type its values pass as they are
+# (response name, how to read the value, how to complete it, the attribute read if plain)
+Step = tuple[str, Callable[[Any], Any], Complete, str | None]
 TYPENAME = "__typename"
 BACKREF = GraphQLCoreConverter.DEFINITION_BACKREF  # the StrawberryField of a GraphQL field
 
@@ -123,28 +127,30 @@ class PlainDataExecutor(StrawberryGraphQLCoreExecutionContext):
         grouped, defer_usages, *_ = self.collect_subfields(type_, field_details_list)
         if defer_usages:
             return None
-        steps: list[tuple[str, Callable[[Any], Any], Complete]] = []
+        steps: list[Step] = []
         for response_name, details in grouped.items():
             nodes = [d.node for d in details]
             if any(n.directives for n in nodes):
                 return None
             name = nodes[0].name.value
             if name == TYPENAME:
-                steps.append((response_name, _constant(type_.name), _same))
+                steps.append((response_name, _constant(type_.name), _same, None))
                 continue
             field = type_.fields.get(name)
             if field is None:
                 return None
+            attribute = None
             if field.args or nodes[0].arguments:
                 read = self._pure_call(field, details[0])
             else:
-                read = _attribute(field)
+                attribute = _attribute(field)
+                read = None if attribute is None else attrgetter(attribute)
             if read is None:
                 return None
             complete = self._plan_value(field.type, details)
             if complete is None:
                 return None
-            steps.append((response_name, read, complete))
+            steps.append((response_name, read, complete, attribute))
         return _object(steps)
 
     def _pure_call(self, field: GraphQLField, details: Any) -> Callable[[Any], Any] | None:
@@ -195,17 +201,41 @@ class PlainDataExecutor(StrawberryGraphQLCoreExecutionContext):
 # -- the plans' parts (closures: the hot loop is one call per value) ---------------------
 
 
-def _object(steps: list[tuple[str, Callable[[Any], Any], Complete]]) -> Complete:
-    frozen = tuple(steps)
-
-    def complete(value: Any) -> Any:
-        if value is None:
-            return None
-        try:
-            return {name: finish(read(value)) for name, read, finish in frozen}
-        except AttributeError as exc:  # not the object the plan expects (an awaitable item)
-            raise GiveUp from exc
-
+def _object(steps: list[Step]) -> Complete:
+    """The object's completion written out as one function (as ``dataclasses`` writes an
+    ``__init__``): an attribute read per field, and a leaf whose value already has the exact
+    type the scalar answers (a ``str`` for String and ID, a ``bool`` for Boolean) taken as it
+    is, with no call; anything else through its own plan."""
+    names: dict[str, Any] = {"GiveUp": GiveUp}
+    body, answer = [], []
+    for i, (response_name, read, finish, attribute) in enumerate(steps):
+        if attribute is not None and attribute.isidentifier() and not iskeyword(attribute):
+            body.append(f"v{i} = value.{attribute}")
+        else:
+            names[f"read{i}"] = read
+            body.append(f"v{i} = read{i}(value)")
+        names[f"finish{i}"] = finish
+        exact = getattr(finish, EXACT, None)
+        if exact is not None:
+            names[f"exact{i}"] = exact
+            body += [f"if type(v{i}) is not exact{i}:", f"    v{i} = finish{i}(v{i})"]
+        elif finish is not _same:
+            body.append(f"v{i} = finish{i}(v{i})")
+        answer.append(f"{response_name!r}: v{i}")
+    source = "\n".join(
+        [
+            "def complete(value):",
+            "    if value is None:",
+            "        return None",
+            "    try:",
+            *(f"        {line}" for line in body),
+            "    except AttributeError as exc:  # not the object the plan expects (an awaitable)",
+            "        raise GiveUp from exc",
+            f"    return {{{', '.join(answer)}}}",
+        ]
+    )
+    exec(compile(source, "<plain plan>", "exec"), names)  # noqa: S102 - our own text
+    complete: Complete = names["complete"]
     return complete
 
 
@@ -216,6 +246,9 @@ def _non_null(inner: Complete) -> Complete:
             raise GiveUp
         return done
 
+    exact = getattr(inner, EXACT, None)
+    if exact is not None:  # a value of that type is not None: it passes as it is
+        setattr(complete, EXACT, exact)
     return complete
 
 
@@ -261,17 +294,19 @@ def _leaf(type_: GraphQLLeafType) -> Complete:
             known[value] = done
         return done
 
+    if exact is not type(None):
+        setattr(complete, EXACT, exact)  # an object's plan takes such a value as it is
     return complete
 
 
-def _attribute(field: GraphQLField) -> Callable[[Any], Any] | None:
-    """The attribute read a Strawberry basic field makes, or None for any other field."""
+def _attribute(field: GraphQLField) -> str | None:
+    """The attribute a Strawberry basic field reads, or None for any other field."""
     definition = (field.extensions or {}).get(BACKREF)
     if not getattr(field.resolve, "_is_default", False) or definition is None:
         return None
     if definition.default_resolver is not getattr or not definition.python_name:
         return None  # a schema with its own default resolver
-    return attrgetter(definition.python_name)
+    return str(definition.python_name)
 
 
 def _constant(value: Any) -> Callable[[Any], Any]:

@@ -199,7 +199,8 @@ POLICY: dict[str, Rule] = {
     "Mutation.openCase": root(
         S.CASE_WRITE,
         category="case",
-        note="CRITICAL, DEATH, DETENTION, TRAFFICKING, MISSING also need emergency",
+        note="CRITICAL and the emergency kinds (DEATH, DETENTION, TRAFFICKING, MISSING, "
+        "DEATH_PENALTY, SEXUAL_VIOLENCE) also need emergency",
     ),
     "Mutation.updateCaseStatus": root(
         S.CASE_WRITE,

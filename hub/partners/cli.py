@@ -237,10 +237,17 @@ def consents_revoke(
 
 @consents_cli.command("expire")
 def consents_expire() -> None:
-    """End every consent that lapsed (time, closed case, suspended organisation) and tell
-    the organisations; run it on a schedule (reads end the ones they touch anyway)."""
+    """End every consent that lapsed (time, closed case, suspended organisation), tell the
+    organisations and audit it (the hub does it every HUB_CONSENT_EXPIRY_SECONDS)."""
+    from hub.audit import AuditTrail, AuditUnavailable
+    from hub.partners.expiry import expire_consents
+
     with _engine() as engine:
-        ended = _ledger(engine).sweep()
+        ledger = _ledger(engine)
+        try:
+            ended = expire_consents(ledger, AuditTrail(engine, ledger.signer))
+        except AuditUnavailable as exc:
+            raise _fail(f"refused: the audit trail is unavailable ({exc.detail})") from None
     for c in ended:
         typer.echo(f"{c.id}\t{c.organisation}\t{c.status}")
     typer.echo(f"{len(ended)} consent(s) ended", err=True)

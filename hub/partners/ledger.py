@@ -35,6 +35,7 @@ from hub.crosswalk.tables import WorkerRow
 from hub.partners.registry import ACTIVE, PartnerOrgRow
 from hub.partners.tables import ConsentRow
 from hub.partners.text import MAX_DAYS, PURPOSE_CATEGORIES, ConsentText, consent_text
+from hub.storage.unit import writing
 from schema.clock import now
 from schema.enums import CaseStatus
 
@@ -176,12 +177,14 @@ class ConsentLedger:
         days: int = MAX_DAYS,
         include_next_of_kin: bool = False,
         case_id: str | None = None,
+        session: Session | None = None,
     ) -> Consent:
-        """A new consent, version 1, ACTIVE; ``worker_id`` is canonical."""
+        """A new consent, version 1, ACTIVE; ``worker_id`` is canonical. With a ``session``
+        (``AuditTrail.unit``), written into the caller's transaction (hub.storage.unit)."""
         if capture.language not in LANGUAGES:
             raise ConsentError("BAD_USER_INPUT", "Bahasa: id atau en", "Language: id or en")
         at = self.clock()
-        with Session(self.engine) as session:
+        with writing(self.engine, session) as session:
             org = self._org(session, organisation)
             if session.get(WorkerRow, worker_id) is None:
                 raise ConsentError(
@@ -230,34 +233,41 @@ class ConsentLedger:
             )
             self._sign(row, auth_event=capture.auth_event)
             session.add(row)
-            session.commit()
-            session.refresh(row)
+            session.flush()
             return Consent.of(row)
 
     # -- changing ------------------------------------------------------------------------------
 
-    def revoke(self, consent_id: str, by: str, *, worker_id: str | None = None) -> Consent:
+    def revoke(
+        self,
+        consent_id: str,
+        by: str,
+        *,
+        worker_id: str | None = None,
+        session: Session | None = None,
+    ) -> Consent:
         """A REVOKED version (``worker_id``: only that worker's consent), and the organisation
-        told; CONSENT_NOT_ACTIVE when it is no longer in force."""
-        with Session(self.engine) as session:
+        told; CONSENT_NOT_ACTIVE when it is no longer in force (a lapse found on the way is
+        kept, unless the caller's ``session`` rolls back: the expiry sweep then writes it)."""
+        with writing(self.engine, session) as session:
             current = self._settled(session, self._latest(session, [consent_id]))
             found = current[0] if current else None
             if found is None or (worker_id is not None and found.worker_id != worker_id):
                 raise ConsentError(
                     "NOT_FOUND", "Persetujuan tidak ditemukan", "No such consent", "id"
                 )
-            if found.status != ACTIVE:
-                session.commit()  # a lapse found on the way is kept
-                raise ConsentError(
-                    "CONSENT_NOT_ACTIVE",
-                    f"Persetujuan sudah tidak berlaku ({found.status})",
-                    f"The consent is no longer in force ({found.status})",
-                    "id",
-                )
-            row = self._version(session, found, REVOKED, by)
-            session.commit()
-            session.refresh(row)
-            return Consent.of(row)
+            revoked = None
+            if found.status == ACTIVE:
+                row = self._version(session, found, REVOKED, by)
+                revoked = Consent.of(row)
+        if revoked is None:
+            raise ConsentError(
+                "CONSENT_NOT_ACTIVE",
+                f"Persetujuan sudah tidak berlaku ({found.status})",
+                f"The consent is no longer in force ({found.status})",
+                "id",
+            )
+        return revoked
 
     def close_case(self, case_id: str) -> list[Consent]:
         """The consents bound to a case that just closed: EXPIRED now, each organisation told."""
@@ -280,17 +290,17 @@ class ConsentLedger:
             session.commit()
             return done
 
-    def sweep(self) -> list[Consent]:
+    def sweep(self, session: Session | None = None) -> list[Consent]:
         """Every consent whose newest version is ACTIVE, settled now: those that lapsed get
-        their EXPIRED/SUSPENDED version and their organisation is told (``pmihub consents
-        expire``, for operators' schedules; reads settle the ones they touch anyway)."""
-        with Session(self.engine) as session:
+        their EXPIRED/SUSPENDED version and their organisation is told (hub/partners/expiry.py
+        runs it on a schedule with the audit entries; reads settle the ones they touch anyway).
+        With a ``session``, written into the caller's transaction."""
+        with writing(self.engine, session) as session:
             ids = session.exec(
                 select(ConsentRow.consent_id).where(col(ConsentRow.status) == ACTIVE)
             ).all()
             newest = [r for r in self._latest(session, set(ids)) if r.status == ACTIVE]
             done = self._settled(session, newest)
-            session.commit()
         return [c for c in done if c.status != ACTIVE]
 
     # -- reading ---------------------------------------------------------------------------------

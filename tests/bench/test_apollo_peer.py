@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NoReturn
 
 import httpx
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bench.apollo import comparable, differences
-from bench.peer.stack import PeerUnavailable, peer_stack
+from bench.peer.stack import PeerUnavailable, install, peer_stack
 from hub.crosswalk import AgencyRecordRow
 from hub.demo_text import EXAMPLE_QUERY
 from hub.storage import make_engine
@@ -37,9 +38,19 @@ def _known_to_all(database_url: str) -> str:
     return worker_id
 
 
+def _unavailable(exc: PeerUnavailable) -> NoReturn:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"the Apollo peer must run in CI: {exc}")
+    pytest.skip(str(exc))
+
+
 def test_the_peer_answers_a_full_view_as_the_hub_does(
     small_scenario: Scenario, tmp_path: Path
 ) -> None:
+    try:
+        install()  # before the stack: without npm there is nothing to start it for
+    except PeerUnavailable as exc:
+        _unavailable(exc)
     with running_stack(small_scenario, tmp_path) as stack:
         worker_id = _known_to_all(stack.environ["HUB_DATABASE_URL"])
         hub = stack.graphql(EXAMPLE_QUERY, {"id": worker_id}).json()
@@ -50,9 +61,7 @@ def test_the_peer_answers_a_full_view_as_the_hub_does(
                 unknown = {"query": EXAMPLE_QUERY, "variables": {"id": "wk_nobody"}}
                 nobody = httpx.post(peer.url, json=unknown, timeout=30).json()
         except PeerUnavailable as exc:
-            if os.environ.get("CI") == "true":
-                pytest.fail(f"the Apollo peer must run in CI: {exc}")
-            pytest.skip(str(exc))
+            _unavailable(exc)
     assert "errors" not in hub and "errors" not in answer, (hub, answer)
     worker = answer["data"]["worker"]
     assert worker["identity"]["fullName"] and worker["placements"] and worker["socialSecurity"]

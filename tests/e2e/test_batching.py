@@ -99,6 +99,9 @@ PATIENT = {
     "HUB_RESILIENCE_CALL_TIMEOUT": "600",
     "HUB_RESILIENCE_RETRY_ATTEMPTS": "1",
     "HUB_RESILIENCE_BREAKER_FAILURES": "1000",
+    # Nothing else asks the sandboxes: the hub's census (off unless configured; the demo runs
+    # it) evaluates every worker in the background with calls of its own to count.
+    "HUB_CENSUS_SECONDS": "0",
 }
 
 

@@ -6,6 +6,7 @@ break-glass, a machine client opening grant after grant, and AUDIT_UNAVAILABLE l
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -290,3 +291,89 @@ def test_audit_unavailable_leaves_no_webhook_added_or_removed(doors: Stack) -> N
     assert doors.graphql(REMOVE, {"id": made}).json()["data"]["removeWebhook"] is True
     changes = rows(doors, select(AuditEntryRow).where(col(AuditEntryRow.outcome) == "CHANGE"))
     assert [r.reason for r in changes][-2:] == [f"webhook added {made}", f"webhook removed {made}"]
+
+
+GRANT = """mutation GrantDoor($i: GrantConsentInput!) { grantConsent(input: $i) { id status } }"""
+REVOKE_CONSENT = """mutation RevokeDoor($id: ID!) { revokeConsent(id: $id) { status version } }"""
+WITNESS = """mutation WitnessDoor($id: ID!) { witnessAuditCheckpoints(webhookId: $id) }"""
+
+
+def test_audit_unavailable_leaves_no_consent_granted_or_revoked(doors: Stack) -> None:
+    from hub.cases.tables import DeliveryRow
+    from hub.partners import PartnerRegistry
+    from hub.partners.tables import ConsentRow
+
+    engine = make_engine(doors.environ["HUB_DATABASE_URL"])
+    _, secret = PartnerRegistry(engine).add(
+        "KSBSI", name="Konfederasi Serikat Buruh Sejahtera Indonesia", contact="dpo@ksbsi.example"
+    )
+    engine.dispose()
+    partner = httpx.post(
+        f"{doors.hub_url}/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=("partner-ksbsi", str(secret)),
+        timeout=10,
+    ).json()["access_token"]
+    hook = doors.graphql(
+        REGISTER, {"u": "https://hooks.ksbsi.example/pmihub"}, token=partner, purpose="LEGAL_AID"
+    ).json()["data"]["registerWebhook"]["webhook"]["id"]
+    budi = worker(doors, BUDI)
+    own = doors.mint_token(budi, ["self"])
+    terms = {"i": {"organisation": "KSBSI", "purpose": "LEGAL_AID", "categories": ["identity"]}}
+
+    def versions() -> list[tuple[str, int, str]]:
+        found = rows(doors, select(ConsentRow).where(col(ConsentRow.worker_id) == budi))
+        return sorted((r.consent_id, r.version, r.status) for r in found)
+
+    def told() -> list[DeliveryRow]:
+        return rows(doors, select(DeliveryRow).where(col(DeliveryRow.webhook_id) == hook))
+
+    with audit_down(doors):
+        failed = doors.graphql(GRANT, terms, token=own, purpose="SELF_SERVICE").json()
+        assert failed["data"] is None and code(failed) == "AUDIT_UNAVAILABLE"
+    assert versions() == []  # no consent the worker was told failed
+    given = doors.graphql(GRANT, terms, token=own, purpose="SELF_SERVICE").json()
+    consent = given["data"]["grantConsent"]["id"]
+    assert versions() == [(consent, 1, "ACTIVE")]
+    with audit_down(doors):  # the worker's revocation, then an officer's at a mission
+        failed = doors.graphql(
+            REVOKE_CONSENT, {"id": consent}, token=own, purpose="SELF_SERVICE"
+        ).json()
+        assert failed["data"] is None and code(failed) == "AUDIT_UNAVAILABLE"
+        failed = doors.graphql(REVOKE_CONSENT, {"id": consent}, purpose="CASE_HANDLING").json()
+        assert failed["data"] is None and code(failed) == "AUDIT_UNAVAILABLE"
+    assert versions() == [(consent, 1, "ACTIVE")] and told() == []  # in force, no one told
+    revoked = doors.graphql(REVOKE_CONSENT, {"id": consent}, token=own, purpose="SELF_SERVICE")
+    assert revoked.json()["data"]["revokeConsent"] == {"status": "REVOKED", "version": 2}
+    assert [json.loads(d.payload)["type"] for d in told()] == ["consent.revoked"]
+    changes = rows(
+        doors,
+        select(AuditEntryRow).where(
+            col(AuditEntryRow.outcome) == "CHANGE", col(AuditEntryRow.worker_id) == budi
+        ),
+    )
+    assert [(r.operation, r.reason) for r in changes] == [
+        ("GrantDoor", f"consent granted {consent} to KSBSI"),
+        ("RevokeDoor", f"consent revoked {consent} of KSBSI"),
+    ]
+
+
+def test_audit_unavailable_leaves_no_witness_subscribed(doors: Stack) -> None:
+    from hub.audit.publish import AuditWitnessRow
+
+    auditor = doors.mint_token("auditor.pintu", ["audit:read", "case:read"])
+    made = doors.graphql(
+        REGISTER, {"u": "https://hooks.example.org/witness"}, token=auditor, purpose="CASE_HANDLING"
+    ).json()["data"]["registerWebhook"]["webhook"]["id"]
+
+    def witnesses() -> list[AuditWitnessRow]:
+        return rows(doors, select(AuditWitnessRow).where(col(AuditWitnessRow.webhook_id) == made))
+
+    with audit_down(doors):
+        failed = doors.graphql(WITNESS, {"id": made}, token=auditor, purpose="CASE_HANDLING")
+        assert failed.json()["data"] is None and code(failed.json()) == "AUDIT_UNAVAILABLE"
+    assert witnesses() == []
+    done = doors.graphql(WITNESS, {"id": made}, token=auditor, purpose="CASE_HANDLING").json()
+    assert done == {"data": {"witnessAuditCheckpoints": True}} and len(witnesses()) == 1
+    changes = rows(doors, select(AuditEntryRow).where(col(AuditEntryRow.outcome) == "CHANGE"))
+    assert [r.reason for r in changes][-1] == f"witness added {made}"

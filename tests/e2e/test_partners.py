@@ -242,6 +242,58 @@ def test_refer_case_routes_to_the_mission_and_the_partner_hears_status_without_n
     world["hook"] = hook_id
 
 
+def test_a_grave_referral_reaches_the_mission_at_once_without_the_emergency_scope(
+    stack: Stack, world: dict[str, Any]
+) -> None:
+    """A partner holds `partner` only, never `emergency`: it may refer a grave kind (the worker
+    consented to it speaking for them in their case) and the case turns the verdict to
+    EMERGENCY at once; it cannot choose the mission or the severity (docs/partners.md)."""
+    partner: Partner = world["partner"]
+    refer = """mutation GraveRefer($w: ID!, $c: ID!, $k: CaseKind!) { referCase(workerId: $w,
+    consentId: $c, kind: $k, summary: "Ditahan polisi setempat sejak kemarin malam") {
+    id kind severity mission { code } accompaniedBy } }"""
+    verdict = "query($id: ID!) { worker(id: $id) { protection { level } } }"
+    body = partner.ask(refer, {"w": world["nurhayati"], "c": world["consent"], "k": "DETENTION"})
+    case = body["data"]["referCase"]
+    assert case["kind"] == "DETENTION" and case["accompaniedBy"] == "SBMI"
+    assert case["severity"] == "MEDIUM" and case["mission"] is not None
+    level = stack.graphql(verdict, {"id": world["nurhayati"]}).json()["data"]["worker"]
+    assert level["protection"]["level"] == "EMERGENCY"
+    # a kind the protection rules treat as an emergency is grave for openCase too: an agency's
+    # client without `emergency` may not open it (the two lists are one: hub/cases/opening.py)
+    refused = stack.graphql(
+        """mutation($i: OpenCaseInput!) { openCase(input: $i) { id } }""",
+        {
+            "i": {
+                "workerId": world["rizki"],
+                "kind": "SEXUAL_VIOLENCE",
+                "severity": "MEDIUM",
+                "summary": "Pelecehan oleh anak majikan, dilaporkan lewat hotline",
+            }
+        },
+        client="p2mi-system",
+        purpose="CASE_HANDLING",
+    ).json()
+    assert refused["data"] is None
+    assert refused["errors"][0]["extensions"] == {
+        **refused["errors"][0]["extensions"],
+        "code": "FORBIDDEN",
+        "scope": "emergency",
+    }
+    # the officer of the mission closes it with a note once it is resolved
+    officer = stack.mint_token(
+        "petugas.rujukan", ["case:read", "case:write"], mission=case["mission"]["code"]
+    )
+    closed = stack.graphql(
+        """mutation($id: ID!) { updateCaseStatus(id: $id, status: CLOSED,
+        note: "Dibebaskan, tidak ada dakwaan") { status } }""",
+        {"id": case["id"]},
+        token=officer,
+        purpose="CASE_HANDLING",
+    ).json()
+    assert closed["data"]["updateCaseStatus"]["status"] == "CLOSED", closed
+
+
 def test_the_data_tracker_lists_every_partner_read(stack: Stack, world: dict[str, Any]) -> None:
     body = stack.graphql(
         """query($id: ID!) { accessLog(workerId: $id, first: 100) {

@@ -64,3 +64,40 @@ def test_the_operators_flow(cli: Engine) -> None:
     assert [c["status"] for c in listed] == ["SUSPENDED"]
     assert PartnerRegistry(cli).get("SBMI").status == "SUSPENDED"  # type: ignore[union-attr]
     assert run(app, ["partners", "suspend", "NOBODY"]).exit_code == 2
+
+
+def test_consents_expire_ends_the_lapsed_ones_and_audits_them(cli: Engine) -> None:
+    from datetime import timedelta
+
+    from sqlmodel import Session, col, select
+
+    from auth.purpose import Purpose
+    from hub.audit.signing import AuditSigner
+    from hub.audit.tables import AuditEntryRow
+    from hub.partners import ConsentLedger
+    from hub.partners.ledger import SELF, Capture
+    from schema.clock import now
+
+    run = CliRunner().invoke
+    assert (
+        run(app, ["partners", "add", "sbmi", "--name", "SBMI", "--contact", "x@y"]).exit_code == 0
+    )
+    past = now() - timedelta(days=3)
+    ledger = ConsentLedger(cli, AuditSigner.from_environ({"HUB_ENV": "test"}), lambda: past)
+    lapsed = ledger.grant(
+        WORKER, "SBMI", Purpose.LEGAL_AID, ["identity"], Capture(SELF, WORKER), days=1
+    )
+    kept = ledger.grant(
+        WORKER, "SBMI", Purpose.LEGAL_AID, ["identity"], Capture(SELF, WORKER), days=30
+    )
+    ended = run(app, ["consents", "expire"])
+    assert ended.exit_code == 0, ended.output
+    assert ended.stdout.splitlines() == [f"{lapsed.id}\tSBMI\tEXPIRED"]
+    with Session(cli) as session:
+        reasons = session.exec(
+            select(AuditEntryRow.reason).where(col(AuditEntryRow.operation) == "consentExpiry")
+        ).all()
+    assert reasons == [f"consent expired {lapsed.id} of SBMI"]
+    assert kept.id not in ended.output
+    again = run(app, ["consents", "expire"])  # nothing left to end: nothing recorded
+    assert again.exit_code == 0 and again.stdout == ""
