@@ -46,6 +46,9 @@ if TYPE_CHECKING:
     from hub.graphql.context import HubContext
 
 
+CATEGORY = "case"  # a consent read is recorded as the worker's case data (Query.consents)
+
+
 @strawberry.enum(description="Why a partner organisation may see the data (closed list).")
 class ConsentPurpose(Enum):
     CASE_ASSISTANCE = "CASE_ASSISTANCE"
@@ -191,16 +194,21 @@ async def consents(info: Info, worker_id: strawberry.ID | None = None) -> list[C
         own = str(principal.worker_id)
         if worker_id is not None and await _canonical_worker(ctx, str(worker_id)) != own:
             return []
+        read = [own]
         found = await ctx.hub.offload(ledger.for_worker, own)
     elif principal.is_partner:
         wanted = await _canonical_worker(ctx, str(worker_id)) if worker_id else None
         found = await ctx.hub.offload(ledger.for_organisation, principal.agency or "", wanted)
+        read = [c.worker_id for c in found]
+        for c in found:  # the partner's read names the consent it saw (the data tracker)
+            ctx.grants_used.setdefault(c.worker_id, c.id)
     else:
         if worker_id is None:
             raise bad_input("Sebutkan workerId", "Give a workerId", "workerId")
-        found = await ctx.hub.offload(
-            ledger.for_worker, await _canonical_worker(ctx, str(worker_id))
-        )
+        read = [await _canonical_worker(ctx, str(worker_id))]
+        found = await ctx.hub.offload(ledger.for_worker, read[0])
+    for worker in read:  # which organisations accompany a worker is the worker's data
+        ctx.audit_returned(worker, CATEGORY)
     return await _views(ctx, found)
 
 

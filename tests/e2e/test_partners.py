@@ -426,3 +426,28 @@ def test_bad_consent_input_is_refused_and_changes_nothing(
         hooks = session.exec(select(WebhookRow).where(col(WebhookRow.partner_org) == "SBMI"))
         assert len(hooks.all()) == 1
     engine.dispose()
+
+
+def test_reading_a_workers_consents_is_recorded(stack: Stack, world: dict[str, Any]) -> None:
+    """Which organisations accompany a worker is the worker's data: an agency's, the
+    worker's own and a partner's read of consents each leave a READ entry (category case)."""
+    query = "query ConsentsRead{n}($w: ID) {{ consents(workerId: $w) {{ id }} }}"
+    reads = [
+        ("1", {"w": world["rizki"]}, {"client": "p2mi-system", "purpose": "CASE_HANDLING"}),
+        ("2", {}, {"token": world["self"], "purpose": "SELF_SERVICE"}),
+    ]
+    for n, variables, how in reads:
+        body = stack.graphql(query.format(n=n), variables, **how).json()
+        assert "errors" not in body, body
+    engine = make_engine(stack.environ["HUB_DATABASE_URL"])
+    try:
+        with Session(engine) as session:
+            found = session.exec(
+                select(AuditEntryRow).where(col(AuditEntryRow.operation).startswith("ConsentsRead"))
+            ).all()
+    finally:
+        engine.dispose()
+    assert sorted((e.operation, e.outcome, e.worker_id, e.categories) for e in found) == [
+        ("ConsentsRead1", "READ", world["rizki"], "case"),
+        ("ConsentsRead2", "READ", world["nurhayati"], "case"),
+    ]
