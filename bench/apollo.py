@@ -10,8 +10,8 @@ a. latency: p50 with every sandbox at 20 ms, against the slowest agency's own p5
    asked in turn for the same worker (which one goes first alternates), every pair another
    worker;
 b. requests/s at concurrency 32, sandboxes at 0 ms, over 400 distinct workers, in rounds that
-   alternate between them (hub, peer, hub, peer...); the hub on one process (the demo's) and,
-   as it scales, on two (``pmihub serve --workers 2``), the peer's processes being six;
+   take turns: the hub on one process (the demo's), the hub on two (``pmihub serve --workers
+   2``), the peer (six processes), and again;
 c. CPU per request over those rounds (the hub's process; the gateway's and the subgraphs');
 d. resident memory after the rounds (the hub's process; the gateway's and subgraphs' summed);
 e. the answers compared: ``data`` as canonical JSON (sorted keys), ``sources[].fetchedAt`` left

@@ -37,7 +37,7 @@ import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bench.sync import AS_OF, SEED, database, scenario_file
+from bench.sync import AS_OF, SEED, database, scenario_file, schema_fingerprint
 from hub.crosswalk import Linker, Pseudonymizer
 from hub.crosswalk.export import write_csv
 from hub.storage import make_engine
@@ -89,7 +89,8 @@ async def read_feeds(scenario: Scenario, page: int = DEFAULT_PAGE) -> Feed:
 
 def feeds_for(people: int) -> Feed:
     """The population's records as the four feeds serve them, cached next to the scenario."""
-    path = Path(tempfile.gettempdir()) / f"pmihub-bench-linker-{people}-{SEED}-{AS_OF}.pickle"
+    name = f"pmihub-bench-linker-{people}-{SEED}-{AS_OF}-{schema_fingerprint()}.pickle"
+    path = Path(tempfile.gettempdir()) / name
     if path.exists():
         with path.open("rb") as f:
             return pickle.load(f)  # noqa: S301 - our own cache file

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import os
 import tempfile
 import time
@@ -64,14 +65,30 @@ class SyncRun:
         return TARGET_PEOPLE / self.people_per_second
 
 
+def schema_fingerprint(root: Path | None = None) -> str:
+    """A digest of the ``schema`` package's sources (the generator and the scenario format):
+    worktrees and branches share the temp directory, and a population cached by another
+    version of the generator may not load here (a new record field is an unknown key to an
+    older scenario loader) or may lack what this version generates."""
+    import schema
+
+    root = root or Path(schema.__file__).parent
+    digest = hashlib.sha256()
+    for source in sorted(root.rglob("*.py")):
+        digest.update(source.relative_to(root).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:10]
+
+
 def scenario_file(people: int, seed: int = SEED, directory: Path | None = None) -> Path:
-    """The fixed-seed population, generated once into the temp directory and reused."""
+    """The fixed-seed population, generated once into the temp directory and reused by the
+    runs of the same generator (its name carries ``schema_fingerprint()``)."""
     from schema.population import generate
 
     folder = directory or Path(tempfile.gettempdir())
-    path = folder / f"pmihub-bench-{people}-{seed}-{AS_OF}.json"
+    path = folder / f"pmihub-bench-{people}-{seed}-{AS_OF}-{schema_fingerprint()}.json"
     if not path.exists():
-        partial = path.with_suffix(".partial")
+        partial = path.with_name(f"{path.stem}.{os.getpid()}.partial")  # runs side by side
         generate(partial, people=people, seed=seed, as_of=AS_OF)
         partial.replace(path)
     return path

@@ -201,6 +201,7 @@ class ClaimRecord:
     submitted_on: date
     amount: int | None = None
     benefit: Benefit | None = None  # None: not recorded (older answers name the programme only)
+    paid_on: date | None = None  # a PAID claim's payment day; None: not recorded
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,6 +75,7 @@ def to_membership(native: Participant, fetched_at: datetime) -> MembershipRecord
                 submitted_on=c.tglPengajuan,
                 amount=c.nominal,
                 benefit=BENEFIT_BY_CODE[c.kodeManfaat] if c.kodeManfaat else None,
+                paid_on=c.tglBayar,
             )
             for c in member.klaim
         ),

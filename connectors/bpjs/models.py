@@ -107,6 +107,7 @@ class Claim(Native):
     tglPengajuan: Date
     nominal: Rupiah | None = None
     kodeManfaat: Annotated[StrictStr, AfterValidator(_benefit)] | None = None
+    tglBayar: Date | None = None  # the payment day of a paid claim, when recorded
 
 
 class Membership(Native):

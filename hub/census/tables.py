@@ -67,11 +67,13 @@ class CensusRow(SQLModel, table=True):
     stat_not_in_siskop2mi: str | None = Field(default=None, max_length=20)
     stat_no_lapor_diri: str | None = Field(default=None, max_length=20)
     stat_jht: str | None = Field(default=None, max_length=10)
-    # claims "PROGRAMME|BENEFIT|OUTCOME|AMOUNT|YEAR;…", cases "KIND|STATUS|YEAR;…",
+    # claims "PROGRAMME|BENEFIT|OUTCOME|AMOUNT|YEAR|DAYS;…", cases "KIND|STATUS|YEAR;…",
     # each agency's answer "AGENCY=STATE;…"
     stat_claims: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     stat_cases: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     stat_sources: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # contributions and benefits paid, summed per year: "YEAR|FLOW|AMOUNT;…" (0022)
+    stat_money: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class CensusPendingRow(SQLModel, table=True):

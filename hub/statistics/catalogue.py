@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hub.statistics.facts import AGE_BANDS, UNKNOWN
+from hub.statistics.facts import AGE_BANDS, DAYS_BANDS, UNKNOWN
 from schema.enums import (
     Benefit,
     CaseKind,
@@ -45,6 +45,8 @@ FIXED: dict[str, tuple[str, ...]] = {
     "programme": tuple(p.value for p in Program),
     "benefit": (*(b.value for b in Benefit), UNKNOWN),
     "outcome": ("PAID", "REJECTED", "PENDING"),
+    "days": DAYS_BANDS,
+    "flow": ("CONTRIBUTIONS", "BENEFITS_PAID"),
     "kind": tuple(k.value for k in CaseKind),
     "status": tuple(s.value for s in CaseStatus),
     "agency": ("KEMNAKER", "P2MI", "BPJS_KETENAGAKERJAAN", "EMBASSY"),
@@ -56,12 +58,13 @@ OPEN = ("country", "departure_year", "year")
 @dataclass(frozen=True, slots=True)
 class TableDef:
     name: str
-    unit: str  # workers, claims, cases, links
+    unit: str  # workers, claims, cases, links, money
     dimensions: tuple[str, ...]
     title_id: str
     title_en: str
     rate_of: tuple[str, str] | None = None
     amounts: bool = False
+    amount_ratio: tuple[str, str, str] | None = None
 
 
 def _by(figure: str, outcome: str, rate: str, title_id: str, title_en: str, dims: list[str]):
@@ -164,6 +167,22 @@ TABLES: tuple[TableDef, ...] = (
         ("benefit", "year"),
         "Klaim menurut manfaat dan tahun pengajuan",
         "Claims by benefit and year submitted",
+    ),
+    TableDef(
+        "claims_days_to_payment",
+        "claims",
+        ("programme", "days"),
+        "Klaim dibayar menurut program dan hari dari pengajuan sampai pembayaran",
+        "Paid claims by programme and days from submission to payment",
+    ),
+    TableDef(
+        "claims_ratio_by_year",
+        "money",
+        ("year", "flow"),
+        "Rasio klaim: manfaat dibayar atas iuran diterima, menurut tahun pembayaran",
+        "Claims ratio: benefits paid over contributions collected, by year paid",
+        amounts=True,
+        amount_ratio=("flow", "BENEFITS_PAID", "CONTRIBUTIONS"),
     ),
     TableDef(
         "cases_by_kind_status",

@@ -31,6 +31,8 @@ class TableSpec:
     rate_of: tuple[str, str] | None = None
     # "national", or "province" (sub-national: counts rounded)
     geography: str = "national"
+    # rate = the amount where ``amount_ratio[0]`` is ``[1]`` over the amount where it is ``[2]``
+    amount_ratio: tuple[str, str, str] | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= len(self.dimensions) <= 3:
@@ -44,6 +46,12 @@ class TableSpec:
             or self.rate_of[1] not in self.categories[self.rate_of[0]]
         ):
             raise ValueError(f"{self.name}: rate_of names no category of the table")
+        if self.amount_ratio and (
+            not self.amounts
+            or self.amount_ratio[0] not in self.dimensions
+            or not set(self.amount_ratio[1:]) <= set(self.categories[self.amount_ratio[0]])
+        ):
+            raise ValueError(f"{self.name}: amount_ratio names no categories of an amount table")
         if self.geography not in ("national", "province"):
             raise ValueError(f"{self.name}: geography is national or province")
 

@@ -11,7 +11,9 @@
    same secondary suppression on amounts;
 4. rounding of sub-national counts to base 5 (11 and 12 become 15, so no published count lies
    in 1..10);
-5. rates over published denominators of ``min_denominator`` or more.
+5. rates over published denominators of ``min_denominator`` or more; an amount ratio (the
+   claims ratio) only between two published amounts, the denominator's count
+   ``min_denominator`` or more.
 
 The published table never says why a cell is hidden: telling primary from secondary would tell
 the attacker that a cell is small.
@@ -94,7 +96,10 @@ def publish(cube: Cube, rules: Rules) -> PublishedTable:
         amount = None
         if spec.amounts and key not in hidden_amounts:
             amount = cells[key].amount
-        items.append(PublishedItem(key, shown[key], amount, _rate(spec, key, shown, counts, rules)))
+        rate = _rate(spec, key, shown, counts, rules)
+        if spec.amount_ratio:
+            rate = _amount_ratio(spec, key, cells, hidden_amounts, counts, rules)
+        items.append(PublishedItem(key, shown[key], amount, rate))
     exact = tuple((key, cells[key].count) for key in spec.cell_keys())
     return PublishedTable(spec, rules, tuple(items), exact)
 
@@ -238,6 +243,28 @@ def _rate(
     if numerator is None or denominator is None or raw[base] < rules.min_denominator:
         return None
     return round(numerator / denominator, 4) if denominator else None
+
+
+def _amount_ratio(
+    spec: TableSpec,
+    key: Key,
+    cells: dict[Key, Cell],
+    hidden: set[Key],
+    counts: dict[Key, int],
+    rules: Rules,
+) -> float | None:
+    """The numerator's amount over the denominator's, both published: nothing the two
+    published amounts do not already tell."""
+    assert spec.amount_ratio is not None
+    dim, numerator, denominator = spec.amount_ratio
+    i = spec.dimensions.index(dim)
+    if key[i] != numerator:
+        return None
+    base = (*key[:i], denominator, *key[i + 1 :])
+    if key in hidden or base in hidden or counts[base] < rules.min_denominator:
+        return None
+    below = cells[base].amount
+    return round(cells[key].amount / below, 4) if below > 0 else None
 
 
 __all__ = ["PublishedItem", "PublishedTable", "publish"]

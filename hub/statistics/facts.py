@@ -21,7 +21,7 @@ from schema.enums import (
     SourceState,
     StayPurpose,
 )
-from schema.records import PlacementRecord, RecordSet
+from schema.records import MembershipRecord, PlacementRecord, RecordSet
 from schema.regions import PROVINCES
 
 UNKNOWN = "UNKNOWN"
@@ -30,6 +30,10 @@ ABROAD = (PlacementStatus.DEPARTED, PlacementStatus.WORKING)
 ANSWERED = (SourceState.OK, SourceState.STALE, SourceState.NOT_FOUND)
 AGE_BANDS = ("UNDER_18", "18_24", "25_34", "35_44", "45_PLUS", UNKNOWN)
 LAPOR_DIRI_DAYS = 30
+# Days from a claim's submission to its payment (F8), in bands: a median would be one
+# person's figure, a band count passes the same disclosure control as any count.
+PAYMENT_DAYS = ((7, "0_7"), (14, "8_14"), (30, "15_30"), (60, "31_60"))
+DAYS_BANDS = (*(band for _, band in PAYMENT_DAYS), "61_PLUS", UNKNOWN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +43,17 @@ class Claim:
     outcome: str  # PAID, REJECTED, PENDING
     amount: int | None
     year: str
+    days: str | None = None  # a PAID claim's days-to-payment band (UNKNOWN: no date); else None
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """One worker's payments of one kind in one year (F9): contributions paid to BPJS, or
+    benefits BPJS paid out; the sum, never the single payments."""
+
+    year: str
+    flow: str  # CONTRIBUTIONS, BENEFITS_PAID
+    amount: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +84,7 @@ class StatsRow:
     jht: str | None  # JHT / NO_JHT, members
     claims: tuple[Claim, ...] = ()
     cases: tuple[Case, ...] = ()
+    money: tuple[Money, ...] = ()
 
 
 def stats_row(
@@ -155,6 +171,9 @@ def stats_row(
                 outcome=_outcome(c.status),
                 amount=c.amount if c.status == ClaimStatus.PAID else None,
                 year=str(c.submitted_on.year),
+                days=(
+                    _days_band(c.submitted_on, c.paid_on) if c.status == ClaimStatus.PAID else None
+                ),
             )
             for m in memberships
             for c in m.claims
@@ -163,7 +182,23 @@ def stats_row(
             Case(kind=c.kind.value, status=c.status.value, year=str(c.opened_at.year))
             for c in cases
         ),
+        money=_money(memberships),
     )
+
+
+def _money(memberships: Sequence[MembershipRecord]) -> tuple[Money, ...]:
+    """Contributions by the year paid (the period's year when no payment day is recorded) and
+    paid claims' amounts by the year paid (UNKNOWN when not recorded), summed per year."""
+    sums: dict[tuple[str, str], int] = {}
+    for m in memberships:
+        for c in m.contributions:
+            year = str(c.paid_on.year) if c.paid_on else c.period[:4]
+            sums[(year, "CONTRIBUTIONS")] = sums.get((year, "CONTRIBUTIONS"), 0) + c.amount
+        for claim in m.claims:
+            if claim.status == ClaimStatus.PAID and claim.amount:
+                year = str(claim.paid_on.year) if claim.paid_on else UNKNOWN
+                sums[(year, "BENEFITS_PAID")] = sums.get((year, "BENEFITS_PAID"), 0) + claim.amount
+    return tuple(Money(year, flow, amount) for (year, flow), amount in sorted(sums.items()))
 
 
 def _current(placements: list[PlacementRecord]) -> PlacementRecord | None:
@@ -209,6 +244,13 @@ def _province(sets: Sequence[RecordSet]) -> str:
     return UNKNOWN
 
 
+def _days_band(submitted: date, paid: date | None) -> str:
+    if paid is None or paid < submitted:
+        return UNKNOWN
+    days = (paid - submitted).days
+    return next((band for upper, band in PAYMENT_DAYS if days <= upper), "61_PLUS")
+
+
 def _outcome(status: ClaimStatus) -> str:
     if status == ClaimStatus.PAID:
         return "PAID"
@@ -217,4 +259,14 @@ def _outcome(status: ClaimStatus) -> str:
     return "PENDING"
 
 
-__all__ = ["AGE_BANDS", "NONE", "UNKNOWN", "Case", "Claim", "StatsRow", "stats_row"]
+__all__ = [
+    "AGE_BANDS",
+    "DAYS_BANDS",
+    "NONE",
+    "UNKNOWN",
+    "Case",
+    "Claim",
+    "Money",
+    "StatsRow",
+    "stats_row",
+]

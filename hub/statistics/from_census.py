@@ -6,7 +6,8 @@ re-evaluation. When it is current for the reference date, the run needs no agenc
 
 - each table over workers is one ``GROUP BY`` of its dimensions' columns (the cells computed
   by the database; only the cell counts come back);
-- claims and cases are read in one streamed query over the workers that have any;
+- claims, cases and payments (contributions, benefits paid) are read in one streamed query
+  over the workers that have any;
 - linkage is a ``GROUP BY`` over the crosswalk's records, freshness one over the census's
   recorded answers.
 
@@ -28,7 +29,7 @@ from hub.census.run import CENSUS, PENDING
 from hub.crosswalk.tables import AgencyRecordRow, WorkerRow
 from hub.protection import RULES_VERSION
 from hub.statistics.catalogue import TABLES, TableDef
-from hub.statistics.stored import WORKER_COLUMNS, cases_of, claims_of, sources_of
+from hub.statistics.stored import WORKER_COLUMNS, cases_of, claims_of, money_of, sources_of
 from hub.statistics.tally import Tally
 
 WORKER = WorkerRow.__table__  # type: ignore[attr-defined]
@@ -135,13 +136,14 @@ def read_census(engine: Engine, tables: tuple[TableDef, ...] = TABLES) -> Census
             )
             for *key, n in connection.execute(query):
                 tally.add_count(table.name, tuple(key), n)
-        busy = (c.stat_claims != "") | (c.stat_cases != "")
+        busy = (c.stat_claims != "") | (c.stat_cases != "") | (c.stat_money != "")
         rows = connection.execution_options(yield_per=STREAM).execute(
-            select(c.stat_country, c.stat_claims, c.stat_cases).where(busy)
+            select(c.stat_country, c.stat_claims, c.stat_cases, c.stat_money).where(busy)
         )
-        for country, claims, cases in rows:
+        for country, claims, cases, money in rows:
             tally.add_claims(claims_of(claims))
             tally.add_cases(country, cases_of(cases))
+            tally.add_money(money_of(money))
         for stored, n in connection.execute(
             select(c.stat_sources, func.count()).group_by(c.stat_sources)
         ):

@@ -85,6 +85,7 @@ def table_body(table: PublishedTable) -> dict[str, Any]:
         "categories": {d: list(spec.categories[d]) for d in spec.dimensions},
         "geography": spec.geography,
         "rateOf": list(spec.rate_of) if spec.rate_of else None,
+        "amountRatio": list(spec.amount_ratio) if spec.amount_ratio else None,
         "amounts": spec.amounts,
         "disclosureRule": table.rules.describe(),
         "total": table.total,
@@ -93,7 +94,7 @@ def table_body(table: PublishedTable) -> dict[str, Any]:
                 "key": list(item.key),
                 "count": item.count,
                 **({"amount": item.amount} if spec.amounts else {}),
-                **({"rate": item.rate} if spec.rate_of else {}),
+                **({"rate": item.rate} if spec.rate_of or spec.amount_ratio else {}),
             }
             for item in table.items
         ],
@@ -263,14 +264,14 @@ def csv_rows(release: Release, body: dict[str, Any]) -> list[list[str]]:
     columns = [*body["dimensions"], "count"]
     if body.get("amounts"):
         columns.append("amount_rupiah")
-    if body.get("rateOf"):
+    if body.get("rateOf") or body.get("amountRatio"):
         columns.append("rate")
     rows = [*head, columns]
     for cell in body["cells"]:
         row = [*cell["key"], _text(cell["count"])]
         if body.get("amounts"):
             row.append(_text(cell.get("amount")))
-        if body.get("rateOf"):
+        if body.get("rateOf") or body.get("amountRatio"):
             row.append(_text(cell.get("rate")))
         rows.append(row)
     return rows

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from hub.statistics.facts import Case, Claim, StatsRow
+from hub.statistics.facts import Case, Claim, Money, StatsRow
 from schema.enums import SourceState
 
 # dimension -> census column, for the tables counted over workers
@@ -45,11 +45,19 @@ def stat_columns(row: StatsRow, sources: Mapping[str, SourceState]) -> dict[str,
     }
     out["stat_claims"] = ITEMS.join(
         FIELDS.join(
-            (c.programme, c.benefit, c.outcome, "" if c.amount is None else str(c.amount), c.year)
+            (
+                c.programme,
+                c.benefit,
+                c.outcome,
+                "" if c.amount is None else str(c.amount),
+                c.year,
+                c.days or "",
+            )
         )
         for c in row.claims
     )
     out["stat_cases"] = ITEMS.join(FIELDS.join((c.kind, c.status, c.year)) for c in row.cases)
+    out["stat_money"] = ITEMS.join(FIELDS.join((m.year, m.flow, str(m.amount))) for m in row.money)
     out["stat_sources"] = ITEMS.join(
         f"{agency}{PAIR}{state.value}" for agency, state in sorted(sources.items())
     )
@@ -59,8 +67,9 @@ def stat_columns(row: StatsRow, sources: Mapping[str, SourceState]) -> dict[str,
 def claims_of(stored: str) -> list[Claim]:
     out = []
     for item in stored.split(ITEMS) if stored else ():
-        programme, benefit, outcome, amount, year = item.split(FIELDS)
-        out.append(Claim(programme, benefit, outcome, int(amount) if amount else None, year))
+        programme, benefit, outcome, amount, year, *rest = item.split(FIELDS)
+        days = rest[0] if rest and rest[0] else None  # a row stored before F8: no band
+        out.append(Claim(programme, benefit, outcome, int(amount) if amount else None, year, days))
     return out
 
 
@@ -72,8 +81,16 @@ def cases_of(stored: str) -> list[Case]:
     return out
 
 
+def money_of(stored: str) -> list[Money]:
+    out = []
+    for item in stored.split(ITEMS) if stored else ():
+        year, flow, amount = item.split(FIELDS)
+        out.append(Money(year, flow, int(amount)))
+    return out
+
+
 def sources_of(stored: str) -> dict[str, str]:
     return dict(item.split(PAIR, 1) for item in stored.split(ITEMS)) if stored else {}
 
 
-__all__ = ["WORKER_COLUMNS", "cases_of", "claims_of", "sources_of", "stat_columns"]
+__all__ = ["WORKER_COLUMNS", "cases_of", "claims_of", "money_of", "sources_of", "stat_columns"]

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from hub.statistics.catalogue import FIXED, OPEN, POOL_BELOW, TABLES, TableDef, region
 from hub.statistics.cube import Cell, Cube, Key, TableSpec
 from hub.statistics.disclosure import PublishedTable, publish
-from hub.statistics.facts import NONE, UNKNOWN, Case, Claim, StatsRow
+from hub.statistics.facts import NONE, UNKNOWN, Case, Claim, Money, StatsRow
 from hub.statistics.rules import Rules
 
 KEEP = 2  # the largest contributions a cell remembers, for the dominance rule
@@ -44,13 +44,23 @@ class Tally:
                     self._add(table, key)
         self.add_claims(row.claims)
         self.add_cases(row.country, row.cases)
+        self.add_money(row.money)
+
+    def add_money(self, money: Iterable[Money]) -> None:
+        """One worker's payments: a cell counts the worker once, with their sum for it."""
+        for table in self.tables:
+            if table.unit == "money":
+                for item in money:
+                    key = tuple(getattr(item, d) for d in table.dimensions)
+                    self._add(table, key, item.amount)
 
     def add_claims(self, claims: Iterable[Claim]) -> None:
         for table in self.tables:
             if table.unit == "claims":
                 for claim in claims:
                     key = tuple(getattr(claim, d) for d in table.dimensions)
-                    self._add(table, key, claim.amount if table.amounts else None)
+                    if None not in key:  # outside the table's population (unpaid: no days)
+                        self._add(table, key, claim.amount if table.amounts else None)
 
     def add_cases(self, country: str, cases: Iterable[Case]) -> None:
         for table in self.tables:
@@ -119,6 +129,7 @@ class Tally:
                 categories,
                 amounts=table.amounts,
                 rate_of=table.rate_of,
+                amount_ratio=table.amount_ratio,
                 geography="province" if "province" in table.dimensions else "national",
             )
             cube = Cube(spec, KEEP)

@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 
@@ -57,11 +58,12 @@ class WorkerView:
         self.worker_id = worker_id
         self.links = links
         self.loaders = loaders
-        # per agency: its DataLoader batch (a future, no task of its own) or its result
-        self._fetches: dict[str, asyncio.Future[list[RecordSet | None]]] = {}
+        # per agency: its DataLoader batch (a future, no task of its own: the record's own
+        # future, or a gather of several) or its result
+        self._fetches: dict[str, asyncio.Future[Any]] = {}
         self._results: dict[str, AgencyResult] = {}
 
-    def start(self, agencies: Iterable[str]) -> list[asyncio.Future[list[RecordSet | None]]]:
+    def start(self, agencies: Iterable[str]) -> list[asyncio.Future[Any]]:
         """Ask for the agencies' records (once each); the fetches still under way."""
         pending = []
         for agency in agencies:
@@ -74,7 +76,12 @@ class WorkerView:
                 if loader is None or not local_ids:
                     self._results[agency] = AgencyResult(agency, linked=False)
                     continue
-                fetch = self._fetches[agency] = loader.load_many(local_ids)  # type: ignore[assignment]
+                # one record there (the usual case): its own future, not a gather of one
+                fetch = self._fetches[agency] = (
+                    loader.load(local_ids[0])
+                    if len(local_ids) == 1
+                    else loader.load_many(local_ids)  # type: ignore[assignment]
+                )
             if not fetch.done():
                 pending.append(fetch)
         return pending
@@ -99,6 +106,8 @@ class WorkerView:
             error = fetch.exception()
             if error is None:
                 found = fetch.result()
+                if not isinstance(found, list):  # one record's own future (``start``)
+                    found = [found]
                 result = AgencyResult(agency, sets=[s for s in found if s is not None])
             elif isinstance(error, ConnectorError):
                 result = AgencyResult(agency, error=error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,8 @@ from schema.population._names import spell
 from schema.population._tables import Weighted
 from schema.population.targets import (
     BPJS_FOR_PMI_FROM,
+    CLAIM_DOCUMENTS_DAYS,
+    CLAIM_PAYMENT_WORKING_DAYS,
     DEATH_ABROAD_BENEFIT,
     EXTRA_MONTH_CONTRIBUTION,
     MORATORIUM_COUNTRIES,
@@ -372,6 +375,22 @@ def bpjs_records(f: Factory, p: Plan, cases: list[tuple[str, int]]) -> list[dict
         record["coverages"] = c.coverages
         record["contributions"] = c.contributions
         if c.claims:
-            record["claims"] = c.claims
+            record["claims"] = [_paid(claim, record["kpj"], A, f.day) for claim in c.claims]
         records.append(record)
     return records
+
+
+def _paid(claim: dict[str, Any], kpj: str, as_of: int, day: Any) -> dict[str, Any]:
+    """A PAID claim gets the day it was paid: its documents complete some days after it was
+    submitted (CLAIM_DOCUMENTS_DAYS, an assumption), then paid within the legal deadline
+    (CLAIM_PAYMENT_WORKING_DAYS, in working days: five in seven calendar days), never after
+    the scenario's date. Drawn from its own generator so the population stays as it was."""
+    if claim["status"] != "PAID":
+        return claim
+    r = random.Random(f"{kpj}:{claim['program']}:{claim['submittedOn']}").random
+    submitted = date.fromisoformat(claim["submittedOn"]).toordinal()
+    program = claim["program"]
+    complete = int(r() ** 2 * CLAIM_DOCUMENTS_DAYS[program])  # most soon, a few late
+    working = 1 + int(r() * CLAIM_PAYMENT_WORKING_DAYS[program])
+    paid = submitted + complete + (working * 7 + 4) // 5
+    return {**claim, "paidOn": day(min(as_of, paid))}

@@ -202,6 +202,18 @@ PLACEMENT_COVERAGE_EXTRA_MONTHS = 1  # contract end plus one month for the journ
 POST_COVERAGE_DAYS = 30
 BPJS_FOR_PMI_FROM = date(2017, 8, 1)  # BPJS TK covers PMI since 1 Aug 2017
 DEATH_ABROAD_BENEFIT = 85_000_000
+# The longest BPJS Ketenagakerjaan may take to pay a claim once its documents are complete, in
+# working days: JHT 5 (Permenaker 4/2022, as the minister announced it on 28 April 2022:
+# wahananews.co.id/utama/menaker-pembayaran-jht-paling-lama-5-hari-YsLjIO20xE), JKK 7 (PP
+# 44/2015 Art. 37(2): seven working days after the technical and administrative requirements are
+# met, a 1% a day penalty beyond), JKM 3 (three working days from the application with the death
+# certificate and the heirs' statement: Permenaker 44/2015 Art. 19(3), the same rule for the
+# construction sector; pasal.id).
+CLAIM_PAYMENT_WORKING_DAYS = MappingProxyType({"JHT": 5, "JKK": 7, "JKM": 3})
+# Assumption (no published figure found): the days from a claim's submission until its documents
+# are complete: mostly days, for a claim from abroad (a death or an accident) up to two months
+# (papers from the mission, the employer, a hospital abroad).
+CLAIM_DOCUMENTS_DAYS = MappingProxyType({"JHT": 14, "JKK": 60, "JKM": 45})
 
 # Kepmenaker 260/2015 (from 1 July 2015), the 21-country reading of [75] in DOMAIN.md.
 MORATORIUM_COUNTRIES = frozenset(

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from schema.enums import ClaimStatus
 from schema.identifiers import is_valid_nik, nik_matches
 from schema.scenario.models import AGENCY_BLOCKS, Person, Scenario
 
@@ -234,6 +235,13 @@ def _person_issues(
         for j, coverage in enumerate(record.coverages):
             if coverage.end < coverage.start:
                 yield ScenarioIssue(f"{base}.coverages[{j}].end", "coverage ends before it starts")
+        for j, claim in enumerate(record.claims):
+            if claim.paidOn is None:
+                continue
+            if claim.status != ClaimStatus.PAID:
+                yield ScenarioIssue(f"{base}.claims[{j}].paidOn", "only a PAID claim has paidOn")
+            elif claim.paidOn < claim.submittedOn:
+                yield ScenarioIssue(f"{base}.claims[{j}].paidOn", "paid before it was submitted")
     placement_ids = {pl.placementId for rec in person.p2mi for pl in rec.placements}
     for item, record in enumerate(person.embassy):
         base = _block_path(index, "embassy", item, singles)

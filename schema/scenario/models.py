@@ -253,6 +253,7 @@ class Claim(Strict):
     submittedOn: IsoDate
     amount: Rupiah | None = None
     benefit: Benefit | None = None
+    paidOn: IsoDate | None = None  # a PAID claim's payment day; absent: not recorded
 
 
 class BpjsRecord(AgencyBlock):

@@ -176,6 +176,42 @@ def test_amounts_are_hidden_with_their_counts():
     assert t.item(("JKK",)).count is None and t.item(("JKK",)).amount is None
 
 
+def test_the_claims_ratio_is_only_between_two_published_amounts():
+    """F9: benefits paid over contributions collected, per year; no ratio where either
+    amount is hidden (the 2025 benefits: two payments) or the contributors are under 50."""
+    cats = {"year": ("2024", "2025", "2026"), "flow": ("CONTRIBUTIONS", "BENEFITS_PAID")}
+    s = spec(
+        dims=("year", "flow"),
+        cats=cats,
+        amounts=True,
+        amount_ratio=("flow", "BENEFITS_PAID", "CONTRIBUTIONS"),
+    )
+    amounts = {
+        ("2024", "CONTRIBUTIONS"): [300_000] * 60,  # 18m
+        ("2024", "BENEFITS_PAID"): [1_000_000] * 12,  # 12m: ratio 0.6667
+        ("2025", "CONTRIBUTIONS"): [300_000] * 60,
+        ("2025", "BENEFITS_PAID"): [5_000_000, 4_000_000],  # two people: hidden
+        ("2026", "CONTRIBUTIONS"): [300_000] * 40,  # 40 contributors: no ratio
+        ("2026", "BENEFITS_PAID"): [1_000_000] * 12,
+    }
+    counts = {k: len(v) for k, v in amounts.items()}
+    t = publish(cube_of(s, counts, amounts), RULES)
+    assert t.item(("2024", "BENEFITS_PAID")).rate == pytest.approx(12 / 18, abs=1e-4)
+    assert t.item(("2024", "CONTRIBUTIONS")).rate is None  # the ratio sits on the numerator
+    assert t.item(("2025", "BENEFITS_PAID")).amount is None
+    assert t.item(("2025", "BENEFITS_PAID")).rate is None
+    del amounts[("2025", "BENEFITS_PAID")]  # nothing hidden: the 40 contributors alone
+    counts = {k: len(v) for k, v in amounts.items()}
+    t = publish(cube_of(s, counts, amounts), RULES)
+    assert t.item(("2026", "BENEFITS_PAID")).amount == 12_000_000
+    assert t.item(("2026", "CONTRIBUTIONS")).amount == 12_000_000
+    assert t.item(("2026", "BENEFITS_PAID")).rate is None
+    assert t.item(("2025", "BENEFITS_PAID")).rate == 0.0  # none paid: a ratio of 0
+    assert t.item(("2024", "BENEFITS_PAID")).rate == pytest.approx(12 / 18, abs=1e-4)
+    with pytest.raises(ValueError, match="amount_ratio"):
+        spec(dims=("year", "flow"), cats=cats, amount_ratio=("flow", "BENEFITS_PAID", "X"))
+
+
 def test_sensitive_categories_only_as_national_yearly_totals():
     cats = {"kind": ("DEATH", "WAGES", "DETENTION"), "country": ("MY", "TW")}
     s = spec(dims=("kind", "country"), cats=cats)

@@ -12,7 +12,7 @@ from hub.audit.tables import AuditEntryRow
 from hub.statistics.catalogue import TABLES
 from hub.statistics.releases import Releases
 from tests.statistics.conftest import Released
-from tests.statistics.ground_truth import blocks, placed_not_enrolled
+from tests.statistics.ground_truth import blocks, days_to_payment, money, placed_not_enrolled
 
 pytestmark = pytest.mark.e2e
 
@@ -114,6 +114,42 @@ def test_the_release_reproduces_the_ground_truth(released: Released) -> None:
     assert meta["referenceDate"] == "2026-11-24" and meta["rulesVersion"]
     assert set(meta["freshness"]) == {"KEMNAKER", "P2MI", "BPJS_KETENAGAKERJAAN", "EMBASSY"}
     assert meta["linkage"]["byMethod"]["NIK"] > 50
+
+
+def test_days_to_payment_counts_every_paid_claim_of_the_scenario(released: Released) -> None:
+    """F8: the exact cells (before disclosure control) are the scenario's paid claims by
+    programme and days from submission to payment; none without a payment day."""
+    exact = Releases(released.engine()).exact(released.report.release.id, "claims_days_to_payment")
+    assert exact is not None
+    counted = {tuple(key): n for key, n in exact["counts"] if n}
+    truth = days_to_payment(released.raw)
+    assert counted == dict(truth)
+    assert sum(truth.values()) >= 3 and not any(band == "UNKNOWN" for _, band in truth)
+
+
+def test_the_claims_ratio_table_holds_the_scenario_s_sums(released: Released) -> None:
+    """F9: every published amount is the scenario's sum for that year and flow, and a
+    published ratio is the two published amounts' quotient."""
+    body = Releases(released.engine()).table(released.report.release.id, "claims_ratio_by_year")
+    assert body is not None and body["amountRatio"] == [
+        "flow",
+        "BENEFITS_PAID",
+        "CONTRIBUTIONS",
+    ]
+    truth = money(released.raw)
+    cells = {tuple(c["key"]): c for c in body["cells"]}
+    published = 0
+    for (year, flow), cell in cells.items():
+        if year != "TOTAL" and flow != "TOTAL" and cell["amount"] is not None:
+            assert cell["amount"] == truth[(year, flow)], (year, flow)
+            published += 1
+        if flow == "BENEFITS_PAID" and cell["rate"] is not None:
+            below = cells[(year, "CONTRIBUTIONS")]["amount"]
+            assert cell["rate"] == pytest.approx(cell["amount"] / below, abs=1e-4)
+    assert published >= 3  # contributions of several years at least
+    for flow in ("CONTRIBUTIONS", "BENEFITS_PAID"):  # margins too, where published
+        national = cells[("TOTAL", flow)]["amount"]
+        assert national in (None, sum(v for (_, f), v in truth.items() if f == flow)), flow
 
 
 def test_releases_are_immutable_and_can_be_withdrawn(released: Released) -> None:

@@ -77,6 +77,8 @@ def _claim(claim: Claim) -> dict[str, Any]:
     }
     if claim.benefit is not None:  # a field added in 2023; older answers name no benefit
         rendered["kodeManfaat"] = BENEFITS[claim.benefit]
+    if claim.paidOn is not None:  # the payment day, for a paid claim when recorded
+        rendered["tglBayar"] = claim.paidOn.isoformat()
     return rendered
 
 
