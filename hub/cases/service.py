@@ -171,6 +171,11 @@ class CaseService:
             agency=actor.agency,
         )
         session.add(event_row)
+        # the worker's verdict follows the case (CRITICAL_CASE): the census takes them at its
+        # next run, as a worker whose agency records changed (hub/census/run.py)
+        from hub.census.tables import CensusPendingRow  # hub.census imports this module
+
+        session.add(CensusPendingRow(worker_id=row.worker_id))
         event = CaseEvent(
             id=event_row.id, event=kind.value, at=at, case=self._case(row, ()), note=note
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from typing import TYPE_CHECKING
 
 import strawberry
@@ -82,8 +82,15 @@ def _case_error(exc: CaseError) -> GraphQLError:
     return hub_error(exc.code, exc.text_id, exc.text_en, **extra)
 
 
-def alert_mission(missions: object, principal: Principal, asked: str | None) -> str | None:
-    """The mission whose alerts the principal reads (None: all); typed errors."""
+def alert_mission(
+    missions: object,
+    principal: Principal,
+    asked: str | None,
+    refused: Callable[[str], None] | None = None,
+) -> str | None:
+    """The mission whose alerts the principal reads (None: all); typed errors. Another
+    mission's alerts asked by a mission-bound token are refused, and ``refused`` is told
+    why (the audit trail records the attempt)."""
     code = None
     if asked is not None:
         try:
@@ -94,6 +101,8 @@ def alert_mission(missions: object, principal: Principal, asked: str | None) -> 
     if bound is None:
         return code
     if code is not None and code != bound:
+        if refused is not None:
+            refused(f"FORBIDDEN mission {code}")
         raise hub_error(
             "FORBIDDEN",
             f"Hanya peringatan perwakilan Anda ({bound})",
@@ -125,7 +134,12 @@ class AlertQueries:
         first = 50 if first is None else first
         if not 1 <= first <= MAX_PAGE:
             raise bad_input(f"first: 1 sampai {MAX_PAGE}", f"first: 1 to {MAX_PAGE}", "first")
-        code = alert_mission(ctx.hub.cases.missions, ctx.principal, mission_code)
+        code = alert_mission(
+            ctx.hub.cases.missions,
+            ctx.principal,
+            mission_code,
+            lambda why: ctx.audit_refused(None, "protection", reason=why),
+        )
         before = _seq(after) if after is not None else None
         found = await ctx.hub.offload(AlertService(ctx.hub.engine).page, code, first, before)
         _reads(ctx, [a for _, a in found])
@@ -143,7 +157,10 @@ class AlertMutations:
         service = AlertService(ctx.hub.engine)
         current = await ctx.hub.offload(service.get, str(id)[:40])
         bound = own_mission(ctx.principal)
-        if current is None or (bound is not None and current.mission_code != bound):
+        if current is not None and bound is not None and current.mission_code != bound:
+            ctx.audit_refused(current.worker_id, "protection", reason="NOT_FOUND mission")
+            current = None  # another mission's alert answers as one that does not exist
+        if current is None:
             raise hub_error(
                 "NOT_FOUND", "Peringatan tidak ditemukan", "No such alert", argument="id"
             )

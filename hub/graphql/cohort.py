@@ -117,6 +117,7 @@ def checked_cohort(ctx: HubContext, given: CohortFilter) -> Cohort:
         bound = own_mission(ctx.principal)
         if bound is not None:
             if mission is not None and mission != bound:
+                ctx.audit_refused(None, reason=f"FORBIDDEN mission {mission}")
                 raise hub_error(
                     "FORBIDDEN",
                     f"Hanya pekerja di wilayah perwakilan Anda ({bound})",

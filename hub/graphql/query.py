@@ -160,10 +160,14 @@ class Query(WitnessQueries, StatisticsQueries, AlertQueries):
         "purpose EMERGENCY or CASE_HANDLING); one bulk audit entry per request.",
     )
 
-    access_log: AccessLogConnection = strawberry.field(
-        resolver=access_log,
-        description="Who looked at a worker's data, when and why (audit:read, or the worker).",
+    @strawberry.field(
+        description="Who looked at a worker's data, when and why (audit:read, or the worker)."
     )
+    async def access_log(
+        self, info: Info, worker_id: strawberry.ID, first: int = 20, after: str | None = None
+    ) -> AccessLogConnection:
+        check_worker_id(str(worker_id))  # never a malformed id into the audit trail
+        return await access_log(info, worker_id, first, after)
 
     consents: list[Consent] = strawberry.field(
         resolver=consents,
