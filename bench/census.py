@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import statistics
 import tempfile
 import threading
@@ -56,7 +57,8 @@ from hub.service import Hub
 from hub.settings import Settings
 from hub.storage import make_engine
 from hub.sync import sync_all
-from schema.scenario import load_scenario
+from schema.scenario.loader import validate_people
+from schema.scenario.models import Person
 
 DEFAULT_PEOPLE = 100_000
 PROJECTED = 1_000_000
@@ -202,6 +204,28 @@ class Hooks:
         return Starlette(routes=[Route("/hook", hook, methods=["POST"])])
 
 
+NIK = re.compile(rb'"nik":"([0-9]+)"')
+
+
+def people_by_nik(scenario: Path, niks: set[str]) -> dict[str, Person]:
+    """The scenario's people with these NIKs, read one line at a time (the generator writes a
+    person a line): the whole 100,000-person scenario loaded as models took about 2 GB in
+    this process, beside the four sandboxes' own copies."""
+    found: dict[str, Person] = {}
+    with scenario.open("rb") as lines:
+        for line in lines:
+            if not line.startswith(b'{"key":') or not any(
+                m.group(1).decode() in niks for m in NIK.finditer(line)
+            ):
+                continue
+            (person,) = validate_people(json.loads(line.rstrip().rstrip(b",")))
+            if person.nik in niks:
+                found[person.nik] = person
+                if len(found) == len(niks):
+                    break
+    return found
+
+
 def protected_abroad(run: SyncRun, hub: str, bearer: str, count: int) -> list[tuple[str, Any]]:
     """Workers PROTECTED and abroad, with their scenario person (by NIK)."""
     engine = make_engine(run.database_url)
@@ -215,9 +239,8 @@ def protected_abroad(run: SyncRun, hub: str, bearer: str, count: int) -> list[tu
             ).scalars()
         )
     engine.dispose()
-    people = {p.nik: p for p in load_scenario(run.scenario).people}
     headers = {"Authorization": f"Bearer {bearer}", "X-Purpose": "EMERGENCY"}
-    out = []
+    niks: dict[str, str] = {}
     with httpx.Client(base_url=hub, headers=headers, timeout=60) as client:
         for worker_id in ids:
             body = client.post(
@@ -228,12 +251,15 @@ def protected_abroad(run: SyncRun, hub: str, bearer: str, count: int) -> list[tu
                 },
             ).json()
             nik = ((body.get("data") or {}).get("worker") or {}).get("identity", {}).get("nik")
-            person = people.get(nik or "")
-            if person is not None and len(person.bpjs) == 1:
-                out.append((worker_id, person))
-            if len(out) == count:
-                break
-    return out
+            if nik:
+                niks[worker_id] = nik
+    people = people_by_nik(run.scenario, set(niks.values()))
+    out = []
+    for worker_id, nik in niks.items():
+        person = people.get(nik)
+        if person is not None and len(person.bpjs) == 1:
+            out.append((worker_id, person))
+    return out[:count]
 
 
 def measure_alerts(run: SyncRun, demo: Any, hub: str, bearer: str, count: int) -> None:

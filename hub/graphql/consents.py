@@ -32,8 +32,10 @@ from auth.purpose import Purpose
 from hub.audit import Outcome
 from hub.audit.trail import AuditedChange
 from hub.cases import Actor, CaseError, CaseEvent
+from hub.edge.idempotency import IdempotencyError
 from hub.graphql.audit import commit_audited
 from hub.graphql.errors import bad_input, hub_error
+from hub.graphql.idempotent import arguments_of, idempotency, idempotency_error
 from hub.partners.ledger import ASSISTED, SELF, Capture, ConsentError
 from hub.partners.ledger import Consent as ConsentRecord
 from hub.partners.text import consent_text
@@ -222,8 +224,12 @@ class ConsentMutations:
         ctx: HubContext = info.context
         worker = str(ctx.principal.worker_id)
         capture = Capture(SELF, worker, auth_event=ctx.principal.token_id, language=input.language)
+        idem = idempotency(ctx, "grantConsent", arguments_of(input))
 
-        def change(unit: AuditedChange, entry: Entry) -> ConsentRecord:
+        def change(unit: AuditedChange, entry: Entry) -> ConsentRecord | str:
+            at = ctx.hub.consents.clock()
+            if idem is not None and (prior := idem.prior(unit.session, at)) is not None:
+                return prior  # a retry: the consent the first attempt gave
             given = ctx.hub.consents.grant(
                 worker,
                 input.organisation[:40],
@@ -237,12 +243,21 @@ class ConsentMutations:
             )
             reason = f"consent granted {given.id} to {given.organisation}"
             unit.record(entry(worker_id=worker, outcome=Outcome.CHANGE, reason=reason))
+            if idem is not None:
+                idem.keep(unit.session, given.id, at)
             return given
 
         try:
             given = await commit_audited(ctx, change)
         except ConsentError as exc:
             raise consent_error(exc) from None
+        except IdempotencyError as exc:
+            ctx.audit_refused(worker, reason=exc.code)
+            raise idempotency_error(exc) from None
+        if isinstance(given, str):
+            found = await ctx.hub.offload(ctx.hub.consents.get, given)
+            assert found is not None  # the ledger is append-only
+            given = found
         return (await _views(ctx, [given]))[0]
 
     @strawberry.mutation(
@@ -316,6 +331,11 @@ class ConsentMutations:
                 scope="case",
             )
         mission, _ = await _mission_and_agencies(ctx, worker, None)
+        idem = idempotency(
+            ctx,
+            "referCase",
+            {"workerId": worker, "consentId": consent.id, "kind": kind.value, "summary": summary},
+        )
         actor = Actor(
             client_id=principal.client_id,
             subject=principal.subject,
@@ -323,7 +343,10 @@ class ConsentMutations:
             purpose=principal.purpose.value if principal.purpose else None,
         )
 
-        def change(unit: AuditedChange, entry: Entry) -> CaseEvent:
+        def change(unit: AuditedChange, entry: Entry) -> CaseEvent | str:
+            at = ctx.hub.cases.service.clock()
+            if idem is not None and (prior := idem.prior(unit.session, at)) is not None:
+                return prior  # a retry: the case the first attempt referred
             opened = ctx.hub.cases.service.open(
                 actor,
                 worker,
@@ -339,15 +362,26 @@ class ConsentMutations:
             unit.record(
                 entry(worker_id=worker, categories=frozenset({"case"}), grant_id=consent.id)
             )
+            if idem is not None:
+                idem.keep(unit.session, opened.case.id, at)
             return opened
 
         try:
             event = await commit_audited(ctx, change)
         except CaseError as exc:
             raise case_error(exc) from None
-        ctx.hub.cases.announce(event)
-        stored = await ctx.hub.offload(ctx.hub.cases.service.get, event.case.id)
-        case = hub_case(stored or event.case)
+        except IdempotencyError as exc:
+            ctx.audit_refused(worker, "case", reason=exc.code)
+            raise idempotency_error(exc) from None
+        if isinstance(event, str):  # the retry reads the case under the consent
+            ctx.grants_used[worker] = consent.id
+            ctx.audit_returned(worker, "case")
+            stored = await ctx.hub.offload(ctx.hub.cases.service.get, event)
+        else:
+            ctx.hub.cases.announce(event)
+            stored = await ctx.hub.offload(ctx.hub.cases.service.get, event.case.id)
+        assert stored is not None  # just made, or made by the first attempt
+        case = hub_case(stored)
         for entry in case.history:
             entry.note = None
         return case

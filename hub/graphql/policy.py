@@ -363,7 +363,7 @@ POLICY: dict[str, Rule] = {
     ),
     **_within("ProgramCoverage", "Worker.socialSecurity", "program phase start end active"),
     **_within("Contribution", "Worker.socialSecurity", "period amount paidOn"),
-    **_within("Claim", "Worker.socialSecurity", "program status submittedOn amount"),
+    **_within("Claim", "Worker.socialSecurity", "program status submittedOn amount paidOn"),
     # --- Consular and cases ---------------------------------------------------------------
     **_within(
         "ConsularRecord",

@@ -30,3 +30,16 @@ def test_a_population_cached_by_another_generator_is_not_reused(tmp_path: Path) 
     assert len(load_scenario(path).people) == 12
     assert scenario_file(12, directory=tmp_path) == path
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_people_are_read_by_nik_as_the_loader_reads_them(tmp_path: Path) -> None:
+    from bench.census import people_by_nik
+
+    path = scenario_file(30, directory=tmp_path)
+    everyone = load_scenario(path).people
+    chosen = {everyone[0].nik, everyone[17].nik, everyone[-1].nik}
+    found = people_by_nik(path, chosen | {"0000000000000000"})
+    assert set(found) == chosen
+    for person in everyone:
+        if person.nik in chosen:
+            assert found[person.nik] == person

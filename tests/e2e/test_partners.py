@@ -294,6 +294,46 @@ def test_a_grave_referral_reaches_the_mission_at_once_without_the_emergency_scop
     assert closed["data"]["updateCaseStatus"]["status"] == "CLOSED", closed
 
 
+def test_a_retried_referral_and_consent_with_their_idempotency_keys_change_once(
+    stack: Stack, world: dict[str, Any]
+) -> None:
+    partner: Partner = world["partner"]
+    refer = """mutation($w: ID!, $c: ID!, $s: String!) { referCase(workerId: $w, consentId: $c,
+    kind: WAGE_DISPUTE, summary: $s) { id accompaniedBy } }"""
+    terms = {"w": world["nurhayati"], "c": world["consent"], "s": "Upah lembur tidak dibayar"}
+    key = {"headers": {"Idempotency-Key": "sbmi-referral-0001"}}
+
+    def ask(variables: dict[str, Any]) -> Any:
+        return stack.graphql(
+            refer, variables, token=partner.token, purpose="CASE_ASSISTANCE", **key
+        )
+
+    first = ask(terms).json()["data"]["referCase"]
+    assert ask(terms).json() == {"data": {"referCase": first}}
+    sent = [e for e in outbox(stack, world["hook"]) if e.get("case", {}).get("id") == first["id"]]
+    assert [e["event"] for e in sent] == ["OPENED"]  # one case, announced once
+    reused = ask({**terms, "s": "Upah lembur empat bulan tidak dibayar"}).json()
+    assert codes(reused)["referCase"] == "IDEMPOTENCY_KEY_REUSED"
+    # the worker's consent, retried: one consent
+    terms_given = {"organisation": "SBMI", "purpose": "LEGAL_AID", "categories": ["identity"]}
+
+    def give() -> Any:
+        return stack.graphql(
+            GRANT,
+            {"input": terms_given},
+            token=world["self"],
+            purpose="SELF_SERVICE",
+            headers={"Idempotency-Key": "consent-retry-7"},
+        ).json()
+
+    mine = "{ consents { id } }"
+    before = stack.graphql(mine, token=world["self"], purpose="SELF_SERVICE").json()
+    given = give()["data"]["grantConsent"]
+    assert give() == {"data": {"grantConsent": given}}
+    after = stack.graphql(mine, token=world["self"], purpose="SELF_SERVICE").json()
+    assert len(after["data"]["consents"]) == len(before["data"]["consents"]) + 1
+
+
 def test_the_data_tracker_lists_every_partner_read(stack: Stack, world: dict[str, Any]) -> None:
     body = stack.graphql(
         """query($id: ID!) { accessLog(workerId: $id, first: 100) {
