@@ -306,7 +306,11 @@ class ConsentMutations:
         worker = await _canonical_worker(ctx, str(worker_id))
         consent = await ctx.consent(worker)
         if consent is None or consent.id != str(consent_id):
-            lapsed = [c for c in await ctx.partner_consents.load(worker) if c.id == str(consent_id)]
+            lapsed = [  # this consent, for this purpose, no longer in force (another purpose:
+                c  # not found, as a read under it would be)
+                for c in await ctx.partner_consents.load(worker)
+                if c.id == str(consent_id) and c.purpose == principal.purpose
+            ]
             ctx.audit_refused(worker, "case", reason="CONSENT_REVOKED" if lapsed else "NOT_FOUND")
             if lapsed:
                 raise hub_error(

@@ -239,6 +239,14 @@ def test_refer_case_routes_to_the_mission_and_the_partner_hears_status_without_n
         {"w": world["rizki"], "c": world["consent"]},
     )
     assert codes(body)["referCase"] == "NOT_FOUND"
+    # the consent in force, under a purpose it was not given for: not found, never "revoked"
+    body = partner.ask(
+        """mutation($w: ID!, $c: ID!) { referCase(workerId: $w, consentId: $c,
+        kind: WAGE_DISPUTE, summary: "Gaji tiga bulan belum dibayar") { id } }""",
+        {"w": world["nurhayati"], "c": world["consent"]},
+        purpose="LEGAL_AID",
+    )
+    assert codes(body)["referCase"] == "NOT_FOUND"
     world["hook"] = hook_id
 
 
