@@ -92,14 +92,14 @@ def check_country(value: str | None) -> str | None:
     if value is None:
         return None
     code = value.strip().upper()
-    if not COUNTRY.match(code):
+    if not COUNTRY.fullmatch(code):
         raise CohortError("country", "Negara: kode ISO dua huruf", "country: a two-letter ISO code")
     return code
 
 
 def check_codes(values: list[str] | None) -> tuple[str, ...]:
     codes = tuple(sorted({v.strip().upper() for v in values or []}))
-    if len(codes) > 20 or not all(CODE.match(c) for c in codes):
+    if len(codes) > 20 or not all(CODE.fullmatch(c) for c in codes):
         raise CohortError(
             "findingCodes",
             "Kode temuan: paling banyak 20, huruf besar, angka dan _",

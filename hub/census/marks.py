@@ -29,6 +29,7 @@ class ContactMark:
     reached: bool
     marked_at: datetime
     mission_code: str | None
+    id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,7 @@ def record_mark(
         raise NotMarkable("census")
     if by.mission is not None and mission.mission_code != by.mission:
         raise NotMarkable("mission")
-    connection.execute(
+    made = connection.execute(
         insert(MARK).values(
             worker_id=worker_id,
             reached=reached,
@@ -72,7 +73,17 @@ def record_mark(
             purpose=by.purpose[:40],
         )
     )
-    return ContactMark(worker_id, reached, at, mission.mission_code)
+    return ContactMark(worker_id, reached, at, mission.mission_code, made.inserted_primary_key[0])
+
+
+def mark_of(engine: Engine, mark_id: int) -> ContactMark | None:
+    """One mark by its id (an idempotent retry answers with the mark its first attempt made)."""
+    query = select(
+        MARK.c.worker_id, MARK.c.reached, MARK.c.marked_at, MARK.c.mission_code, MARK.c.id
+    ).where(MARK.c.id == mark_id)
+    with engine.connect() as connection:
+        row = connection.execute(query).first()
+    return ContactMark(*row) if row is not None else None
 
 
 def latest_marks(engine: Engine, worker_ids: Sequence[str]) -> dict[str, ContactMark]:
@@ -92,4 +103,4 @@ def latest_marks(engine: Engine, worker_ids: Sequence[str]) -> dict[str, Contact
         return {row.worker_id: ContactMark(*row) for row in connection.execute(query)}
 
 
-__all__ = ["ContactMark", "Marker", "NotMarkable", "latest_marks", "record_mark"]
+__all__ = ["ContactMark", "Marker", "NotMarkable", "latest_marks", "mark_of", "record_mark"]

@@ -140,7 +140,7 @@ export class StatisticsPage {
 
   about(body) {
     const sources = body.sources.map((s) => ({ cells: [
-      tOr(`stats_${s.agency}`, s.agency),
+      tOr(`stats_${s.agency}`, tOr(s.agency, s.agency)),
       s.newestFetch ? formatDate(s.newestFetch, true) : t("unknownValue"),
       number(s.answered), number(s.unavailable),
     ] }));

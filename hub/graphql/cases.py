@@ -23,9 +23,11 @@ from hub.audit import Outcome
 from hub.audit.trail import AuditedChange
 from hub.cases import Actor, CaseError, CaseEvent
 from hub.cases.opening import is_grave
+from hub.edge.idempotency import IdempotencyError
 from hub.graphql.audit import Entry, commit_audited
 from hub.graphql.errors import hub_error
 from hub.graphql.guard import refuse, require_purpose, require_scope
+from hub.graphql.idempotent import arguments_of, idempotency, idempotency_error
 from hub.graphql.live import LiveContext, record_live_read
 from hub.graphql.query import check_worker_id
 from hub.graphql.worker import load_worker
@@ -146,8 +148,12 @@ class CaseMutations:
         if is_grave(kind, severity) and not ctx.principal.has(Scope.EMERGENCY):
             raise refuse(ctx, Forbidden(Scope.EMERGENCY), worker_id, "case")
         mission, agencies = await _mission_and_agencies(ctx, worker_id, input.mission_code)
+        idem = idempotency(ctx, "openCase", {**arguments_of(input), "workerId": worker_id})
 
-        def change(unit: AuditedChange, entry: Entry) -> CaseEvent:
+        def change(unit: AuditedChange, entry: Entry) -> CaseEvent | str:
+            at = ctx.hub.cases.service.clock()
+            if idem is not None and (prior := idem.prior(unit.session, at)) is not None:
+                return prior  # a retry: the first attempt's case, nothing changed
             opened = ctx.hub.cases.service.open(
                 actor(ctx.principal),
                 worker_id,
@@ -160,12 +166,20 @@ class CaseMutations:
                 mission_reason=input.mission_reason,
             )
             unit.record(entry(worker_id=worker_id, categories=frozenset({"case"})))
+            if idem is not None:
+                idem.keep(unit.session, opened.case.id, at)
             return opened
 
         try:
             event = await commit_audited(ctx, change)
         except CaseError as exc:
             raise case_error(exc) from None
+        except IdempotencyError as exc:
+            ctx.audit_refused(worker_id, "case", reason=exc.code)
+            raise idempotency_error(exc) from None
+        if isinstance(event, str):
+            ctx.audit_returned(worker_id, "case")
+            return hub_case(await ctx.hub.offload(ctx.hub.cases.service.get, event))  # type: ignore[arg-type]
         ctx.hub.cases.announce(event)
         stored = await ctx.hub.offload(ctx.hub.cases.service.get, event.case.id)
         return hub_case(stored or event.case)

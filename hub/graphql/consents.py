@@ -32,8 +32,10 @@ from auth.purpose import Purpose
 from hub.audit import Outcome
 from hub.audit.trail import AuditedChange
 from hub.cases import Actor, CaseError, CaseEvent
+from hub.edge.idempotency import IdempotencyError
 from hub.graphql.audit import commit_audited
 from hub.graphql.errors import bad_input, hub_error
+from hub.graphql.idempotent import arguments_of, idempotency, idempotency_error
 from hub.partners.ledger import ASSISTED, SELF, Capture, ConsentError
 from hub.partners.ledger import Consent as ConsentRecord
 from hub.partners.text import consent_text
@@ -44,6 +46,9 @@ from schema.graphql import types as t
 if TYPE_CHECKING:
     from hub.graphql.audit import Entry
     from hub.graphql.context import HubContext
+
+
+CATEGORY = "case"  # a consent read is recorded as the worker's case data (Query.consents)
 
 
 @strawberry.enum(description="Why a partner organisation may see the data (closed list).")
@@ -191,16 +196,21 @@ async def consents(info: Info, worker_id: strawberry.ID | None = None) -> list[C
         own = str(principal.worker_id)
         if worker_id is not None and await _canonical_worker(ctx, str(worker_id)) != own:
             return []
+        read = [own]
         found = await ctx.hub.offload(ledger.for_worker, own)
     elif principal.is_partner:
         wanted = await _canonical_worker(ctx, str(worker_id)) if worker_id else None
         found = await ctx.hub.offload(ledger.for_organisation, principal.agency or "", wanted)
+        read = [c.worker_id for c in found]
+        for c in found:  # the partner's read names the consent it saw (the data tracker)
+            ctx.grants_used.setdefault(c.worker_id, c.id)
     else:
         if worker_id is None:
             raise bad_input("Sebutkan workerId", "Give a workerId", "workerId")
-        found = await ctx.hub.offload(
-            ledger.for_worker, await _canonical_worker(ctx, str(worker_id))
-        )
+        read = [await _canonical_worker(ctx, str(worker_id))]
+        found = await ctx.hub.offload(ledger.for_worker, read[0])
+    for worker in read:  # which organisations accompany a worker is the worker's data
+        ctx.audit_returned(worker, CATEGORY)
     return await _views(ctx, found)
 
 
@@ -214,8 +224,12 @@ class ConsentMutations:
         ctx: HubContext = info.context
         worker = str(ctx.principal.worker_id)
         capture = Capture(SELF, worker, auth_event=ctx.principal.token_id, language=input.language)
+        idem = idempotency(ctx, "grantConsent", arguments_of(input))
 
-        def change(unit: AuditedChange, entry: Entry) -> ConsentRecord:
+        def change(unit: AuditedChange, entry: Entry) -> ConsentRecord | str:
+            at = ctx.hub.consents.clock()
+            if idem is not None and (prior := idem.prior(unit.session, at)) is not None:
+                return prior  # a retry: the consent the first attempt gave
             given = ctx.hub.consents.grant(
                 worker,
                 input.organisation[:40],
@@ -229,12 +243,21 @@ class ConsentMutations:
             )
             reason = f"consent granted {given.id} to {given.organisation}"
             unit.record(entry(worker_id=worker, outcome=Outcome.CHANGE, reason=reason))
+            if idem is not None:
+                idem.keep(unit.session, given.id, at)
             return given
 
         try:
             given = await commit_audited(ctx, change)
         except ConsentError as exc:
             raise consent_error(exc) from None
+        except IdempotencyError as exc:
+            ctx.audit_refused(worker, reason=exc.code)
+            raise idempotency_error(exc) from None
+        if isinstance(given, str):
+            found = await ctx.hub.offload(ctx.hub.consents.get, given)
+            assert found is not None  # the ledger is append-only
+            given = found
         return (await _views(ctx, [given]))[0]
 
     @strawberry.mutation(
@@ -283,7 +306,11 @@ class ConsentMutations:
         worker = await _canonical_worker(ctx, str(worker_id))
         consent = await ctx.consent(worker)
         if consent is None or consent.id != str(consent_id):
-            lapsed = [c for c in await ctx.partner_consents.load(worker) if c.id == str(consent_id)]
+            lapsed = [  # this consent, for this purpose, no longer in force (another purpose:
+                c  # not found, as a read under it would be)
+                for c in await ctx.partner_consents.load(worker)
+                if c.id == str(consent_id) and c.purpose == principal.purpose
+            ]
             ctx.audit_refused(worker, "case", reason="CONSENT_REVOKED" if lapsed else "NOT_FOUND")
             if lapsed:
                 raise hub_error(
@@ -308,6 +335,11 @@ class ConsentMutations:
                 scope="case",
             )
         mission, _ = await _mission_and_agencies(ctx, worker, None)
+        idem = idempotency(
+            ctx,
+            "referCase",
+            {"workerId": worker, "consentId": consent.id, "kind": kind.value, "summary": summary},
+        )
         actor = Actor(
             client_id=principal.client_id,
             subject=principal.subject,
@@ -315,7 +347,10 @@ class ConsentMutations:
             purpose=principal.purpose.value if principal.purpose else None,
         )
 
-        def change(unit: AuditedChange, entry: Entry) -> CaseEvent:
+        def change(unit: AuditedChange, entry: Entry) -> CaseEvent | str:
+            at = ctx.hub.cases.service.clock()
+            if idem is not None and (prior := idem.prior(unit.session, at)) is not None:
+                return prior  # a retry: the case the first attempt referred
             opened = ctx.hub.cases.service.open(
                 actor,
                 worker,
@@ -331,15 +366,26 @@ class ConsentMutations:
             unit.record(
                 entry(worker_id=worker, categories=frozenset({"case"}), grant_id=consent.id)
             )
+            if idem is not None:
+                idem.keep(unit.session, opened.case.id, at)
             return opened
 
         try:
             event = await commit_audited(ctx, change)
         except CaseError as exc:
             raise case_error(exc) from None
-        ctx.hub.cases.announce(event)
-        stored = await ctx.hub.offload(ctx.hub.cases.service.get, event.case.id)
-        case = hub_case(stored or event.case)
+        except IdempotencyError as exc:
+            ctx.audit_refused(worker, "case", reason=exc.code)
+            raise idempotency_error(exc) from None
+        if isinstance(event, str):  # the retry reads the case under the consent
+            ctx.grants_used[worker] = consent.id
+            ctx.audit_returned(worker, "case")
+            stored = await ctx.hub.offload(ctx.hub.cases.service.get, event)
+        else:
+            ctx.hub.cases.announce(event)
+            stored = await ctx.hub.offload(ctx.hub.cases.service.get, event.case.id)
+        assert stored is not None  # just made, or made by the first attempt
+        case = hub_case(stored)
         for entry in case.history:
             entry.note = None
         return case

@@ -117,7 +117,7 @@ class SplitResult:
 
 
 def _candidate_id(value: str, argument: str) -> int:
-    match = CANDIDATE_ID.match(value)
+    match = CANDIDATE_ID.fullmatch(value)
     if not match:
         raise bad_input(
             "ID kandidat tidak sah (format mc_ diikuti angka)",

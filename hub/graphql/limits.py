@@ -148,7 +148,7 @@ def _check_representations(given: Any, limit: int) -> None:
             or item.keys() != {"__typename", "id"}
             or item["__typename"] != "Worker"
             or not isinstance(item["id"], str)
-            or not WORKER_ID.match(item["id"])
+            or not WORKER_ID.fullmatch(item["id"])
         ):
             error = bad_input(
                 'Representasi harus {__typename: "Worker", id: "wk_…"}',

@@ -18,10 +18,12 @@ from strawberry.types import Info
 
 from hub.audit.trail import AuditedChange
 from hub.census.marks import ContactMark as Mark
-from hub.census.marks import Marker, NotMarkable, record_mark
+from hub.census.marks import Marker, NotMarkable, mark_of, record_mark
+from hub.edge.idempotency import IdempotencyError
 from hub.graphql.audit import Entry, commit_audited
 from hub.graphql.cohort import ContactMark
 from hub.graphql.errors import hub_error
+from hub.graphql.idempotent import idempotency, idempotency_error
 from hub.graphql.mission_scope import own_mission
 from hub.graphql.query import check_worker_id
 from schema.clock import now
@@ -64,9 +66,16 @@ class ContactMarkMutations:
             mission=own_mission(principal),
         )
 
-        def change(unit: AuditedChange, entry: Entry) -> Mark:
-            made = record_mark(unit.session.connection(), canonical, reached, by, now())
+        idem = idempotency(ctx, "markReached", {"workerId": canonical, "reached": reached})
+
+        def change(unit: AuditedChange, entry: Entry) -> Mark | str:
+            at = now()
+            if idem is not None and (prior := idem.prior(unit.session, at)) is not None:
+                return prior  # a retry: the mark the first attempt made
+            made = record_mark(unit.session.connection(), canonical, reached, by, at)
             unit.record(entry(worker_id=canonical, categories=frozenset({CATEGORY})))
+            if idem is not None:
+                idem.keep(unit.session, str(made.id), at)
             return made
 
         try:
@@ -74,6 +83,14 @@ class ContactMarkMutations:
         except NotMarkable as exc:
             ctx.audit_refused(canonical, CATEGORY, reason=f"NOT_FOUND {exc.why}")
             raise _not_found() from None
+        except IdempotencyError as exc:
+            ctx.audit_refused(canonical, CATEGORY, reason=exc.code)
+            raise idempotency_error(exc) from None
+        if isinstance(mark, str):
+            ctx.audit_returned(canonical, CATEGORY)
+            found = await ctx.hub.offload(mark_of, ctx.hub.engine, int(mark))
+            assert found is not None  # marks are appended, never deleted
+            mark = found
         return ContactMark.of(mark)
 
 

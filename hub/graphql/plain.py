@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 from keyword import iskeyword
 from operator import attrgetter
+from types import CodeType
 from typing import Any, TypeVar
 
 from graphql import (
@@ -234,9 +235,17 @@ def _object(steps: list[Step]) -> Complete:
             f"    return {{{', '.join(answer)}}}",
         ]
     )
-    exec(compile(source, "<plain plan>", "exec"), names)  # noqa: S102 - our own text
+    code = _COMPILED.get(source)
+    if code is None:  # compiled once per shape of selection, not once per request
+        if len(_COMPILED) >= 1024:
+            _COMPILED.clear()
+        code = _COMPILED[source] = compile(source, "<plain plan>", "exec")
+    exec(code, names)  # noqa: S102 - our own text, binding this plan's parts
     complete: Complete = names["complete"]
     return complete
+
+
+_COMPILED: dict[str, CodeType] = {}
 
 
 def _non_null(inner: Complete) -> Complete:

@@ -164,9 +164,11 @@ POLICY: dict[str, Rule] = {
     ),
     "Query.consents": root(
         S.CASE_READ,
+        category="case",
         self_reads=True,
         partner=CONSENT,
-        note="self: its own consents; partner: those given to it; an officer: one worker's",
+        note="self: its own consents; partner: those given to it; an officer: one worker's; "
+        "each worker's consents read recorded as case",
     ),
     "Query.sources": root(purpose=False, note="agency health, no personal data"),
     "Query.missions": root(purpose=False, note="the missions' public directory"),
@@ -361,7 +363,7 @@ POLICY: dict[str, Rule] = {
     ),
     **_within("ProgramCoverage", "Worker.socialSecurity", "program phase start end active"),
     **_within("Contribution", "Worker.socialSecurity", "period amount paidOn"),
-    **_within("Claim", "Worker.socialSecurity", "program status submittedOn amount"),
+    **_within("Claim", "Worker.socialSecurity", "program status submittedOn amount paidOn"),
     # --- Consular and cases ---------------------------------------------------------------
     **_within(
         "ConsularRecord",

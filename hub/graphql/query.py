@@ -48,7 +48,7 @@ WORKER_ID = re.compile(r"^wk_[0-9a-f]{20}$")
 
 
 def check_worker_id(worker_id: str) -> str:
-    if not WORKER_ID.match(worker_id):
+    if not WORKER_ID.fullmatch(worker_id):
         raise bad_input(
             "ID pekerja tidak sah (format wk_ diikuti 20 karakter heksadesimal)",
             "Malformed worker id (expected wk_ followed by 20 hex characters)",

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+import secrets
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from auth.clients import ClientError
 from auth.passwords import generate_password
@@ -68,6 +70,39 @@ def _ledger(engine: Engine) -> ConsentLedger:
         return ConsentLedger(engine, AuditSigner.from_environ(os.environ))
     except SigningKeyError as exc:
         raise _fail(f"configuration error: {exc}") from None
+
+
+def _audited(
+    engine: Engine,
+    ledger: ConsentLedger,
+    operation: str,
+    officer: str,
+    change: Callable[[Session], Consent],
+    reason: str,
+) -> Consent:
+    """A consent change and its CHANGE audit entry in one transaction, or neither (as the
+    GraphQL mutations do); a refusal is one line and exit 2."""
+    from hub.audit import AccessEntry, AuditTrail, AuditUnavailable, Outcome
+
+    try:
+        with AuditTrail(engine, ledger.signer).unit() as unit:
+            done = change(unit.session)
+            unit.record(
+                AccessEntry(
+                    client_id="pmihub",
+                    subject=officer[:120],
+                    operation=operation,
+                    request_id=f"cli_{secrets.token_hex(8)}",
+                    worker_id=done.worker_id,
+                    outcome=Outcome.CHANGE,
+                    reason=reason.format(c=done),
+                )
+            )
+    except ConsentError as exc:
+        raise _fail(f"refused: {exc}") from None
+    except AuditUnavailable as exc:
+        raise _fail(f"refused: the audit trail is unavailable ({exc.detail})") from None
+    return done
 
 
 @partners_cli.command("add")
@@ -206,8 +241,13 @@ def consents_record(
     except ValueError:
         raise _fail(f"refused: --purpose must be one of {PURPOSES}") from None
     with _engine() as engine:
-        try:
-            given = _ledger(engine).grant(
+        ledger = _ledger(engine)
+        given = _audited(
+            engine,
+            ledger,
+            "pmihub consents record",
+            officer,
+            lambda session: ledger.grant(
                 worker,
                 org,
                 chosen,
@@ -215,9 +255,10 @@ def consents_record(
                 Capture(ASSISTED, officer, mission=mission.strip().upper()[:10], language=language),
                 days=days,
                 include_next_of_kin=next_of_kin,
-            )
-        except ConsentError as exc:
-            raise _fail(f"refused: {exc}") from None
+                session=session,
+            ),
+            "consent granted {c.id} to {c.organisation}",
+        )
     typer.echo(json.dumps(_row(given), indent=2))
 
 
@@ -228,10 +269,15 @@ def consents_revoke(
 ) -> None:
     """Revoke a consent at the worker's request (at a mission, or the hotline)."""
     with _engine() as engine:
-        try:
-            revoked = _ledger(engine).revoke(consent_id, f"officer:{officer[:100]}")
-        except ConsentError as exc:
-            raise _fail(f"refused: {exc}") from None
+        ledger = _ledger(engine)
+        revoked = _audited(
+            engine,
+            ledger,
+            "pmihub consents revoke",
+            officer,
+            lambda session: ledger.revoke(consent_id, f"officer:{officer[:100]}", session=session),
+            "consent revoked {c.id} of {c.organisation}",
+        )
     typer.echo(f"revoked {revoked.id} (version {revoked.version}); the organisation is told")
 
 

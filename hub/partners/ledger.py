@@ -10,9 +10,10 @@ Every version is signed with the hub's Ed25519 key (the audit checkpoints' key,
 HUB_AUDIT_SIGNING_KEY) over its canonical JSON; a change of status is a new version, never an
 update. A consent is in force only while its newest version is ACTIVE, it is before
 ``valid_until``, its case (if any) is not closed and its organisation is not suspended; the
-first read that finds one of these has lapsed writes the EXPIRED/SUSPENDED version. Revoking,
-expiring or suspending a consent notifies the organisation's webhooks through the case outbox
-(hub/cases: signed, retried), in the same transaction as the new version.
+hub's expiry loop (hub/partners/expiry.py), or a read that finds one of these first, writes the
+EXPIRED/SUSPENDED version. Revoking, expiring or suspending a consent notifies the
+organisation's webhooks through the case outbox (hub/cases: signed, retried), in the same
+transaction as the new version.
 
 Synchronous: the GraphQL layer calls it through ``hub.offload``.
 """

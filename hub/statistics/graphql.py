@@ -184,9 +184,9 @@ class StatisticsQueries:
     async def coverage_statistics(
         self, info: Info, table: str, release: strawberry.ID | None = None
     ) -> StatisticsTable | None:
-        if not TABLE_NAME.match(table):
+        if not TABLE_NAME.fullmatch(table):
             raise bad_input("Nama tabel tidak sah", "Malformed table name", "table")
-        if release is not None and not RELEASE_ID.match(str(release)):
+        if release is not None and not RELEASE_ID.fullmatch(str(release)):
             raise bad_input(
                 "ID rilis tidak sah (stat-YYYY-MM-DD-vN)",
                 "Malformed release id (stat-YYYY-MM-DD-vN)",
@@ -211,9 +211,9 @@ class StatisticsQueries:
     ) -> NoisyStatisticsTable | None:
         from hub.statistics.privacy import PartnerQueries
 
-        if not TABLE_NAME.match(table):
+        if not TABLE_NAME.fullmatch(table):
             raise bad_input("Nama tabel tidak sah", "Malformed table name", "table")
-        if release is not None and not RELEASE_ID.match(str(release)):
+        if release is not None and not RELEASE_ID.fullmatch(str(release)):
             raise bad_input("ID rilis tidak sah", "Malformed release id", "release")
         ctx: Any = info.context
         queries = PartnerQueries(ctx.hub.engine)

@@ -58,9 +58,9 @@ def statistics_routes(hub_of: Callable[[], Any]) -> list[BaseRoute]:
             return JSONResponse({"status": "starting"}, status_code=503)
         release_id = request.path_params["release"]
         table = request.path_params["table"]
-        if release_id != "latest" and not RELEASE_ID.match(release_id):
+        if release_id != "latest" and not RELEASE_ID.fullmatch(release_id):
             return _error("BAD_USER_INPUT", "ID rilis tidak sah", "Malformed release id")
-        if not TABLE_NAME.match(table):
+        if not TABLE_NAME.fullmatch(table):
             return _error("BAD_USER_INPUT", "Nama tabel tidak sah", "Malformed table name")
         store = Releases(hub.engine)
 

@@ -16,6 +16,7 @@ TABLE_MODULES = (
     "hub.census.tables",
     "hub.statistics.tables",
     "hub.partners.tables",
+    "hub.edge.idempotency",
 )
 
 

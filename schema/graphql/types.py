@@ -177,10 +177,19 @@ class Claim:
     status: ClaimStatus  # type: ignore[valid-type]
     submitted_on: dt.date
     amount: int | None
+    paid_on: dt.date | None = strawberry.field(
+        default=None, description="The day a PAID claim was paid, when BPJS records it."
+    )
 
     @classmethod
     def of(cls, r: ClaimRecord) -> Claim:
-        return cls(program=r.program, status=r.status, submitted_on=r.submitted_on, amount=r.amount)
+        return cls(
+            program=r.program,
+            status=r.status,
+            submitted_on=r.submitted_on,
+            amount=r.amount,
+            paid_on=r.paid_on,
+        )
 
 
 @strawberry.type

@@ -179,3 +179,18 @@ def test_a_worker_cannot_mark_themself(stack: Stack) -> None:
     body = mark(stack, worker, True, token=own, purpose="SELF_SERVICE")
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"  # no cohort:read
     assert len(marks_of(stack)) == before
+
+
+def test_a_retried_mark_with_its_idempotency_key_is_one_mark(stack: Stack) -> None:
+    token = mission_officer(stack, "TPE")
+    (worker,) = of_mission(stack, "TPE")
+    before = len(marks_of(stack, worker))
+    retry = {"token": token, "headers": {"Idempotency-Key": "roll-call-tpe-17"}}
+    first = mark(stack, worker, True, **retry)
+    assert "errors" not in first, first
+    assert mark(stack, worker, True, **retry) == first  # the first answer, no second mark
+    assert len(marks_of(stack, worker)) == before + 1
+    other = mark(stack, worker, False, **retry)  # the key reused for another answer
+    assert other["data"] is None
+    assert other["errors"][0]["extensions"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    assert len(marks_of(stack, worker)) == before + 1

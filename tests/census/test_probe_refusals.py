@@ -49,7 +49,8 @@ def test_another_missions_alerts_are_refused_and_the_attempt_recorded(stack: Sta
 
 
 @pytest.mark.parametrize(
-    ("n", "given"), list(enumerate(["x" * 100_000, "wk_\u0000", "../../etc", "wk_0001"]))
+    ("n", "given"),
+    list(enumerate(["x" * 100_000, "wk_\u0000", "../../etc", "wk_0001", "wk_" + "0" * 20 + "\n"])),
 )
 def test_a_malformed_worker_id_in_access_log_is_bad_input_and_never_recorded(
     stack: Stack, n: int, given: str

@@ -161,6 +161,8 @@ def test_statistics_page_at_360px(
     assert page.inner_text("#stats-h") == "Statistik"
     assert release["enrolment_by_country"]["release"] in page.inner_text("#stats-about")
     assert page.locator("#stats-sources tbody tr").count() >= 1  # freshness per agency
+    agencies = page.inner_text("#stats-sources tbody")  # named as people say them, not codes
+    assert "BPJS Ketenagakerjaan" in agencies and "BPJS_KETENAGAKERJAAN" not in agencies
     # every chart drawn: a canvas with pixels painted, not a blank box
     page.wait_for_function("document.querySelectorAll('canvas[data-drawn]').length === 4")
     painted = page.evaluate(

@@ -377,3 +377,60 @@ def test_audit_unavailable_leaves_no_witness_subscribed(doors: Stack) -> None:
     assert done == {"data": {"witnessAuditCheckpoints": True}} and len(witnesses()) == 1
     changes = rows(doors, select(AuditEntryRow).where(col(AuditEntryRow.outcome) == "CHANGE"))
     assert [r.reason for r in changes][-1] == f"witness added {made}"
+
+
+def test_a_retried_open_case_with_its_idempotency_key_opens_one_case(doors: Stack) -> None:
+    """An embassy's answer lost in transit: the retry, with the same Idempotency-Key, finds the
+    first attempt; the key reused for another request is refused; nothing of it stored in clear."""
+    from hub.edge.idempotency import IdempotencyRow
+
+    nurhayati = worker(doors, NURHAYATI)
+    summary = "Majikan menahan paspor dan gaji dua bulan"
+    case = {"i": {"workerId": nurhayati, "kind": "ABUSE", "severity": "HIGH", "summary": summary}}
+    key = "8e0f3b0c-4b1e-4c55-9a55-embassy-retry-1"
+    with_key = {"headers": {"Idempotency-Key": key}}
+    before = len(cases_of(doors, nurhayati))
+    first = doors.graphql(OPEN, case, **with_key).json()["data"]["openCase"]
+    again = doors.graphql(OPEN, case, **with_key).json()
+    assert again == {"data": {"openCase": first}}
+    assert [c.id for c in cases_of(doors, nurhayati)][before:] == [first["id"]]  # one, not two
+    opened = rows(
+        doors,
+        select(CaseEventRow)
+        .join(CaseRow, col(CaseRow.seq) == col(CaseEventRow.case_seq))
+        .where(col(CaseRow.id) == first["id"]),
+    )
+    assert [e.event for e in opened] == ["OPENED"]
+    # the same key for another request: refused, recorded, nothing opened
+    other = {"i": {**case["i"], "summary": "Majikan menahan paspor dan gaji tiga bulan"}}
+    reused = doors.graphql(OPEN, other, **with_key).json()
+    assert reused["data"] is None and code(reused) == "IDEMPOTENCY_KEY_REUSED"
+    assert reused["errors"][0]["extensions"]["header"] == "Idempotency-Key"
+    assert "/" in reused["errors"][0]["message"]  # Indonesian / English
+    assert len(cases_of(doors, nurhayati)) == before + 1
+    assert [r.reason for r in refusals(doors, "OpenDoor")][-1] == "IDEMPOTENCY_KEY_REUSED"
+    # the key is the principal's: another principal's same key is another key
+    officer = doors.mint_token("petugas.ulang", OFFICER_SCOPES)
+    theirs = doors.graphql(OPEN, case, token=officer, **with_key).json()["data"]["openCase"]
+    assert theirs["id"] != first["id"]
+    # a malformed key is bad input and changes nothing
+    for bad in ("two words", "x" * 256, ""):
+        body = doors.graphql(OPEN, case, headers={"Idempotency-Key": bad}).json()
+        assert body["data"] is None and code(body) == "BAD_USER_INPUT", bad
+    assert len(cases_of(doors, nurhayati)) == before + 2
+    # the trail down: no case and no key kept, so the retry opens the one case
+    retry = {"headers": {"Idempotency-Key": "embassy-retry-2"}}
+    with audit_down(doors):
+        failed = doors.graphql(OPEN, case, **retry).json()
+        assert failed["data"] is None and code(failed) == "AUDIT_UNAVAILABLE"
+    made = doors.graphql(OPEN, case, **retry).json()["data"]["openCase"]
+    assert doors.graphql(OPEN, case, **retry).json()["data"]["openCase"]["id"] == made["id"]
+    assert len(cases_of(doors, nurhayati)) == before + 3
+    # stored: digests, the mutation, what it made; never the key, the summary or the worker
+    kept = rows(doors, select(IdempotencyRow))
+    assert {r.result_id for r in kept} == {first["id"], theirs["id"], made["id"]}
+    for r in kept:
+        stored = " ".join(str(v) for v in r.model_dump().values())
+        assert key not in stored and "embassy-retry" not in stored
+        assert summary not in stored and nurhayati not in stored
+        assert len(r.key) == len(r.request) == 64 and r.operation == "openCase"

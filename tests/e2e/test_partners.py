@@ -239,6 +239,14 @@ def test_refer_case_routes_to_the_mission_and_the_partner_hears_status_without_n
         {"w": world["rizki"], "c": world["consent"]},
     )
     assert codes(body)["referCase"] == "NOT_FOUND"
+    # the consent in force, under a purpose it was not given for: not found, never "revoked"
+    body = partner.ask(
+        """mutation($w: ID!, $c: ID!) { referCase(workerId: $w, consentId: $c,
+        kind: WAGE_DISPUTE, summary: "Gaji tiga bulan belum dibayar") { id } }""",
+        {"w": world["nurhayati"], "c": world["consent"]},
+        purpose="LEGAL_AID",
+    )
+    assert codes(body)["referCase"] == "NOT_FOUND"
     world["hook"] = hook_id
 
 
@@ -292,6 +300,46 @@ def test_a_grave_referral_reaches_the_mission_at_once_without_the_emergency_scop
         purpose="CASE_HANDLING",
     ).json()
     assert closed["data"]["updateCaseStatus"]["status"] == "CLOSED", closed
+
+
+def test_a_retried_referral_and_consent_with_their_idempotency_keys_change_once(
+    stack: Stack, world: dict[str, Any]
+) -> None:
+    partner: Partner = world["partner"]
+    refer = """mutation($w: ID!, $c: ID!, $s: String!) { referCase(workerId: $w, consentId: $c,
+    kind: WAGE_DISPUTE, summary: $s) { id accompaniedBy } }"""
+    terms = {"w": world["nurhayati"], "c": world["consent"], "s": "Upah lembur tidak dibayar"}
+    key = {"headers": {"Idempotency-Key": "sbmi-referral-0001"}}
+
+    def ask(variables: dict[str, Any]) -> Any:
+        return stack.graphql(
+            refer, variables, token=partner.token, purpose="CASE_ASSISTANCE", **key
+        )
+
+    first = ask(terms).json()["data"]["referCase"]
+    assert ask(terms).json() == {"data": {"referCase": first}}
+    sent = [e for e in outbox(stack, world["hook"]) if e.get("case", {}).get("id") == first["id"]]
+    assert [e["event"] for e in sent] == ["OPENED"]  # one case, announced once
+    reused = ask({**terms, "s": "Upah lembur empat bulan tidak dibayar"}).json()
+    assert codes(reused)["referCase"] == "IDEMPOTENCY_KEY_REUSED"
+    # the worker's consent, retried: one consent
+    terms_given = {"organisation": "SBMI", "purpose": "LEGAL_AID", "categories": ["identity"]}
+
+    def give() -> Any:
+        return stack.graphql(
+            GRANT,
+            {"input": terms_given},
+            token=world["self"],
+            purpose="SELF_SERVICE",
+            headers={"Idempotency-Key": "consent-retry-7"},
+        ).json()
+
+    mine = "{ consents { id } }"
+    before = stack.graphql(mine, token=world["self"], purpose="SELF_SERVICE").json()
+    given = give()["data"]["grantConsent"]
+    assert give() == {"data": {"grantConsent": given}}
+    after = stack.graphql(mine, token=world["self"], purpose="SELF_SERVICE").json()
+    assert len(after["data"]["consents"]) == len(before["data"]["consents"]) + 1
 
 
 def test_the_data_tracker_lists_every_partner_read(stack: Stack, world: dict[str, Any]) -> None:
@@ -426,3 +474,28 @@ def test_bad_consent_input_is_refused_and_changes_nothing(
         hooks = session.exec(select(WebhookRow).where(col(WebhookRow.partner_org) == "SBMI"))
         assert len(hooks.all()) == 1
     engine.dispose()
+
+
+def test_reading_a_workers_consents_is_recorded(stack: Stack, world: dict[str, Any]) -> None:
+    """Which organisations accompany a worker is the worker's data: an agency's, the
+    worker's own and a partner's read of consents each leave a READ entry (category case)."""
+    query = "query ConsentsRead{n}($w: ID) {{ consents(workerId: $w) {{ id }} }}"
+    reads = [
+        ("1", {"w": world["rizki"]}, {"client": "p2mi-system", "purpose": "CASE_HANDLING"}),
+        ("2", {}, {"token": world["self"], "purpose": "SELF_SERVICE"}),
+    ]
+    for n, variables, how in reads:
+        body = stack.graphql(query.format(n=n), variables, **how).json()
+        assert "errors" not in body, body
+    engine = make_engine(stack.environ["HUB_DATABASE_URL"])
+    try:
+        with Session(engine) as session:
+            found = session.exec(
+                select(AuditEntryRow).where(col(AuditEntryRow.operation).startswith("ConsentsRead"))
+            ).all()
+    finally:
+        engine.dispose()
+    assert sorted((e.operation, e.outcome, e.worker_id, e.categories) for e in found) == [
+        ("ConsentsRead1", "READ", world["rizki"], "case"),
+        ("ConsentsRead2", "READ", world["nurhayati"], "case"),
+    ]

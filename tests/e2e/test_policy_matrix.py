@@ -307,6 +307,8 @@ def test_the_declared_policy_holds_for_every_field_token_and_purpose(
                     returned.add("identity")  # matchCandidates: totalCount only, no worker
                 elif rule.category == "access_log":
                     returned.add("access_log")  # reading who looked is recorded too
+                elif field == "consents":
+                    returned.add("case")  # whose consents were read (the organisations)
                 checked.append((caller.label, f"Query.{field}", purpose))
             expected_audit[name] = (refused, returned, any_refusal)
             # the Worker sections, through worker(id:)

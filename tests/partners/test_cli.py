@@ -23,6 +23,20 @@ def cli(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:  # noqa: F81
     return engine
 
 
+def changes(db: Engine, operation: str) -> list[tuple[str, str | None, str | None]]:
+    from sqlmodel import Session, col, select
+
+    from hub.audit.tables import AuditEntryRow
+
+    with Session(db) as session:
+        found = session.exec(
+            select(AuditEntryRow).where(
+                col(AuditEntryRow.operation) == operation, col(AuditEntryRow.outcome) == "CHANGE"
+            )
+        ).all()
+        return [(r.subject, r.worker_id, r.reason) for r in found]
+
+
 def test_the_operators_flow(cli: Engine) -> None:
     run = CliRunner().invoke
     added = run(app, ["partners", "add", "sbmi", "--name", "SBMI", "--contact", "dpo@sbmi"])
@@ -46,6 +60,8 @@ def test_the_operators_flow(cli: Engine) -> None:
     consent = json.loads(recorded.output)
     assert consent["channel"] == "ASSISTED_AT_MISSION" and consent["officer"] == "petugas.kbri"
     assert consent["include_next_of_kin"] and consent["status"] == "ACTIVE"
+    recorded_entry = changes(cli, "pmihub consents record")
+    assert recorded_entry == [("petugas.kbri", WORKER, f"consent granted {consent['id']} to SBMI")]
     receipt = run(app, ["consents", "receipt", consent["id"]])
     assert receipt.exit_code == 0
     assert "Saya mengizinkan SBMI" in receipt.output and "I allow SBMI" in receipt.output
@@ -101,3 +117,23 @@ def test_consents_expire_ends_the_lapsed_ones_and_audits_them(cli: Engine) -> No
     assert kept.id not in ended.output
     again = run(app, ["consents", "expire"])  # nothing left to end: nothing recorded
     assert again.exit_code == 0 and again.stdout == ""
+
+
+def test_a_revocation_at_the_mission_is_audited_with_the_officer(cli: Engine) -> None:
+    run = CliRunner().invoke
+    assert (
+        run(app, ["partners", "add", "sbmi", "--name", "SBMI", "--contact", "x@y"]).exit_code == 0
+    )
+    recorded = run(
+        app,
+        ["consents", "record", WORKER, "--org", "SBMI", "--purpose", "legal_aid",
+         "--category", "identity", "--officer", "petugas.kbri", "--mission", "HKG"],
+    )  # fmt: skip
+    consent = json.loads(recorded.output)["id"]
+    revoked = run(app, ["consents", "revoke", consent, "--officer", "petugas.kjri"])
+    assert revoked.exit_code == 0, revoked.output
+    again = run(app, ["consents", "revoke", consent, "--officer", "petugas.kjri"])
+    assert again.exit_code == 2  # no longer in force: refused, nothing recorded
+    assert changes(cli, "pmihub consents revoke") == [
+        ("petugas.kjri", WORKER, f"consent revoked {consent} of SBMI")
+    ]

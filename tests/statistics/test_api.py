@@ -67,6 +67,8 @@ def test_without_the_scope_the_answer_is_forbidden_naming_it(released: Released)
         ("Robert'); DROP TABLE", None, "BAD_USER_INPUT"),
         ("enrolment_by_country", "../etc", "BAD_USER_INPUT"),
         ("enrolment_by_country", "stat-1999-01-01-v1", "NOT_FOUND"),
+        ("enrolment_by_country\n", None, "BAD_USER_INPUT"),  # `$` matched before a newline
+        ("enrolment_by_country", "stat-1999-01-01-v1\n", "BAD_USER_INPUT"),
     ],
 )
 def test_bad_arguments_are_typed_errors(released: Released, table, release, code) -> None:
@@ -106,6 +108,9 @@ def test_the_csv_refuses_bad_paths_and_withdrawn_releases(released: Released) ->
     url = released.stack.hub_url
     bad = httpx.get(f"{url}/statistics/latest/Bad-Name.csv", timeout=10)
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "BAD_USER_INPUT"
+    for path in ("latest/enrolment_by_country%0A.csv", "stat-1999-01-01-v1%0A/x_y.csv"):
+        newline = httpx.get(f"{url}/statistics/{path}", timeout=10)
+        assert newline.status_code == 400, path
     missing = httpx.get(f"{url}/statistics/latest/no_such_table.csv", timeout=10)
     assert missing.status_code == 404
     engine = released.engine()

@@ -175,3 +175,15 @@ def test_plain_data_skips_the_per_field_machinery() -> None:
     )
     assert result.errors is None and result.data["box"]["items"][1]["blue"] == "item 1 in dark-blue"
     assert Counting.fields == 1  # pure resolvers are called by the plan
+
+
+def test_a_plan_is_compiled_once_per_shape_not_per_request() -> None:
+    from hub.graphql import plain
+
+    schema = strawberry.Schema(query=Query, execution_context_class=PlainDataExecutor)
+    schema.execute_sync(QUERIES["every field"])
+    compiled = dict(plain._COMPILED)
+    result = schema.execute_sync(QUERIES["every field"])  # another request, the same shape
+    assert result.errors is None
+    assert compiled.keys() == plain._COMPILED.keys()
+    assert all(plain._COMPILED[shape] is code for shape, code in compiled.items())
