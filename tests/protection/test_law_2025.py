@@ -479,3 +479,18 @@ def _finding(verdict: Verdict, code: str) -> Finding:
 
 def day_0() -> date:
     return date(2026, 11, 24)
+
+
+def test_a_claim_window_opened_on_29_february_ends_on_28_february() -> None:
+    # given a placement cancelled on 29 February 2024 under pre-placement cover, no claim
+    pl = placement(status="CANCELLED", departedOn=None, cancelledOn="2024-02-29")
+    facts = facts_for(
+        worker(
+            p2mi=p2mi(pl),
+            bpjs=bpjs(cover("PRE_PLACEMENT", "2024-01-01", "2024-06-30")),
+            embassy=None,
+        )
+    )
+    # then the 5-year JKK window ends on 28 February 2029 (a common year), with no error
+    assert "FAILED_DEPARTURE_BENEFIT" in evaluate(facts, today=date(2029, 2, 28)).codes()
+    assert "FAILED_DEPARTURE_BENEFIT" not in evaluate(facts, today=date(2029, 3, 1)).codes()

@@ -18,6 +18,7 @@ from hub.protection import labels
 from hub.protection.facts import BPJS, P2MI
 from hub.protection.law import PERMENAKER_4_2023, Law, in_force
 from hub.protection.rule import Context, Hit, rule
+from hub.protection.rules.contract import add_months
 from hub.protection.text import Text, count
 from hub.protection.verdict import Action, Party
 from schema.enums import (
@@ -75,7 +76,8 @@ def claims_of(ctx: Context) -> list[ClaimRecord]:
 
 def claim_window(ctx: Context, since: date) -> bool:
     years = in_force(ctx.config.jkk_claim_years, ctx.today)
-    return years is not None and ctx.today <= since.replace(year=since.year + years)
+    # add_months: a window opened on 29 February ends on 28 February in a common year
+    return years is not None and ctx.today <= add_months(since, 12 * years)
 
 
 @rule(
