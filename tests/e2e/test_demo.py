@@ -93,6 +93,10 @@ def test_demo_starts_answers_with_its_printed_credentials_and_stops(tmp_path: Pa
             if not releases:
                 time.sleep(0.5)  # the run takes seconds for 300 people
         assert releases and releases[0]["status"] == "PUBLISHED", releases
+        made = ""  # after the hub's first census round: from the census, not the agencies
+        while not made.startswith("release "):
+            made = process.stdout.readline().rstrip("\n")
+        assert "from the census" in made and "census --full" not in made, made
         tables = httpx.post(
             f"{endpoints['hub']}/graphql",
             json={"query": "{ statisticsTables }"},
