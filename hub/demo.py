@@ -34,6 +34,25 @@ from schema.scenario import load_scenario
 HOST = "127.0.0.1"
 
 
+STATISTICS_WAIT = 600.0  # seconds the first release waits for the census at most
+
+
+def census_settled(database_url: str) -> bool:
+    """Whether the hub's census has taken every worker marked for it (its first round takes
+    everyone the sync marked)."""
+    from sqlalchemy import func, select
+
+    from hub.census.run import PENDING
+    from hub.storage import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return not connection.execute(select(func.count()).select_from(PENDING)).scalar()
+    finally:
+        engine.dispose()
+
+
 class DemoError(RuntimeError):
     """The demo cannot start; the message says why, in Indonesian and English."""
 
@@ -60,6 +79,9 @@ class Demo:
     auth: dict[str, Any] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)  # e.g. the bench lifts rate limits
     to_try: dict[str, str] = field(default_factory=dict)  # DEMO_NIK, DEMO_NAME...
+    # when the first statistics release is to start (time.monotonic()), at the latest; it
+    # starts earlier, as soon as the hub's census has taken every worker (census_settled)
+    statistics_due: float | None = None
 
     # -- files -------------------------------------------------------------------------
 
@@ -256,7 +278,8 @@ class Demo:
             print("ready", flush=True)
             self.statistics_release()
             while all(p.poll() is None for p in self.processes):
-                time.sleep(0.5)
+                self.start_statistics()
+                time.sleep(1.0)
             raise DemoError("Sebuah proses demo berhenti / A demo process stopped unexpectedly")
         except KeyboardInterrupt:
             print("\nstopping ...", flush=True)
@@ -278,7 +301,22 @@ class Demo:
         if latest is not None:
             print(f"statistics: release {latest.id} (pmihub stats run makes a new one)")
             return
-        print("statistics: computing a release in the background (pmihub stats list)")
+        print(
+            "statistics: computing a release in the background once the census has every "
+            "worker (pmihub stats list)"
+        )
+        self.statistics_due = time.monotonic() + STATISTICS_WAIT
+
+    def start_statistics(self) -> None:
+        """Start the first release once the hub's census has taken every worker the sync
+        marked, so the release reads the census, not the four agencies again (or at
+        ``statistics_due`` if the census never settles: an agency down)."""
+        due = self.statistics_due
+        if due is None:
+            return
+        if time.monotonic() < due and not census_settled(self.hub_env["HUB_DATABASE_URL"]):
+            return
+        self.statistics_due = None
         self.jobs.append(
             subprocess.Popen(
                 [sys.executable, "-m", "hub.cli", "stats", "run"],

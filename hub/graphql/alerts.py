@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
+import secrets
 from collections.abc import AsyncGenerator, Callable
 from typing import TYPE_CHECKING
 
@@ -19,6 +21,7 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from auth.principal import Principal
+from hub.audit.entry import AccessEntry, AuditUnavailable, Outcome
 from hub.audit.trail import AuditedChange
 from hub.cases import CaseError
 from hub.census.alerts import Alert
@@ -31,6 +34,8 @@ from schema.graphql import types as t
 if TYPE_CHECKING:
     from hub.graphql.context import HubContext
     from hub.graphql.live import LiveContext
+
+log = logging.getLogger(__name__)
 
 
 @strawberry.type
@@ -198,8 +203,34 @@ class AlertSubscription:
                 "Langganan hanya lewat WebSocket graphql-transport-ws di /graphql",
                 "Subscriptions run over graphql-transport-ws WebSockets at /graphql",
             )
-        code = alert_mission(ctx.hub.cases.missions, ctx.principal, mission_code)
+        reasons: list[str] = []
+        try:
+            code = alert_mission(
+                ctx.hub.cases.missions, ctx.principal, mission_code, reasons.append
+            )
+        except GraphQLError:
+            if reasons:  # another mission's alerts: the attempt is recorded, as over HTTP
+                await _record_refusal(ctx, ctx.principal, reasons[0])
+            raise
         return _stream(ctx, ctx.principal, code)
+
+
+async def _record_refusal(ctx: LiveContext, principal: Principal, reason: str) -> None:
+    entry = AccessEntry(
+        client_id=principal.client_id,
+        subject=principal.subject,
+        operation="protectionAlerts",
+        request_id=secrets.token_hex(8),
+        agency=principal.agency,
+        purpose=principal.purpose.value if principal.purpose else None,
+        categories=frozenset({"protection"}),
+        outcome=Outcome.REFUSED,
+        reason=reason,
+    )
+    try:
+        await ctx.hub.offload(ctx.hub.audit.record, [entry])
+    except AuditUnavailable:  # refused all the same
+        log.error("audit trail unavailable: a refused subscription is not recorded")
 
 
 async def _stream(

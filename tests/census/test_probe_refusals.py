@@ -11,12 +11,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from hub.audit.tables import AuditEntryRow
+from tests.cases._live import next_message, ws_connect
 from tests.census.conftest import census, mission_officer, rows, wait_for_census
 from tests.e2e.stack import Stack
 
@@ -99,4 +102,28 @@ def test_a_case_opened_by_the_hub_reaches_the_census_at_its_next_run(stack: Stac
     refused = entries(stack, "AckOfAnother")
     assert [(e.outcome, e.worker_id, e.reason) for e in refused] == [
         ("REFUSED", worker, "NOT_FOUND mission")
+    ]
+
+
+def test_another_missions_alert_subscription_is_refused_and_recorded(stack: Stack) -> None:
+    token = mission_officer(stack, "HKG")
+
+    async def subscribe() -> dict[str, Any]:
+        ws = await ws_connect(stack, {"authorization": f"Bearer {token}", "purpose": "EMERGENCY"})
+        try:
+            assert (await next_message(ws))["type"] == "connection_ack"
+            query = (
+                'subscription AlertsOfAnotherLive { protectionAlerts(missionCode: "TPE") { id } }'
+            )
+            await ws.send(json.dumps({"id": "a", "type": "subscribe", "payload": {"query": query}}))
+            return dict(await next_message(ws, 15))
+        finally:
+            await ws.close()
+
+    answer = asyncio.run(subscribe())
+    assert answer["type"] == "error", answer
+    assert answer["payload"][0]["extensions"]["code"] == "FORBIDDEN"
+    refused = rows(stack, select(ENTRY).where(ENTRY.c.operation == "protectionAlerts"))
+    assert ("REFUSED", "petugas.hkg", "FORBIDDEN mission TPE") in [
+        (e.outcome, e.subject, e.reason) for e in refused
     ]

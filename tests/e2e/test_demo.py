@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -93,6 +94,10 @@ def test_demo_starts_answers_with_its_printed_credentials_and_stops(tmp_path: Pa
             if not releases:
                 time.sleep(0.5)  # the run takes seconds for 300 people
         assert releases and releases[0]["status"] == "PUBLISHED", releases
+        made = ""  # after the hub's first census round: from the census, not the agencies
+        while not made.startswith("release "):
+            made = process.stdout.readline().rstrip("\n")
+        assert "from the census" in made and "census --full" not in made, made
         tables = httpx.post(
             f"{endpoints['hub']}/graphql",
             json={"query": "{ statisticsTables }"},
@@ -119,7 +124,26 @@ def test_demo_starts_answers_with_its_printed_credentials_and_stops(tmp_path: Pa
         assert body == {"data": {"worker": None}}  # no consent yet
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=60)
+        try:
+            process.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            kill_everything_under(tmp_path)  # a failed stop leaves no sandbox behind
+            raise
     for port in ports.values():  # every child stopped with it
         with pytest.raises(httpx.TransportError):
             httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+
+
+def kill_everything_under(folder: Path) -> None:
+    """Kill the demo and its children (each in a session of its own): every process whose
+    command line names the demo's folder."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if str(folder) in command:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(entry.name), signal.SIGKILL)
