@@ -11,7 +11,8 @@ import { countryName, formatDate, lang, t, tOr } from "./i18n.js";
 import { facts, fill, h, table } from "./dom.js";
 
 const TABLE = `query($t: String!, $r: ID) { coverageStatistics(table: $t, release: $r) {
-  release table referenceDate rulesVersion disclosureRule total titleId titleEn dimensionNames
+  release table referenceDate rulesVersion disclosureRule disclosureRuleId total titleId titleEn
+  dimensionNames
   cells { dimensions { name value } count suppressed rate }
   sources { agency oldestFetch newestFetch answered unavailable } } }`;
 const COVERAGE = [
@@ -149,7 +150,7 @@ export class StatisticsPage {
         [t("statsRelease"), body.release],
         [t("statsReferenceDate"), formatDate(body.referenceDate)],
         [t("statsRules"), body.rulesVersion],
-        [t("statsDisclosure"), body.disclosureRule],
+        [t("statsDisclosure"), lang() === "EN" ? body.disclosureRule : body.disclosureRuleId],
       ]),
       h("h3", {}, t("statsFreshness")),
       table({ id: "stats-sources" },
