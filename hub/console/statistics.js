@@ -48,7 +48,7 @@ function category(dimension, code) {
 
 const number = (n) => new Intl.NumberFormat(lang() === "EN" ? "en-GB" : "id-ID").format(n);
 const percent = (rate) => `${(rate * 100).toLocaleString(lang() === "EN" ? "en-GB" : "id-ID",
-  { maximumFractionDigits: 1 })} %`;
+  { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;  // 48,0 % beside 47,7 %
 
 /** One category's figure: the outcome's count and rate, the margin's count. */
 function figure(body, dimension, outcome, target, code) {
