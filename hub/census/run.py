@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Engine
@@ -34,6 +35,11 @@ from hub.crosswalk.tables import WorkerRow
 from schema.clock import now
 from schema.clock import today as clock_today
 from schema.records import LicenseRecord
+
+if TYPE_CHECKING:
+    from hub.graphql.context import HubContext
+    from hub.graphql.worker import Worker
+    from hub.protection import Verdict
 
 log = logging.getLogger("pmihub.census")
 
@@ -53,14 +59,16 @@ class CensusReport:
     licences_changed: int = 0
     batches: int = 0
     seconds: float = 0.0
-    keep: set[str] = field(default_factory=set)  # incomplete: evaluated again next run
+    failed: int = 0  # the evaluation raised: logged, kept for the next run
+    keep: set[str] = field(default_factory=set)  # incomplete or failed: evaluated next run
 
     def line(self) -> str:
+        failed = f", {self.failed} failed (see the log)" if self.failed else ""
         return (
             f"{self.evaluated} evaluated in {self.batches} batches, {self.stored} stored, "
             f"{self.kept_incomplete} left for the next run (a source did not answer), "
             f"{len(self.alerts)} alerts, {self.licences_changed} licences changed, "
-            f"{self.seconds:.1f} s"
+            f"{self.seconds:.1f} s{failed}"
         )
 
 
@@ -242,22 +250,24 @@ class Census:
                 ctx.licenses.prime(number, licence)
         workers = [w for w in await asyncio.gather(*(load_worker(ctx, i) for i in ids)) if w]
         unique = list({str(w.id): w for w in workers}.values())  # merged ids meet here
-        verdicts = await asyncio.gather(*(verdict_for(ctx, w.view, _ignore) for w in unique))
+        verdicts = await asyncio.gather(
+            *(verdict_for(ctx, w.view, _ignore) for w in unique), return_exceptions=True
+        )
         rows: list[CensusRow] = []
         known: dict[str, LicenseRecord] = dict(licences or {})
         for worker, verdict in zip(unique, verdicts, strict=True):
-            results = await worker.view.agencies(list(self.hub.connectors))
-            sets = [s for r in results.values() for s in r.sets]
-            for number in {p.agency_license for s in sets for p in s.placements}:
-                if number and number not in known and ctx.licenses is not None:
-                    try:
-                        lic = await ctx.licenses.load(number)
-                    except ConnectorError:
-                        lic = None
-                    if lic is not None:
-                        known[number] = lic
-            sources = {code: r.state for code, r in results.items()}
-            rows.append(census_row(str(worker.id), verdict, sets, known, day, sources))
+            try:  # one worker's failing evaluation must not stop everyone's alerts
+                if isinstance(verdict, BaseException):
+                    raise verdict
+                rows.append(await self._row(ctx, worker, verdict, known, day))
+            except Exception as exc:
+                log.error(
+                    "census: a worker's evaluation failed (%s); kept for the next run",
+                    type(exc).__name__,
+                    exc_info=exc,
+                )
+                report.failed += 1
+                report.keep.add(str(worker.id))
         report.evaluated += len(rows)
         gone = [i for i in ids if i not in {str(w.id) for w in unique}]
         alerts, kept = await self.hub.offload(self._store, rows, gone, causes)
@@ -267,6 +277,29 @@ class Census:
         report.alerts.extend(alerts)
         if alerts:
             self.hub.cases.announce_alerts(alerts)
+
+    async def _row(
+        self,
+        ctx: HubContext,
+        worker: Worker,
+        verdict: Verdict,
+        known: dict[str, LicenseRecord],
+        day: date,
+    ) -> CensusRow:
+        """The census row of one evaluated worker; licences not yet known are read (and kept
+        in ``known`` for the rest of the batch)."""
+        results = await worker.view.agencies(list(self.hub.connectors))
+        sets = [s for r in results.values() for s in r.sets]
+        for number in {p.agency_license for s in sets for p in s.placements}:
+            if number and number not in known and ctx.licenses is not None:
+                try:
+                    lic = await ctx.licenses.load(number)
+                except ConnectorError:
+                    lic = None
+                if lic is not None:
+                    known[number] = lic
+        sources = {code: r.state for code, r in results.items()}
+        return census_row(str(worker.id), verdict, sets, known, day, sources)
 
     def _store(
         self, rows: list[CensusRow], gone: list[str], causes: dict[str, str]

@@ -264,8 +264,8 @@ const TEXT = {
     "You are not protected yet. See the steps below.",
   ],
   plainEMERGENCY: [
-    "Petugas perwakilan RI sedang menangani kasus Anda. Lihat langkah di bawah ini.",
-    "An officer of an Indonesian mission is handling your case. See the steps below.",
+    "Petugas KP2MI atau perwakilan RI sedang menangani kasus Anda. Lihat langkah di bawah ini.",
+    "An officer of KP2MI or an Indonesian mission is handling your case. See the steps below.",
   ],
   plainUNKNOWN: [
     "Status Anda belum dapat dipastikan karena ada data yang belum terbaca.",

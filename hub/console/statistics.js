@@ -11,7 +11,8 @@ import { countryName, formatDate, lang, t, tOr } from "./i18n.js";
 import { facts, fill, h, table } from "./dom.js";
 
 const TABLE = `query($t: String!, $r: ID) { coverageStatistics(table: $t, release: $r) {
-  release table referenceDate rulesVersion disclosureRule total titleId titleEn dimensionNames
+  release table referenceDate rulesVersion disclosureRule disclosureRuleId total titleId titleEn
+  dimensionNames
   cells { dimensions { name value } count suppressed rate }
   sources { agency oldestFetch newestFetch answered unavailable } } }`;
 const COVERAGE = [
@@ -47,7 +48,7 @@ function category(dimension, code) {
 
 const number = (n) => new Intl.NumberFormat(lang() === "EN" ? "en-GB" : "id-ID").format(n);
 const percent = (rate) => `${(rate * 100).toLocaleString(lang() === "EN" ? "en-GB" : "id-ID",
-  { maximumFractionDigits: 1 })} %`;
+  { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;  // 48,0 % beside 47,7 %
 
 /** One category's figure: the outcome's count and rate, the margin's count. */
 function figure(body, dimension, outcome, target, code) {
@@ -149,7 +150,7 @@ export class StatisticsPage {
         [t("statsRelease"), body.release],
         [t("statsReferenceDate"), formatDate(body.referenceDate)],
         [t("statsRules"), body.rulesVersion],
-        [t("statsDisclosure"), body.disclosureRule],
+        [t("statsDisclosure"), lang() === "EN" ? body.disclosureRule : body.disclosureRuleId],
       ]),
       h("h3", {}, t("statsFreshness")),
       table({ id: "stats-sources" },

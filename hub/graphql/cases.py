@@ -23,6 +23,7 @@ from hub.audit import Outcome
 from hub.audit.trail import AuditedChange
 from hub.cases import Actor, CaseError, CaseEvent
 from hub.cases.opening import is_grave
+from hub.census.summary import ABROAD, current_placement
 from hub.edge.idempotency import IdempotencyError
 from hub.graphql.audit import Entry, commit_audited
 from hub.graphql.errors import hub_error
@@ -114,7 +115,9 @@ async def _mission_and_agencies(
     ctx: HubContext, worker_id: str, code: str | None
 ) -> tuple[MissionRecord | None, list[str]]:
     """The mission named, else the one the worker last reported to (when the missions
-    answer); and the agencies holding records of the worker."""
+    answer), else the one serving the place where the worker is placed abroad now (a worker who
+    never reported still has a mission to turn to); and the agencies holding records of the
+    worker."""
     mission = None
     if code is not None:
         try:
@@ -131,6 +134,16 @@ async def _mission_and_agencies(
         latest = max(reports, key=lambda r: r.reported_on, default=None)
         if latest is not None and latest.mission is not None:
             mission = ctx.hub.cases.missions.get(latest.mission.code) or latest.mission
+    if mission is None:
+        results = await worker.view.agencies(ctx.hub.agencies_with(RecordKind.PLACEMENT))
+        placement = current_placement(
+            p for res in results.values() for s in res.sets for p in s.placements
+        )
+        if placement is not None and placement.status in ABROAD:  # not before departure
+            employer = placement.employer
+            mission = ctx.hub.cases.missions.serving(
+                placement.destination_country, employer.city if employer is not None else None
+            )
     return mission, agencies
 
 

@@ -460,8 +460,8 @@ POLICY: dict[str, Rule] = {
     **_within(
         "StatisticsTable",
         "Query.coverageStatistics",
-        "release table referenceDate rulesVersion disclosureRule cells total titleId titleEn "
-        "dimensionNames sources linkage",
+        "release table referenceDate rulesVersion disclosureRule disclosureRuleId cells total "
+        "titleId titleEn dimensionNames sources linkage",
     ),
     **_within(
         "StatisticsCell", "Query.coverageStatistics", "dimensions count suppressed amount rate"

@@ -89,7 +89,7 @@ _CONTACT = Text(
     "Hubungi {mission} ({city}) melalui {contact}.",
     "Contact {mission} ({city}) through {contact}.",
 )
-_SOMEONE = Text("perwakilan RI", "an Indonesian mission")
+_SOMEONE = Text("KP2MI atau perwakilan RI", "KP2MI or an Indonesian mission")  # no mission yet
 _SOME_SOURCE = Text(
     "Sebagian data tidak dapat dibaca; penilaian ini belum lengkap.",
     "Some data could not be read; this verdict is incomplete.",

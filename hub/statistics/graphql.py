@@ -16,6 +16,7 @@ from strawberry.types import Info
 
 from hub.graphql.errors import bad_input, hub_error
 from hub.statistics.releases import Release, ReleaseError, Releases
+from hub.statistics.rules import Rules
 
 TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{1,59}$")
 RELEASE_ID = re.compile(r"^stat-\d{4}-\d{2}-\d{2}-v\d{1,6}$")
@@ -60,6 +61,9 @@ class StatisticsTable:
     reference_date: date
     rules_version: str
     disclosure_rule: str
+    disclosure_rule_id: str = strawberry.field(
+        description="The disclosure rule in Indonesian (disclosureRule is the English one)."
+    )
     cells: list[StatisticsCell]
     total: int | None
     title_id: str
@@ -105,6 +109,7 @@ def statistics_table(release: Release, body: dict[str, Any]) -> StatisticsTable:
         reference_date=release.reference_date,
         rules_version=release.rules_version,
         disclosure_rule=body["disclosureRule"],
+        disclosure_rule_id=Rules.from_dict(release.rules).describe("ID"),
         cells=cells,
         total=body["total"],
         title_id=body["title"]["id"],

@@ -42,8 +42,11 @@ class Rules:
     # Dimensions a sensitive category may be crossed with (besides its own).
     sensitive_may_cross: frozenset[str] = frozenset({"year"})
 
-    def describe(self) -> str:
-        """The rules in one sentence, for ``StatisticsTable.disclosureRule`` and the CSV."""
+    def describe(self, lang: str = "EN") -> str:
+        """The rules in one sentence, for ``StatisticsTable.disclosureRule`` and the CSV
+        (English, kept in each release as published) and ``disclosureRuleId`` (Indonesian)."""
+        if lang == "ID":
+            return self._describe_id()
         return (
             f"{self.version}: cells of 1-{self.threshold} persons suppressed; secondary "
             f"suppression until no suppressed cell can be narrowed by a linear program to "
@@ -53,6 +56,19 @@ class Rules:
             f"suppressed when {self.dominance_n} claims make up {self.dominance_k:.0%} or more "
             f"(N-K) or the rest is under {self.p_ratio:.0%} of the largest (p-ratio); "
             f"{', '.join(sorted(self.sensitive))} only as national yearly totals"
+        )
+
+    def _describe_id(self) -> str:
+        return (
+            f"{self.version}: sel berisi 1-{self.threshold} orang disembunyikan; penyembunyian "
+            f"sekunder sampai tidak ada sel tersembunyi yang dapat dipersempit oleh program "
+            f"linear hingga kurang dari {self.count_protection} orang ("
+            f"{self.amount_protection:.0%} dari suatu jumlah uang); angka di bawah tingkat "
+            f"nasional dibulatkan ke kelipatan {self.round_base} (11 dan 12 ditampilkan sebagai "
+            f"15); persentase hanya atas penyebut {self.min_denominator} atau lebih; jumlah uang "
+            f"disembunyikan bila {self.dominance_n} klaim mencakup {self.dominance_k:.0%} atau "
+            f"lebih (N-K) atau sisanya di bawah {self.p_ratio:.0%} dari yang terbesar (p-ratio); "
+            f"{', '.join(sorted(self.sensitive))} hanya sebagai total nasional tahunan"
         )
 
     def as_dict(self) -> dict[str, object]:

@@ -187,3 +187,50 @@ def test_a_critical_case_opened_at_the_hub_counts_in_the_verdict(stack: Stack) -
     closed = stack.graphql(UPDATE, {"id": case_id, "status": "CLOSED", "note": "Dibebaskan"})
     assert closed.json()["data"]["updateCaseStatus"]["status"] == "CLOSED"
     assert case_id not in critical_evidence()[1]
+
+
+# placed in Johor Bahru, never reported to a mission: known to SISKOP2MI only
+UNREPORTED = {
+    "key": "unreported-johor",
+    "nik": "3509154407960003",
+    "name": "Ani Suryani",
+    "birthDate": "1996-07-04",
+    "sex": "FEMALE",
+    "p2mi": {
+        "pmiId": "PMI-3509-2025-0000443",
+        "placements": [
+            {
+                "placementId": "PL-2025-0000443",
+                "status": "WORKING",
+                "scheme": "PRIVATE_AGENCY",
+                "country": "MY",
+                "occupation": "Factory operator",
+                "sector": "MANUFACTURING",
+                "agencyLicense": "KEP.045/2021",
+                "employer": {
+                    "name": "Southern Gloves Sdn Bhd",
+                    "country": "MY",
+                    "city": "Johor Bahru",
+                },
+                "contractStart": "2025-02-01",
+                "contractEnd": "2027-01-31",
+                "orientationCompleted": True,
+                "departedOn": "2025-02-01",
+            }
+        ],
+    },
+}
+
+
+def test_a_case_for_a_worker_who_never_reported_goes_to_the_mission_where_she_works(
+    stack: Stack,
+) -> None:
+    # given: a worker abroad whom no mission has on record
+    with stack.sandbox("p2mi") as p2mi:
+        assert p2mi.post("/_sandbox/people", json=UNREPORTED).status_code == 200
+    by_nik = "query($n: String!) { workerBy(nik: $n) { id } }"
+    worker = stack.graphql(by_nik, {"n": UNREPORTED["nik"]}).json()["data"]["workerBy"]["id"]
+    # when a case is opened without naming a mission
+    case = open_case(stack, worker)["data"]["openCase"]
+    # then: Malaysia has six missions; the consulate in her employer's city takes it
+    assert case["mission"] == {"code": "JHB", "name": "KJRI Johor Bahru"}

@@ -532,3 +532,33 @@ def test_pmihub_census_full_evaluates_every_linked_worker(
     assert result.exit_code == 0, result.output
     evaluated = int(result.output.split()[0])
     assert evaluated == len(census(stack))
+
+
+def test_one_workers_failing_evaluation_does_not_stop_the_census(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given: a rule that raises for one worker (as a 29 February once did at 100,000)
+    from typer.testing import CliRunner
+
+    import hub.view.verdict as verdict_module
+    from hub.cli import app
+
+    for name, value in stack.environ.items():
+        monkeypatch.setenv(name, value)
+    victim = sorted(census(stack))[0]
+    real = verdict_module.verdict_for
+
+    async def failing(ctx: Any, view: Any, note: Any) -> Any:
+        if view.worker_id == victim:
+            raise ValueError("day is out of range for month")
+        return await real(ctx, view, note)
+
+    monkeypatch.setattr(verdict_module, "verdict_for", failing)
+    # when
+    result = CliRunner().invoke(app, ["census", "--full", "--batch", "100"])
+    # then: everyone else is evaluated, the failure is counted and logged without its message
+    assert result.exit_code == 0, result.output
+    assert int(result.output.split()[0]) == len(census(stack)) - 1
+    assert "1 failed (see the log)" in result.output
+    failures = [r for r in caplog.records if "evaluation failed" in r.getMessage()]
+    assert failures and "ValueError" in failures[0].getMessage()

@@ -55,6 +55,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleStack]:
 
 TABLE = """query($t: String!, $r: ID) { coverageStatistics(table: $t, release: $r) {
   release cells { dimensions { name value } count suppressed rate } } }"""
+RATE = {"ID": re.compile(r"\d{1,3},\d %"), "EN": re.compile(r"\d{1,3}\.\d %")}
 FIGURES = {
     "enrolment_by_country": ("country", "enrolled", "YES"),
     "enrolment_by_province": ("province", "enrolled", "YES"),
@@ -132,6 +133,10 @@ def check_tables(page: Any, release: dict[str, Any], lang: str) -> int:
             suppressed += hit["suppressed"]
             if hit["suppressed"]:
                 assert SUPPRESSED[lang] in cells[3] and "0" not in cells[1]
+            elif hit["rate"] is not None:  # one decimal always: 48,0 % beside 47,7 %
+                assert RATE[lang].fullmatch(cells[3].strip()), (name, code, cells)
+                shown_rate = float(cells[3].strip()[:-2].replace(",", "."))
+                assert abs(shown_rate - hit["rate"] * 100) <= 0.05 + 1e-9, (name, code, cells)
     shown = rows(page, "stats-gaps-table")
     assert set(shown) == set(GAPS)
     for name, (outcome, target) in GAPS.items():

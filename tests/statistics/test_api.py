@@ -16,7 +16,8 @@ from tests.statistics.conftest import Released
 pytestmark = pytest.mark.e2e
 
 TABLE = """query($t: String!, $r: ID) { coverageStatistics(table: $t, release: $r) {
-  release table referenceDate rulesVersion disclosureRule total titleEn dimensionNames
+  release table referenceDate rulesVersion disclosureRule disclosureRuleId total titleEn
+  dimensionNames
   cells { dimensions { name value } count suppressed rate }
   sources { agency answered unavailable } linkage { method percent } } }"""
 
@@ -37,6 +38,9 @@ def test_a_statistics_reader_gets_the_latest_release_without_a_purpose(
     assert table["release"] == released.report.release.id
     assert table["referenceDate"] == "2026-11-24" and table["rulesVersion"]
     assert "1-10" in table["disclosureRule"]
+    # the same rule in Indonesian, from the release's own rules (the release keeps the English)
+    assert "sel berisi 1-10 orang disembunyikan" in table["disclosureRuleId"]
+    assert table["disclosureRuleId"].split(":")[0] == table["disclosureRule"].split(":")[0]
     assert table["dimensionNames"] == ["country", "enrolled"]
     total = [c for c in table["cells"] if {d["value"] for d in c["dimensions"]} == {"TOTAL"}]
     assert total[0]["count"] == table["total"] > 0

@@ -158,3 +158,22 @@ def test_what_a_self_token_is_asked_to_do_is_the_workers_action_and_never_the_of
     # and the unread finding asks her to check with an officer, with no officer's words
     assert hidden.actions_for(Party.WORKER, "EN") == (hidden.message_in("EN"),)
     assert hidden.action is None and "secret" not in hidden.message_in("EN")
+
+
+def test_a_case_with_no_mission_yet_does_not_tell_the_worker_a_mission_has_it() -> None:
+    # given her own token and a hub case no mission holds (she has not departed yet)
+    own = Access(Principal("c", "wk_w", frozenset({"self"}), "j", "i", 0, worker_id="W"), "W")
+    at = datetime(2026, 11, 24, tzinfo=UTC)
+    seen = Provenance("EMBASSY", "PMIHUB", "CASE-HUB-2026-000001", at)
+    officer = Text("Tindak lanjuti kasus.", "Follow the case up.")
+    case = Finding("OPEN_CASE", Severity.MEDIUM, Text("kasus", "a case"), officer, (seen,))
+    # when
+    (notice,) = redact([case], own, {})
+    # then: KP2MI, which sees every hub case of a worker it placed, or a mission
+    assert (
+        notice.message_in("ID") == "Petugas KP2MI atau perwakilan RI sedang menangani kasus Anda."
+    )
+    assert (
+        notice.message_in("EN")
+        == "An officer of KP2MI or an Indonesian mission is handling your case."
+    )
