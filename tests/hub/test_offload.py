@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import threading
+from contextlib import ExitStack
 from pathlib import Path
 
 import anyio
 import pytest
+from sqlalchemy import event, text
 
 from hub.storage import make_engine
 from hub.storage.offload import Offload, pool_capacity
+from tests.databases import throwaway_postgres
 
 pytestmark = pytest.mark.anyio
 
@@ -21,6 +24,42 @@ def test_the_capacity_is_the_engines_pool(tmp_path: Path) -> None:
         assert Offload.for_engine(engine).capacity == 7
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+async def test_the_pool_keeps_its_connections(backend: str, tmp_path: Path) -> None:
+    # given an engine whose every connection the seam has had busy at once
+    with ExitStack() as stack:
+        if backend == "sqlite":
+            url = f"sqlite:///{tmp_path / 'hub.db'}"
+        else:
+            url = stack.enter_context(throwaway_postgres())
+        engine = make_engine(url)
+        stack.callback(engine.dispose)
+        offload = Offload.for_engine(engine)
+        opened: list[object] = []
+        event.listen(engine, "connect", lambda connection, _record: opened.append(connection))
+        together = threading.Barrier(offload.capacity, timeout=10)
+
+        def query() -> None:
+            with engine.connect() as connection:
+                together.wait()  # every call holds a connection at the same time
+                connection.execute(text("SELECT 1"))
+
+        async def rounds(n: int) -> None:
+            for _ in range(n):
+                async with anyio.create_task_group() as group:
+                    for _ in range(offload.capacity):
+                        group.start_soon(offload, query)
+
+        await rounds(1)
+        assert len(opened) == offload.capacity
+        # when the same load comes again
+        await rounds(3)
+        # then no connection was opened anew
+        assert len(opened) == offload.capacity
 
 
 async def test_work_runs_in_another_thread_and_returns_its_answer() -> None:
