@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select as sa_select
 from sqlalchemy import tuple_
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
 from hub.crosswalk.keys import Pseudonymizer
@@ -24,52 +24,22 @@ class CrosswalkReader:
 
     def canonical(self, worker_ids: Sequence[str]) -> dict[str, str]:
         """Each known id mapped to the id that now holds its records; unknown ids absent."""
-        out: dict[str, str] = {}
-        worker = WorkerRow.__table__  # type: ignore[attr-defined]
-        with self.engine.connect() as connection:  # Core, not the ORM: this is the hot path
-            pending = {wid: wid for wid in worker_ids}
-            for _ in range(MAX_MERGE_HOPS):
-                if not pending:
-                    break
-                rows = connection.execute(
-                    sa_select(worker.c.id, worker.c.merged_into).where(
-                        worker.c.id.in_(set(pending.values()))
-                    )
-                )
-                by_id = {row[0]: row[1] for row in rows}
-                nxt: dict[str, str] = {}
-                for original, current in pending.items():
-                    if current not in by_id:
-                        continue
-                    merged_into = by_id[current]
-                    if merged_into is None:
-                        out[original] = current
-                    else:
-                        nxt[original] = merged_into
-                pending = nxt
-        return out
+        with self.engine.connect() as connection:
+            return _canonical(connection, worker_ids)
 
     def links(self, worker_ids: Sequence[str]) -> dict[str, list[Link]]:
         """The agency records of each (canonical) worker id, in one query."""
-        found: dict[str, list[Link]] = defaultdict(list)
-        if not worker_ids:
-            return found
-        record = AgencyRecordRow.__table__  # type: ignore[attr-defined]
         with self.engine.connect() as connection:
-            rows = connection.execute(
-                sa_select(
-                    record.c.worker_id,
-                    record.c.agency,
-                    record.c.local_id,
-                    record.c.method,
-                    record.c.confidence,
-                )
-                .where(record.c.worker_id.in_(set(worker_ids)))
-                .order_by(record.c.agency, record.c.local_id)
-            )
-            for worker_id, agency, local_id, method, confidence in rows:
-                found[worker_id].append(Link(agency, local_id, method, confidence))
-        return found
+            return _links(connection, worker_ids)
+
+    def canonical_links(
+        self, worker_ids: Sequence[str]
+    ) -> tuple[dict[str, str], dict[str, list[Link]]]:
+        """``canonical`` of the ids and the ``links`` of the workers they name, on one
+        connection (a request's workers: one checkout, not two)."""
+        with self.engine.connect() as connection:
+            canonical = _canonical(connection, worker_ids)
+            return canonical, _links(connection, list(set(canonical.values())))
 
     def find(self, kind: str, values: Sequence[str]) -> dict[str, str]:
         """Worker ids of the records holding each identifier value (kind: NIK, PASSPORT,
@@ -88,3 +58,50 @@ class CrosswalkReader:
                 .where(col(RecordKeyRow.kind) == kind, col(RecordKeyRow.digest).in_(digests))
             ).all()
         return {digests[digest]: worker for digest, worker in rows}
+
+
+def _canonical(connection: Connection, worker_ids: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    worker = WorkerRow.__table__  # type: ignore[attr-defined]
+    pending = {wid: wid for wid in worker_ids}  # Core, not the ORM: this is the hot path
+    for _ in range(MAX_MERGE_HOPS):
+        if not pending:
+            break
+        rows = connection.execute(
+            sa_select(worker.c.id, worker.c.merged_into).where(
+                worker.c.id.in_(set(pending.values()))
+            )
+        )
+        by_id = {row[0]: row[1] for row in rows}
+        nxt: dict[str, str] = {}
+        for original, current in pending.items():
+            if current not in by_id:
+                continue
+            merged_into = by_id[current]
+            if merged_into is None:
+                out[original] = current
+            else:
+                nxt[original] = merged_into
+        pending = nxt
+    return out
+
+
+def _links(connection: Connection, worker_ids: Sequence[str]) -> dict[str, list[Link]]:
+    found: dict[str, list[Link]] = defaultdict(list)
+    if not worker_ids:
+        return found
+    record = AgencyRecordRow.__table__  # type: ignore[attr-defined]
+    rows = connection.execute(
+        sa_select(
+            record.c.worker_id,
+            record.c.agency,
+            record.c.local_id,
+            record.c.method,
+            record.c.confidence,
+        )
+        .where(record.c.worker_id.in_(set(worker_ids)))
+        .order_by(record.c.agency, record.c.local_id)
+    )
+    for worker_id, agency, local_id, method, confidence in rows:
+        found[worker_id].append(Link(agency, local_id, method, confidence))
+    return found

@@ -143,17 +143,12 @@ class HubContext:
         self.refused.setdefault((worker_id, reason), set()).update(categories)
 
     async def _load_workers(self, ids: list[str]) -> list[tuple[str, list[Link]] | None]:
-        canonical, links = await self.hub.offload(self._read_workers, ids)
+        canonical, links = await self.hub.offload(self.hub.crosswalk.canonical_links, ids)
         out: list[tuple[str, list[Link]] | None] = []
         for worker_id in ids:
             current = canonical.get(worker_id)
             out.append((current, links.get(current, [])) if current else None)
         return out
-
-    def _read_workers(self, ids: list[str]) -> tuple[dict[str, str], dict[str, list[Link]]]:
-        """The canonical id of each id and the links of each canonical worker (a thread)."""
-        canonical = self.hub.crosswalk.canonical(ids)
-        return canonical, self.hub.crosswalk.links(list(set(canonical.values())))
 
     def note(self, exc: ConnectorError, path: list[str | int]) -> None:
         """Report a source failure that did not null the field (partial data)."""

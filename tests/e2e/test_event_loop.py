@@ -178,7 +178,14 @@ def test_the_watch_catches_database_work_on_the_loop(loop_stack: Stack) -> None:
     watch = watched(loop_stack, [p["nik"] for p in people], plant=on_the_loop)
     # then every kind of read and write the seam carries is caught, however fast it was
     report = "\n".join(watch.blocking)
-    for where in ("_read_workers", "link_live", "active_for", "for_workers", "_ping", "open_case"):
+    for where in (
+        "canonical_links",
+        "link_live",
+        "active_for",
+        "for_workers",
+        "_ping",
+        "open_case",
+    ):
         assert where in report, (where, watch.blocking[:20])
 
 
