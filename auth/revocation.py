@@ -10,12 +10,17 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from auth.models import OAuthClientRow, RefreshTokenRow, RevokedTokenRow
+
+REVOKED = RevokedTokenRow.__table__  # type: ignore[attr-defined]
+# Core, not the ORM: every request asks, and loading an entity costs more than the query
+IS_REVOKED = sa_select(REVOKED.c.jti).where(REVOKED.c.jti == bindparam("jti"))
 
 
 class Revocations:
@@ -24,8 +29,8 @@ class Revocations:
         self.clock = clock
 
     def revoked(self, jti: str) -> bool:
-        with Session(self.engine) as session:
-            return session.get(RevokedTokenRow, jti) is not None
+        with self.engine.connect() as connection:
+            return connection.execute(IS_REVOKED, {"jti": jti}).first() is not None
 
     def refused(self, jti: str, client_id: str) -> str | None:
         """``"revoked"`` or ``"client_disabled"`` when a token must be refused, else None."""
