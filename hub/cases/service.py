@@ -12,9 +12,11 @@ import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Connection, Engine, Row
 from sqlmodel import Session, col, select
 
 from hub.cases.lifecycle import (
@@ -39,6 +41,9 @@ from schema.enums import CaseKind, CaseStatus, Severity
 from schema.records import MissionRecord
 
 NOTIFY_CHANNEL = "pmihub_case_events"
+CASE = CaseRow.__table__  # type: ignore[attr-defined]
+EVENT = CaseEventRow.__table__  # type: ignore[attr-defined]
+WORKER = WorkerRow.__table__  # type: ignore[attr-defined]
 
 
 class CaseService:
@@ -233,7 +238,7 @@ class CaseService:
             row = session.exec(select(CaseRow).where(col(CaseRow.id) == id)).first()
             if row is None:
                 return None
-            return self._with_history(session, [row])[0]
+            return self._with_history(session.connection(), [row])[0]
 
     def event(self, event_id: str) -> CaseEvent | None:
         """An event as it is now told: the case's state when the event happened."""
@@ -263,34 +268,40 @@ class CaseService:
         if not worker_ids:
             return found
         wanted = set(worker_ids)
-        with Session(self.engine) as session:
-            rows = session.exec(
-                select(CaseRow, WorkerRow.merged_into)
-                .join(WorkerRow, col(WorkerRow.id) == col(CaseRow.worker_id), isouter=True)
-                .where(
-                    or_(
-                        col(CaseRow.worker_id).in_(wanted),
-                        col(WorkerRow.merged_into).in_(wanted),
-                    )
-                )
-                .order_by(col(CaseRow.opened_at).desc(), col(CaseRow.seq).desc())
+        with self.engine.connect() as connection:  # Core, not the ORM: every worker read asks
+            rows = connection.execute(
+                sa_select(CASE, WORKER.c.merged_into)
+                .join(WORKER, WORKER.c.id == CASE.c.worker_id, isouter=True)
+                .where(or_(CASE.c.worker_id.in_(wanted), WORKER.c.merged_into.in_(wanted)))
+                .order_by(CASE.c.opened_at.desc(), CASE.c.seq.desc())
             ).all()
-            cases = self._with_history(session, [row for row, _ in rows])
-        for (row, merged_into), case in zip(rows, cases, strict=True):
-            owner = row.worker_id if row.worker_id in wanted else merged_into
+            cases = self._with_history(connection, rows)
+        for row, case in zip(rows, cases, strict=True):
+            owner = row.worker_id if row.worker_id in wanted else row.merged_into
             if owner is not None:
                 found[owner].append(case)
         return found
 
-    def _with_history(self, session: Session, rows: list[CaseRow]) -> list[HubCase]:
+    def _with_history(
+        self, connection: Connection, rows: Sequence[CaseRow | Row[Any]]
+    ) -> list[HubCase]:
         history: dict[int, list[HistoryEntry]] = defaultdict(list)
         seqs = [row.seq for row in rows if row.seq is not None]
         if seqs:
-            events = session.exec(
-                select(CaseEventRow)
-                .where(col(CaseEventRow.case_seq).in_(seqs))
-                .order_by(col(CaseEventRow.seq))
-            ).all()
+            events = connection.execute(
+                sa_select(
+                    EVENT.c.case_seq,
+                    EVENT.c.event,
+                    EVENT.c.at,
+                    EVENT.c.status,
+                    EVENT.c.previous_status,
+                    EVENT.c.note,
+                    EVENT.c.agency,
+                    EVENT.c.client_id,
+                )
+                .where(EVENT.c.case_seq.in_(seqs))
+                .order_by(EVENT.c.seq)
+            )
             for e in events:
                 history[e.case_seq].append(
                     HistoryEntry(
@@ -307,7 +318,7 @@ class CaseService:
                 )
         return [self._case(row, tuple(history.get(row.seq or 0, ()))) for row in rows]
 
-    def _case(self, row: CaseRow, history: tuple[HistoryEntry, ...]) -> HubCase:
+    def _case(self, row: CaseRow | Row[Any], history: tuple[HistoryEntry, ...]) -> HubCase:
         return HubCase(
             id=row.id,
             worker_id=row.worker_id,
