@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
@@ -33,6 +33,17 @@ ENTRY = AuditEntryRow.__table__  # type: ignore[attr-defined]
 HEAD = AuditHeadRow.__table__  # type: ignore[attr-defined]
 CHECKPOINT = AuditCheckpointRow.__table__  # type: ignore[attr-defined]
 LOCK_KEY = 0x504D_4948_4155_4454  # "PMIHAUDT": the advisory lock of the audit chain
+# Every request's append runs these: built once, not per append (SQLAlchemy caches their SQL,
+# but building a statement and its cache key again costs about as much as running it).
+LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+READ_HEAD = select(HEAD.c.seq, HEAD.c.hash).where(HEAD.c.id == 1)
+MOVE_HEAD = (
+    update(HEAD)
+    .where(HEAD.c.id == 1)
+    .values(seq=bindparam("head_seq"), hash=bindparam("head_hash"))
+)
+ADD_ENTRIES = insert(ENTRY)
+ADD_MEMBERS = insert(MEMBER)
 
 
 def _utc_now() -> datetime:
@@ -185,24 +196,24 @@ class AuditTrail:
             prev = values["hash"] = entry_hash(values)
             rows.append(values)
             members += [{"seq": seq, "member": m} for m in sorted(entry.members)]
-        conn.execute(insert(ENTRY), rows)
+        conn.execute(ADD_ENTRIES, rows)
         if members:
-            conn.execute(insert(MEMBER), members)
+            conn.execute(ADD_MEMBERS, members)
         self._set_head(conn, seq, prev, exists)
 
     def _lock_head(self, conn: Connection) -> tuple[int, str, bool]:
         if self._postgres:
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+            conn.execute(LOCK, {"key": LOCK_KEY})
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
-        row = conn.execute(select(HEAD.c.seq, HEAD.c.hash).where(HEAD.c.id == 1)).first()
+        row = conn.execute(READ_HEAD).first()
         if row is None:
             return 0, GENESIS, False
         return int(row.seq), str(row.hash), True
 
     def _set_head(self, conn: Connection, seq: int, head_hash: str, exists: bool) -> None:
         if exists:
-            conn.execute(update(HEAD).where(HEAD.c.id == 1).values(seq=seq, hash=head_hash))
+            conn.execute(MOVE_HEAD, {"head_seq": seq, "head_hash": head_hash})
         else:
             conn.execute(insert(HEAD).values(id=1, seq=seq, hash=head_hash))
 
