@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
+from sqlalchemy import bindparam, tuple_
 from sqlalchemy import select as sa_select
-from sqlalchemy import tuple_
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
@@ -15,6 +15,19 @@ from hub.crosswalk.linker import Link
 from hub.crosswalk.tables import AgencyRecordRow, RecordKeyRow, WorkerRow
 
 MAX_MERGE_HOPS = 32
+WORKER = WorkerRow.__table__  # type: ignore[attr-defined]
+RECORD = AgencyRecordRow.__table__  # type: ignore[attr-defined]
+# Core, not the ORM, and built once: every request's workers are read with these
+MERGED_INTO = sa_select(WORKER.c.id, WORKER.c.merged_into).where(
+    WORKER.c.id.in_(bindparam("ids", expanding=True))
+)
+LINKS = (
+    sa_select(
+        RECORD.c.worker_id, RECORD.c.agency, RECORD.c.local_id, RECORD.c.method, RECORD.c.confidence
+    )
+    .where(RECORD.c.worker_id.in_(bindparam("ids", expanding=True)))
+    .order_by(RECORD.c.agency, RECORD.c.local_id)
+)
 
 
 class CrosswalkReader:
@@ -62,16 +75,11 @@ class CrosswalkReader:
 
 def _canonical(connection: Connection, worker_ids: Sequence[str]) -> dict[str, str]:
     out: dict[str, str] = {}
-    worker = WorkerRow.__table__  # type: ignore[attr-defined]
-    pending = {wid: wid for wid in worker_ids}  # Core, not the ORM: this is the hot path
+    pending = {wid: wid for wid in worker_ids}
     for _ in range(MAX_MERGE_HOPS):
         if not pending:
             break
-        rows = connection.execute(
-            sa_select(worker.c.id, worker.c.merged_into).where(
-                worker.c.id.in_(set(pending.values()))
-            )
-        )
+        rows = connection.execute(MERGED_INTO, {"ids": list(set(pending.values()))})
         by_id = {row[0]: row[1] for row in rows}
         nxt: dict[str, str] = {}
         for original, current in pending.items():
@@ -90,18 +98,7 @@ def _links(connection: Connection, worker_ids: Sequence[str]) -> dict[str, list[
     found: dict[str, list[Link]] = defaultdict(list)
     if not worker_ids:
         return found
-    record = AgencyRecordRow.__table__  # type: ignore[attr-defined]
-    rows = connection.execute(
-        sa_select(
-            record.c.worker_id,
-            record.c.agency,
-            record.c.local_id,
-            record.c.method,
-            record.c.confidence,
-        )
-        .where(record.c.worker_id.in_(set(worker_ids)))
-        .order_by(record.c.agency, record.c.local_id)
-    )
+    rows = connection.execute(LINKS, {"ids": list(set(worker_ids))})
     for worker_id, agency, local_id, method, confidence in rows:
         found[worker_id].append(Link(agency, local_id, method, confidence))
     return found
