@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
@@ -68,7 +69,16 @@ class BreakGlass:
 
 
 GRANT = BreakGlassGrantRow.__table__  # type: ignore[attr-defined]
-GRANT_COLUMNS = [GRANT.c[f.name] for f in fields(BreakGlass)]  # in ``BreakGlass``'s order
+# A holder's live grants for some workers (asked for every worker read under EMERGENCY):
+# Core, not the ORM, built once, its columns in ``BreakGlass``'s order
+ACTIVE = (
+    sa_select(*(GRANT.c[f.name] for f in fields(BreakGlass)))
+    .where(GRANT.c.client_id == bindparam("client_id"))
+    .where(GRANT.c.subject == bindparam("subject"))
+    .where(GRANT.c.worker_id.in_(bindparam("ids", expanding=True)))
+    .where(GRANT.c.expires_at > bindparam("now"))
+    .order_by(GRANT.c.expires_at)
+)
 
 
 def check_reason(reason: str) -> str:
@@ -195,16 +205,14 @@ class BreakGlassService:
             return {}
         if principal.purpose is not Purpose.EMERGENCY:
             return {}
-        query = (
-            sa_select(*GRANT_COLUMNS)  # Core, not the ORM: asked for every worker read
-            .where(GRANT.c.client_id == principal.client_id)
-            .where(GRANT.c.subject == principal.subject)
-            .where(GRANT.c.worker_id.in_(ids))
-            .where(GRANT.c.expires_at > self.now())
-            .order_by(GRANT.c.expires_at)
-        )
+        held = {
+            "client_id": principal.client_id,
+            "subject": principal.subject,
+            "ids": ids,
+            "now": self.now(),
+        }
         with self.engine.connect() as connection:
-            return {row.worker_id: BreakGlass(*row) for row in connection.execute(query)}
+            return {row.worker_id: BreakGlass(*row) for row in connection.execute(ACTIVE, held)}
 
     def list(
         self,
