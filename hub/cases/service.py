@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, text
+from sqlalchemy import bindparam, or_, text
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlmodel import Session, col, select
@@ -44,6 +44,28 @@ NOTIFY_CHANNEL = "pmihub_case_events"
 CASE = CaseRow.__table__  # type: ignore[attr-defined]
 EVENT = CaseEventRow.__table__  # type: ignore[attr-defined]
 WORKER = WorkerRow.__table__  # type: ignore[attr-defined]
+# Read for every worker read that shows cases: Core, not the ORM, and built once
+_IDS = bindparam("ids", expanding=True)
+OF_WORKERS = (
+    sa_select(CASE, WORKER.c.merged_into)
+    .join(WORKER, WORKER.c.id == CASE.c.worker_id, isouter=True)
+    .where(or_(CASE.c.worker_id.in_(_IDS), WORKER.c.merged_into.in_(_IDS)))
+    .order_by(CASE.c.opened_at.desc(), CASE.c.seq.desc())
+)
+HISTORY = (
+    sa_select(
+        EVENT.c.case_seq,
+        EVENT.c.event,
+        EVENT.c.at,
+        EVENT.c.status,
+        EVENT.c.previous_status,
+        EVENT.c.note,
+        EVENT.c.agency,
+        EVENT.c.client_id,
+    )
+    .where(EVENT.c.case_seq.in_(bindparam("seqs", expanding=True)))
+    .order_by(EVENT.c.seq)
+)
 
 
 class CaseService:
@@ -268,13 +290,8 @@ class CaseService:
         if not worker_ids:
             return found
         wanted = set(worker_ids)
-        with self.engine.connect() as connection:  # Core, not the ORM: every worker read asks
-            rows = connection.execute(
-                sa_select(CASE, WORKER.c.merged_into)
-                .join(WORKER, WORKER.c.id == CASE.c.worker_id, isouter=True)
-                .where(or_(CASE.c.worker_id.in_(wanted), WORKER.c.merged_into.in_(wanted)))
-                .order_by(CASE.c.opened_at.desc(), CASE.c.seq.desc())
-            ).all()
+        with self.engine.connect() as connection:
+            rows = connection.execute(OF_WORKERS, {"ids": list(wanted)}).all()
             cases = self._with_history(connection, rows)
         for row, case in zip(rows, cases, strict=True):
             owner = row.worker_id if row.worker_id in wanted else row.merged_into
@@ -288,21 +305,7 @@ class CaseService:
         history: dict[int, list[HistoryEntry]] = defaultdict(list)
         seqs = [row.seq for row in rows if row.seq is not None]
         if seqs:
-            events = connection.execute(
-                sa_select(
-                    EVENT.c.case_seq,
-                    EVENT.c.event,
-                    EVENT.c.at,
-                    EVENT.c.status,
-                    EVENT.c.previous_status,
-                    EVENT.c.note,
-                    EVENT.c.agency,
-                    EVENT.c.client_id,
-                )
-                .where(EVENT.c.case_seq.in_(seqs))
-                .order_by(EVENT.c.seq)
-            )
-            for e in events:
+            for e in connection.execute(HISTORY, {"seqs": seqs}):
                 history[e.case_seq].append(
                     HistoryEntry(
                         event=e.event,
