@@ -40,16 +40,12 @@ class CrosswalkReader:
         with self.engine.connect() as connection:
             return _canonical(connection, worker_ids)
 
-    def links(self, worker_ids: Sequence[str]) -> dict[str, list[Link]]:
-        """The agency records of each (canonical) worker id, in one query."""
-        with self.engine.connect() as connection:
-            return _links(connection, worker_ids)
-
     def canonical_links(
         self, worker_ids: Sequence[str]
     ) -> tuple[dict[str, str], dict[str, list[Link]]]:
-        """``canonical`` of the ids and the ``links`` of the workers they name, on one
-        connection (a request's workers: one checkout, not two)."""
+        """``canonical`` of the ids, and the agency records (links) of each canonical worker
+        they name, by agency and local id: on one connection, a request's workers cost one
+        checkout, not two."""
         with self.engine.connect() as connection:
             canonical = _canonical(connection, worker_ids)
             return canonical, _links(connection, list(set(canonical.values())))

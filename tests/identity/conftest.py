@@ -57,7 +57,7 @@ def method_of(engine: Engine, agency: str, local_id: str) -> tuple[str, float]:
     assert worker is not None
     (link,) = [
         x
-        for x in CrosswalkReader(engine, PSEUDO).links([worker])[worker]
+        for x in CrosswalkReader(engine, PSEUDO).canonical_links([worker])[1][worker]
         if (x.agency, x.local_id) == (agency, local_id)
     ]
     return link.method, link.confidence
