@@ -12,6 +12,7 @@ import httpx
 
 from connectors.bpjs.client import BpjsConnector, BpjsCredentials
 from connectors.kit.limits import response_limits
+from connectors.kit.transport import AgencyTransport
 
 
 def connect(
@@ -27,7 +28,7 @@ def connect(
     http = httpx.AsyncClient(
         base_url=base_url,
         timeout=timeout,
-        transport=transport,
+        transport=transport or AgencyTransport(),
         headers={"Accept": "application/json"},
         event_hooks=response_limits(credentials),
     )

@@ -17,6 +17,7 @@ import httpx
 from connectors.embassy.client import EmbassyConnector
 from connectors.kit.auth.mtls import client_ssl_context
 from connectors.kit.limits import response_limits
+from connectors.kit.transport import AgencyTransport
 
 CERT_KEYS = ("ca_cert", "client_cert", "client_key")
 
@@ -47,7 +48,7 @@ def connect(
         base_url=base_url,
         verify=verify,
         timeout=timeout,
-        transport=transport,
+        transport=transport or AgencyTransport(verify),
         event_hooks=response_limits(credentials),
     )
     return EmbassyConnector(http, batch_size=batch_size)

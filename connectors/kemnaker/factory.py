@@ -11,6 +11,7 @@ from connectors.kemnaker.client import KemnakerConnector
 from connectors.kemnaker.mapping import AGENCY
 from connectors.kit.auth.oauth import ClientCredentialsAuth
 from connectors.kit.limits import response_limits
+from connectors.kit.transport import AgencyTransport
 
 TOKEN_PATH = "oauth/token"  # noqa: S105 - a URL path, not a secret
 
@@ -49,7 +50,7 @@ def connect(
         base_url=base_url,
         auth=build_auth(base_url, credentials),
         timeout=timeout,
-        transport=transport,
+        transport=transport or AgencyTransport(),
         headers={"Accept": "application/json"},
         event_hooks=response_limits(credentials),
     )

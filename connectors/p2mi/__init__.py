@@ -13,6 +13,7 @@ import httpx
 
 from connectors.kit.auth.apikey import ApiKeyAuth
 from connectors.kit.limits import response_limits
+from connectors.kit.transport import AgencyTransport
 from connectors.p2mi.client import P2miConnector
 from connectors.p2mi.dialect import API_KEY_HEADER
 
@@ -34,7 +35,7 @@ def connect(
         base_url=base_url,
         auth=auth,
         timeout=timeout,
-        transport=transport,
+        transport=transport or AgencyTransport(),
         headers={"Accept": "application/json"},
         event_hooks=response_limits(credentials),
     )
