@@ -4,9 +4,10 @@
 Who: ``cohort:read`` and ``case:write`` under the purpose EMERGENCY or CASE_HANDLING
 (hub/graphql/policy.py), as for the cohort the officer is calling down. Whom: a worker the
 census holds; an officer whose token names a mission, that mission's workers only. Anything
-else is NOT_FOUND, recorded as a refused attempt on the worker. What: hub/census/marks.py
-(no free text, no case). The mark commits with its audit entry (category consular: a
-contact with the mission) or not at all, so the worker's own access log shows it.
+else is NOT_FOUND, recorded as a refused attempt on the worker (an id the hub does not know:
+on that id; a malformed one, BAD_USER_INPUT: on no worker, the text typed not kept). What:
+hub/census/marks.py (no free text, no case). The mark commits with its audit entry (category
+consular: a contact with the mission) or not at all, so the worker's own access log shows it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.types import Info
 
 from hub.audit.trail import AuditedChange
@@ -54,9 +56,14 @@ class ContactMarkMutations:
         self, info: Info, worker_id: strawberry.ID, reached: bool = True
     ) -> ContactMark:
         ctx: HubContext = info.context
-        wanted = check_worker_id(str(worker_id))
+        try:
+            wanted = check_worker_id(str(worker_id))
+        except GraphQLError:  # the attempt is recorded, not what was typed
+            ctx.audit_refused(None, CATEGORY, reason="BAD_USER_INPUT workerId")
+            raise
         canonical = (await ctx.hub.offload(ctx.hub.crosswalk.canonical, [wanted])).get(wanted)
         if canonical is None:
+            ctx.audit_refused(wanted, CATEGORY, reason="NOT_FOUND worker")
             raise _not_found()
         principal = ctx.principal
         by = Marker(

@@ -194,3 +194,28 @@ def test_a_retried_mark_with_its_idempotency_key_is_one_mark(stack: Stack) -> No
     assert other["data"] is None
     assert other["errors"][0]["extensions"]["code"] == "IDEMPOTENCY_KEY_REUSED"
     assert len(marks_of(stack, worker)) == before + 1
+
+
+def test_an_unknown_or_malformed_worker_id_is_a_recorded_refusal_and_no_mark(
+    stack: Stack,
+) -> None:
+    # given
+    before = len(marks_of(stack))
+    unknown = "wk_" + "f" * 20
+    # when
+    asked = {
+        "MarkUnknownWorker": (unknown, "NOT_FOUND"),
+        "MarkMalformedWorker": ("not-a-worker", "BAD_USER_INPUT"),
+    }
+    for name, (worker, code) in asked.items():
+        query = MARK_REACHED.replace("MarkReached", name, 1)
+        body = stack.graphql(query, {"w": worker, "r": True}).json()
+        assert body["errors"][0]["extensions"]["code"] == code
+    # then
+    refused = rows(stack, select(ENTRY).where(ENTRY.c.operation.in_(list(asked))))
+    found = sorted((e.operation, e.outcome, e.worker_id, e.categories, e.reason) for e in refused)
+    assert found == [
+        ("MarkMalformedWorker", "REFUSED", None, "consular", "BAD_USER_INPUT workerId"),
+        ("MarkUnknownWorker", "REFUSED", unknown, "consular", "NOT_FOUND worker"),
+    ]
+    assert len(marks_of(stack)) == before
