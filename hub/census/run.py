@@ -299,7 +299,8 @@ class Census:
                 if lic is not None:
                     known[number] = lic
         sources = {code: r.state for code, r in results.items()}
-        return census_row(str(worker.id), verdict, sets, known, day, sources)
+        serving = self.hub.cases.missions.serving
+        return census_row(str(worker.id), verdict, sets, known, day, sources, serving=serving)
 
     def _store(
         self, rows: list[CensusRow], gone: list[str], causes: dict[str, str]

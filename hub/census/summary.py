@@ -2,14 +2,15 @@
 
 The record keeps what a crisis cohort is chosen by and nothing that names the person: the
 destination country and employer city of the current placement, the mission of the latest
-lapor diri and the region it gives (the last part of the address, never the street), the last
+lapor diri (else the one serving the place abroad, as a case is routed: hub/cases/missions.py)
+and the region the lapor diri gives (the last part of the address, never the street), the last
 contact with a mission, and the placement company's licence number and status; and, given the
 agencies' answers, the categories the coverage statistics count (hub/statistics/stored.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
 from hub.census.tables import CensusRow
@@ -20,9 +21,13 @@ from schema.enums import PlacementStatus, ProtectionLevel, Severity, SourceState
 from schema.records import (
     ConsularReportRecord,
     LicenseRecord,
+    MissionRecord,
     PlacementRecord,
     RecordSet,
 )
+
+# ``MissionCatalog.serving``: the mission for a country and employer city abroad, if any
+Serving = Callable[[str | None, str | None], MissionRecord | None]
 
 # The urgency order of a cohort: gravest first; UNKNOWN (a verdict that could not be made)
 # after UNPROTECTED and before AT_RISK.
@@ -91,9 +96,13 @@ def census_row(
     licences: Mapping[str, LicenseRecord],
     today: date,
     sources: Mapping[str, SourceState] | None = None,
+    *,
+    serving: Serving,
 ) -> CensusRow:
     """``sources`` (each agency's answer) adds the statistics' facts; without it they stay
-    empty and a statistics run will not read this row."""
+    empty and a statistics run will not read this row. The mission is the latest lapor diri's,
+    else ``serving`` the place abroad (a worker who never reported is still in her mission's
+    cohorts and alerts)."""
     sets = list(sets)
     stats = stat_columns(stats_row(sets, sources, verdict, today), sources) if sources else {}
     placement = current_placement(p for s in sets for p in s.placements)
@@ -108,6 +117,9 @@ def census_row(
     known = licences.get(licence) if licence else None
     abroad = placement.status in ABROAD if placement is not None else report is not None
     employer = placement.employer if placement is not None else None
+    if mission is None and placement is not None and placement.status in ABROAD:
+        city = employer.city if employer is not None else None
+        mission = serving(placement.destination_country, city)
     return CensusRow(
         worker_id=worker_id,
         level=verdict.level.value,

@@ -23,6 +23,7 @@ from websockets.exceptions import ConnectionClosed
 
 from connectors.sandbox.serve import LoopbackServer
 from hub.audit.tables import AuditEntryRow
+from hub.cases.missions import MissionCatalog
 from hub.cases.signing import verify
 from hub.census.tables import AlertRow
 from schema.scenario import Scenario
@@ -72,13 +73,27 @@ def local_ids(person: Person) -> set[str]:
     }
 
 
-def in_city(person: Person, mission: str, city: str) -> bool:
+def mission_of(person: Person) -> str | None:
+    """The lapor diri's mission, else the one serving the place abroad (as cases route)."""
     report = latest_report(person)
-    if report is None or report.mission != mission:
+    if report is not None:
+        return report.mission
+    placement = current_placement(person)
+    if placement is None or placement.status not in ABROAD:
+        return None
+    city = placement.employer.city if placement.employer else None
+    serving = MissionCatalog.default().serving(placement.country, city)
+    return serving.code if serving is not None else None
+
+
+def in_city(person: Person, mission: str, city: str) -> bool:
+    if mission_of(person) != mission:
         return False
+    report = latest_report(person)
+    address = (report.address or "") if report is not None else ""
     placement = current_placement(person)
     employer = (placement.employer.city or "") if placement and placement.employer else ""
-    return city.lower() in ((report.address or "").lower(), employer.lower())
+    return city.lower() in (address.lower(), employer.lower())
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -203,6 +218,26 @@ def test_a_cohort_is_the_scenarios_people_of_that_area_most_urgent_first(
     assert "mission=TPE" in first.operation and "city=taichung" in first.operation
     assert f"n={len(expected)}" in first.operation
     assert {"protection", "consular", "identity", "nik"} <= set(first.categories.split(","))
+
+
+def test_a_missions_cohort_holds_the_workers_placed_there_who_never_reported(
+    stack: Stack, population: Scenario
+) -> None:
+    # given: the people the Johor Bahru consulate serves, some of whom never reported to it
+    expected = {p.key for p in population.people if mission_of(p) == "JHB"}
+    unreported = {p.key for p in population.people if latest_report(p) is None} & expected
+    assert len(unreported) >= 3, "the seed places people in Johor Bahru who never reported"
+    owner = {local: p.key for p in population.people for local in local_ids(p)}
+    # when
+    body = cohort(stack, {"missionCode": "JHB"})
+    # then
+    assert "errors" not in body, body
+    found = body["data"]["cohort"]
+    assert not found["pageInfo"]["hasNextPage"]
+    people = {
+        owner[link["localId"]] for e in found["edges"] for link in e["node"]["identity"]["links"]
+    }
+    assert people == expected
 
 
 ACCESS_LOG = """query($w: ID!) { accessLog(workerId: $w, first: 100) {
