@@ -45,7 +45,7 @@ class Hub:
         self.crosswalk = CrosswalkReader(self.engine, self.pseudonymizer)
         self.cases = Cases(self.engine, self.settings.environ, self.offload)
         self.partners = PartnerRegistry(self.engine)
-        self.consents = ConsentLedger(self.engine, self.audit.signer)
+        self.consents = ConsentLedger(self.audit)
         self.cases.service.partner_gate = self.consents.in_force
         self._kinds = {
             kind: [code for code, c in self.connectors.items() if kind in c.record_kinds]

@@ -24,6 +24,7 @@ from auth.passwords import generate_password
 from auth.purpose import PARTNER_PURPOSES, Purpose
 from auth.users import add_user
 from hub.audit.signing import AuditSigner, SigningKeyError
+from hub.audit.trail import AuditTrail
 from hub.partners.ledger import ASSISTED, Capture, Consent, ConsentError, ConsentLedger
 from hub.partners.registry import PartnerRegistry
 from hub.partners.text import MAX_DAYS, consent_text
@@ -67,13 +68,12 @@ def _engine() -> Iterator[Engine]:
 
 def _ledger(engine: Engine) -> ConsentLedger:
     try:
-        return ConsentLedger(engine, AuditSigner.from_environ(os.environ))
+        return ConsentLedger(AuditTrail(engine, AuditSigner.from_environ(os.environ)))
     except SigningKeyError as exc:
         raise _fail(f"configuration error: {exc}") from None
 
 
 def _audited(
-    engine: Engine,
     ledger: ConsentLedger,
     operation: str,
     officer: str,
@@ -82,10 +82,10 @@ def _audited(
 ) -> Consent:
     """A consent change and its CHANGE audit entry in one transaction, or neither (as the
     GraphQL mutations do); a refusal is one line and exit 2."""
-    from hub.audit import AccessEntry, AuditTrail, AuditUnavailable, Outcome
+    from hub.audit import AccessEntry, AuditUnavailable, Outcome
 
     try:
-        with AuditTrail(engine, ledger.signer).unit() as unit:
+        with ledger.trail.unit() as unit:
             done = change(unit.session)
             unit.record(
                 AccessEntry(
@@ -243,7 +243,6 @@ def consents_record(
     with _engine() as engine:
         ledger = _ledger(engine)
         given = _audited(
-            engine,
             ledger,
             "pmihub consents record",
             officer,
@@ -271,7 +270,6 @@ def consents_revoke(
     with _engine() as engine:
         ledger = _ledger(engine)
         revoked = _audited(
-            engine,
             ledger,
             "pmihub consents revoke",
             officer,
@@ -285,13 +283,13 @@ def consents_revoke(
 def consents_expire() -> None:
     """End every consent that lapsed (time, closed case, suspended organisation), tell the
     organisations and audit it (the hub does it every HUB_CONSENT_EXPIRY_SECONDS)."""
-    from hub.audit import AuditTrail, AuditUnavailable
+    from hub.audit import AuditUnavailable
     from hub.partners.expiry import expire_consents
 
     with _engine() as engine:
         ledger = _ledger(engine)
         try:
-            ended = expire_consents(ledger, AuditTrail(engine, ledger.signer))
+            ended = expire_consents(ledger, ledger.trail)
         except AuditUnavailable as exc:
             raise _fail(f"refused: the audit trail is unavailable ({exc.detail})") from None
     for c in ended:

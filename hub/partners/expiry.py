@@ -4,46 +4,30 @@ organisation's webhook event and a CHANGE audit entry, in one transaction (or no
 
 The app runs it every ``HUB_CONSENT_EXPIRY_SECONDS`` (``expire_periodically``, started and
 stopped with the app like the census loop); ``pmihub consents expire`` runs it once. A read
-that finds a lapse first still ends it there (hub/partners/ledger.py).
+that finds a lapse first still ends it there, with the same entry (hub/partners/ledger.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 from typing import TYPE_CHECKING
 
-from hub.audit import AccessEntry, Outcome
 from hub.audit.trail import AuditTrail
+from hub.partners.lapses import lapse_entries
 from hub.partners.ledger import Consent, ConsentLedger
 
 if TYPE_CHECKING:
     from hub.service import Hub
 
 log = logging.getLogger("pmihub.consents")
-OPERATION = "consentExpiry"
 
 
 def expire_consents(ledger: ConsentLedger, trail: AuditTrail) -> list[Consent]:
     """The consents that lapsed, ended now; AuditUnavailable leaves them as they were."""
-    request = f"exp_{secrets.token_hex(8)}"
     with trail.unit() as unit:
         ended = ledger.sweep(session=unit.session)
-        unit.record(
-            *(
-                AccessEntry(
-                    client_id="hub",
-                    subject="hub",
-                    operation=OPERATION,
-                    request_id=request,
-                    worker_id=c.worker_id,
-                    outcome=Outcome.CHANGE,
-                    reason=f"consent {c.status.lower()} {c.id} of {c.organisation}",
-                )
-                for c in ended
-            )
-        )
+        unit.record(*lapse_entries(ended))
     return ended
 
 
@@ -61,4 +45,4 @@ async def expire_periodically(hub: Hub, seconds: float) -> None:
         await asyncio.sleep(seconds)
 
 
-__all__ = ["OPERATION", "expire_consents", "expire_periodically"]
+__all__ = ["expire_consents", "expire_periodically"]

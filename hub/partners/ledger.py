@@ -11,9 +11,10 @@ HUB_AUDIT_SIGNING_KEY) over its canonical JSON; a change of status is a new vers
 update. A consent is in force only while its newest version is ACTIVE, it is before
 ``valid_until``, its case (if any) is not closed and its organisation is not suspended; the
 hub's expiry loop (hub/partners/expiry.py), or a read that finds one of these first, writes the
-EXPIRED/SUSPENDED version. Revoking, expiring or suspending a consent notifies the
-organisation's webhooks through the case outbox (hub/cases: signed, retried), in the same
-transaction as the new version.
+EXPIRED/SUSPENDED version; either records it in the audit trail (a CHANGE entry by the hub,
+``consentExpiry``: hub/partners/lapses.py) in the same transaction, or writes nothing.
+Revoking, expiring or suspending a consent notifies the organisation's webhooks through the
+case outbox (hub/cases: signed, retried), in the same transaction as the new version.
 
 Synchronous: the GraphQL layer calls it through ``hub.offload``.
 """
@@ -30,9 +31,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from auth.purpose import PARTNER_PURPOSES, Purpose
-from hub.audit.signing import AuditSigner
+from hub.audit.trail import AuditTrail
 from hub.cases.tables import CaseRow, DeliveryRow, WebhookRow
 from hub.crosswalk.tables import WorkerRow
+from hub.partners.lapses import lapse_entries
 from hub.partners.registry import ACTIVE, PartnerOrgRow
 from hub.partners.tables import ConsentRow
 from hub.partners.text import MAX_DAYS, PURPOSE_CATEGORIES, ConsentText, consent_text
@@ -129,11 +131,10 @@ class Capture:
 
 
 class ConsentLedger:
-    def __init__(
-        self, engine: Engine, signer: AuditSigner, clock: Callable[[], datetime] = now
-    ) -> None:
-        self.engine = engine
-        self.signer = signer
+    def __init__(self, trail: AuditTrail, clock: Callable[[], datetime] = now) -> None:
+        self.trail = trail  # a lapse a read finds is recorded there (``_read``)
+        self.engine: Engine = trail.engine
+        self.signer = trail.signer
         self.clock = clock
 
     # -- giving ------------------------------------------------------------------------------
@@ -384,9 +385,19 @@ class ConsentLedger:
     # -- inside ------------------------------------------------------------------------------------
 
     def _read(self, reader: Callable[[Session], list[ConsentRow]]) -> list[Consent]:
+        """The consents ``reader`` finds, as they stand now. A lapse among them is ended here
+        with its audit entries, as the expiry loop ends one (read again under the chain's lock,
+        which the loop holds too, so the two never end one consent twice); AuditUnavailable
+        when the trail cannot be written, and nothing was."""
         with Session(self.engine) as session:
-            done = self._settled(session, reader(session))
-            session.commit()
+            rows = reader(session)
+            if not self._lapses(session, rows):
+                return [Consent.of(r) for r in rows]
+        with self.trail.unit() as unit:
+            rows = reader(unit.session)
+            ends = self._lapses(unit.session, rows)
+            done = self._end(unit.session, rows, ends)
+            unit.record(*lapse_entries(c for c in done if c.id in ends))
             return done
 
     def _ids(
@@ -422,11 +433,23 @@ class ConsentLedger:
         )
 
     def _settled(self, session: Session, rows: list[ConsentRow]) -> list[Consent]:
-        """The consents as they stand now: an ACTIVE one whose time ran out, whose case
-        closed or whose organisation was suspended gets its new version here."""
+        """The consents as they stand now: each lapse gets its new version here."""
+        return self._end(session, rows, self._lapses(session, rows))
+
+    def _end(self, session: Session, rows: list[ConsentRow], ends: dict[str, str]) -> list[Consent]:
+        out = []
+        for row in rows:
+            if row.consent_id in ends:
+                row = self._version(session, Consent.of(row), ends[row.consent_id], "hub")
+            out.append(Consent.of(row))
+        return out
+
+    def _lapses(self, session: Session, rows: list[ConsentRow]) -> dict[str, str]:
+        """The ACTIVE consents among ``rows`` that lapsed (their organisation suspended, their
+        time run out, their case closed), with the status that ends each."""
         active = [r for r in rows if r.status == ACTIVE]
         if not active:
-            return [Consent.of(r) for r in rows]
+            return {}
         at = _utc(self.clock())
         suspended = set(
             session.exec(
@@ -446,14 +469,13 @@ class ConsentLedger:
             if case_ids
             else []
         )
-        out = []
-        for row in rows:
-            if row.status == ACTIVE and row.organisation in suspended:
-                row = self._version(session, Consent.of(row), SUSPENDED, "hub")
-            elif row.status == ACTIVE and (row.valid_until <= at or row.case_id in closed):
-                row = self._version(session, Consent.of(row), EXPIRED, "hub")
-            out.append(Consent.of(row))
-        return out
+        ends = {}
+        for row in active:
+            if row.organisation in suspended:
+                ends[row.consent_id] = SUSPENDED
+            elif row.valid_until <= at or row.case_id in closed:
+                ends[row.consent_id] = EXPIRED
+        return ends
 
     def _version(self, session: Session, current: Consent, status: str, by: str) -> ConsentRow:
         """The next version with ``status``, signed, and the organisation's webhooks told."""

@@ -17,6 +17,7 @@ from auth.purpose import Purpose
 from connectors.sandbox.serve import LoopbackServer
 from hub.audit.signing import AuditSigner
 from hub.audit.tables import AuditEntryRow
+from hub.audit.trail import AuditTrail
 from hub.partners import ConsentLedger, PartnerRegistry
 from hub.partners.ledger import SELF, Capture
 from hub.partners.tables import ConsentRow
@@ -67,7 +68,9 @@ def test_an_expired_consent_is_ended_and_told_without_a_read(expiring: Stack) ->
             before = max(session.exec(select(AuditEntryRow.seq)).all())
         # a consent given four days ago for one day: lapsed, and nobody reads the worker
         past = now() - timedelta(days=4)
-        old = ConsentLedger(engine, AuditSigner.from_environ(expiring.environ), lambda: past)
+        old = ConsentLedger(
+            AuditTrail(engine, AuditSigner.from_environ(expiring.environ)), lambda: past
+        )
         lapsed = old.grant(
             nurhayati, "MCARE", Purpose.LEGAL_AID, ["identity"], Capture(SELF, nurhayati), days=1
         )

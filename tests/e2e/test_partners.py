@@ -23,6 +23,7 @@ from auth.server import HubAuthorizationServer
 from auth.settings import AuthSettings
 from hub.audit.signing import AuditSigner
 from hub.audit.tables import AuditEntryRow
+from hub.audit.trail import AuditTrail
 from hub.cases.tables import DeliveryRow, WebhookRow
 from hub.partners import ConsentLedger, PartnerRegistry
 from hub.partners.ledger import SELF, Capture
@@ -403,7 +404,9 @@ def test_an_expired_consent_and_an_officers_revocation_end_access(
     partner: Partner = world["partner"]
     engine = make_engine(stack.environ["HUB_DATABASE_URL"])
     past = now() - timedelta(days=3)
-    old = ConsentLedger(engine, AuditSigner.from_environ(stack.environ), lambda: past).grant(
+    old = ConsentLedger(
+        AuditTrail(engine, AuditSigner.from_environ(stack.environ)), lambda: past
+    ).grant(
         world["nurhayati"],
         "SBMI",
         Purpose.CLAIM_ASSISTANCE,

@@ -30,6 +30,7 @@ from auth.server import HubAuthorizationServer
 from auth.settings import AuthSettings
 from hub.audit.signing import AuditSigner
 from hub.audit.tables import AuditEntryRow
+from hub.audit.trail import AuditTrail
 from hub.graphql.policy import POLICY, Gate, Rule
 from hub.partners import ConsentLedger, PartnerRegistry
 from hub.partners.ledger import SELF, Capture
@@ -150,7 +151,7 @@ def callers(stack: Stack) -> list[Caller]:
     engine = make_engine(stack.environ["HUB_DATABASE_URL"])
     every = frozenset(Scope) - {Scope.SELF, Scope.PARTNER}
     org, partner_secret = PartnerRegistry(engine).add(PARTNER_ORG, name="Matrix", contact="m")
-    ConsentLedger(engine, AuditSigner.from_environ(stack.environ)).grant(
+    ConsentLedger(AuditTrail(engine, AuditSigner.from_environ(stack.environ))).grant(
         worker_of(stack), PARTNER_ORG, CONSENT[0], CONSENT[1], Capture(SELF, "matrix")
     )
     _, secret = add_client(

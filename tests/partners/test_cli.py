@@ -90,6 +90,7 @@ def test_consents_expire_ends_the_lapsed_ones_and_audits_them(cli: Engine) -> No
     from auth.purpose import Purpose
     from hub.audit.signing import AuditSigner
     from hub.audit.tables import AuditEntryRow
+    from hub.audit.trail import AuditTrail
     from hub.partners import ConsentLedger
     from hub.partners.ledger import SELF, Capture
     from schema.clock import now
@@ -99,7 +100,9 @@ def test_consents_expire_ends_the_lapsed_ones_and_audits_them(cli: Engine) -> No
         run(app, ["partners", "add", "sbmi", "--name", "SBMI", "--contact", "x@y"]).exit_code == 0
     )
     past = now() - timedelta(days=3)
-    ledger = ConsentLedger(cli, AuditSigner.from_environ({"HUB_ENV": "test"}), lambda: past)
+    ledger = ConsentLedger(
+        AuditTrail(cli, AuditSigner.from_environ({"HUB_ENV": "test"})), lambda: past
+    )
     lapsed = ledger.grant(
         WORKER, "SBMI", Purpose.LEGAL_AID, ["identity"], Capture(SELF, WORKER), days=1
     )

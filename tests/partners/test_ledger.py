@@ -16,6 +16,7 @@ from auth.clients import ClientError, add_client, get_client
 from auth.purpose import Purpose
 from auth.scopes import Scope
 from hub.audit.signing import AuditSigner
+from hub.audit.trail import AuditTrail
 from hub.cases import Actor, CaseService
 from hub.cases.tables import DeliveryRow, WebhookRow
 from hub.crosswalk.tables import WorkerRow
@@ -62,7 +63,7 @@ def clock() -> Clock:
 def ledger(engine: Engine, clock: Clock) -> ConsentLedger:
     PartnerRegistry(engine).add("SBMI", name="Serikat Buruh Migran Indonesia", contact="dpo@x")
     signer = AuditSigner.from_environ({"HUB_ENV": "test"})
-    return ConsentLedger(engine, signer, clock)
+    return ConsentLedger(AuditTrail(engine, signer), clock)
 
 
 def by_worker(worker: str = WORKER) -> Capture:
@@ -194,6 +195,59 @@ def test_a_consent_expires_on_its_last_day(
     clock.at += timedelta(days=91)
     assert [(c.id, c.status) for c in ledger.sweep()] == [(other.id, "EXPIRED")]
     assert ledger.sweep() == []
+
+
+def lapse_entries(engine: Engine) -> list[tuple[str, str, str, str | None, str, str | None]]:
+    from hub.audit.tables import AuditEntryRow
+
+    with Session(engine) as session:
+        return [
+            (e.client_id, e.subject, e.operation, e.worker_id, e.outcome, e.reason)
+            for e in session.exec(select(AuditEntryRow).order_by(AuditEntryRow.seq)).all()
+        ]
+
+
+@BOTH
+def test_a_lapse_a_read_finds_is_audited_like_the_expiry_loops(
+    ledger: ConsentLedger, engine: Engine, clock: Clock
+) -> None:
+    # given a consent whose time ran out, and which nobody has ended yet
+    consent = ledger.grant(WORKER, "SBMI", Purpose.LEGAL_AID, ["identity"], by_worker(), days=1)
+    clock.at += timedelta(days=2)
+    # when a read finds it
+    assert [c.status for c in ledger.for_worker(WORKER)] == ["EXPIRED"]
+    # then its end is in the trail, as the loop (hub/partners/expiry.py) records it
+    ended = (
+        "hub",
+        "hub",
+        "consentExpiry",
+        WORKER,
+        "CHANGE",
+        f"consent expired {consent.id} of SBMI",
+    )
+    assert lapse_entries(engine) == [ended]
+    assert ledger.get(consent.id).version == 2  # type: ignore[union-attr]
+    assert lapse_entries(engine) == [ended]  # ended once, recorded once
+
+
+def test_a_lapse_found_while_the_trail_is_down_is_not_written(
+    ledger: ConsentLedger, engine: Engine, clock: Clock
+) -> None:
+    from sqlalchemy import text
+
+    from hub.audit import AuditUnavailable
+
+    consent = ledger.grant(WORKER, "SBMI", Purpose.LEGAL_AID, ["identity"], by_worker(), days=1)
+    clock.at += timedelta(days=2)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE audit_entry"))
+    with pytest.raises(AuditUnavailable):
+        ledger.for_partner("SBMI", [WORKER])
+    with Session(engine) as session:  # no new version, no organisation told
+        versions = session.exec(
+            select(ConsentRow.version).where(ConsentRow.consent_id == consent.id)
+        ).all()
+    assert versions == [1] and deliveries(engine) == []
 
 
 def test_a_consent_bound_to_a_case_ends_when_the_case_closes(
