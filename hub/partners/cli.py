@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Annotated
 
@@ -20,8 +20,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from auth.clients import ClientError
+from auth.errors import PurposeError
 from auth.passwords import generate_password
-from auth.purpose import PARTNER_PURPOSES, Purpose
+from auth.purpose import PARTNER_PURPOSES, PERSON_PURPOSES, Purpose, parse_purpose
 from auth.users import add_user
 from hub.audit.signing import AuditSigner, SigningKeyError
 from hub.audit.trail import AuditTrail
@@ -43,6 +44,10 @@ consents_cli = typer.Typer(
     add_completion=False,
 )
 PURPOSES = ", ".join(sorted(p.value for p in PARTNER_PURPOSES))
+# an officer's purposes: neither a partner's, nor the worker's own, nor STATISTICS
+OFFICER_PURPOSES = [
+    p for p in Purpose if p in PERSON_PURPOSES - PARTNER_PURPOSES - {Purpose.SELF_SERVICE}
+]
 
 
 def _fail(message: str) -> typer.Exit:
@@ -205,21 +210,73 @@ def _row(c: Consent) -> dict[str, object]:
     }
 
 
+def _read_purpose(raw: str | None) -> Purpose:
+    """An officer's purpose of use (never a partner's, the worker's own or STATISTICS)."""
+    try:
+        chosen = parse_purpose(raw)
+    except PurposeError as exc:
+        raise _fail(f"refused: {exc.message} (--purpose)") from None
+    if chosen not in OFFICER_PURPOSES:
+        raise _fail(f"refused: --purpose must be one of {', '.join(OFFICER_PURPOSES)}")
+    return chosen
+
+
+def _audit_read(ledger: ConsentLedger, workers: Iterable[str], purpose: Purpose) -> None:
+    """The operator's read of these workers' consents, one entry each (as ``Query.consents``
+    records it: category case), written before anything is printed (fail closed)."""
+    from hub.audit import AccessEntry
+    from hub.runtime import operator_principal
+
+    principal = operator_principal(purpose.value)
+    request = f"cli_{secrets.token_hex(8)}"
+    ledger.trail.record(
+        [
+            AccessEntry(
+                client_id=principal.client_id,
+                subject=principal.subject,
+                operation="pmihub consents list",
+                request_id=request,
+                worker_id=worker,
+                purpose=purpose.value,
+                categories=frozenset({"case"}),
+            )
+            for worker in dict.fromkeys(workers)
+        ]
+    )
+
+
 @consents_cli.command("list")
 def consents_list(
     worker: Annotated[str | None, typer.Option(help="One worker's consents.")] = None,
     org: Annotated[str | None, typer.Option(help="One organisation's consents.")] = None,
+    purpose: Annotated[
+        str | None, typer.Option(help=f"Purpose of use (required): {', '.join(OFFICER_PURPOSES)}.")
+    ] = None,
 ) -> None:
-    """The consents as they stand now (a lapse found here is written, and told)."""
+    """The consents as they stand now (a lapse found here is ended, told and audited). Each
+    worker read is in the audit trail with the operator and the purpose; refused without it."""
+    from hub.audit import AuditUnavailable
+    from hub.crosswalk.tables import WorkerRow
+
+    chosen = _read_purpose(purpose)  # refused before anything is read
     if (worker is None) == (org is None):
         raise _fail("refused: give exactly one of --worker or --org")
     with _engine() as engine:
         ledger = _ledger(engine)
-        found = (
-            ledger.for_worker(worker)
-            if worker is not None
-            else ledger.for_organisation(str(org).upper())
-        )
+        if worker is not None:
+            with Session(engine) as session:
+                if session.get(WorkerRow, worker) is None:
+                    raise _fail(f"refused: no worker {worker[:40]!r}")
+        try:
+            found = (
+                ledger.for_worker(worker)
+                if worker is not None
+                else ledger.for_organisation(str(org).upper())
+            )
+            read = [worker] if worker is not None else sorted(c.worker_id for c in found)
+            _audit_read(ledger, read, chosen)
+        except AuditUnavailable as exc:
+            raise _fail(f"refused: the audit trail is unavailable ({exc.detail})") from None
     typer.echo(json.dumps([_row(c) for c in found], indent=2))
 
 

@@ -76,7 +76,9 @@ def test_the_operators_flow(cli: Engine) -> None:
     assert suspended.exit_code == 0 and "1 consent(s) suspended" in suspended.output
     assert get_client(cli, "partner-sbmi").disabled  # type: ignore[union-attr]
     assert get_user(cli, "pendamping.ani") is None  # disabled
-    listed = json.loads(run(app, ["consents", "list", "--worker", WORKER]).output)
+    listed = json.loads(
+        run(app, ["consents", "list", "--worker", WORKER, "--purpose", "case_handling"]).output
+    )
     assert [c["status"] for c in listed] == ["SUSPENDED"]
     assert PartnerRegistry(cli).get("SBMI").status == "SUSPENDED"  # type: ignore[union-attr]
     assert run(app, ["partners", "suspend", "NOBODY"]).exit_code == 2
@@ -140,3 +142,82 @@ def test_a_revocation_at_the_mission_is_audited_with_the_officer(cli: Engine) ->
     assert changes(cli, "pmihub consents revoke") == [
         ("petugas.kjri", WORKER, f"consent revoked {consent} of SBMI")
     ]
+
+
+def reads(db: Engine) -> list[tuple[str, str, str | None, str | None, str, str]]:
+    from sqlmodel import Session, col, select
+
+    from hub.audit.tables import AuditEntryRow
+
+    with Session(db) as session:
+        found = session.exec(
+            select(AuditEntryRow)
+            .where(col(AuditEntryRow.operation) == "pmihub consents list")
+            .order_by(col(AuditEntryRow.seq))
+        ).all()
+        return [
+            (r.client_id, r.subject, r.worker_id, r.purpose, r.categories, r.outcome) for r in found
+        ]
+
+
+def test_listing_consents_is_an_audited_read_with_its_purpose(cli: Engine) -> None:
+    import getpass
+
+    from tests.partners.test_ledger import OTHER
+
+    # given two workers accompanied by SBMI
+    run = CliRunner().invoke
+    assert (
+        run(app, ["partners", "add", "sbmi", "--name", "SBMI", "--contact", "x@y"]).exit_code == 0
+    )
+    for worker in (WORKER, OTHER):
+        recorded = run(
+            app,
+            ["consents", "record", worker, "--org", "SBMI", "--purpose", "legal_aid",
+             "--category", "identity", "--officer", "petugas.kbri", "--mission", "HKG"],
+        )  # fmt: skip
+        assert recorded.exit_code == 0, recorded.output
+    me = getpass.getuser()
+    # when one worker's consents are listed, then the organisation's
+    one = run(app, ["consents", "list", "--worker", WORKER, "--purpose", "case_handling"])
+    assert one.exit_code == 0, one.output
+    assert [c["worker_id"] for c in json.loads(one.stdout)] == [WORKER]
+    org = run(app, ["consents", "list", "--org", "sbmi", "--purpose", "EMERGENCY"])
+    assert org.exit_code == 0, org.output
+    # then each worker read is an entry: the operator, the purpose, the category case
+    assert reads(cli) == [
+        ("pmihub-cli", me, WORKER, "CASE_HANDLING", "case", "READ"),
+        *sorted(("pmihub-cli", me, w, "EMERGENCY", "case", "READ") for w in (WORKER, OTHER)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        ["--worker", WORKER],  # no purpose
+        ["--worker", WORKER, "--purpose", "LEGAL_AID"],  # a partner's purpose
+        ["--worker", WORKER, "--purpose", "STATISTICS"],
+        ["--worker", WORKER, "--purpose", "WHATEVER"],
+        ["--worker", "wk_nobody", "--purpose", "CASE_HANDLING"],  # no such worker
+        ["--purpose", "CASE_HANDLING"],  # neither --worker nor --org
+    ],
+)
+def test_listing_consents_refuses_bad_input_and_records_nothing(
+    cli: Engine, asked: list[str]
+) -> None:
+    refused = CliRunner().invoke(app, ["consents", "list", *asked])
+    assert refused.exit_code == 2 and len(refused.output.strip().splitlines()) == 1
+    assert refused.output.startswith("refused: ")
+    assert reads(cli) == []
+
+
+def test_listing_consents_prints_nothing_when_the_trail_cannot_be_written(cli: Engine) -> None:
+    from sqlalchemy import text
+
+    with cli.begin() as conn:
+        conn.execute(text("DROP TABLE audit_entry"))
+    listed = CliRunner().invoke(
+        app, ["consents", "list", "--worker", WORKER, "--purpose", "CASE_HANDLING"]
+    )
+    assert listed.exit_code == 2 and listed.stdout == ""
+    assert "the audit trail is unavailable" in listed.output
