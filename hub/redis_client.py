@@ -15,7 +15,7 @@ from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-MAX_CONNECTIONS = 64  # per process; each command holds one for well under a millisecond
+MAX_CONNECTIONS = 256  # per process: a command holds one until the loop has read its answer
 
 
 def redis_client(url: str, timeout: float) -> Redis:
