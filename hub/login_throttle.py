@@ -23,11 +23,10 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from redis.asyncio import Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from auth.throttle import LoginThrottle
+from hub.redis_client import redis_client
 from hub.resilience.cache import DEFAULT_PREFIX
 from hub.settings import Settings, SettingsError, positive_number
 
@@ -176,12 +175,7 @@ def build_login_throttle(settings: Settings) -> RedisLoginThrottle | None:
         return None
     timeout = positive_number(environ, "HUB_REDIS_TIMEOUT", 0.25)
     try:
-        client = Redis.from_url(
-            url,
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-            retry=Retry(NoBackoff(), 0),
-        )
+        client = redis_client(url, timeout)
     except ValueError as exc:
         raise SettingsError(f"HUB_REDIS_URL is not a Redis URL ({exc})") from None
     prefix = environ.get("HUB_REDIS_PREFIX", DEFAULT_PREFIX)

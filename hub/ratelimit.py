@@ -36,13 +36,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from redis.asyncio import Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from auth.principal import Principal
 from hub.audit import AccessEntry, AuditUnavailable, Outcome
 from hub.observability import request_id
+from hub.redis_client import redis_client
 from hub.resilience.cache import DEFAULT_PREFIX
 from hub.settings import Settings, SettingsError, positive_number
 
@@ -148,13 +147,7 @@ class RedisBuckets:
     def from_url(
         cls, url: str, *, timeout: float = 0.25, prefix: str = DEFAULT_PREFIX
     ) -> RedisBuckets:
-        client = Redis.from_url(
-            url,
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-            retry=Retry(NoBackoff(), 0),
-        )
-        return cls(client, prefix=prefix)
+        return cls(redis_client(url, timeout), prefix=prefix)
 
     async def take(self, key: str, limit: Limit) -> float:
         if time.monotonic() < self._paused_until:

@@ -78,9 +78,7 @@ class CrosswalkContext:
         return [found.get(i, []) for i in ids]
 
     async def _load(self, ids: list[str]) -> list[tuple[str, list[Link]] | None]:
-        reader = self.service.reader
-        canonical = await self.service.offload(reader.canonical, ids)
-        links = await self.service.offload(reader.links, list(set(canonical.values())))
+        canonical, links = await self.service.offload(self.service.reader.canonical_links, ids)
         return [
             (canonical[i], links.get(canonical[i], [])) if i in canonical else None for i in ids
         ]

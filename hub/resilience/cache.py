@@ -18,10 +18,9 @@ from typing import Any, Protocol, runtime_checkable
 
 from cachetools import TLRUCache
 from redis.asyncio import Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
+from hub.redis_client import redis_client
 from hub.resilience.cache_secrets import CacheSecrets, UnsealError
 from hub.resilience.codec import CacheValue, CodecError, decode, encode
 from hub.settings import SettingsError, positive_number, pseudonym_key
@@ -127,13 +126,7 @@ class RedisCache:
     def from_url(
         cls, url: str, *, secret: bytes, timeout: float = 0.25, **kwargs: Any
     ) -> RedisCache:
-        client = Redis.from_url(
-            url,
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-            retry=Retry(NoBackoff(), 0),  # the breaker and stale data cover failures
-        )
-        return cls(client, secrets=CacheSecrets(secret), **kwargs)
+        return cls(redis_client(url, timeout), secrets=CacheSecrets(secret), **kwargs)
 
     def key(self, agency: str, method: str, ident: str) -> str:
         return self.secrets.name(agency, method, ident)

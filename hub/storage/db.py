@@ -10,7 +10,7 @@ seam (hub/storage/offload.py) runs that many database calls at once. SQLAlchemy'
 kept, 10 more opened and closed again) made every checkout beyond the fifth a new connection:
 a TCP and authentication round trip on PostgreSQL, five PRAGMAs on SQLite. Each process of
 ``pmihub serve --workers N`` therefore holds up to ``POOL_SIZE`` connections, as many as it
-used at its peak before: N of them must fit PostgreSQL's ``max_connections``.
+used at its peak before: N x ``POOL_SIZE`` must fit PostgreSQL's ``max_connections``.
 """
 
 from __future__ import annotations

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Callable
 
 import pytest
 
 from connectors.kit.errors import AgencyUnavailable
+from hub.redis_client import MAX_CONNECTIONS
 from hub.resilience import ResilientConnector, request_deadline
 from hub.resilience.cache import (
     MemoryCache,
@@ -102,6 +104,20 @@ async def test_redis_round_trip_with_expiry(make_redis_cache: Callable[..., Redi
     assert entries["a"].value == value and entries["b"].value is None and "c" not in entries
     ttl = await cache.client.pttl(cache.prefix + "a")
     assert 55_000 < ttl <= 60_000
+
+
+@pytest.mark.anyio
+async def test_more_commands_in_flight_than_connections_wait_for_one_not_fail(
+    make_redis_cache: Callable[..., RedisCache],
+) -> None:
+    """A process serving 32 requests has hundreds of cache commands in flight; the pool used
+    to refuse the 101st (MaxConnectionsError) and the cache then paused although Redis was
+    healthy."""
+    cache = make_redis_cache()
+    await cache.put_many({"a": record_set("PMI-9")}, fresh_for=30, keep_for=60)
+    reads = await asyncio.gather(*(cache.get_many(["a"]) for _ in range(4 * MAX_CONNECTIONS)))
+    assert all("a" in found for found in reads)
+    assert not cache._paused()
 
 
 @pytest.mark.anyio
