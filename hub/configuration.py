@@ -42,7 +42,7 @@ MEANINGS = {
     "a `.demo/env`); `dev` turns on GraphiQL, introspection and the demo login; `test` is "
     "the test suite's only",
     "HUB_DATABASE_URL": "`postgresql://user@host/db` in production (default `sqlite:///hub.db`: "
-    "one machine, one writer at a time)",
+    "one machine, one writer at a time); each process keeps up to 15 connections",
     "HUB_PSEUDONYM_KEY": "**secret**, required: keys the digests the crosswalk stores instead of "
     "NIKs and passports, and seals the KPJ; never change it (the crosswalk would stop "
     "matching); at least 16 characters",
@@ -81,7 +81,7 @@ MEANINGS = {
     "HUB_AUTH_CLIENT_RATE_BURST": "their burst per client id",
     "HUB_REDIS_URL": "Redis shared by every process: rate-limit buckets, the login throttle and "
     "the agencies' response cache, keyed and sealed (`redis://host:6379/0`); required with "
-    "more than one process",
+    "more than one process; each process opens up to 256 connections",
     "HUB_REDIS_TIMEOUT": "seconds before a Redis call gives up (then memory, for a while)",
     "HUB_REDIS_PREFIX": "key prefix in Redis (several hubs on one Redis)",
     "HUB_REQUEST_DEADLINE": "time budget of one GraphQL request, seconds",
