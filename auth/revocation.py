@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from auth.models import OAuthClientRow, RefreshTokenRow, RevokedTokenRow
+from auth.models import RefreshTokenRow, RevokedTokenRow
 
 REVOKED = RevokedTokenRow.__table__  # type: ignore[attr-defined]
 # Core, not the ORM: every request asks, and loading an entity costs more than the query
@@ -31,16 +31,6 @@ class Revocations:
     def revoked(self, jti: str) -> bool:
         with self.engine.connect() as connection:
             return connection.execute(IS_REVOKED, {"jti": jti}).first() is not None
-
-    def refused(self, jti: str, client_id: str) -> str | None:
-        """``"revoked"`` or ``"client_disabled"`` when a token must be refused, else None."""
-        with Session(self.engine) as session:
-            if session.get(RevokedTokenRow, jti) is not None:
-                return "revoked"
-            client = session.get(OAuthClientRow, client_id)
-        if client is not None and client.disabled:
-            return "client_disabled"
-        return None
 
     def revoke_access(self, jti: str, client_id: str, expires_at: int, reason: str) -> None:
         now = self._now()
