@@ -102,9 +102,17 @@ class WebhookRegistration:
 
 
 async def _canonical_worker(ctx: HubContext, raw: str) -> str:
-    wanted = check_worker_id(raw)
+    """The worker a case or consent operation names, or NOT_FOUND; a refusal is a recorded
+    attempt (an unknown id or one the caller may not read: on that id; a malformed one: on no
+    worker, the text typed not kept)."""
+    try:
+        wanted = check_worker_id(raw)
+    except GraphQLError:
+        ctx.audit_refused(None, "case", reason="BAD_USER_INPUT workerId")
+        raise
     canonical = (await ctx.hub.offload(ctx.hub.crosswalk.canonical, [wanted])).get(wanted)
     if canonical is None or not ctx.principal.may_read_worker(canonical):
+        ctx.audit_refused(wanted, "case", reason="NOT_FOUND worker")
         raise hub_error(
             "NOT_FOUND", "Pekerja tidak ditemukan", "No such worker", argument="workerId"
         )

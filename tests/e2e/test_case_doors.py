@@ -434,3 +434,31 @@ def test_a_retried_open_case_with_its_idempotency_key_opens_one_case(doors: Stac
         assert key not in stored and "embassy-retry" not in stored
         assert summary not in stored and nurhayati not in stored
         assert len(r.key) == len(r.request) == 64 and r.operation == "openCase"
+
+
+def test_an_unknown_or_malformed_worker_is_a_recorded_refusal_and_no_case(doors: Stack) -> None:
+    # given: one id the hub never issued, one that is not an id at all (a NIK, typed by mistake)
+    unknown = "wk_" + "e" * 20
+    asked = {
+        "OpenUnknownWorker": (unknown, "NOT_FOUND"),
+        "OpenMalformedWorker": (SITI, "BAD_USER_INPUT"),
+    }
+    # when
+    for name, (worker_id, expected) in asked.items():
+        body = doors.graphql(
+            OPEN.replace("OpenDoor", name, 1),
+            {"i": {"workerId": worker_id, "kind": "ILLNESS", "severity": "LOW", "summary": REASON}},
+        ).json()
+        assert body["data"] is None
+        assert code(body) == expected
+    # then: both attempts are in the trail, the mistyped NIK is not; no case was opened
+    found = sorted(
+        (r.operation, r.worker_id, r.categories, r.reason)
+        for name in asked
+        for r in refusals(doors, name)
+    )
+    assert found == [
+        ("OpenMalformedWorker", None, "case", "BAD_USER_INPUT workerId"),
+        ("OpenUnknownWorker", unknown, "case", "NOT_FOUND worker"),
+    ]
+    assert cases_of(doors, unknown) == []
