@@ -256,17 +256,20 @@ def consents_list(
     """The consents as they stand now (a lapse found here is ended, told and audited). Each
     worker read is in the audit trail with the operator and the purpose; refused without it."""
     from hub.audit import AuditUnavailable
-    from hub.crosswalk.tables import WorkerRow
+    from hub.crosswalk.keys import Pseudonymizer
+    from hub.crosswalk.lookup import CrosswalkReader
 
     chosen = _read_purpose(purpose)  # refused before anything is read
     if (worker is None) == (org is None):
         raise _fail("refused: give exactly one of --worker or --org")
     with _engine() as engine:
         ledger = _ledger(engine)
-        if worker is not None:
-            with Session(engine) as session:
-                if session.get(WorkerRow, worker) is None:
-                    raise _fail(f"refused: no worker {worker[:40]!r}")
+        if worker is not None:  # a merged id answers for the worker it was merged into
+            reader = CrosswalkReader(engine, Pseudonymizer(b""))  # canonical ids need no key
+            current = reader.canonical([worker]).get(worker)
+            if current is None:
+                raise _fail(f"refused: no worker {worker[:40]!r}")
+            worker = current
         try:
             found = (
                 ledger.for_worker(worker)

@@ -191,6 +191,39 @@ def test_listing_consents_is_an_audited_read_with_its_purpose(cli: Engine) -> No
     ]
 
 
+def test_listing_a_merged_workers_consents_by_the_old_id_reads_the_worker_it_became(
+    cli: Engine,
+) -> None:
+    from datetime import UTC, datetime
+
+    from sqlmodel import Session
+
+    from hub.crosswalk.tables import WorkerRow
+
+    # given a consent for WORKER, and an id since merged into WORKER
+    run = CliRunner().invoke
+    assert (
+        run(app, ["partners", "add", "sbmi", "--name", "SBMI", "--contact", "x@y"]).exit_code == 0
+    )
+    recorded = run(
+        app,
+        ["consents", "record", WORKER, "--org", "SBMI", "--purpose", "legal_aid",
+         "--category", "identity", "--officer", "petugas.kbri", "--mission", "HKG"],
+    )  # fmt: skip
+    assert recorded.exit_code == 0, recorded.output
+    with Session(cli) as session:
+        old = WorkerRow(id="wk_partner_0000", created_at=datetime(2025, 1, 1, tzinfo=UTC))
+        old.merged_into = WORKER
+        session.add(old)
+        session.commit()
+    # when the old id is listed
+    listed = run(app, ["consents", "list", "--worker", "wk_partner_0000", "--purpose", "EMERGENCY"])
+    # then the consents are WORKER's, and so is the read in the trail
+    assert listed.exit_code == 0, listed.output
+    assert [c["worker_id"] for c in json.loads(listed.stdout)] == [WORKER]
+    assert [entry[2] for entry in reads(cli)] == [WORKER]
+
+
 @pytest.mark.parametrize(
     "asked",
     [
