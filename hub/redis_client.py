@@ -18,10 +18,10 @@ from redis.backoff import NoBackoff
 MAX_CONNECTIONS = 256  # per process: a command holds one until the loop has read its answer
 
 
-def redis_client(url: str, timeout: float) -> Redis:
+def redis_client(url: str, timeout: float, max_connections: int = MAX_CONNECTIONS) -> Redis:
     pool = BlockingConnectionPool.from_url(
         url,
-        max_connections=MAX_CONNECTIONS,
+        max_connections=max_connections,
         timeout=timeout,  # waiting for a free connection
         socket_timeout=timeout,
         socket_connect_timeout=timeout,

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from connectors.kit.errors import AgencyUnavailable
-from hub.redis_client import MAX_CONNECTIONS
+from hub.redis_client import redis_client
 from hub.resilience import ResilientConnector, request_deadline
 from hub.resilience.cache import (
     MemoryCache,
@@ -18,7 +18,7 @@ from hub.resilience.cache import (
 )
 from hub.resilience.cache_secrets import CacheSecrets
 from hub.settings import SettingsError
-from tests.resilience.conftest import SECRET
+from tests.resilience.conftest import REDIS_URL, SECRET
 from tests.resilience.fakes import FakeConnector, record_set
 
 
@@ -110,14 +110,20 @@ async def test_redis_round_trip_with_expiry(make_redis_cache: Callable[..., Redi
 async def test_more_commands_in_flight_than_connections_wait_for_one_not_fail(
     make_redis_cache: Callable[..., RedisCache],
 ) -> None:
-    """A process serving 32 requests has hundreds of cache commands in flight; the pool used
-    to refuse the 101st (MaxConnectionsError) and the cache then paused although Redis was
-    healthy."""
-    cache = make_redis_cache()
+    """A process serving 32 requests has hundreds of cache commands in flight; redis-py's
+    default pool refused the one past its size (MaxConnectionsError) and the cache then paused
+    although Redis was healthy. Here four connections carry sixteen times as many commands."""
+    shared = make_redis_cache()  # its namespace, cleaned up after the test
+    cache = RedisCache(
+        redis_client(REDIS_URL, 5.0, max_connections=4),
+        secrets=shared.secrets,
+        prefix=shared.prefix,
+    )
     await cache.put_many({"a": record_set("PMI-9")}, fresh_for=30, keep_for=60)
-    reads = await asyncio.gather(*(cache.get_many(["a"]) for _ in range(4 * MAX_CONNECTIONS)))
+    reads = await asyncio.gather(*(cache.get_many(["a"]) for _ in range(64)))
     assert all("a" in found for found in reads)
     assert not cache._paused()
+    await cache.client.aclose()
 
 
 @pytest.mark.anyio
