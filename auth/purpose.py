@@ -51,6 +51,11 @@ PARTNER_PURPOSES = frozenset(
 
 # The purposes a token may declare for a read about a person (STATISTICS is the run's own).
 PERSON_PURPOSES = frozenset(Purpose) - {Purpose.STATISTICS}
+# what an officer may declare at a command line: neither a partner's purpose, nor the worker's
+# own, nor STATISTICS (in the enum's order, as help texts list them)
+OFFICER_PURPOSES = [
+    p for p in Purpose if p in PERSON_PURPOSES - PARTNER_PURPOSES - {Purpose.SELF_SERVICE}
+]
 
 
 PURPOSE_TEXT: dict[Purpose, tuple[str, str]] = {
@@ -156,6 +161,7 @@ def _not_allowed(purpose: Purpose, why_id: str, why_en: str) -> PurposeError:
 
 
 __all__ = [
+    "OFFICER_PURPOSES",
     "PARTNER_PURPOSES",
     "PERSON_PURPOSES",
     "PURPOSE_TEXT",

@@ -105,14 +105,15 @@ def status(
     ] = "EMERGENCY",
 ) -> None:
     """Print one worker's protection verdict, for officers without the console."""
-    from auth.purpose import Purpose
+    from auth.purpose import OFFICER_PURPOSES
     from hub.audit import AuditUnavailable
     from hub.runtime import StatusError, worker_status
 
     if lang.upper() not in ("ID", "EN"):
         raise fail("--lang harus ID atau EN / --lang must be ID or EN")
-    if purpose.upper() not in {p.value for p in Purpose}:
-        raise fail("Tujuan tidak dikenal / Unknown purpose")
+    if purpose.upper() not in {p.value for p in OFFICER_PURPOSES}:  # an officer's, recorded
+        named = ", ".join(p.value for p in OFFICER_PURPOSES)
+        raise fail(f"Tujuan bukan tujuan petugas / Not an officer's purpose: {named}")
     try:
         text = asyncio.run(
             worker_status(nik=nik, worker_id=worker_id, lang=lang.upper(), purpose=purpose.upper())

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from auth.clients import ClientError
 from auth.errors import PurposeError
 from auth.passwords import generate_password
-from auth.purpose import PARTNER_PURPOSES, PERSON_PURPOSES, Purpose, parse_purpose
+from auth.purpose import OFFICER_PURPOSES, PARTNER_PURPOSES, Purpose, parse_purpose
 from auth.users import add_user
 from hub.audit.signing import AuditSigner, SigningKeyError
 from hub.audit.trail import AuditTrail
@@ -44,10 +44,6 @@ consents_cli = typer.Typer(
     add_completion=False,
 )
 PURPOSES = ", ".join(sorted(p.value for p in PARTNER_PURPOSES))
-# an officer's purposes: neither a partner's, nor the worker's own, nor STATISTICS
-OFFICER_PURPOSES = [
-    p for p in Purpose if p in PERSON_PURPOSES - PARTNER_PURPOSES - {Purpose.SELF_SERVICE}
-]
 
 
 def _fail(message: str) -> typer.Exit:

@@ -57,3 +57,12 @@ def test_status_refuses_bad_input_and_says_when_nobody_knows_the_worker(stack: S
     assert both.returncode == 2
     unknown = status(stack, "--id", "wk_" + "0" * 20)
     assert unknown.returncode == 1 and "Worker not found" in unknown.stderr
+
+
+@pytest.mark.parametrize("purpose", ["SELF_SERVICE", "LEGAL_AID", "STATISTICS", "WHATEVER"])
+def test_status_takes_only_an_officers_purpose(stack: Stack, purpose: str) -> None:
+    """The entry in the trail says why an officer read the worker: the worker's own purpose, a
+    partner's or STATISTICS would record a read for a reason that was not the operator's."""
+    refused = status(stack, "--nik", "3329095203950002", "--purpose", purpose)
+    assert refused.returncode == 2 and "Not an officer's purpose" in refused.stderr
+    assert refused.stdout == ""
