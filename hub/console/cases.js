@@ -202,7 +202,11 @@ export class LiveCases {
     this.onCase(c);
   }
 
+  /** Drawn again on every event: what had the focus in the panel (its heading, after the
+   * header's jump) keeps it, or a keyboard or screen-reader user would lose their place. */
   render() {
+    const active = document.activeElement;
+    const focused = active && this.container.contains(active) ? active.id : "";
     const list = h("ul", { id: "live-cases", class: "cases" });
     if (this.events.length) list.append(...this.events.map((e) => caseItem(e.case)));
     else list.append(h("li", { class: "empty" }, t("liveNone")));
@@ -214,5 +218,6 @@ export class LiveCases {
       this.problem ? h("p", { class: "problem" }, this.problem) : null,
       list,
     );
+    if (focused) document.getElementById(focused)?.focus();
   }
 }
