@@ -124,17 +124,26 @@ def test_consents_expire_ends_the_lapsed_ones_and_audits_them(cli: Engine) -> No
     assert again.exit_code == 0 and again.stdout == ""
 
 
+def accompanied(*workers: str) -> list[str]:
+    """SBMI accredited and a LEGAL_AID consent to it per worker, recorded at HKG: their ids."""
+    run = CliRunner().invoke
+    added = run(app, ["partners", "add", "sbmi", "--name", "SBMI", "--contact", "x@y"])
+    assert added.exit_code == 0, added.output
+    ids = []
+    for worker in workers:
+        recorded = run(
+            app,
+            ["consents", "record", worker, "--org", "SBMI", "--purpose", "legal_aid",
+             "--category", "identity", "--officer", "petugas.kbri", "--mission", "HKG"],
+        )  # fmt: skip
+        assert recorded.exit_code == 0, recorded.output
+        ids.append(json.loads(recorded.output)["id"])
+    return ids
+
+
 def test_a_revocation_at_the_mission_is_audited_with_the_officer(cli: Engine) -> None:
     run = CliRunner().invoke
-    assert (
-        run(app, ["partners", "add", "sbmi", "--name", "SBMI", "--contact", "x@y"]).exit_code == 0
-    )
-    recorded = run(
-        app,
-        ["consents", "record", WORKER, "--org", "SBMI", "--purpose", "legal_aid",
-         "--category", "identity", "--officer", "petugas.kbri", "--mission", "HKG"],
-    )  # fmt: skip
-    consent = json.loads(recorded.output)["id"]
+    (consent,) = accompanied(WORKER)
     revoked = run(app, ["consents", "revoke", consent, "--officer", "petugas.kjri"])
     assert revoked.exit_code == 0, revoked.output
     again = run(app, ["consents", "revoke", consent, "--officer", "petugas.kjri"])
@@ -167,16 +176,7 @@ def test_listing_consents_is_an_audited_read_with_its_purpose(cli: Engine) -> No
 
     # given two workers accompanied by SBMI
     run = CliRunner().invoke
-    assert (
-        run(app, ["partners", "add", "sbmi", "--name", "SBMI", "--contact", "x@y"]).exit_code == 0
-    )
-    for worker in (WORKER, OTHER):
-        recorded = run(
-            app,
-            ["consents", "record", worker, "--org", "SBMI", "--purpose", "legal_aid",
-             "--category", "identity", "--officer", "petugas.kbri", "--mission", "HKG"],
-        )  # fmt: skip
-        assert recorded.exit_code == 0, recorded.output
+    accompanied(WORKER, OTHER)
     me = getpass.getuser()
     # when one worker's consents are listed, then the organisation's
     one = run(app, ["consents", "list", "--worker", WORKER, "--purpose", "case_handling"])
@@ -202,15 +202,7 @@ def test_listing_a_merged_workers_consents_by_the_old_id_reads_the_worker_it_bec
 
     # given a consent for WORKER, and an id since merged into WORKER
     run = CliRunner().invoke
-    assert (
-        run(app, ["partners", "add", "sbmi", "--name", "SBMI", "--contact", "x@y"]).exit_code == 0
-    )
-    recorded = run(
-        app,
-        ["consents", "record", WORKER, "--org", "SBMI", "--purpose", "legal_aid",
-         "--category", "identity", "--officer", "petugas.kbri", "--mission", "HKG"],
-    )  # fmt: skip
-    assert recorded.exit_code == 0, recorded.output
+    accompanied(WORKER)
     with Session(cli) as session:
         old = WorkerRow(id="wk_partner_0000", created_at=datetime(2025, 1, 1, tzinfo=UTC))
         old.merged_into = WORKER
