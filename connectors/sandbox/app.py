@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -100,6 +100,12 @@ def build_sandbox(
         code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(exc.status_code, "BAD_REQUEST")
         return render_error(exc.status_code, code, str(exc.detail))
 
+    async def gone(request: Request, exc: Exception) -> Response:
+        # The caller hung up before its body was read (a hub whose budget ran out while the
+        # latency fault held the call): nobody is left to answer and nothing failed here.
+        log.debug("sandbox %s: the caller of %s left", name, request.url.path)
+        return Response(status_code=499)
+
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("sandbox %s failed on %s", name, request.url.path)
         return render_error(500, "INTERNAL_ERROR", "Internal server error")
@@ -112,7 +118,11 @@ def build_sandbox(
             Route("/_sandbox/info", info, methods=["GET"]),
             Route("/_sandbox/stats", stats, methods=["GET", "DELETE"]),
         ],
-        exception_handlers={HTTPException: http_error, Exception: unexpected},
+        exception_handlers={
+            HTTPException: http_error,
+            ClientDisconnect: gone,
+            Exception: unexpected,
+        },
     )
     app.state.data = data
     app.state.config = config

@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 from connectors.p2mi.sandbox import create_app, render_error
 from connectors.sandbox.app import SandboxConfig
 from connectors.sandbox.data import SandboxData, encode_cursor
+from tests.connectors.p2mi.conftest import API_KEY
 
 BASE_URL = "http://siskop2mi.test"
 ALL_PMI_IDS = [
@@ -410,3 +411,36 @@ async def test_sandbox_people_takes_a_single_agency_block_as_the_scenario_format
     assert [row["idPmi"] for row in found.json()["data"]] == ["PMI-3302-2020-0000009"]
     assert refused.status_code == 400
     assert refused.json()["details"] == ["$[1].p2mi.oops: unknown key"]
+
+
+async def test_a_caller_gone_before_its_body_is_read_is_no_error(
+    p2mi_app: Starlette, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given a batch call whose caller hangs up (a hub whose budget ran out during the latency)
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/v1/pmi/batch",
+        "raw_path": b"/api/v1/pmi/batch",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"x-api-key", API_KEY.encode()), (b"content-type", b"application/json")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("siskop2mi.test", 80),
+    }
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    # when the sandbox reads the body
+    await p2mi_app(scope, receive, send)
+    # then nothing is logged as a failure (no stack trace in its log) and nobody is answered
+    assert not [r for r in caplog.records if r.levelname in {"ERROR", "CRITICAL"}]
+    assert all(m.get("status") != 500 for m in sent)
