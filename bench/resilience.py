@@ -6,10 +6,14 @@ response cache never answers for the agencies):
 
 a. healthy: the baseline;
 b. 10% errors: every sandbox fails one call in ten with its own 5xx;
-c. one agency down: one sandbox refuses every call (503).
+c. one agency down: one sandbox refuses every call (503);
+d. one agency hanging: the same sandbox answers only after ten times the request budget, and
+   another hub process, its ``HUB_REQUEST_DEADLINE`` at ``BUDGET`` (the shared stack's is
+   120 s, for the batch), answers: every answer ends when the budget does.
 
-Prints p50/p99 of each run, and of b and c as ratios to a, with how many answers carried
-source errors. Meaningful once the hub runs its connectors through hub.resilience.
+Prints p50/p99 of each run, of b and c as ratios to a, and of d its slowest answer as a ratio
+to the budget (the tests check only that the hub does not wait for a dead agency; how close to
+its budget it answers is this figure), with how many answers carried source errors.
 """
 
 from __future__ import annotations
@@ -22,11 +26,19 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from bench.harness import demo_stack, known_workers, percentile, sandbox_client, set_faults
+from bench.harness import (
+    demo_stack,
+    known_workers,
+    percentile,
+    sandbox_client,
+    serve_hub,
+    set_faults,
+)
 from hub.demo import Demo
 from hub.demo_text import EXAMPLE_QUERY
 
 UPSTREAM_MS = 20
+BUDGET = 2.0  # seconds: run d's request budget (production's default is 5 s)
 AUTH_CLIENT = "embassy-system"  # a demo client reading every section, when the hub has auth
 
 
@@ -80,9 +92,11 @@ def measure(demo: Demo, requests: int = 100, down: str = "bpjs") -> list[Run]:
     url = f"{demo.endpoints()['hub']}/graphql"
     headers = _auth_headers(demo)
     warm = 5
-    workers = known_workers(demo, 3 * (requests + warm))
+    hanging = max(2, requests // 10)  # each one costs the whole budget
+    workers = known_workers(demo, 3 * (requests + warm) + hanging)
     chunks = [workers[i * (requests + warm) : (i + 1) * (requests + warm)] for i in range(3)]
-    runs = [Run("healthy"), Run("10% errors"), Run(f"{down} down")]
+    chunks.append(workers[3 * (requests + warm) :])  # the hub is warm by then
+    runs = [Run("healthy"), Run("10% errors"), Run(f"{down} down"), Run(f"{down} hanging")]
     set_faults(demo, latencyMs=UPSTREAM_MS, errorRate=0.0, down=False)
     try:
         for index, (run, chunk) in enumerate(zip(runs, chunks, strict=True)):
@@ -91,6 +105,13 @@ def measure(demo: Demo, requests: int = 100, down: str = "bpjs") -> list[Run]:
             elif index == 2:
                 set_faults(demo, errorRate=0.0)
                 _fault(demo, down, down=True)
+            elif index == 3:  # its hub is ready (/readyz asks the agencies) before the hang
+                _fault(demo, down, down=False)
+                budget = {"HUB_REQUEST_DEADLINE": str(BUDGET)}
+                with serve_hub(demo, settings=budget) as (_, hub):
+                    _fault(demo, down, latencyMs=int(BUDGET * 10_000))
+                    asyncio.run(_measure(f"{hub}/graphql", headers, run, chunk))
+                continue
             asyncio.run(_measure(url, headers, Run("warm-up"), chunk[:warm]))
             asyncio.run(_measure(url, headers, run, chunk[warm:]))
     finally:
@@ -98,15 +119,21 @@ def measure(demo: Demo, requests: int = 100, down: str = "bpjs") -> list[Run]:
     return runs
 
 
-def report(runs: list[Run]) -> str:
-    healthy = runs[0]
+def report(runs: list[Run], budget: float = BUDGET) -> str:
+    healthy, hanging = runs[0], runs[-1]
     lines = [
         f"resilience: one worker's full view, sandboxes at {UPSTREAM_MS} ms, "
         f"{len(healthy.latencies)} requests per run, each on another worker"
     ]
     for run in runs:
         line = f"  {run.name:14} p50 {run.p50:7.1f} ms  p99 {run.p99:7.1f} ms"
-        if run is not healthy:
+        if run is hanging:  # the breaker opens after a few timeouts: later answers come at once
+            waited = [ms for ms in run.latencies if ms > budget * 1000 / 2]
+            line += (
+                f"   slowest / the {budget:g} s budget: {max(run.latencies) / 1000 / budget:.3f}"
+                f" ({len(waited)} answers waited for the budget, then the breaker opened)"
+            )
+        elif run is not healthy:
             line += (
                 f"   ratio to healthy: p50 {run.p50 / healthy.p50:.2f}, "
                 f"p99 {run.p99 / healthy.p99:.2f}"

