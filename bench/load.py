@@ -23,7 +23,6 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
-from bench.batch import QUIET
 from bench.gateway import hub_headers
 from bench.harness import (
     demo_stack,
@@ -165,11 +164,7 @@ def main(argv: list[str] | None = None) -> None:
         extra = {
             "HUB_REDIS_URL": args.redis,
             "HUB_REDIS_PREFIX": f"pmihub:bench:{os.getpid()}:",
-            # The census is off by default in production and on in the demo; its first round
-            # evaluates every synced worker in the background, which is not the load's work
-            # (its memory would be read as the load's growth).
-            **QUIET,
-        }
+        }  # the census is off on every bench stack (bench.harness): not the load's memory
         if args.database == "postgres":
             extra["HUB_DATABASE_URL"] = url
         with demo_stack(args.people, extra) as demo:
