@@ -5,8 +5,7 @@ the worker."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
@@ -27,6 +26,7 @@ from schema.scenario import Scenario
 from tests.cases._live import NURHAYATI, REGISTER, Receiver, worker_id
 from tests.cases.conftest import FAST_WEBHOOKS
 from tests.e2e.stack import Stack, running_stack
+from tests.eventually import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -36,14 +36,6 @@ def expiring(small_scenario: Scenario, tmp_path_factory: pytest.TempPathFactory)
     extra = {**FAST_WEBHOOKS, "HUB_CONSENT_EXPIRY_SECONDS": "0.2"}
     with running_stack(small_scenario, tmp_path_factory.mktemp("expiry"), extra) as running:
         yield running
-
-
-def eventually(condition: Callable[[], bool], seconds: float = 15.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.05)
 
 
 def test_an_expired_consent_is_ended_and_told_without_a_read(expiring: Stack) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 import pytest
 from sqlmodel import Session, col, select
@@ -13,16 +12,9 @@ from hub.cases.signing import SignatureError, verify
 from hub.cases.tables import DeliveryRow
 from tests.cases._live import REGISTER, SITI, Receiver, cases_of, open_case, worker_id
 from tests.e2e.stack import Stack
+from tests.eventually import eventually
 
 pytestmark = pytest.mark.e2e
-
-
-def eventually(condition: Callable[[], bool], seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.05)
 
 
 def register(stack: Stack, url: str, mission: str | None = "HKG") -> tuple[str, str]:

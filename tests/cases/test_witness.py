@@ -5,8 +5,6 @@ archive verifies the trail; callers without audit:read or with another's webhook
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from hub.cases.signing import verify
 from hub.storage import make_engine
 from tests.cases._live import REGISTER, Receiver
 from tests.e2e.stack import Stack
+from tests.eventually import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -27,14 +26,6 @@ WITNESS = "mutation($id: ID!) { witnessAuditCheckpoints(webhookId: $id) }"
 CHECKPOINTS = """query($after: Int!, $first: Int!) {
   auditCheckpoints(after: $after, first: $first) {
     id seq headHash signedAt keyId signature purgedBeforeSeq nextPublicKey } }"""
-
-
-def eventually(condition: Callable[[], bool], seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.05)
 
 
 def trail(stack: Stack) -> AuditTrail:
