@@ -57,7 +57,11 @@ export class WorkerPage {
     if (worker.cases) {
       worker.cases = [item, ...worker.cases.filter((c) => c.id !== item.id)];
       const old = this.container.querySelector("#section-cases");
-      if (old) old.replaceWith(keepUnchanged(old, this.casesSection(worker, this.result.errors)));
+      if (old) {
+        const focused = old.contains(document.activeElement) ? document.activeElement.id : "";
+        old.replaceWith(keepUnchanged(old, this.casesSection(worker, this.result.errors)));
+        if (focused) document.getElementById(focused)?.focus(); // a note being typed keeps it
+      }
     }
     this.refresh();
   }
@@ -109,10 +113,11 @@ export class WorkerPage {
     for (const fresh of this.sections(worker, errors)) {
       const old = this.container.querySelector(`#${fresh.id}`);
       if (!old) continue;
+      // read before anything moves: a focused element taken out of the page loses the focus
+      const focused = old.contains(document.activeElement) ? document.activeElement.id : "";
       const kept = old.querySelector(".actions"); // an open case form keeps what was typed
       if (kept) fresh.querySelector(".actions")?.replaceWith(kept);
       keepUnchanged(old, fresh);
-      const focused = old.contains(document.activeElement) ? document.activeElement.id : "";
       old.replaceWith(fresh);
       if (focused) document.getElementById(focused)?.focus();
     }

@@ -125,6 +125,42 @@ def test_the_verdict_follows_a_case_opened_elsewhere_without_a_reload(
     page.context.close()
 
 
+def test_a_note_being_typed_keeps_its_text_and_the_focus_when_the_page_follows_an_event(
+    browser: Any, console: ConsoleStack
+) -> None:
+    # given a worker with a hub case, and an officer typing a note to move it on
+    worker = console.stack.graphql(BY_NIK_LEVEL, {"n": namesake(1)["nik"]}).json()
+    worker = worker["data"]["workerBy"]["id"]
+    first = {
+        "workerId": worker,
+        "kind": "OTHER",
+        "severity": "LOW",
+        "summary": "Keluarga minta informasi kontrak",
+    }
+    opened = console.stack.graphql(OPEN_CASE, {"input": first}).json()
+    assert opened.get("data") and opened["data"]["openCase"], opened
+    case = opened["data"]["openCase"]["id"]
+    page = new_page(browser)
+    sign_in(page, console, officer(console))
+    page.click("#use-purpose")
+    open_worker(page, console, worker)
+    page.wait_for_selector("#live-status.on")
+    note = page.locator(f"#note-{case}")
+    note.click()
+    page.keyboard.type("Sudah ditelep")
+    # when another officer opens a case for the same worker (the page redraws its sections)
+    second = {**first, "summary": "Majikan menahan paspor"}
+    console.stack.graphql(OPEN_CASE, {"input": second})
+    page.locator("#cases-list", has_text="Majikan menahan paspor").wait_for()
+    page.locator("#announcer", has_text="Majikan menahan paspor").wait_for(state="attached")
+    # then the officer goes on typing where they were, without clicking again
+    page.keyboard.type("on")
+    assert page.evaluate("document.activeElement.id") == f"note-{case}"
+    assert note.input_value() == "Sudah ditelepon"
+    assert page.script_errors == []
+    page.context.close()
+
+
 def test_on_a_phone_the_verdict_and_actions_are_on_the_first_screen(
     browser: Any, console: ConsoleStack, tmp_path: Path
 ) -> None:
