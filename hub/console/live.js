@@ -19,6 +19,7 @@ export class LiveClient {
     this.closed = false;
     this.retry = 0;
     this.renew = false;
+    this.connectedBefore = false;
   }
 
   /** Subscribe; ``onNext(data)`` gets each result's data. Returns an unsubscribe function. */
@@ -60,14 +61,19 @@ export class LiveClient {
     }
     const sub = this.subscriptions.get(message.id);
     switch (message.type) {
-      case "connection_ack":
+      case "connection_ack": {
         this.acked = true;
         this.retry = 0;
-        this.onStatus(true);
         for (const [id, s] of this.subscriptions) {
           this.send({ id, type: "subscribe", payload: { query: s.query, variables: s.variables } });
         }
+        // subscribed first: "live" on the page means the events are asked for. ``resumed``: a
+        // connection lost and made again, whose events meanwhile were never sent
+        const resumed = this.connectedBefore;
+        this.connectedBefore = true;
+        this.onStatus(true, undefined, resumed);
         break;
+      }
       case "ping":
         this.send({ type: "pong" });
         break;

@@ -199,7 +199,14 @@ function renderOfficer() {
 }
 
 function liveClient() {
-  app.live ??= new LiveClient({ onStatus: (ok) => app.feed?.status(ok) });
+  app.live ??= new LiveClient({
+    onStatus: (ok, code, resumed) => {
+      app.feed?.status(ok);
+      // back after a loss: what changed meanwhile came as no event, so the worker shown is
+      // read again (an officer would otherwise act on a page that stopped telling the truth)
+      if (ok && resumed && app.worker?.result?.worker) app.worker.refresh();
+    },
+  });
   return app.live;
 }
 

@@ -161,6 +161,48 @@ def test_a_note_being_typed_keeps_its_text_and_the_focus_when_the_page_follows_a
     page.context.close()
 
 
+def test_the_worker_page_catches_up_when_its_live_connection_comes_back(
+    browser: Any, console: ConsoleStack
+) -> None:
+    worker = console.stack.graphql(BY_NIK_LEVEL, {"n": namesake(2)["nik"]}).json()
+    worker = worker["data"]["workerBy"]["id"]
+    page = new_page(browser)
+    sockets: list[Any] = []
+    down = False
+
+    def route(socket: Any) -> None:  # while "down", a socket opens but the hub never answers
+        if not down:
+            socket.connect_to_server()
+        sockets.append(socket)
+
+    page.route_web_socket("**/graphql", route)
+    sign_in(page, console, officer(console))
+    page.click("#use-purpose")
+    open_worker(page, console, worker)
+    page.wait_for_selector("#live-status.on")
+    # given the live connection is lost (a train's tunnel, a proxy's restart)
+    down = True
+    sockets[-1].close()
+    page.wait_for_selector("#live-status.off")
+    # when another officer opens a case for the worker meanwhile: no event can reach the page
+    case = {
+        "workerId": worker,
+        "kind": "ABUSE",
+        "severity": "HIGH",
+        "summary": "Dipukul majikan, minta dijemput",
+    }
+    opened = console.stack.graphql(OPEN_CASE, {"input": case}).json()
+    assert opened.get("data") and opened["data"]["openCase"], opened
+    # and the connection comes back
+    down = False
+    sockets[-1].close()  # the unanswered socket: the console tries again, and gets through
+    page.wait_for_selector("#live-status.on")
+    # then the page reads the worker again and shows the case, without a reload
+    page.locator("#cases-list", has_text="Dipukul majikan").wait_for()
+    assert page.script_errors == []
+    page.context.close()
+
+
 def test_on_a_phone_the_verdict_and_actions_are_on_the_first_screen(
     browser: Any, console: ConsoleStack, tmp_path: Path
 ) -> None:
