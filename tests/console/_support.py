@@ -82,6 +82,14 @@ def officer(console: ConsoleStack) -> str:
     return console.stack.credentials["users"]["embassy-officer"]["username"]
 
 
+def focus_lands_on(page: Any, element_id: str) -> None:
+    """Wait for the focus to reach ``element_id``: a route's page moves it once drawn, after the
+    click that changed the hash has returned."""
+    page.wait_for_function(
+        "id => document.activeElement && document.activeElement.id === id", arg=element_id
+    )
+
+
 def open_worker(page: Any, console: ConsoleStack, worker_id: str) -> None:
     page.goto(f"{console.url}#/worker/{worker_id}")
     page.wait_for_selector("#section-sources")

@@ -33,6 +33,7 @@ from schema.clock import today
 from tests.console._support import (
     BROKEN_WORDS,
     VIEWPORTS,
+    focus_lands_on,
     new_page,
     officer,
     shoot,
@@ -120,7 +121,7 @@ def test_the_counts_by_level_the_list_a_mark_that_survives_a_reload_and_the_expo
     page = new_page(browser, **VIEWPORTS[screen])
     sign_in(page, console, officer(console))
     page.click("#pages a[href='#/crisis']")
-    assert page.evaluate("document.activeElement.id") == "crisis-h"
+    focus_lands_on(page, "crisis-h")
     show(page, console, fill)
     assert shown_counts(page) == {level: expected.get(level, 0) for level in URGENCY}
     people = page.locator("#crisis-list > li")

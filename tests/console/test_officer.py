@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.console._support import new_page, officer, open_worker, sign_in
+from tests.console._support import focus_lands_on, new_page, officer, open_worker, sign_in
 from tests.console.conftest import LIMITED, SITI, ConsoleStack
 
 pytestmark = pytest.mark.e2e
@@ -93,7 +93,7 @@ def test_keyboard_alone_searches_and_opens_a_worker(browser: Any, console: Conso
     assert outline != "none"  # focus is visible
     page.keyboard.press("Enter")
     page.wait_for_selector("#section-sources")
-    assert page.evaluate("document.activeElement.id") == "worker-name"
+    focus_lands_on(page, "worker-name")
     # back to the search with the keyboard: the results are still there, arrows reach them
     page.keyboard.press("Tab")
     page.go_back()
