@@ -11,6 +11,7 @@ import pytest
 from tests.console._support import (
     VIEWPORTS,
     axe_violations,
+    focus_lands_on,
     new_page,
     officer,
     open_worker,
@@ -94,7 +95,7 @@ def test_keyboard_alone_chooses_the_purpose_finds_opens_and_files_a_case(
     page = new_page(browser, **VIEWPORTS[screen])
     sign_in(page, console, officer(console))
     focused = "document.activeElement.id"
-    assert page.evaluate(focused) == "search-input"
+    focus_lands_on(page, "search-input")
     page.keyboard.press("Shift+Tab")  # back to the purpose: chosen with the keyboard
     page.keyboard.press("Shift+Tab")
     assert page.evaluate(focused) == "purpose"
@@ -120,7 +121,7 @@ def test_keyboard_alone_chooses_the_purpose_finds_opens_and_files_a_case(
     page.wait_for_selector("#results li:nth-child(21) a")
     page.keyboard.press("Enter")  # the first new result has the focus: open it
     page.wait_for_selector("#section-sources")
-    assert page.evaluate(focused) == "worker-name"
+    focus_lands_on(page, "worker-name")
     for _ in range(3):  # back, open a case, print: the actions are the next stops
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.getAttribute('aria-controls')") == "open-case":

@@ -80,7 +80,7 @@ def test_the_worker_page_leads_with_the_verdict_then_each_section_in_order(
 def test_keyboard_alone_searches_and_opens_a_worker(browser: Any, console: ConsoleStack) -> None:
     page = new_page(browser)
     sign_in(page, console, officer(console))
-    assert page.evaluate("document.activeElement.id") == "search-input"
+    focus_lands_on(page, "search-input")
     page.keyboard.type(SITI)
     page.keyboard.press("Enter")
     page.wait_for_selector("#results a")
