@@ -2,7 +2,7 @@
 // feed of case events (Subscription.caseEvents) that every signed-in officer sees at once.
 
 import { errorText, graphql } from "./api.js";
-import { fill, h } from "./dom.js";
+import { fill, h, keepingFocus } from "./dom.js";
 import { formatDate, t } from "./i18n.js";
 import { CASE_EVENTS, MISSIONS, OPEN_CASE, UPDATE_CASE } from "./queries.js";
 
@@ -205,19 +205,16 @@ export class LiveCases {
   /** Drawn again on every event: what had the focus in the panel (its heading, after the
    * header's jump) keeps it, or a keyboard or screen-reader user would lose their place. */
   render() {
-    const active = document.activeElement;
-    const focused = active && this.container.contains(active) ? active.id : "";
     const list = h("ul", { id: "live-cases", class: "cases" });
     if (this.events.length) list.append(...this.events.map((e) => caseItem(e.case)));
     else list.append(h("li", { class: "empty" }, t("liveNone")));
-    fill(
+    keepingFocus(this.container, () => fill(
       this.container,
       h("h2", { id: "live-h", tabindex: "-1" }, t("liveCases")),
       h("p", { class: this.connected ? "live on" : "live off", id: "live-status" },
         this.connected ? t("liveOn") : t("liveOff")),
       this.problem ? h("p", { class: "problem" }, this.problem) : null,
       list,
-    );
-    if (focused) document.getElementById(focused)?.focus();
+    ));
   }
 }

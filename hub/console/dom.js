@@ -33,6 +33,17 @@ export function fill(element, ...children) {
   return element;
 }
 
+/** Run ``redraw`` (which may move or replace what is inside ``within``); the element there
+ * that had the focus, found again by its id, has it after: a live event must not take a
+ * keyboard or screen-reader user's place, nor a note being typed. Read before anything moves:
+ * an element taken out of the page loses the focus. */
+export function keepingFocus(within, redraw) {
+  const active = document.activeElement;
+  const focused = active && within.contains(active) ? active.id : "";
+  redraw();
+  if (focused) document.getElementById(focused)?.focus();
+}
+
 /** A definition list from [label, value] pairs; empty values are left out. */
 export function facts(pairs) {
   const list = h("dl", { class: "facts" });

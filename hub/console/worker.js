@@ -6,7 +6,7 @@
 // page) re-reads the worker and replaces the verdict and the sections in place.
 
 import { currentPurpose, errorsAt, errorText, graphql } from "./api.js";
-import { fill, h } from "./dom.js";
+import { fill, h, keepingFocus } from "./dom.js";
 import { formatDate, t } from "./i18n.js";
 import { BREAK_GLASS, WORKER } from "./queries.js";
 import { renderOpenCase } from "./cases.js";
@@ -58,9 +58,8 @@ export class WorkerPage {
       worker.cases = [item, ...worker.cases.filter((c) => c.id !== item.id)];
       const old = this.container.querySelector("#section-cases");
       if (old) {
-        const focused = old.contains(document.activeElement) ? document.activeElement.id : "";
-        old.replaceWith(keepUnchanged(old, this.casesSection(worker, this.result.errors)));
-        if (focused) document.getElementById(focused)?.focus(); // a note being typed keeps it
+        const fresh = this.casesSection(worker, this.result.errors);
+        keepingFocus(old, () => old.replaceWith(keepUnchanged(old, fresh)));
       }
     }
     this.refresh();
@@ -113,13 +112,11 @@ export class WorkerPage {
     for (const fresh of this.sections(worker, errors)) {
       const old = this.container.querySelector(`#${fresh.id}`);
       if (!old) continue;
-      // read before anything moves: a focused element taken out of the page loses the focus
-      const focused = old.contains(document.activeElement) ? document.activeElement.id : "";
-      const kept = old.querySelector(".actions"); // an open case form keeps what was typed
-      if (kept) fresh.querySelector(".actions")?.replaceWith(kept);
-      keepUnchanged(old, fresh);
-      old.replaceWith(fresh);
-      if (focused) document.getElementById(focused)?.focus();
+      keepingFocus(old, () => {
+        const kept = old.querySelector(".actions"); // an open case form keeps what was typed
+        if (kept) fresh.querySelector(".actions")?.replaceWith(kept);
+        old.replaceWith(keepUnchanged(old, fresh));
+      });
     }
   }
 
