@@ -89,31 +89,43 @@ def calm_worker_in_hong_kong(console: ConsoleStack) -> str:
     raise AssertionError("every namesake in Hong Kong is already in an emergency")
 
 
+def namesake_worker(console: ConsoleStack, i: int) -> str:
+    body = console.stack.graphql(BY_NIK_LEVEL, {"n": namesake(i)["nik"]}).json()
+    return str(body["data"]["workerBy"]["id"])
+
+
+def open_case_elsewhere(console: ConsoleStack, case: dict[str, str]) -> str:
+    """``openCase`` by another officer's system (not this page): the new case's id."""
+    opened = console.stack.graphql(OPEN_CASE, {"input": case}).json()
+    assert opened.get("data") and opened["data"]["openCase"], opened
+    return str(opened["data"]["openCase"]["id"])
+
+
+def watch_worker(page: Any, console: ConsoleStack, worker: str) -> None:
+    """An officer signed in on ``page``, the purpose chosen once, on the worker's page, live."""
+    sign_in(page, console, officer(console))
+    page.click("#use-purpose")
+    open_worker(page, console, worker)
+    page.wait_for_selector("#live-status.on")
+
+
 @pytest.mark.parametrize("screen", VIEWPORTS)
 def test_the_verdict_follows_a_case_opened_elsewhere_without_a_reload(
     browser: Any, console: ConsoleStack, screen: str, tmp_path: Path
 ) -> None:
     worker = calm_worker_in_hong_kong(console)
     page = new_page(browser, **VIEWPORTS[screen])
-    sign_in(page, console, officer(console))
-    page.click("#use-purpose")  # the purpose, chosen once
-    open_worker(page, console, worker)
-    page.wait_for_selector("#live-status.on")
+    watch_worker(page, console, worker)
     assert page.inner_text("#verdict-level strong") != "Darurat"
     url = page.url
-    opened = console.stack.graphql(  # another officer, another system
-        OPEN_CASE,
-        {
-            "input": {
-                "workerId": worker,
-                "kind": "DETENTION",
-                "severity": "CRITICAL",
-                "summary": "Ditahan polisi imigrasi sejak pagi",
-                "missionCode": "HKG",
-            }
-        },
-    ).json()
-    assert opened["data"]["openCase"]["id"], opened
+    detention = {
+        "workerId": worker,
+        "kind": "DETENTION",
+        "severity": "CRITICAL",
+        "summary": "Ditahan polisi imigrasi sejak pagi",
+        "missionCode": "HKG",
+    }
+    open_case_elsewhere(console, detention)
     page.locator("#verdict-level strong", has_text="Darurat").wait_for()
     page.locator("#cases-list", has_text="Ditahan polisi imigrasi").wait_for()
     page.locator("#announcer", has_text="Halaman diperbarui: Darurat").wait_for(state="attached")
@@ -129,28 +141,21 @@ def test_a_note_being_typed_keeps_its_text_and_the_focus_when_the_page_follows_a
     browser: Any, console: ConsoleStack
 ) -> None:
     # given a worker with a hub case, and an officer typing a note to move it on
-    worker = console.stack.graphql(BY_NIK_LEVEL, {"n": namesake(1)["nik"]}).json()
-    worker = worker["data"]["workerBy"]["id"]
+    worker = namesake_worker(console, 1)
     first = {
         "workerId": worker,
         "kind": "OTHER",
         "severity": "LOW",
         "summary": "Keluarga minta informasi kontrak",
     }
-    opened = console.stack.graphql(OPEN_CASE, {"input": first}).json()
-    assert opened.get("data") and opened["data"]["openCase"], opened
-    case = opened["data"]["openCase"]["id"]
+    case = open_case_elsewhere(console, first)
     page = new_page(browser)
-    sign_in(page, console, officer(console))
-    page.click("#use-purpose")
-    open_worker(page, console, worker)
-    page.wait_for_selector("#live-status.on")
+    watch_worker(page, console, worker)
     note = page.locator(f"#note-{case}")
     note.click()
     page.keyboard.type("Sudah ditelep")
     # when another officer opens a case for the same worker (the page redraws its sections)
-    second = {**first, "summary": "Majikan menahan paspor"}
-    console.stack.graphql(OPEN_CASE, {"input": second})
+    open_case_elsewhere(console, {**first, "summary": "Majikan menahan paspor"})
     page.locator("#cases-list", has_text="Majikan menahan paspor").wait_for()
     page.locator("#announcer", has_text="Majikan menahan paspor").wait_for(state="attached")
     # then the officer goes on typing where they were, without clicking again
@@ -164,8 +169,7 @@ def test_a_note_being_typed_keeps_its_text_and_the_focus_when_the_page_follows_a
 def test_the_worker_page_catches_up_when_its_live_connection_comes_back(
     browser: Any, console: ConsoleStack
 ) -> None:
-    worker = console.stack.graphql(BY_NIK_LEVEL, {"n": namesake(2)["nik"]}).json()
-    worker = worker["data"]["workerBy"]["id"]
+    worker = namesake_worker(console, 2)
     page = new_page(browser)
     sockets: list[Any] = []
     down = False
@@ -176,10 +180,7 @@ def test_the_worker_page_catches_up_when_its_live_connection_comes_back(
         sockets.append(socket)
 
     page.route_web_socket("**/graphql", route)
-    sign_in(page, console, officer(console))
-    page.click("#use-purpose")
-    open_worker(page, console, worker)
-    page.wait_for_selector("#live-status.on")
+    watch_worker(page, console, worker)
     # given the live connection is lost (a train's tunnel, a proxy's restart)
     down = True
     sockets[-1].close()
@@ -191,8 +192,7 @@ def test_the_worker_page_catches_up_when_its_live_connection_comes_back(
         "severity": "HIGH",
         "summary": "Dipukul majikan, minta dijemput",
     }
-    opened = console.stack.graphql(OPEN_CASE, {"input": case}).json()
-    assert opened.get("data") and opened["data"]["openCase"], opened
+    open_case_elsewhere(console, case)
     # and the connection comes back
     down = False
     sockets[-1].close()  # the unanswered socket: the console tries again, and gets through
