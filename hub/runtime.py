@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -80,6 +80,31 @@ def operator_principal(purpose: str) -> Any:
     )
 
 
+def operator_reads(
+    operation: str,
+    workers: Iterable[str],
+    purpose: str,
+    category: str,
+    request_id: str | None = None,
+) -> list[AccessEntry]:
+    """The audit entries of an operator's read of ``workers`` at a command line (``pmihub
+    status``, ``pmihub consents list``): one each, one request, the operator and the purpose."""
+    principal = operator_principal(purpose)
+    request = request_id or uuid.uuid4().hex
+    return [
+        AccessEntry(
+            client_id=principal.client_id,
+            subject=principal.subject,
+            operation=operation,
+            request_id=request,
+            worker_id=worker,
+            purpose=purpose,
+            categories=frozenset({category}),
+        )
+        for worker in dict.fromkeys(workers)
+    ]
+
+
 async def worker_status(
     *, nik: str | None, worker_id: str | None, lang: str = "ID", purpose: str = "EMERGENCY"
 ) -> str | None:
@@ -114,18 +139,5 @@ async def worker_status(
             return None
         verdict = await verdict_for(ctx, worker.view, lambda exc: None)
         # The operator's read is audited like any other, and fails closed like any other.
-        principal = ctx.principal
-        hub.audit.record(
-            [
-                AccessEntry(
-                    client_id=principal.client_id,
-                    subject=principal.subject,
-                    operation="pmihub status",
-                    request_id=uuid.uuid4().hex,
-                    worker_id=str(worker.id),
-                    purpose=purpose,
-                    categories=frozenset({"protection"}),
-                )
-            ]
-        )
+        hub.audit.record(operator_reads("pmihub status", [str(worker.id)], purpose, "protection"))
         return f"{worker.id}\n" + render_verdict(verdict, lang)

@@ -220,25 +220,11 @@ def _read_purpose(raw: str | None) -> Purpose:
 def _audit_read(ledger: ConsentLedger, workers: Iterable[str], purpose: Purpose) -> None:
     """The operator's read of these workers' consents, one entry each (as ``Query.consents``
     records it: category case), written before anything is printed (fail closed)."""
-    from hub.audit import AccessEntry
-    from hub.runtime import operator_principal
+    from hub.runtime import operator_reads
 
-    principal = operator_principal(purpose.value)
     request = f"cli_{secrets.token_hex(8)}"
-    ledger.trail.record(
-        [
-            AccessEntry(
-                client_id=principal.client_id,
-                subject=principal.subject,
-                operation="pmihub consents list",
-                request_id=request,
-                worker_id=worker,
-                purpose=purpose.value,
-                categories=frozenset({"case"}),
-            )
-            for worker in dict.fromkeys(workers)
-        ]
-    )
+    entries = operator_reads("pmihub consents list", workers, purpose.value, "case", request)
+    ledger.trail.record(entries)
 
 
 @consents_cli.command("list")
