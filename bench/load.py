@@ -161,10 +161,8 @@ def main(argv: list[str] | None = None) -> None:
         tempfile.TemporaryDirectory(prefix="pmihub-bench-") as directory,
         database(args.database, Path(directory)) as url,
     ):
-        extra = {
-            "HUB_REDIS_URL": args.redis,
-            "HUB_REDIS_PREFIX": f"pmihub:bench:{os.getpid()}:",
-        }  # the census is off on every bench stack (bench.harness): not the load's memory
+        # the census is off on every bench stack (bench.harness): its memory is not the load's
+        extra = {"HUB_REDIS_URL": args.redis, "HUB_REDIS_PREFIX": f"pmihub:bench:{os.getpid()}:"}
         if args.database == "postgres":
             extra["HUB_DATABASE_URL"] = url
         with demo_stack(args.people, extra) as demo:

@@ -197,7 +197,7 @@ def test_a_consent_expires_on_its_last_day(
     assert ledger.sweep() == []
 
 
-def lapse_entries(engine: Engine) -> list[tuple[str, str, str, str | None, str, str | None]]:
+def trail_of(engine: Engine) -> list[tuple[str, str, str, str | None, str, str | None]]:
     from hub.audit.tables import AuditEntryRow
 
     with Session(engine) as session:
@@ -225,9 +225,9 @@ def test_a_lapse_a_read_finds_is_audited_like_the_expiry_loops(
         "CHANGE",
         f"consent expired {consent.id} of SBMI",
     )
-    assert lapse_entries(engine) == [ended]
+    assert trail_of(engine) == [ended]
     assert ledger.get(consent.id).version == 2  # type: ignore[union-attr]
-    assert lapse_entries(engine) == [ended]  # ended once, recorded once
+    assert trail_of(engine) == [ended]  # ended once, recorded once
 
 
 def test_a_lapse_found_while_the_trail_is_down_is_not_written(
